@@ -1,0 +1,36 @@
+package io.sluice.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** Opens the connection pool and brings the schema up to date; migrations are the one truth. */
+public final class Database {
+
+  public static final String MIGRATIONS = "classpath:db/migration";
+
+  private Database() {}
+
+  public static HikariDataSource open(DbSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setPoolName("sluice");
+    // Day boundaries and instants are UTC everywhere; never the server's or the JVM's zone.
+    config.setConnectionInitSql("SET TIME ZONE 'UTC'");
+    return new HikariDataSource(config);
+  }
+
+  public static MigrateResult migrate(DataSource dataSource) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations(MIGRATIONS)
+        .createSchemas(true)
+        .load()
+        .migrate();
+  }
+}

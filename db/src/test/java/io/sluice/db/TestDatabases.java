@@ -1,0 +1,70 @@
+package io.sluice.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh, migrated database for each test class, on a real PostgreSQL: the embedded one by
+ * default, or the server named by {@code SLUICE_TEST_DB_URL} (with {@code SLUICE_TEST_DB_USER},
+ * {@code SLUICE_TEST_DB_PASSWORD}) when set, as CI does.
+ */
+public final class TestDatabases {
+
+  public static final String URL_ENV = "SLUICE_TEST_DB_URL";
+
+  private static final Server SERVER = Server.fromEnvironment();
+
+  private TestDatabases() {}
+
+  /** Creates a new database, migrates it and opens a small pool on it. */
+  public static HikariDataSource fresh() {
+    String name = "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    try (Connection admin = SERVER.adminConnection();
+        Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create test database on " + SERVER.describe(), e);
+    }
+    HikariDataSource ds = Database.open(SERVER.settings(name));
+    Database.migrate(ds);
+    return ds;
+  }
+
+  public static String describeServer() {
+    return SERVER.describe();
+  }
+
+  private record Server(String adminUrl, String user, String password, EmbeddedDatabase embedded) {
+
+    static Server fromEnvironment() {
+      String url = System.getenv(URL_ENV);
+      if (url != null && !url.isBlank()) {
+        return new Server(
+            url,
+            System.getenv().getOrDefault("SLUICE_TEST_DB_USER", "postgres"),
+            System.getenv().getOrDefault("SLUICE_TEST_DB_PASSWORD", ""),
+            null);
+      }
+      EmbeddedDatabase db = EmbeddedDatabase.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-postgres-stop"));
+      return new Server(db.settings("postgres", 1).url(), "postgres", "", db);
+    }
+
+    Connection adminConnection() throws SQLException {
+      return DriverManager.getConnection(adminUrl, user, password);
+    }
+
+    DbSettings settings(String database) {
+      String base = adminUrl.replaceFirst("/[^/?]*(\\?.*)?$", "/" + database + "$1");
+      return new DbSettings(base, user, password, 4);
+    }
+
+    String describe() {
+      return embedded != null ? "embedded PostgreSQL on port " + embedded.port() : adminUrl;
+    }
+  }
+}

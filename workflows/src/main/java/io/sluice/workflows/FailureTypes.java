@@ -1,0 +1,41 @@
+package io.sluice.workflows;
+
+import java.util.List;
+
+/** The typed failures of a Sluice run; all but transient SQL/connection errors are final. */
+public final class FailureTypes {
+
+  /** An error-level expectation failed; the message names the report. */
+  public static final String VALIDATION_FAILED = "ValidationFailed";
+
+  /** The partition directory or its files are not there. */
+  public static final String SOURCE_MISSING = "SourceMissing";
+
+  /** The pipeline config is missing or invalid; the message names the key. */
+  public static final String BAD_CONFIG = "BadConfig";
+
+  /** The request itself is unusable (bad dataset name, bad date). */
+  public static final String BAD_REQUEST = "BadRequest";
+
+  /** A file cannot be read as the dataset's CSV (encoding, header, quoting). */
+  public static final String BAD_INPUT = "BadInput";
+
+  /** Staged counts did not add up to the raw rows: a bug, never papered over. */
+  public static final String RECONCILIATION_FAILED = "ReconciliationFailed";
+
+  /** Writing reports or exports failed in a way a retry cannot fix (permissions, bad path). */
+  public static final String OUTPUT_FAILED = "OutputFailed";
+
+  /** Failure types no retry can fix: activities stop at once on these. */
+  public static final List<String> NON_RETRYABLE =
+      List.of(
+          VALIDATION_FAILED,
+          SOURCE_MISSING,
+          BAD_CONFIG,
+          BAD_REQUEST,
+          BAD_INPUT,
+          RECONCILIATION_FAILED,
+          OUTPUT_FAILED);
+
+  private FailureTypes() {}
+}

@@ -1,0 +1,20 @@
+package io.sluice.workflows;
+
+import io.temporal.common.SearchAttributeKey;
+import java.time.OffsetDateTime;
+
+/**
+ * Custom search attributes Sluice sets on its runs. A server must have them registered (the
+ * dev-services script does; see the README for production clusters).
+ */
+public final class SearchAttributes {
+
+  public static final SearchAttributeKey<String> DATASET =
+      SearchAttributeKey.forKeyword("SluiceDataset");
+  public static final SearchAttributeKey<OffsetDateTime> PARTITION_DATE =
+      SearchAttributeKey.forOffsetDateTime("SluicePartitionDate");
+  public static final SearchAttributeKey<String> STAGE =
+      SearchAttributeKey.forKeyword("SluiceStage");
+
+  private SearchAttributes() {}
+}

@@ -1,0 +1,19 @@
+package io.sluice.workflows.activity;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Computes point-in-time features for a partition date and fills labels that have matured. */
+@ActivityInterface
+public interface FeatureActivities {
+
+  @ActivityMethod(name = ActivityNames.COMPUTE_FEATURES)
+  FeatureResult computeFeatures(PartitionRef partition);
+
+  /**
+   * @param featureRows feature rows for the partition date
+   * @param labelledRows of those, rows whose label is known
+   * @param labelsFilled rows of earlier feature dates whose label this run filled in
+   */
+  record FeatureResult(long featureRows, long labelledRows, long labelsFilled) {}
+}
