@@ -1,0 +1,16 @@
+package io.sluice.activities.config;
+
+import java.nio.file.Path;
+
+/** A checked config, the file it came from and the SHA-256 of its canonical form. */
+public record LoadedConfig(PipelineConfig config, Path file, String hash) {
+
+  public int labelHorizonDays() {
+    return config.label().horizonDays();
+  }
+
+  public int embargoDays() {
+    Integer e = config.split().embargoDays();
+    return e != null ? e : labelHorizonDays();
+  }
+}

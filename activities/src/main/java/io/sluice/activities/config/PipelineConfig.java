@@ -1,0 +1,42 @@
+package io.sluice.activities.config;
+
+import java.util.List;
+
+/** A dataset's pipeline, as declared in {@code pipelines/<dataset>.yaml}. */
+public record PipelineConfig(
+    String dataset,
+    Source source,
+    String primaryKey,
+    String entityKey,
+    String eventTime,
+    List<String> requiredColumns,
+    List<String> categories,
+    List<String> statuses,
+    List<ExpectationConfig> expectations,
+    LabelConfig label,
+    SplitConfig split) {
+
+  /** Where a partition's files are: {@code path} under the data root, {date} substituted. */
+  public record Source(String path, String files) {}
+
+  /**
+   * One expectation. {@code type} is one of columns_exist, not_null, parses, between, in_set;
+   * {@code mostly} is the fraction of checked values that must pass (default 1.0).
+   */
+  public record ExpectationConfig(
+      String name,
+      String type,
+      String column,
+      String severity,
+      Double mostly,
+      String as,
+      java.math.BigDecimal min,
+      java.math.BigDecimal max,
+      List<String> values,
+      String valuesFrom) {}
+
+  public record LabelConfig(String name, Integer horizonDays) {}
+
+  /** Fractions of the labelled feature dates; the embargo defaults to the label horizon. */
+  public record SplitConfig(Double train, Double val, Double test, Integer embargoDays) {}
+}

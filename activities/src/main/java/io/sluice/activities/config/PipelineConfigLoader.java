@@ -1,0 +1,268 @@
+package io.sluice.activities.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.support.Hashing;
+import io.sluice.workflows.Partitions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Reads and checks {@code pipelines/<dataset>.yaml}; every complaint names the key. */
+public final class PipelineConfigLoader {
+
+  /** The columns of the orders raw table, the only dataset with tables so far. */
+  public static final List<String> ORDERS_COLUMNS =
+      List.of(
+          "order_id",
+          "customer_id",
+          "order_ts",
+          "amount",
+          "currency",
+          "status",
+          "category",
+          "country",
+          "channel",
+          "quantity");
+
+  static final Set<String> EXPECTATION_TYPES =
+      Set.of("columns_exist", "not_null", "parses", "between", "in_set");
+  static final Set<String> PARSE_TYPES = Set.of("instant", "decimal", "integer");
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  private final Path pipelinesDir;
+
+  public PipelineConfigLoader(Path pipelinesDir) {
+    this.pipelinesDir = pipelinesDir;
+  }
+
+  /** Loads the config of {@code dataset}; throws {@link BadConfigException} naming the key. */
+  public LoadedConfig load(String dataset) {
+    Partitions.requireDataset(dataset);
+    Path file = pipelinesDir.resolve(dataset + ".yaml");
+    String where = file.toString();
+    PipelineConfig config;
+    try {
+      config = YAML.readValue(Files.readString(file), PipelineConfig.class);
+    } catch (NoSuchFileException e) {
+      throw new BadConfigException(
+          where + ": no pipeline config for dataset '" + dataset + "' (looked in " + pipelinesDir
+              + "; set SLUICE_PIPELINES_DIR to point elsewhere)");
+    } catch (UnrecognizedPropertyException e) {
+      throw new BadConfigException(
+          where + ": unknown key '" + path(e) + "'" + at(e) + "; known keys here: "
+              + e.getKnownPropertyIds(), e);
+    } catch (JsonMappingException e) {
+      throw new BadConfigException(
+          where + ": bad value for key '" + path(e) + "'" + at(e) + ": " + e.getOriginalMessage(),
+          e);
+    } catch (JsonProcessingException e) {
+      throw new BadConfigException(where + ": not valid YAML" + at(e) + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
+    }
+    if (config == null) {
+      throw new BadConfigException(where + ": the file is empty");
+    }
+    PipelineConfig checked = check(where, dataset, config);
+    return new LoadedConfig(checked, file, hash(checked));
+  }
+
+  static String hash(PipelineConfig config) {
+    try {
+      return Hashing.sha256Hex(CANONICAL.writeValueAsString(config));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("config cannot be serialised for hashing", e);
+    }
+  }
+
+  private static PipelineConfig check(String where, String dataset, PipelineConfig c) {
+    List<String> problems = new ArrayList<>();
+    if (!dataset.equals(c.dataset())) {
+      problems.add("key 'dataset': is '" + c.dataset() + "' but the file is for '" + dataset + "'");
+    }
+    if (!"orders".equals(c.dataset())) {
+      problems.add("key 'dataset': only 'orders' has tables in this version of Sluice");
+    }
+    if (c.source() == null || blank(c.source().path())) {
+      problems.add("key 'source.path': required, e.g. raw/{date}");
+    } else if (!c.source().path().contains("{date}")) {
+      problems.add("key 'source.path': must contain {date}, got '" + c.source().path() + "'");
+    } else if (c.source().path().startsWith("/") || c.source().path().contains("..")) {
+      problems.add("key 'source.path': must be relative to the data root without '..'");
+    }
+    if (c.source() != null && !blank(c.source().files()) && !c.source().files().matches("[A-Za-z0-9_.*?-]+")) {
+      problems.add("key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
+    }
+    requireColumn(problems, "primary_key", c.primaryKey());
+    requireColumn(problems, "entity_key", c.entityKey());
+    requireColumn(problems, "event_time", c.eventTime());
+    if (c.requiredColumns() == null || c.requiredColumns().isEmpty()) {
+      problems.add("key 'required_columns': list the columns every file must carry");
+    } else {
+      for (int i = 0; i < c.requiredColumns().size(); i++) {
+        requireColumn(problems, "required_columns[" + i + "]", c.requiredColumns().get(i));
+      }
+    }
+    requireValues(problems, "categories", c.categories());
+    requireValues(problems, "statuses", c.statuses());
+    if (c.statuses() != null && !c.statuses().containsAll(List.of("completed", "refunded"))) {
+      problems.add("key 'statuses': must include completed and refunded (features use them)");
+    }
+    List<ExpectationConfig> expectations = c.expectations() == null ? List.of() : c.expectations();
+    Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < expectations.size(); i++) {
+      checkExpectation(problems, "expectations[" + i + "]", expectations.get(i), c, names);
+    }
+    if (c.label() == null || blank(c.label().name()) || c.label().horizonDays() == null) {
+      problems.add("key 'label': needs name and horizon_days");
+    } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
+      problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
+    }
+    checkSplit(problems, c);
+    if (!problems.isEmpty()) {
+      throw new BadConfigException(where + ": " + String.join("; ", problems));
+    }
+    return c;
+  }
+
+  private static void checkExpectation(
+      List<String> problems, String key, ExpectationConfig e, PipelineConfig c, Set<String> names) {
+    if (e == null) {
+      problems.add("key '" + key + "': empty entry");
+      return;
+    }
+    if (blank(e.name())) {
+      problems.add("key '" + key + ".name': required");
+    } else if (!e.name().matches("[a-z][a-z0-9_]{0,62}")) {
+      problems.add("key '" + key + ".name': lower-case identifier, got '" + e.name() + "'");
+    } else if (!names.add(e.name())) {
+      problems.add("key '" + key + ".name': '" + e.name() + "' is used twice");
+    }
+    if (e.type() == null || !EXPECTATION_TYPES.contains(e.type())) {
+      problems.add("key '" + key + ".type': one of " + EXPECTATION_TYPES + ", got '" + e.type() + "'");
+      return;
+    }
+    if (!"error".equals(e.severity()) && !"warn".equals(e.severity())) {
+      problems.add("key '" + key + ".severity': error or warn, got '" + e.severity() + "'");
+    }
+    if (e.mostly() != null && (e.mostly() <= 0 || e.mostly() > 1)) {
+      problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
+    }
+    if (!"columns_exist".equals(e.type())) {
+      requireColumn(problems, key + ".column", e.column());
+    }
+    switch (e.type()) {
+      case "parses" -> {
+        if (e.as() == null || !PARSE_TYPES.contains(e.as())) {
+          problems.add("key '" + key + ".as': one of " + PARSE_TYPES + ", got '" + e.as() + "'");
+        }
+      }
+      case "between" -> {
+        if (e.min() == null && e.max() == null) {
+          problems.add("key '" + key + "': between needs min, max or both");
+        }
+      }
+      case "in_set" -> {
+        boolean hasValues = e.values() != null && !e.values().isEmpty();
+        boolean hasFrom = !blank(e.valuesFrom());
+        if (hasValues == hasFrom) {
+          problems.add("key '" + key + "': in_set needs exactly one of values, values_from");
+        } else if (hasFrom && !Set.of("categories", "statuses").contains(e.valuesFrom())) {
+          problems.add("key '" + key + ".values_from': categories or statuses, got '" + e.valuesFrom() + "'");
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static void checkSplit(List<String> problems, PipelineConfig c) {
+    var s = c.split();
+    if (s == null || s.train() == null || s.val() == null || s.test() == null) {
+      problems.add("key 'split': needs train, val and test fractions");
+      return;
+    }
+    for (var f : List.of(s.train(), s.val(), s.test())) {
+      if (f < 0 || f > 1) {
+        problems.add("key 'split': fractions must be within [0, 1], got " + f);
+        return;
+      }
+    }
+    if (Math.abs(s.train() + s.val() + s.test() - 1.0) > 1e-9) {
+      problems.add(
+          "key 'split': train + val + test must be 1.0, got " + (s.train() + s.val() + s.test()));
+    }
+    if (s.embargoDays() != null
+        && c.label() != null
+        && c.label().horizonDays() != null
+        && s.embargoDays() < c.label().horizonDays()) {
+      problems.add(
+          "key 'split.embargo_days': must be at least the label horizon ("
+              + c.label().horizonDays() + ") or labels leak across splits");
+    }
+  }
+
+  private static void requireColumn(List<String> problems, String key, String column) {
+    if (column == null || !ORDERS_COLUMNS.contains(column)) {
+      problems.add("key '" + key + "': unknown column '" + column + "' (known: " + ORDERS_COLUMNS + ")");
+    }
+  }
+
+  private static void requireValues(List<String> problems, String key, List<String> values) {
+    if (values == null || values.isEmpty()) {
+      problems.add("key '" + key + "': list at least one value");
+      return;
+    }
+    Set<String> lower = values.stream().map(String::toLowerCase).collect(Collectors.toSet());
+    if (lower.size() != values.size() || !values.stream().allMatch(v -> v.equals(v.toLowerCase()))) {
+      problems.add("key '" + key + "': values must be distinct and lower-case (they are compared after case-folding)");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        if (!b.isEmpty()) {
+          b.append('.');
+        }
+        b.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String at(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+  }
+}

@@ -1,0 +1,27 @@
+package io.sluice.activities.publish;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code metadata.json} beside an export: deterministic, so a re-run writes the same bytes. */
+public record ExportMetadata(
+    String dataset,
+    int version,
+    String asOfDate,
+    String configHash,
+    String sqlHash,
+    String codeVersion,
+    String entityKey,
+    Label label,
+    List<Column> columns,
+    Map<String, SplitInfo> splits,
+    Map<String, Stats> trainingStatistics) {
+
+  public record Label(String name, int horizonDays) {}
+
+  public record Column(String name, String type, String description) {}
+
+  public record SplitInfo(String fromDate, String toDate, long rows, String file) {}
+
+  public record Stats(Double mean, Double stddev, Double min, Double max, double nullFraction) {}
+}

@@ -1,0 +1,268 @@
+package io.sluice.activities.publish;
+
+import static io.sluice.db.jooq.feats.Tables.ORDERS_CUSTOMER_DAILY;
+import static io.sluice.db.jooq.meta.Tables.FEATURE_REGISTRY;
+import static io.sluice.db.jooq.meta.Tables.SPLITS;
+import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.features.OrderFeatureQueries;
+import io.sluice.activities.split.SplitActivitiesImpl;
+import io.sluice.activities.split.SplitPlan.Range;
+import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.Json;
+import io.sluice.activities.support.Outputs;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.feats.tables.OrdersCustomerDaily;
+import io.sluice.db.jooq.meta.tables.records.SplitStatsRecord;
+import io.sluice.db.jooq.meta.tables.records.SplitsRecord;
+import io.sluice.workflows.FailureTypes;
+import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.PublishActivities;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+/**
+ * Publish: the feature-set version (new when the config or the generated SQL changes), the
+ * registry row, and the exports, written beside the final directory and swapped in whole.
+ */
+@Singleton
+public final class PublishActivitiesImpl implements PublishActivities {
+
+  private static final OrdersCustomerDaily F = ORDERS_CUSTOMER_DAILY;
+  private static final List<String> SPLIT_NAMES = List.of("train", "val", "test");
+
+  private static final Map<String, String> DESCRIPTIONS =
+      Map.ofEntries(
+          Map.entry("feature_date", "the day d the row describes, as of its end (T = d+1 00:00 UTC)"),
+          Map.entry("customer_id", "entity key"),
+          Map.entry("orders_7d", "completed orders in [T-7d, T)"),
+          Map.entry("orders_30d", "completed orders in [T-30d, T)"),
+          Map.entry("revenue_7d", "sum of amount of completed orders in [T-7d, T); 0 when none"),
+          Map.entry("revenue_30d", "sum of amount of completed orders in [T-30d, T); 0 when none"),
+          Map.entry("avg_order_value_30d", "revenue_30d / orders_30d; null when orders_30d = 0"),
+          Map.entry("distinct_categories_30d", "distinct categories of completed orders in [T-30d, T)"),
+          Map.entry("days_since_last_order", "d minus the UTC date of the latest completed order before T"),
+          Map.entry("refund_rate_90d", "refunded / (completed + refunded) in [T-90d, T)"),
+          Map.entry("ordered_next_7d", "label: 1 when a completed order falls in [T, T+7d) as known at d+7"));
+
+  private final DSLContext dsl;
+  private final SluiceSettings settings;
+
+  public PublishActivitiesImpl(DSLContext dsl, SluiceSettings settings) {
+    this.dsl = dsl;
+    this.settings = settings;
+  }
+
+  @Override
+  public PublishResult publish(PartitionRef ref) {
+    LocalDate d = Failures.date(ref);
+    LoadedConfig config = Failures.config(settings, ref.dataset());
+    String sqlHash = OrderFeatureQueries.sqlHash(dsl, config.labelHorizonDays());
+    return dsl.transactionResult(
+        trx -> {
+          DSLContext tx = trx.dsl();
+          int version = version(tx, ref.dataset(), config.hash(), sqlHash);
+          Map<String, SplitsRecord> splits = new LinkedHashMap<>();
+          for (SplitsRecord s :
+              tx.selectFrom(SPLITS)
+                  .where(SPLITS.DATASET.eq(ref.dataset()))
+                  .and(SPLITS.AS_OF_DATE.eq(d))
+                  .fetch()) {
+            splits.put(s.getSplit(), s);
+          }
+          if (splits.size() != SPLIT_NAMES.size()) {
+            throw new IllegalStateException(
+                "no split recorded for " + ref.dataset() + "/" + d + ": run the split step first");
+          }
+          Path target = settings.exportDir(ref.dataset(), version);
+          long exported = export(tx, ref, d, config, version, sqlHash, splits, target);
+          long featureRows = tx.fetchCount(F, F.FEATURE_DATE.eq(d));
+          tx.insertInto(FEATURE_REGISTRY)
+              .set(FEATURE_REGISTRY.DATASET, ref.dataset())
+              .set(FEATURE_REGISTRY.VERSION, version)
+              .set(FEATURE_REGISTRY.AS_OF_DATE, d)
+              .set(FEATURE_REGISTRY.CONFIG_HASH, config.hash())
+              .set(FEATURE_REGISTRY.SQL_HASH, sqlHash)
+              .set(FEATURE_REGISTRY.CODE_VERSION, settings.codeVersion())
+              .set(FEATURE_REGISTRY.FEATURE_ROWS, featureRows)
+              .set(FEATURE_REGISTRY.TRAIN_ROWS, splits.get("train").getRowCount())
+              .set(FEATURE_REGISTRY.VAL_ROWS, splits.get("val").getRowCount())
+              .set(FEATURE_REGISTRY.TEST_ROWS, splits.get("test").getRowCount())
+              .set(FEATURE_REGISTRY.EXPORT_PATH, target.toString())
+              .set(FEATURE_REGISTRY.RUN_ID, ref.runId())
+              .onConflict(FEATURE_REGISTRY.DATASET, FEATURE_REGISTRY.VERSION, FEATURE_REGISTRY.AS_OF_DATE)
+              .doUpdate()
+              .set(FEATURE_REGISTRY.CODE_VERSION, settings.codeVersion())
+              .set(FEATURE_REGISTRY.FEATURE_ROWS, featureRows)
+              .set(FEATURE_REGISTRY.TRAIN_ROWS, splits.get("train").getRowCount())
+              .set(FEATURE_REGISTRY.VAL_ROWS, splits.get("val").getRowCount())
+              .set(FEATURE_REGISTRY.TEST_ROWS, splits.get("test").getRowCount())
+              .set(FEATURE_REGISTRY.EXPORT_PATH, target.toString())
+              .set(FEATURE_REGISTRY.RUN_ID, ref.runId())
+              .set(FEATURE_REGISTRY.PUBLISHED_AT, DSL.currentOffsetDateTime())
+              .execute();
+          return new PublishResult(version, config.hash(), sqlHash, exported, target.toString());
+        });
+  }
+
+  /** The version of this (config, SQL) pair, or the next free number for a new pair. */
+  private static int version(DSLContext tx, String dataset, String configHash, String sqlHash) {
+    tx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val((long) dataset.hashCode())))
+        .fetch();
+    Integer existing =
+        tx.select(DSL.max(FEATURE_REGISTRY.VERSION))
+            .from(FEATURE_REGISTRY)
+            .where(FEATURE_REGISTRY.DATASET.eq(dataset))
+            .and(FEATURE_REGISTRY.CONFIG_HASH.eq(configHash))
+            .and(FEATURE_REGISTRY.SQL_HASH.eq(sqlHash))
+            .fetchOne(0, Integer.class);
+    if (existing != null) {
+      return existing;
+    }
+    Integer max =
+        tx.select(DSL.max(FEATURE_REGISTRY.VERSION))
+            .from(FEATURE_REGISTRY)
+            .where(FEATURE_REGISTRY.DATASET.eq(dataset))
+            .fetchOne(0, Integer.class);
+    return max == null ? 1 : max + 1;
+  }
+
+  private long export(
+      DSLContext tx,
+      PartitionRef ref,
+      LocalDate d,
+      LoadedConfig config,
+      int version,
+      String sqlHash,
+      Map<String, SplitsRecord> splits,
+      Path target) {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ref.runId());
+    Path old = target.resolveSibling(target.getFileName() + ".old-" + ref.runId());
+    try {
+      deleteTree(tmp);
+      Files.createDirectories(tmp);
+      long rows = 0;
+      Map<String, ExportMetadata.SplitInfo> info = new LinkedHashMap<>();
+      for (String name : SPLIT_NAMES) {
+        SplitsRecord s = splits.get(name);
+        Range r = new Range(s.getFromDate(), s.getToDate());
+        String file = name + ".csv";
+        rows += copyOut(tx, r, tmp.resolve(file));
+        info.put(
+            name,
+            new ExportMetadata.SplitInfo(
+                str(s.getFromDate()), str(s.getToDate()), s.getRowCount(), file));
+      }
+      Files.write(tmp.resolve("metadata.json"), Json.bytes(metadata(tx, ref, d, config, version, sqlHash, info)));
+      if (Files.exists(target)) {
+        Outputs.move(target, old);
+      }
+      Outputs.move(tmp, target);
+      deleteTree(old);
+      return rows;
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw Failures.of(
+          FailureTypes.OUTPUT_FAILED,
+          "cannot write the export " + target + " for " + ref.dataset() + "/" + d + ": "
+              + e.getClass().getSimpleName() + ": " + e.getMessage()
+              + "; check that the directory is writable and the disk has space",
+          e);
+    }
+  }
+
+  private static long copyOut(DSLContext tx, Range r, Path file) throws IOException {
+    List<Field<?>> cols = List.of(F.fields());
+    String select =
+        tx.renderInlined(
+            DSL.select(cols).from(F).where(SplitActivitiesImpl.rowsOf(r)).orderBy(F.FEATURE_DATE, F.CUSTOMER_ID));
+    String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)";
+    return tx.connectionResult(
+        c -> {
+          try (OutputStream out = Files.newOutputStream(file)) {
+            return new CopyManager(c.unwrap(BaseConnection.class)).copyOut(sql, out);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  private ExportMetadata metadata(
+      DSLContext tx,
+      PartitionRef ref,
+      LocalDate d,
+      LoadedConfig config,
+      int version,
+      String sqlHash,
+      Map<String, ExportMetadata.SplitInfo> splits) {
+    List<ExportMetadata.Column> columns = new ArrayList<>();
+    for (Field<?> f : F.fields()) {
+      columns.add(
+          new ExportMetadata.Column(
+              f.getName(), f.getDataType().getTypeName(), DESCRIPTIONS.getOrDefault(f.getName(), "")));
+    }
+    Map<String, ExportMetadata.Stats> stats = new LinkedHashMap<>();
+    for (SplitStatsRecord s :
+        tx.selectFrom(SPLIT_STATS)
+            .where(SPLIT_STATS.DATASET.eq(ref.dataset()))
+            .and(SPLIT_STATS.AS_OF_DATE.eq(d))
+            .orderBy(SPLIT_STATS.FEATURE)
+            .fetch()) {
+      stats.put(
+          s.getFeature(),
+          new ExportMetadata.Stats(
+              s.getMean(), s.getStddev(), s.getMinValue(), s.getMaxValue(), s.getNullFraction()));
+    }
+    return new ExportMetadata(
+        ref.dataset(),
+        version,
+        d.toString(),
+        config.hash(),
+        sqlHash,
+        settings.codeVersion(),
+        config.config().entityKey(),
+        new ExportMetadata.Label(config.config().label().name(), config.labelHorizonDays()),
+        columns,
+        splits,
+        stats);
+  }
+
+  private static String str(LocalDate d) {
+    return d == null ? null : d.toString();
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      deleteTree(p);
+    } catch (IOException ignored) {
+      // the temp directory keeps its .tmp- name, so it is never mistaken for an export
+    }
+  }
+}

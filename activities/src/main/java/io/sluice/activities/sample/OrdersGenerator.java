@@ -1,0 +1,199 @@
+package io.sluice.activities.sample;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Deterministic messy orders: the same (seed, days, rows) always gives the same bytes. Drops
+ * carry what real ones do: shuffled and extra columns, stray whitespace and case, offsets instead
+ * of Z, bad values of every kind, in-partition duplicates and late corrections of past orders.
+ *
+ * <p>Usage: {@code OrdersGenerator <out-dir> <first-date> <days> <rows-per-day> [seed]} writes
+ * {@code <out-dir>/raw/<date>/orders.csv}.
+ */
+public final class OrdersGenerator {
+
+  static final String[] CATEGORIES = {
+    "electronics", "books", "home", "toys", "grocery", "fashion", "sports", "beauty"
+  };
+  static final String[] CHANNELS = {"web", "app", "store"};
+  static final String[] COUNTRIES = {"de", "fr", "nl", "us", "gb"};
+  static final String[] CURRENCIES = {"eur", "usd", "gbp"};
+
+  private final long seed;
+  private final int rowsPerDay;
+  private final int customers;
+
+  public OrdersGenerator(long seed, int rowsPerDay) {
+    this.seed = seed;
+    this.rowsPerDay = rowsPerDay;
+    this.customers = Math.max(20, rowsPerDay / 3);
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length < 4) {
+      System.err.println(
+          "usage: OrdersGenerator <out-dir> <first-date yyyy-MM-dd> <days> <rows-per-day> [seed]");
+      System.exit(2);
+    }
+    Path out = Path.of(args[0]);
+    LocalDate first = LocalDate.parse(args[1]);
+    int days = Integer.parseInt(args[2]);
+    int rows = Integer.parseInt(args[3]);
+    long seed = args.length > 4 ? Long.parseLong(args[4]) : 42L;
+    OrdersGenerator g = new OrdersGenerator(seed, rows);
+    for (int i = 0; i < days; i++) {
+      Path file = g.writeDay(out, first, first.plusDays(i));
+      System.out.println(file);
+    }
+  }
+
+  /** Writes {@code raw/<day>/orders.csv} under {@code root}; {@code first} anchors order ids. */
+  public Path writeDay(Path root, LocalDate first, LocalDate day) throws IOException {
+    Path dir = root.resolve("raw").resolve(day.toString());
+    Files.createDirectories(dir);
+    Path file = dir.resolve("orders.csv");
+    int dayIndex = (int) (day.toEpochDay() - first.toEpochDay());
+    SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + day.toEpochDay());
+    boolean shuffled = dayIndex % 3 == 1;
+    boolean extra = dayIndex % 4 == 2;
+    List<String> header =
+        new ArrayList<>(
+            List.of(
+                "order_id", "customer_id", "order_ts", "amount", "currency", "status", "category",
+                "country", "channel", "quantity"));
+    if (shuffled) {
+      java.util.Collections.reverse(header);
+    }
+    if (extra) {
+      header.add("coupon_code");
+    }
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(String.join(",", header));
+      w.write("\n");
+      String[] previous = null;
+      for (int i = 0; i < rowsPerDay; i++) {
+        String[] row = row(rnd, day, dayIndex, i, first);
+        if (previous != null && rnd.nextDouble() < 0.02) {
+          // an in-partition duplicate: the same order again, later line, changed status
+          row = previous.clone();
+          row[5] = "refunded";
+        }
+        previous = row;
+        write(w, header, row, extra ? (rnd.nextDouble() < 0.3 ? "SAVE10" : "") : null);
+      }
+    }
+    return file;
+  }
+
+  private String[] row(SplittableRandom rnd, LocalDate day, int dayIndex, int i, LocalDate first) {
+    String orderId;
+    LocalDate eventDay = day;
+    if (dayIndex > 0 && rnd.nextDouble() < 0.03) {
+      // a late correction: an order first sent on an earlier day arrives again today
+      int back = 1 + rnd.nextInt(Math.min(dayIndex, 3));
+      eventDay = day.minusDays(back);
+      orderId = orderId(dayIndex - back, rnd.nextInt(rowsPerDay));
+    } else {
+      orderId = orderId(dayIndex, i);
+    }
+    Instant ts =
+        eventDay.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(rnd.nextInt(86_400));
+    String customer = String.format(Locale.ROOT, "C%05d", 1 + rnd.nextInt(customers));
+    String amount = String.format(Locale.ROOT, "%.2f", 5 + rnd.nextDouble() * 295);
+    double s = rnd.nextDouble();
+    String status = s < 0.80 ? "completed" : s < 0.92 ? "cancelled" : "refunded";
+    String[] row = {
+      orderId,
+      customer,
+      timestamp(rnd, ts),
+      amount,
+      CURRENCIES[rnd.nextInt(CURRENCIES.length)],
+      status,
+      CATEGORIES[rnd.nextInt(CATEGORIES.length)],
+      COUNTRIES[rnd.nextInt(COUNTRIES.length)],
+      CHANNELS[rnd.nextInt(CHANNELS.length)],
+      Integer.toString(1 + rnd.nextInt(4))
+    };
+    mess(rnd, row);
+    return row;
+  }
+
+  private static String orderId(int dayIndex, int i) {
+    return String.format(Locale.ROOT, "O%04d-%06d", dayIndex, i);
+  }
+
+  private static String timestamp(SplittableRandom rnd, Instant ts) {
+    if (rnd.nextDouble() < 0.2) {
+      return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ts.atOffset(ZoneOffset.ofHours(2)));
+    }
+    return DateTimeFormatter.ISO_INSTANT.format(ts);
+  }
+
+  /** Cosmetic noise that normalisation must undo, and defects that must be quarantined. */
+  private static void mess(SplittableRandom rnd, String[] row) {
+    if (rnd.nextDouble() < 0.10) {
+      row[5] = "  " + row[5].toUpperCase(Locale.ROOT) + " ";
+    }
+    if (rnd.nextDouble() < 0.10) {
+      row[6] = row[6].substring(0, 1).toUpperCase(Locale.ROOT) + row[6].substring(1);
+    }
+    double p = rnd.nextDouble();
+    if (p < 0.01) {
+      row[0] = "";
+    } else if (p < 0.02) {
+      row[2] = "2024-13-45T99:00:00Z";
+    } else if (p < 0.03) {
+      row[2] = row[2].replace("Z", "").replaceAll("[+-]\\d\\d:\\d\\d$", "");
+    } else if (p < 0.04) {
+      row[3] = "-" + row[3];
+    } else if (p < 0.045) {
+      row[3] = "n/a";
+    } else if (p < 0.055) {
+      row[9] = "0";
+    } else if (p < 0.06) {
+      row[6] = "garden";
+    } else if (p < 0.065) {
+      row[5] = "lost";
+    } else if (p < 0.07) {
+      row[1] = " ";
+    }
+  }
+
+  private static void write(BufferedWriter w, List<String> header, String[] row, String extra)
+      throws IOException {
+    List<String> canonical =
+        List.of(
+            "order_id", "customer_id", "order_ts", "amount", "currency", "status", "category",
+            "country", "channel", "quantity");
+    StringBuilder b = new StringBuilder();
+    for (int c = 0; c < header.size(); c++) {
+      if (c > 0) {
+        b.append(',');
+      }
+      int idx = canonical.indexOf(header.get(c));
+      String v = idx >= 0 ? row[idx] : extra;
+      b.append(quote(v));
+    }
+    w.write(b.toString());
+    w.write("\n");
+  }
+
+  private static String quote(String v) {
+    if (v.contains(",") || v.contains("\"") || v.startsWith(" ") || v.endsWith(" ")) {
+      return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+    return v;
+  }
+}

@@ -1,0 +1,135 @@
+package io.sluice.activities.split;
+
+import static io.sluice.db.jooq.feats.Tables.ORDERS_CUSTOMER_DAILY;
+import static io.sluice.db.jooq.meta.Tables.SPLITS;
+import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfig.SplitConfig;
+import io.sluice.activities.split.SplitPlan.Range;
+import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.feats.tables.OrdersCustomerDaily;
+import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.SplitActivities;
+import jakarta.inject.Singleton;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.impl.DSL;
+
+/**
+ * Split: labelled feature dates up to the partition date, planned into train / val / test with
+ * an embargo; scaling statistics from the training rows only.
+ */
+@Singleton
+public final class SplitActivitiesImpl implements SplitActivities {
+
+  private static final OrdersCustomerDaily F = ORDERS_CUSTOMER_DAILY;
+
+  /** The numeric features whose scaling statistics are kept. */
+  public static final List<Field<?>> NUMERIC_FEATURES =
+      List.of(
+          F.ORDERS_7D,
+          F.ORDERS_30D,
+          F.REVENUE_7D,
+          F.REVENUE_30D,
+          F.AVG_ORDER_VALUE_30D,
+          F.DISTINCT_CATEGORIES_30D,
+          F.DAYS_SINCE_LAST_ORDER,
+          F.REFUND_RATE_90D);
+
+  private final DSLContext dsl;
+  private final SluiceSettings settings;
+
+  public SplitActivitiesImpl(DSLContext dsl, SluiceSettings settings) {
+    this.dsl = dsl;
+    this.settings = settings;
+  }
+
+  /** Rows of the export for one range: labelled feature rows of those dates. */
+  public static Condition rowsOf(Range r) {
+    if (r.from() == null) {
+      return DSL.falseCondition();
+    }
+    return F.FEATURE_DATE.between(r.from(), r.to()).and(F.ORDERED_NEXT_7D.isNotNull());
+  }
+
+  @Override
+  public SplitResult split(PartitionRef ref) {
+    LocalDate d = Failures.date(ref);
+    LoadedConfig config = Failures.config(settings, ref.dataset());
+    SplitConfig s = config.config().split();
+    return dsl.transactionResult(
+        trx -> {
+          DSLContext tx = trx.dsl();
+          List<LocalDate> dates =
+              tx.selectDistinct(F.FEATURE_DATE)
+                  .from(F)
+                  .where(F.FEATURE_DATE.le(d))
+                  .and(F.ORDERED_NEXT_7D.isNotNull())
+                  .orderBy(F.FEATURE_DATE)
+                  .fetch(F.FEATURE_DATE);
+          SplitPlan plan = SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
+          tx.deleteFrom(SPLITS).where(SPLITS.DATASET.eq(ref.dataset())).and(SPLITS.AS_OF_DATE.eq(d)).execute();
+          long[] counts = new long[3];
+          List<Map.Entry<String, Range>> ranges =
+              List.of(Map.entry("train", plan.train()), Map.entry("val", plan.val()), Map.entry("test", plan.test()));
+          for (int i = 0; i < 3; i++) {
+            Range r = ranges.get(i).getValue();
+            counts[i] = tx.fetchCount(F, rowsOf(r));
+            tx.insertInto(SPLITS)
+                .set(SPLITS.DATASET, ref.dataset())
+                .set(SPLITS.AS_OF_DATE, d)
+                .set(SPLITS.SPLIT, ranges.get(i).getKey())
+                .set(SPLITS.FROM_DATE, r.from())
+                .set(SPLITS.TO_DATE, r.to())
+                .set(SPLITS.ROW_COUNT, counts[i])
+                .set(SPLITS.EMBARGO_DAYS, plan.embargoDays())
+                .set(SPLITS.RUN_ID, ref.runId())
+                .execute();
+          }
+          writeTrainingStats(tx, ref.dataset(), d, plan.train());
+          return new SplitResult(counts[0], counts[1], counts[2], plan.embargoDays());
+        });
+  }
+
+  private static void writeTrainingStats(DSLContext tx, String dataset, LocalDate d, Range train) {
+    tx.deleteFrom(SPLIT_STATS).where(SPLIT_STATS.DATASET.eq(dataset)).and(SPLIT_STATS.AS_OF_DATE.eq(d)).execute();
+    List<SelectField<?>> aggregates = new ArrayList<>();
+    aggregates.add(DSL.count());
+    for (Field<?> f : NUMERIC_FEATURES) {
+      Field<Double> x = f.cast(Double.class);
+      aggregates.add(DSL.avg(x).cast(Double.class));
+      aggregates.add(DSL.stddevSamp(x).cast(Double.class));
+      aggregates.add(DSL.min(x));
+      aggregates.add(DSL.max(x));
+      aggregates.add(DSL.count(x));
+    }
+    Record r = tx.select(aggregates).from(F).where(rowsOf(train)).fetchOne();
+    long rows = r.get(0, Long.class);
+    if (rows == 0) {
+      return;
+    }
+    for (int i = 0; i < NUMERIC_FEATURES.size(); i++) {
+      int base = 1 + 5 * i;
+      long nonNull = r.get(base + 4, Long.class);
+      tx.insertInto(SPLIT_STATS)
+          .set(SPLIT_STATS.DATASET, dataset)
+          .set(SPLIT_STATS.AS_OF_DATE, d)
+          .set(SPLIT_STATS.FEATURE, NUMERIC_FEATURES.get(i).getName())
+          .set(SPLIT_STATS.MEAN, r.get(base, Double.class))
+          .set(SPLIT_STATS.STDDEV, r.get(base + 1, Double.class))
+          .set(SPLIT_STATS.MIN_VALUE, r.get(base + 2, Double.class))
+          .set(SPLIT_STATS.MAX_VALUE, r.get(base + 3, Double.class))
+          .set(SPLIT_STATS.NULL_FRACTION, (double) (rows - nonNull) / rows)
+          .execute();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.sluice.activities.stage;
+
+import static io.sluice.activities.stage.OrdersJudgement.JUDGED;
+import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.PartitionStore;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import io.sluice.db.jooq.quarantine.tables.Orders;
+import io.sluice.workflows.FailureTypes;
+import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.StageActivities;
+import jakarta.inject.Singleton;
+import java.time.LocalDate;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Stage: the partition's staged versions and quarantined rows are replaced as a whole in one
+ * transaction, then the counts are checked to reconcile with the raw rows.
+ */
+@Singleton
+public final class StageActivitiesImpl implements StageActivities {
+
+  private static final Orders QUARANTINE = io.sluice.db.jooq.quarantine.Tables.ORDERS;
+  private static final io.sluice.db.jooq.stg.tables.Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
+
+  private final DSLContext dsl;
+  private final SluiceSettings settings;
+
+  public StageActivitiesImpl(DSLContext dsl, SluiceSettings settings) {
+    this.dsl = dsl;
+    this.settings = settings;
+  }
+
+  @Override
+  public StageResult stage(PartitionRef ref) {
+    LocalDate date = Failures.date(ref);
+    LoadedConfig config = Failures.config(settings, ref.dataset());
+    return dsl.transactionResult(
+        trx -> {
+          DSLContext tx = trx.dsl();
+          PartitionStore.lock(tx, ref.dataset(), date);
+          PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
+          tx.createTemporaryTable(OrdersJudgement.TABLE)
+              .as(OrdersJudgement.select(config.config(), version.getFileIds()))
+              .onCommitDrop()
+              .execute();
+
+          tx.deleteFrom(QUARANTINE).where(QUARANTINE.PARTITION_DATE.eq(date)).execute();
+          tx.deleteFrom(STG).where(STG.PARTITION_DATE.eq(date)).execute();
+
+          tx.insertInto(
+                  QUARANTINE,
+                  QUARANTINE.FILE_ID,
+                  QUARANTINE.LINE_NO,
+                  QUARANTINE.PARTITION_DATE,
+                  QUARANTINE.REASONS,
+                  QUARANTINE.RECORD)
+              .select(
+                  DSL.select(
+                          OrdersJudgement.FILE_ID,
+                          OrdersJudgement.LINE_NO,
+                          DSL.val(date),
+                          OrdersJudgement.REASONS,
+                          OrdersJudgement.RECORD)
+                      .from(JUDGED)
+                      .where(DSL.not(OrdersJudgement.valid())))
+              .execute();
+
+          // Within one partition the later line wins: files in name order, lines in file order.
+          tx.insertInto(
+                  STG,
+                  STG.ORDER_ID,
+                  STG.PARTITION_DATE,
+                  STG.FILE_ID,
+                  STG.LINE_NO,
+                  STG.CUSTOMER_ID,
+                  STG.ORDER_TS,
+                  STG.AMOUNT,
+                  STG.CURRENCY,
+                  STG.STATUS,
+                  STG.CATEGORY,
+                  STG.COUNTRY,
+                  STG.CHANNEL,
+                  STG.QUANTITY)
+              .select(
+                  DSL.select(
+                          OrdersJudgement.ORDER_ID,
+                          DSL.val(date),
+                          OrdersJudgement.FILE_ID,
+                          OrdersJudgement.LINE_NO,
+                          OrdersJudgement.CUSTOMER_ID,
+                          OrdersJudgement.ORDER_TS,
+                          OrdersJudgement.AMOUNT,
+                          OrdersJudgement.CURRENCY,
+                          OrdersJudgement.STATUS,
+                          OrdersJudgement.CATEGORY,
+                          OrdersJudgement.COUNTRY,
+                          OrdersJudgement.CHANNEL,
+                          OrdersJudgement.QUANTITY)
+                      .distinctOn(OrdersJudgement.ORDER_ID)
+                      .from(JUDGED)
+                      .where(OrdersJudgement.valid())
+                      .orderBy(
+                          OrdersJudgement.ORDER_ID,
+                          OrdersJudgement.FILE_NAME.desc(),
+                          OrdersJudgement.LINE_NO.desc()))
+              .execute();
+
+          long raw = tx.fetchCount(JUDGED);
+          long valid = tx.fetchCount(JUDGED, OrdersJudgement.valid());
+          long quarantined = tx.fetchCount(QUARANTINE, QUARANTINE.PARTITION_DATE.eq(date));
+          long staged = tx.fetchCount(STG, STG.PARTITION_DATE.eq(date));
+          long duplicates = valid - staged;
+          if (raw != quarantined + staged + duplicates || quarantined != raw - valid) {
+            throw Failures.of(
+                FailureTypes.RECONCILIATION_FAILED,
+                String.format(
+                    "counts do not reconcile for %s/%s (run %s): raw %d != quarantined %d + staged %d"
+                        + " + duplicates %d; the transaction was rolled back, nothing changed",
+                    ref.dataset(), date, ref.runId(), raw, quarantined, staged, duplicates));
+          }
+          tx.insertInto(STAGE_RECONCILIATION)
+              .set(STAGE_RECONCILIATION.DATASET, ref.dataset())
+              .set(STAGE_RECONCILIATION.PARTITION_DATE, date)
+              .set(STAGE_RECONCILIATION.PARTITION_VERSION, version.getVersion())
+              .set(STAGE_RECONCILIATION.RAW_ROWS, raw)
+              .set(STAGE_RECONCILIATION.QUARANTINED_ROWS, quarantined)
+              .set(STAGE_RECONCILIATION.STAGED_ROWS, staged)
+              .set(STAGE_RECONCILIATION.DUPLICATE_ROWS, duplicates)
+              .set(STAGE_RECONCILIATION.RUN_ID, ref.runId())
+              .onConflict(STAGE_RECONCILIATION.DATASET, STAGE_RECONCILIATION.PARTITION_DATE)
+              .doUpdate()
+              .set(STAGE_RECONCILIATION.PARTITION_VERSION, version.getVersion())
+              .set(STAGE_RECONCILIATION.RAW_ROWS, raw)
+              .set(STAGE_RECONCILIATION.QUARANTINED_ROWS, quarantined)
+              .set(STAGE_RECONCILIATION.STAGED_ROWS, staged)
+              .set(STAGE_RECONCILIATION.DUPLICATE_ROWS, duplicates)
+              .set(STAGE_RECONCILIATION.RUN_ID, ref.runId())
+              .set(STAGE_RECONCILIATION.STAGED_AT, DSL.currentOffsetDateTime())
+              .execute();
+          return new StageResult(raw, quarantined, staged, duplicates);
+        });
+  }
+}

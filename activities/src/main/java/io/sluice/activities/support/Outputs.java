@@ -1,0 +1,53 @@
+package io.sluice.activities.support;
+
+import io.sluice.workflows.FailureTypes;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Files Sluice hands to people: written under a temporary name and renamed into place, so a
+ * reader never sees half a report or half an export.
+ */
+public final class Outputs {
+
+  private Outputs() {}
+
+  public static void writeAtomically(Path target, byte[] content) {
+    Path tmp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Files.write(tmp, content);
+      move(tmp, target);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw Failures.of(
+          FailureTypes.OUTPUT_FAILED,
+          "cannot write " + target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()
+              + "; check that the directory is writable and the disk has space",
+          e);
+    }
+  }
+
+  public static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  public static void deleteQuietly(Path p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // best effort: a stray temp file is harmless and named as one
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.sluice.activities.support;
+
+import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
+import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
+import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
+
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** Which files make up a partition now, and which partitions are staged: meta's ingest tables. */
+public final class PartitionStore {
+
+  private PartitionStore() {}
+
+  /** Serialises writers of one partition for the rest of the transaction. */
+  public static void lock(DSLContext tx, String dataset, LocalDate date) {
+    tx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(lockKey(dataset, date))))
+        .fetch();
+  }
+
+  static long lockKey(String dataset, LocalDate date) {
+    return ((long) dataset.hashCode() << 32) ^ date.toEpochDay();
+  }
+
+  public static Optional<PartitionVersionsRecord> latestVersion(
+      DSLContext ctx, String dataset, LocalDate date) {
+    return ctx.selectFrom(PARTITION_VERSIONS)
+        .where(PARTITION_VERSIONS.DATASET.eq(dataset))
+        .and(PARTITION_VERSIONS.PARTITION_DATE.eq(date))
+        .orderBy(PARTITION_VERSIONS.VERSION.desc())
+        .limit(1)
+        .fetchOptional();
+  }
+
+  /** The latest version, or an {@link IllegalStateException} telling the user to ingest first. */
+  public static PartitionVersionsRecord requireLatest(DSLContext ctx, String dataset, LocalDate date) {
+    return latestVersion(ctx, dataset, date)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "partition "
+                        + dataset
+                        + "/"
+                        + date
+                        + " has not been ingested: run the ingest stage first"));
+  }
+
+  public static List<String> fileNames(DSLContext ctx, Long[] fileIds) {
+    return ctx.select(INGESTED_FILES.FILE_NAME)
+        .from(INGESTED_FILES)
+        .where(INGESTED_FILES.FILE_ID.in(fileIds))
+        .orderBy(INGESTED_FILES.FILE_NAME)
+        .fetch(INGESTED_FILES.FILE_NAME);
+  }
+
+  public static boolean isStaged(DSLContext ctx, String dataset, LocalDate date) {
+    return ctx.fetchExists(
+        STAGE_RECONCILIATION,
+        STAGE_RECONCILIATION.DATASET.eq(dataset).and(STAGE_RECONCILIATION.PARTITION_DATE.eq(date)));
+  }
+}

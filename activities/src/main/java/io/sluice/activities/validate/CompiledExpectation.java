@@ -1,0 +1,71 @@
+package io.sluice.activities.validate;
+
+import io.sluice.activities.config.PipelineConfig;
+import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.db.jooq.meta.Routines;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * One row-level expectation as SQL: which values it checks ({@code checked}) and which of those
+ * fail ({@code unexpected}), over the raw partition's text columns.
+ */
+record CompiledExpectation(
+    ExpectationConfig config, Field<String> value, Condition checked, Condition unexpected) {
+
+  double mostly() {
+    return config.mostly() == null ? 1.0 : config.mostly();
+  }
+
+  /** Trimmed text, with empty meaning missing: how every check sees a raw field. */
+  static Field<String> cleaned(Table<?> raw, String column) {
+    Field<String> f = raw.field(column, String.class);
+    return DSL.nullif(DSL.trim(f), DSL.inline(""));
+  }
+
+  static CompiledExpectation compile(ExpectationConfig e, PipelineConfig config, Table<?> raw) {
+    Field<String> v = cleaned(raw, e.column());
+    Condition present = v.isNotNull();
+    return switch (e.type()) {
+      case "not_null" -> new CompiledExpectation(e, v, DSL.trueCondition(), v.isNull());
+      case "parses" -> new CompiledExpectation(e, v, present, present.and(parsed(e.as(), v).isNull()));
+      case "between" -> {
+        Field<java.math.BigDecimal> n = Routines.tryDecimal(v);
+        Condition out = n.isNull();
+        if (e.min() != null) {
+          out = out.or(n.lt(e.min()));
+        }
+        if (e.max() != null) {
+          out = out.or(n.gt(e.max()));
+        }
+        yield new CompiledExpectation(e, v, present, present.and(out));
+      }
+      case "in_set" -> {
+        List<String> values = values(e, config);
+        yield new CompiledExpectation(e, v, present, present.and(DSL.lower(v).notIn(values)));
+      }
+      default -> throw new IllegalArgumentException("not a row-level expectation: " + e.type());
+    };
+  }
+
+  private static Field<?> parsed(String as, Field<String> v) {
+    return switch (as) {
+      case "instant" -> Routines.tryInstant(v);
+      case "decimal" -> Routines.tryDecimal(v);
+      case "integer" -> Routines.tryInteger(v);
+      default -> throw new IllegalArgumentException("unknown parse type " + as);
+    };
+  }
+
+  static List<String> values(ExpectationConfig e, PipelineConfig config) {
+    List<String> values =
+        e.values() != null && !e.values().isEmpty()
+            ? e.values()
+            : "categories".equals(e.valuesFrom()) ? config.categories() : config.statuses();
+    return values.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+  }
+}

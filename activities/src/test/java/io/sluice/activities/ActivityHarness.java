@@ -1,0 +1,129 @@
+package io.sluice.activities;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.activities.features.FeatureActivitiesImpl;
+import io.sluice.activities.ingest.IngestActivitiesImpl;
+import io.sluice.activities.publish.PublishActivitiesImpl;
+import io.sluice.activities.split.SplitActivitiesImpl;
+import io.sluice.activities.stage.StageActivitiesImpl;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.validate.ValidateActivitiesImpl;
+import io.sluice.db.TestDatabases;
+import io.sluice.workflows.PipelineActivityOptions;
+import io.sluice.workflows.activity.ActivityNames;
+import io.sluice.workflows.activity.FeatureActivities;
+import io.sluice.workflows.activity.IngestActivities;
+import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.PublishActivities;
+import io.sluice.workflows.activity.SplitActivities;
+import io.sluice.workflows.activity.StageActivities;
+import io.sluice.workflows.activity.ValidateActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * Real activities on a fresh real PostgreSQL database, called through Temporal's test activity
+ * environment (so heartbeats and failure conversion behave as in a worker), with one attempt.
+ */
+public final class ActivityHarness implements AutoCloseable {
+
+  public final HikariDataSource dataSource;
+  public final DSLContext dsl;
+  public final SluiceSettings settings;
+  public final Path root;
+  private final TestActivityEnvironment env;
+
+  public final IngestActivities ingest;
+  public final ValidateActivities validate;
+  public final StageActivities stage;
+  public final FeatureActivities features;
+  public final SplitActivities split;
+  public final PublishActivities publish;
+
+  public ActivityHarness(Path root) {
+    this.root = root;
+    this.dataSource = TestDatabases.fresh();
+    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    try {
+      Files.createDirectories(root.resolve("pipelines"));
+      Files.copy(repoFile("pipelines/orders.yaml"), root.resolve("pipelines/orders.yaml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.settings =
+        new SluiceSettings(
+            root.resolve("data"), root.resolve("pipelines"), root.resolve("artifacts"), "test");
+    this.env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new IngestActivitiesImpl(dsl, settings),
+        new ValidateActivitiesImpl(dsl, settings),
+        new StageActivitiesImpl(dsl, settings),
+        new FeatureActivitiesImpl(dsl, settings),
+        new SplitActivitiesImpl(dsl, settings),
+        new PublishActivitiesImpl(dsl, settings));
+    ActivityOptions once =
+        ActivityOptions.newBuilder(
+                PipelineActivityOptions.toOptions(
+                    PipelineActivityOptions.defaults().get(ActivityNames.INGEST)))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build();
+    ingest = env.newActivityStub(IngestActivities.class, once);
+    validate = env.newActivityStub(ValidateActivities.class, once);
+    stage = env.newActivityStub(StageActivities.class, once);
+    features = env.newActivityStub(FeatureActivities.class, once);
+    split = env.newActivityStub(SplitActivities.class, once);
+    publish = env.newActivityStub(PublishActivities.class, once);
+  }
+
+  public static PartitionRef ref(LocalDate d) {
+    return new PartitionRef("orders", d.toString(), "run-" + d);
+  }
+
+  /** Every stage for one partition, in workflow order. */
+  public void runPartition(LocalDate d) {
+    PartitionRef ref = ref(d);
+    ingest.ingest(ref);
+    validate.validate(ref);
+    stage.stage(ref);
+    features.computeFeatures(ref);
+    split.split(ref);
+    publish.publish(ref);
+  }
+
+  /** A file of the repository, found from the module directory tests run in. */
+  public static Path repoFile(String relative) {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve(relative);
+      if (Files.exists(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
+  }
+
+  /** An order-independent checksum of a query's rows. */
+  public String checksum(String table, String orderBy) {
+    return dsl.fetchValue(
+            "select md5(coalesce(string_agg(t::text, '|' order by " + orderBy + "), '')) from "
+                + table
+                + " t")
+        .toString();
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    dataSource.close();
+  }
+}
