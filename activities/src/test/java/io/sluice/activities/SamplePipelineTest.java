@@ -22,7 +22,7 @@ class SamplePipelineTest {
   static final LocalDate FIRST = LocalDate.of(2024, 1, 1);
   static final int DAYS = 12;
 
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
   ActivityHarness h;
 
   @BeforeAll

@@ -1,0 +1,122 @@
+package io.sluice.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.jooq.Record;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each feature of DESIGN.md on a hand-made dataset; the expected values are worked out below. */
+class OrderFeaturesTest {
+
+  static final String HEADER =
+      "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,quantity\n";
+  static final LocalDate D1 = LocalDate.of(2024, 3, 10); // T = 2024-03-11T00:00Z
+  static final LocalDate D2 = LocalDate.of(2024, 3, 11); // T = 2024-03-12T00:00Z
+  static final LocalDate D8 = LocalDate.of(2024, 3, 17); // D1 + 7: makes D1's label known
+
+  @TempDir Path tmp;
+  ActivityHarness h;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    h = new ActivityHarness(tmp);
+    write(
+        D1,
+        // A: exactly T-7d is inside the 7-day window
+        "o1,A,2024-03-04T00:00:00Z,10.00,EUR,completed,books,DE,web,1\n"
+            // A: one second before T-7d: 30-day window only
+            + "o2,A,2024-03-03T23:59:59Z,20.00,EUR,completed,toys,DE,web,1\n"
+            // A: refunded inside 90 days
+            + "o3,A,2024-02-20T10:00:00+01:00,5.00,EUR,refunded,home,DE,web,1\n"
+            // A: exactly T: not a feature of D1 (but the label's first instant)
+            + "o4,A,2024-03-11T00:00:00Z,100.00,EUR,completed,books,DE,web,1\n"
+            // A: cancelled orders count nowhere
+            + "o5,A,2024-03-09T08:00:00Z,50.00,EUR,cancelled,books,DE,web,1\n"
+            // B: only a refund, no completed order: no feature row
+            + "o6,B,2024-03-01T00:00:00Z,7.00,EUR,refunded,books,DE,web,1\n"
+            // C: completed just before T-90d = 2023-12-12T00:00Z: no feature row
+            + "o7,C,2023-12-11T23:59:59Z,7.00,EUR,completed,books,DE,web,1\n");
+    write(
+        D2,
+        // A correction of o1 and a late order of A, both received on D2
+        "o1,A,2024-03-04T00:00:00Z,99.00,EUR,completed,books,DE,web,1\n"
+            + "o8,A,2024-03-10T12:00:00Z,1.00,EUR,completed,sports,DE,web,1\n");
+    write(D8, "o9,Z,2024-03-17T10:00:00Z,3.00,EUR,completed,books,DE,web,1\n");
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  @Test
+  void featuresOfD1FollowTheDefinitions() {
+    h.runPartition(D1);
+    Record a = row(D1, "A");
+    assertThat(a.get("orders_7d", Integer.class)).isEqualTo(1);
+    assertThat(a.get("orders_30d", Integer.class)).isEqualTo(2);
+    assertThat(a.get("revenue_7d", BigDecimal.class)).isEqualByComparingTo("10.00");
+    assertThat(a.get("revenue_30d", BigDecimal.class)).isEqualByComparingTo("30.00");
+    assertThat(a.get("avg_order_value_30d", BigDecimal.class)).isEqualByComparingTo("15");
+    assertThat(a.get("distinct_categories_30d", Integer.class)).isEqualTo(2);
+    assertThat(a.get("days_since_last_order", Integer.class)).isEqualTo(6);
+    assertThat(a.get("refund_rate_90d", BigDecimal.class)).isEqualByComparingTo("0.333333");
+    assertThat(a.get("ordered_next_7d")).as("unlabelled until D1+7 is staged").isNull();
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("feats.orders_customer_daily"))).isEqualTo(1);
+  }
+
+  @Test
+  void laterPartitionsChangeLaterDatesNeverEarlierOnes() {
+    h.runPartition(D1);
+    String before = h.checksum("feats.orders_customer_daily", "feature_date, customer_id");
+    h.runPartition(D2);
+    h.runPartition(D1);
+    assertThat(
+            h.checksum(
+                "(select * from feats.orders_customer_daily where feature_date = '2024-03-10')",
+                "customer_id"))
+        .isEqualTo(before);
+
+    Record a2 = row(D2, "A");
+    // T = 2024-03-12, 7 days = [03-05, 03-12): o4 (03-11) and the late o8 (03-10); o1 is out.
+    assertThat(a2.get("orders_7d", Integer.class)).isEqualTo(2);
+    assertThat(a2.get("revenue_7d", BigDecimal.class)).isEqualByComparingTo("101.00");
+    // 30 days: o1 in its corrected version (99.00), o2, o4, o8
+    assertThat(a2.get("orders_30d", Integer.class)).isEqualTo(4);
+    assertThat(a2.get("revenue_30d", BigDecimal.class)).isEqualByComparingTo("220.00");
+    assertThat(a2.get("distinct_categories_30d", Integer.class)).isEqualTo(3);
+    assertThat(a2.get("days_since_last_order", Integer.class)).isZero();
+    assertThat(a2.get("refund_rate_90d", BigDecimal.class)).isEqualByComparingTo("0.2");
+  }
+
+  @Test
+  void labelIsFilledWhenTheHorizonPartitionIsStaged() {
+    h.runPartition(D1);
+    h.runPartition(D2);
+    assertThat(row(D1, "A").get("ordered_next_7d")).isNull();
+    h.runPartition(D8);
+    // o4 (completed, exactly T) falls in [T, T+7d)
+    assertThat(row(D1, "A").get("ordered_next_7d", Integer.class)).isEqualTo(1);
+  }
+
+  private Record row(LocalDate d, String customer) {
+    return h.dsl.fetchOne(
+        "select * from feats.orders_customer_daily where feature_date = ? and customer_id = ?",
+        d,
+        customer);
+  }
+
+  private void write(LocalDate d, String rows) throws IOException {
+    Path dir = h.settings.dataRoot().resolve("raw").resolve(d.toString());
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("orders.csv"), HEADER + rows);
+  }
+}
