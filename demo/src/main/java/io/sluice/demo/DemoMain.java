@@ -1,0 +1,143 @@
+package io.sluice.demo;
+
+import io.micronaut.context.ApplicationContext;
+import io.sluice.db.EmbeddedDatabase;
+import io.sluice.starter.PipelineRuns;
+import io.sluice.workflows.FeaturePipelineWorkflow;
+import io.sluice.workflows.PipelineResult;
+import io.sluice.workflows.SearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * {@code sluice demo}: the whole product on the embedded default. A real PostgreSQL from Maven
+ * binaries, Temporal's in-memory service, and the worker's own beans in this process, run over
+ * every partition under {@code data/raw}, in date order.
+ */
+public final class DemoMain {
+
+  static final String TASK_QUEUE = "sluice-demo";
+
+  private DemoMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dataRoot = Path.of(args.length > 0 ? args[0] : "data").toAbsolutePath();
+    System.exit(new DemoMain().run(dataRoot, Path.of("pipelines"), Path.of("artifacts"), System.out));
+  }
+
+  int run(Path dataRoot, Path pipelines, Path artifacts, PrintStream out) throws Exception {
+    List<String> dates = partitions(dataRoot);
+    if (dates.isEmpty()) {
+      out.println("no partitions under " + dataRoot.resolve("raw") + "; nothing to run");
+      return 2;
+    }
+    long started = System.nanoTime();
+    out.printf("Sluice demo: %d partitions of orders from %s%n", dates.size(), dataRoot.resolve("raw"));
+    out.println("starting embedded PostgreSQL and in-memory Temporal ...");
+    try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
+      createDatabase(db);
+      TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance();
+      temporal.registerSearchAttribute(SearchAttributes.DATASET.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      temporal.registerSearchAttribute(SearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      temporal.registerSearchAttribute(
+          SearchAttributes.PARTITION_DATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+      var settings = db.settings("sluice", 4);
+      Map<String, Object> props = new LinkedHashMap<>();
+      props.put("sluice.db.url", settings.url());
+      props.put("sluice.db.user", settings.user());
+      props.put("sluice.db.password", settings.password());
+      props.put("sluice.paths.data-root", dataRoot.toString());
+      props.put("sluice.paths.pipelines-dir", pipelines.toAbsolutePath().toString());
+      props.put("sluice.paths.artifacts-dir", artifacts.toAbsolutePath().toString());
+      props.put("sluice.temporal.task-queue", TASK_QUEUE);
+      props.put("sluice.worker.enabled", "true");
+      try (ApplicationContext worker =
+          ApplicationContext.builder()
+              .properties(props)
+              .singletons(temporal.getWorkflowClient())
+              .start()) {
+        int failed = 0;
+        List<PipelineResult> results = new ArrayList<>();
+        for (String date : dates) {
+          FeaturePipelineWorkflow wf =
+              PipelineRuns.start(
+                  temporal.getWorkflowClient(), TASK_QUEUE, PipelineRuns.request("orders", date));
+          try {
+            results.add(WorkflowStub.fromTyped(wf).getResult(PipelineResult.class));
+            out.printf("  %s done%n", date);
+          } catch (WorkflowFailedException e) {
+            failed++;
+            out.printf("  %s FAILED: %s%n", date, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+          }
+        }
+        printTable(out, worker.getBean(DSLContext.class));
+        PipelineResult last = results.isEmpty() ? null : results.get(results.size() - 1);
+        out.println();
+        out.println("reports:  " + artifacts.toAbsolutePath().resolve("reports/orders") + "/<date>/<run-id>.json");
+        if (last != null) {
+          out.println("export:   " + last.exportPath() + " (train.csv, val.csv, test.csv, metadata.json)");
+        }
+        out.printf("done in %.1f s%s%n", (System.nanoTime() - started) / 1e9, failed > 0 ? ", " + failed + " partition(s) failed" : "");
+        return failed > 0 ? 1 : 0;
+      } finally {
+        temporal.close();
+      }
+    }
+  }
+
+  private static void printTable(PrintStream out, DSLContext dsl) {
+    out.println();
+    out.printf("%-10s %6s %11s %6s %10s %8s %8s%n", "date", "raw", "quarantined", "staged", "duplicates", "features", "labelled");
+    for (Record r :
+        dsl.fetch(
+            "select r.partition_date, r.raw_rows, r.quarantined_rows, r.staged_rows, r.duplicate_rows,"
+                + " (select count(*) from feats.orders_customer_daily f where f.feature_date = r.partition_date) as features,"
+                + " (select count(*) from feats.orders_customer_daily f where f.feature_date = r.partition_date"
+                + "   and f.ordered_next_7d is not null) as labelled"
+                + " from meta.stage_reconciliation r where r.dataset = 'orders' order by r.partition_date")) {
+      out.printf(
+          "%-10s %6d %11d %6d %10d %8d %8d%n",
+          r.get(0), r.get(1, Long.class), r.get(2, Long.class), r.get(3, Long.class),
+          r.get(4, Long.class), r.get(5, Long.class), r.get(6, Long.class));
+    }
+  }
+
+  private static void createDatabase(EmbeddedDatabase db) throws SQLException {
+    var admin = db.settings("postgres", 1);
+    try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password())) {
+      c.createStatement().execute("CREATE DATABASE sluice");
+    }
+  }
+
+  static List<String> partitions(Path dataRoot) throws IOException {
+    Path raw = dataRoot.resolve("raw");
+    if (!Files.isDirectory(raw)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(raw)) {
+      return s.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("\\d{4}-\\d{2}-\\d{2}"))
+          .sorted()
+          .toList();
+    }
+  }
+
+}

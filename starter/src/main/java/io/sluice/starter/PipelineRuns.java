@@ -1,0 +1,80 @@
+package io.sluice.starter;
+
+import io.sluice.workflows.FeaturePipelineWorkflow;
+import io.sluice.workflows.Partitions;
+import io.sluice.workflows.PipelineRequest;
+import io.sluice.workflows.PipelineResult;
+import io.sluice.workflows.StageSummary;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Starting one partition's run and printing what it did; shared by the CLI and the demo. */
+public final class PipelineRuns {
+
+  private PipelineRuns() {}
+
+  /** A request with a checked dataset and date, or an {@link IllegalArgumentException}. */
+  public static PipelineRequest request(String dataset, String date) {
+    Partitions.requireDataset(dataset);
+    Partitions.requireDate(date);
+    return new PipelineRequest(dataset, date);
+  }
+
+  /**
+   * Starts the run; a finished run of the same partition may be run again, a live one may not.
+   *
+   * @throws AlreadyRunning when the partition's workflow is running now
+   */
+  public static FeaturePipelineWorkflow start(
+      WorkflowClient client, String taskQueue, PipelineRequest request) {
+    String id = Partitions.workflowId(request.dataset(), request.partitionDate());
+    FeaturePipelineWorkflow wf =
+        client.newWorkflowStub(
+            FeaturePipelineWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
+    try {
+      WorkflowClient.start(wf::run, request);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new AlreadyRunning(id, e.getExecution().getRunId());
+    }
+    return wf;
+  }
+
+  public static void printSummary(PrintStream out, PipelineResult r) {
+    out.printf("%s %s completed%n", r.dataset(), r.partitionDate());
+    for (StageSummary s : r.stages()) {
+      out.printf("  %-9s %6d ms  %s%n", s.stage(), s.millis(), counts(s.counts()));
+    }
+    out.printf("  report:  %s%n", r.reportPath());
+    out.printf("  export:  %s (feature set v%d)%n", r.exportPath(), r.featureSetVersion());
+  }
+
+  static String counts(Map<String, Long> counts) {
+    return counts.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
+  }
+
+  /** The partition already has a live run; tells which. */
+  public static final class AlreadyRunning extends RuntimeException {
+    public AlreadyRunning(String workflowId, String runId) {
+      super(
+          "partition is already running as workflow "
+              + workflowId
+              + " (run "
+              + runId
+              + "); follow it with: sluice status "
+              + workflowId);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.sluice.starter;
+
+import io.sluice.starter.PipelineRuns.AlreadyRunning;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code sluice} command line: starts and inspects runs on a Temporal server. */
+@Command(
+    name = "sluice",
+    mixinStandardHelpOptions = true,
+    versionProvider = SluiceCli.Version.class,
+    description = {
+      "Raw data drops to validated, point-in-time-correct feature sets, run by Temporal.",
+      "",
+      "  sluice demo                      everything embedded: PostgreSQL, Temporal, a worker",
+      "  sluice worker                    start a worker (config: worker application.yml + env)",
+      "  sluice run --dataset orders --date 2024-01-05",
+      "  sluice status sluice/orders/2024-01-05",
+    },
+    subcommands = {RunCommand.class, StatusCommand.class, HelpCommand.class})
+public final class SluiceCli implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  static int execute(String... args) {
+    CommandLine cli = new CommandLine(new SluiceCli());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException || e instanceof AlreadyRunning) {
+            cmd.getErr().println("sluice: " + e.getMessage());
+            return 2;
+          }
+          cmd.getErr().println("sluice: " + rootMessage(e));
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    String message = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return message;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SluiceCli.class.getPackage().getImplementationVersion();
+      return new String[] {"sluice " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.sluice.worker;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.Database;
+import io.sluice.db.DbSettings;
+import io.sluice.workflows.ActivitySettings;
+import io.sluice.workflows.activity.ActivityNames;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/** The one place the worker's infrastructure is built: database, Temporal client, settings. */
+@Factory
+public class SluiceFactory {
+
+  @Singleton
+  DbSettings dbSettings(
+      @Value("${sluice.db.url}") String url,
+      @Value("${sluice.db.user}") String user,
+      @Value("${sluice.db.password}") String password,
+      @Value("${sluice.db.pool-size}") int poolSize) {
+    return new DbSettings(url, user, password, poolSize);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  HikariDataSource dataSource(DbSettings settings, @Value("${sluice.db.migrate}") boolean migrate) {
+    HikariDataSource ds = Database.open(settings);
+    if (migrate) {
+      Database.migrate(ds);
+    }
+    return ds;
+  }
+
+  @Singleton
+  DSLContext dslContext(DataSource dataSource) {
+    return DSL.using(dataSource, SQLDialect.POSTGRES);
+  }
+
+  @Singleton
+  SluiceSettings sluiceSettings(
+      @Value("${sluice.paths.data-root}") String dataRoot,
+      @Value("${sluice.paths.pipelines-dir}") String pipelinesDir,
+      @Value("${sluice.paths.artifacts-dir}") String artifactsDir) {
+    String version = SluiceFactory.class.getPackage().getImplementationVersion();
+    return new SluiceSettings(
+        Path.of(dataRoot), Path.of(pipelinesDir), Path.of(artifactsDir), version == null ? "dev" : version);
+  }
+
+  @Singleton
+  @Requires(missingBeans = WorkflowClient.class)
+  @Bean(preDestroy = "shutdown")
+  WorkflowServiceStubs serviceStubs(@Value("${sluice.temporal.address}") String address) {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+  }
+
+  @Singleton
+  @Requires(missingBeans = WorkflowClient.class)
+  WorkflowClient workflowClient(
+      WorkflowServiceStubs stubs, @Value("${sluice.temporal.namespace}") String namespace) {
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+  }
+
+  @Singleton
+  WorkerFactory workerFactory(WorkflowClient client) {
+    return WorkerFactory.newInstance(client);
+  }
+
+  /** Per-activity timeouts and retries from {@code sluice.activities.<ActivityName>.*}. */
+  @Singleton
+  ActivitySettingsMap activitySettings(Environment env) {
+    Map<String, ActivitySettings> m = new LinkedHashMap<>();
+    for (String name : ActivityNames.ALL) {
+      String p = "sluice.activities." + name + ".";
+      m.put(
+          name,
+          new ActivitySettings(
+              required(env, p + "start-to-close", Duration.class),
+              required(env, p + "heartbeat", Duration.class),
+              required(env, p + "initial-interval", Duration.class),
+              required(env, p + "max-interval", Duration.class),
+              required(env, p + "backoff", Double.class),
+              required(env, p + "max-attempts", Integer.class)));
+    }
+    return new ActivitySettingsMap(m);
+  }
+
+  private static <T> T required(Environment env, String key, Class<T> type) {
+    return env.getProperty(key, type)
+        .orElseThrow(
+            () -> new IllegalStateException("missing or invalid configuration key " + key));
+  }
+
+  /** A typed holder so the map is injectable by type. */
+  public record ActivitySettingsMap(Map<String, ActivitySettings> byActivity) {}
+}
