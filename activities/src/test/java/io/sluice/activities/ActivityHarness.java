@@ -115,7 +115,9 @@ public final class ActivityHarness implements AutoCloseable {
   /** An order-independent checksum of a query's rows. */
   public String checksum(String table, String orderBy) {
     return dsl.fetchValue(
-            "select md5(coalesce(string_agg(t::text, '|' order by " + orderBy + "), '')) from "
+            "select md5(coalesce(string_agg(t::text, '|' order by "
+                + orderBy
+                + "), '')) from "
                 + table
                 + " t")
         .toString();

@@ -53,7 +53,8 @@ class QuarantineReasonsTest {
     assertThat(r).isEqualTo(new StageResult(9, 6, 2, 1));
     Map<String, List<String>> reasons = new LinkedHashMap<>();
     for (Record q :
-        h.dsl.fetch("select record->>'order_id' as id, reasons from quarantine.orders order by line_no")) {
+        h.dsl.fetch(
+            "select record->>'order_id' as id, reasons from quarantine.orders order by line_no")) {
       reasons.put(q.get("id", String.class), Arrays.asList(q.get("reasons", String[].class)));
     }
     assertThat(reasons)
@@ -83,8 +84,9 @@ class QuarantineReasonsTest {
     Record dup = h.dsl.fetchOne("select * from stg.orders where order_id = 'dup'");
     assertThat(dup.get("status")).as("the later line wins").isEqualTo("refunded");
     assertThat(
-            h.dsl.fetchValue(
-                "select extra->>'note' from raw.orders where order_id = ' ok1 '").toString())
+            h.dsl
+                .fetchValue("select extra->>'note' from raw.orders where order_id = ' ok1 '")
+                .toString())
         .as("extra columns are kept in raw")
         .isEqualTo("x");
   }

@@ -75,10 +75,17 @@ class SamplePipelineTest {
             .fetchOne(
                 "select raw_rows, quarantined_rows, staged_rows, duplicate_rows from meta.stage_reconciliation where partition_date = ?",
                 d)
-            .map(r -> new StageResult(r.get(0, Long.class), r.get(1, Long.class), r.get(2, Long.class), r.get(3, Long.class)));
+            .map(
+                r ->
+                    new StageResult(
+                        r.get(0, Long.class),
+                        r.get(1, Long.class),
+                        r.get(2, Long.class),
+                        r.get(3, Long.class)));
     h.runPartition(d);
     assertThat(h.checksum("stg.orders", "order_id, partition_date")).isEqualTo(stg);
-    assertThat(h.checksum("feats.orders_customer_daily", "feature_date, customer_id")).isEqualTo(feats);
+    assertThat(h.checksum("feats.orders_customer_daily", "feature_date, customer_id"))
+        .isEqualTo(feats);
     assertThat(h.checksum("quarantine.orders", "file_id, line_no")).isEqualTo(quarantine);
     assertThat(h.stage.stage(ActivityHarness.ref(d))).isEqualTo(before);
   }
@@ -88,12 +95,14 @@ class SamplePipelineTest {
     LocalDate lastLabelled = FIRST.plusDays(DAYS - 1 - 7);
     assertThat(
             h.dsl.fetchCount(
-                h.dsl.selectFrom("feats.orders_customer_daily")
+                h.dsl
+                    .selectFrom("feats.orders_customer_daily")
                     .where("feature_date <= ? and ordered_next_7d is null", lastLabelled)))
         .isZero();
     assertThat(
             h.dsl.fetchCount(
-                h.dsl.selectFrom("feats.orders_customer_daily")
+                h.dsl
+                    .selectFrom("feats.orders_customer_daily")
                     .where("feature_date > ? and ordered_next_7d is not null", lastLabelled)))
         .isZero();
   }
@@ -103,8 +112,10 @@ class SamplePipelineTest {
     Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
     assertThat(v1.resolve("train.csv")).exists();
     assertThat(v1.resolve("metadata.json")).exists();
-    assertThat(Files.readAllLines(v1.resolve("train.csv")).get(0)).startsWith("feature_date,customer_id");
+    assertThat(Files.readAllLines(v1.resolve("train.csv")).get(0))
+        .startsWith("feature_date,customer_id");
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.feature_registry"))).isEqualTo(DAYS);
-    assertThat(h.settings.artifactsDir().resolve("reports/orders/2024-01-03/run-2024-01-03.json")).exists();
+    assertThat(h.settings.artifactsDir().resolve("reports/orders/2024-01-03/run-2024-01-03.json"))
+        .exists();
   }
 }

@@ -15,8 +15,8 @@ import org.jooq.meta.jaxb.SchemaMappingType;
 import org.jooq.meta.jaxb.Target;
 
 /**
- * Generates jOOQ classes from the live schema that the Flyway migrations produce, using a
- * throwaway embedded PostgreSQL so that the build needs neither Docker nor a user's server.
+ * Generates jOOQ classes from the live schema that the Flyway migrations produce, using a throwaway
+ * embedded PostgreSQL so that the build needs neither Docker nor a user's server.
  *
  * <p>Arguments: migrations directory, output directory, target package.
  */
@@ -45,7 +45,8 @@ public final class JooqCodegen {
           .createSchemas(true)
           .load()
           .migrate();
-      GenerationTool.generate(configuration(pg.getJdbcUrl("postgres", "postgres"), output, args[2]));
+      GenerationTool.generate(
+          configuration(pg.getJdbcUrl("postgres", "postgres"), output, args[2]));
     }
   }
 
@@ -59,7 +60,8 @@ public final class JooqCodegen {
       database.getSchemata().add(new SchemaMappingType().withInputSchema(schema));
     }
     return new Configuration()
-        .withJdbc(new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl).withUser("postgres"))
+        .withJdbc(
+            new Jdbc().withDriver("org.postgresql.Driver").withUrl(jdbcUrl).withUser("postgres"))
         .withGenerator(
             new Generator()
                 .withDatabase(database)

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -39,7 +38,8 @@ public final class DemoMain {
 
   public static void main(String[] args) throws Exception {
     Path dataRoot = Path.of(args.length > 0 ? args[0] : "data").toAbsolutePath();
-    System.exit(new DemoMain().run(dataRoot, Path.of("pipelines"), Path.of("artifacts"), System.out));
+    System.exit(
+        new DemoMain().run(dataRoot, Path.of("pipelines"), Path.of("artifacts"), System.out));
   }
 
   int run(Path dataRoot, Path pipelines, Path artifacts, PrintStream out) throws Exception {
@@ -49,13 +49,16 @@ public final class DemoMain {
       return 2;
     }
     long started = System.nanoTime();
-    out.printf("Sluice demo: %d partitions of orders from %s%n", dates.size(), dataRoot.resolve("raw"));
+    out.printf(
+        "Sluice demo: %d partitions of orders from %s%n", dates.size(), dataRoot.resolve("raw"));
     out.println("starting embedded PostgreSQL and in-memory Temporal ...");
     try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
       createDatabase(db);
       TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance();
-      temporal.registerSearchAttribute(SearchAttributes.DATASET.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-      temporal.registerSearchAttribute(SearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      temporal.registerSearchAttribute(
+          SearchAttributes.DATASET.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      temporal.registerSearchAttribute(
+          SearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       temporal.registerSearchAttribute(
           SearchAttributes.PARTITION_DATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
       var settings = db.settings("sluice", 4);
@@ -84,17 +87,26 @@ public final class DemoMain {
             out.printf("  %s done%n", date);
           } catch (WorkflowFailedException e) {
             failed++;
-            out.printf("  %s FAILED: %s%n", date, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            out.printf(
+                "  %s FAILED: %s%n",
+                date, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
           }
         }
         printTable(out, worker.getBean(DSLContext.class));
         PipelineResult last = results.isEmpty() ? null : results.get(results.size() - 1);
         out.println();
-        out.println("reports:  " + artifacts.toAbsolutePath().resolve("reports/orders") + "/<date>/<run-id>.json");
+        out.println(
+            "reports:  "
+                + artifacts.toAbsolutePath().resolve("reports/orders")
+                + "/<date>/<run-id>.json");
         if (last != null) {
-          out.println("export:   " + last.exportPath() + " (train.csv, val.csv, test.csv, metadata.json)");
+          out.println(
+              "export:   " + last.exportPath() + " (train.csv, val.csv, test.csv, metadata.json)");
         }
-        out.printf("done in %.1f s%s%n", (System.nanoTime() - started) / 1e9, failed > 0 ? ", " + failed + " partition(s) failed" : "");
+        out.printf(
+            "done in %.1f s%s%n",
+            (System.nanoTime() - started) / 1e9,
+            failed > 0 ? ", " + failed + " partition(s) failed" : "");
         return failed > 0 ? 1 : 0;
       } finally {
         temporal.close();
@@ -104,7 +116,9 @@ public final class DemoMain {
 
   private static void printTable(PrintStream out, DSLContext dsl) {
     out.println();
-    out.printf("%-10s %6s %11s %6s %10s %8s %8s%n", "date", "raw", "quarantined", "staged", "duplicates", "features", "labelled");
+    out.printf(
+        "%-10s %6s %11s %6s %10s %8s %8s%n",
+        "date", "raw", "quarantined", "staged", "duplicates", "features", "labelled");
     for (Record r :
         dsl.fetch(
             "select r.partition_date, r.raw_rows, r.quarantined_rows, r.staged_rows, r.duplicate_rows,"
@@ -114,8 +128,13 @@ public final class DemoMain {
                 + " from meta.stage_reconciliation r where r.dataset = 'orders' order by r.partition_date")) {
       out.printf(
           "%-10s %6d %11d %6d %10d %8d %8d%n",
-          r.get(0), r.get(1, Long.class), r.get(2, Long.class), r.get(3, Long.class),
-          r.get(4, Long.class), r.get(5, Long.class), r.get(6, Long.class));
+          r.get(0),
+          r.get(1, Long.class),
+          r.get(2, Long.class),
+          r.get(3, Long.class),
+          r.get(4, Long.class),
+          r.get(5, Long.class),
+          r.get(6, Long.class));
     }
   }
 
@@ -139,5 +158,4 @@ public final class DemoMain {
           .toList();
     }
   }
-
 }

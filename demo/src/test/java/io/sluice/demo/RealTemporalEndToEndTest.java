@@ -54,7 +54,9 @@ class RealTemporalEndToEndTest {
 
       assertThat(result.stages()).hasSize(6);
       long features =
-          DSL.using(ds).fetchCount(DSL.table("feats.orders_customer_daily"), DSL.field("feature_date").eq(d));
+          DSL.using(ds)
+              .fetchCount(
+                  DSL.table("feats.orders_customer_daily"), DSL.field("feature_date").eq(d));
       assertThat(features).isPositive();
       assertThat(result.stages().get(3).counts()).containsEntry("feature_rows", features);
 

@@ -49,13 +49,17 @@ final class StatusCommand implements Callable<Integer> {
             client.newWorkflowStub(FeaturePipelineWorkflow.class, workflowId).progress();
         System.out.printf("  stage: %s (%s)%n", p.currentStage(), p.status());
         for (StageSummary s : p.completed()) {
-          System.out.printf("  %-9s %6d ms  %s%n", s.stage(), s.millis(), PipelineRuns.counts(s.counts()));
+          System.out.printf(
+              "  %-9s %6d ms  %s%n", s.stage(), s.millis(), PipelineRuns.counts(s.counts()));
         }
         if (p.failure() != null) {
           System.out.println("  failure: " + p.failure());
         }
       } catch (RuntimeException e) {
-        System.out.println("  (progress unavailable: no worker answered the query: " + SluiceCli.rootMessage(e) + ")");
+        System.out.println(
+            "  (progress unavailable: no worker answered the query: "
+                + SluiceCli.rootMessage(e)
+                + ")");
       }
       return 0;
     } finally {

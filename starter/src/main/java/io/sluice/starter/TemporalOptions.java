@@ -24,7 +24,8 @@ public final class TemporalOptions {
   @Option(
       names = "--task-queue",
       defaultValue = "${env:SLUICE_TASK_QUEUE:-sluice}",
-      description = "Task queue the workers poll (env SLUICE_TASK_QUEUE; default ${DEFAULT-VALUE}).")
+      description =
+          "Task queue the workers poll (env SLUICE_TASK_QUEUE; default ${DEFAULT-VALUE}).")
   String taskQueue;
 
   WorkflowServiceStubs stubs() {

@@ -61,7 +61,10 @@ public class SluiceFactory {
       @Value("${sluice.paths.artifacts-dir}") String artifactsDir) {
     String version = SluiceFactory.class.getPackage().getImplementationVersion();
     return new SluiceSettings(
-        Path.of(dataRoot), Path.of(pipelinesDir), Path.of(artifactsDir), version == null ? "dev" : version);
+        Path.of(dataRoot),
+        Path.of(pipelinesDir),
+        Path.of(artifactsDir),
+        version == null ? "dev" : version);
   }
 
   @Singleton

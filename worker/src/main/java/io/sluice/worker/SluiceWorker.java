@@ -72,7 +72,8 @@ public class SluiceWorker {
     factory.shutdown();
     factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
-      LOG.warn("tasks still running after {}; stopping now (Temporal retries them elsewhere)", grace);
+      LOG.warn(
+          "tasks still running after {}; stopping now (Temporal retries them elsewhere)", grace);
       factory.shutdownNow();
     }
   }

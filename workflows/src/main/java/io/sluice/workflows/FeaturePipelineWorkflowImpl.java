@@ -1,16 +1,12 @@
 package io.sluice.workflows;
 
 import io.sluice.workflows.activity.FeatureActivities;
-import io.sluice.workflows.activity.FeatureActivities.FeatureResult;
 import io.sluice.workflows.activity.IngestActivities;
-import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
 import io.sluice.workflows.activity.PublishActivities.PublishResult;
 import io.sluice.workflows.activity.SplitActivities;
-import io.sluice.workflows.activity.SplitActivities.SplitResult;
 import io.sluice.workflows.activity.StageActivities;
-import io.sluice.workflows.activity.StageActivities.StageResult;
 import io.sluice.workflows.activity.ValidateActivities;
 import io.sluice.workflows.activity.ValidateActivities.ValidateResult;
 import io.temporal.failure.ActivityFailure;
@@ -54,18 +50,31 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
 
     run(Stage.INGEST, () -> ingest.ingest(ref), PipelineCounts::of, r -> null);
     ValidateResult v =
-        run(Stage.VALIDATE, () -> validate.validate(ref), PipelineCounts::of, ValidateResult::reportPath);
+        run(
+            Stage.VALIDATE,
+            () -> validate.validate(ref),
+            PipelineCounts::of,
+            ValidateResult::reportPath);
     run(Stage.STAGE, () -> stage.stage(ref), PipelineCounts::of, r -> null);
     run(Stage.FEATURES, () -> features.computeFeatures(ref), PipelineCounts::of, r -> null);
     run(Stage.SPLIT, () -> split.split(ref), PipelineCounts::of, r -> null);
     PublishResult p =
-        run(Stage.PUBLISH, () -> publish.publish(ref), PipelineCounts::of, PublishResult::exportPath);
+        run(
+            Stage.PUBLISH,
+            () -> publish.publish(ref),
+            PipelineCounts::of,
+            PublishResult::exportPath);
 
     currentStage = "done";
     status = "COMPLETED";
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
     return new PipelineResult(
-        dataset, partitionDate, List.copyOf(completed), v.reportPath(), p.version(), p.exportPath());
+        dataset,
+        partitionDate,
+        List.copyOf(completed),
+        v.reportPath(),
+        p.version(),
+        p.exportPath());
   }
 
   @Override

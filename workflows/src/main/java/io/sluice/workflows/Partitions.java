@@ -38,7 +38,9 @@ public final class Partitions {
       date = LocalDate.parse(partitionDate);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "invalid partition date '" + partitionDate + "': give it as yyyy-MM-dd (e.g. 2024-01-05)");
+          "invalid partition date '"
+              + partitionDate
+              + "': give it as yyyy-MM-dd (e.g. 2024-01-05)");
     }
     if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
       throw new IllegalArgumentException(

@@ -74,7 +74,12 @@ class FeaturePipelineWorkflowTest {
     settings.replaceAll(
         (k, s) ->
             new ActivitySettings(
-                s.startToClose(), s.heartbeat(), Duration.ofMillis(10), Duration.ofMillis(50), 2.0, 3));
+                s.startToClose(),
+                s.heartbeat(),
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                2.0,
+                3));
     worker.registerWorkflowImplementationTypes(
         PipelineActivityOptions.implementationOptions(settings), FeaturePipelineWorkflowImpl.class);
     worker.registerActivitiesImplementations(ingest, validate, stage, features, split, publish);

@@ -68,18 +68,29 @@ public final class PipelineConfigLoader {
       config = YAML.readValue(Files.readString(file), PipelineConfig.class);
     } catch (NoSuchFileException e) {
       throw new BadConfigException(
-          where + ": no pipeline config for dataset '" + dataset + "' (looked in " + pipelinesDir
+          where
+              + ": no pipeline config for dataset '"
+              + dataset
+              + "' (looked in "
+              + pipelinesDir
               + "; set SLUICE_PIPELINES_DIR to point elsewhere)");
     } catch (UnrecognizedPropertyException e) {
       throw new BadConfigException(
-          where + ": unknown key '" + path(e) + "'" + at(e) + "; known keys here: "
-              + e.getKnownPropertyIds(), e);
+          where
+              + ": unknown key '"
+              + path(e)
+              + "'"
+              + at(e)
+              + "; known keys here: "
+              + e.getKnownPropertyIds(),
+          e);
     } catch (JsonMappingException e) {
       throw new BadConfigException(
           where + ": bad value for key '" + path(e) + "'" + at(e) + ": " + e.getOriginalMessage(),
           e);
     } catch (JsonProcessingException e) {
-      throw new BadConfigException(where + ": not valid YAML" + at(e) + ": " + e.getOriginalMessage(), e);
+      throw new BadConfigException(
+          where + ": not valid YAML" + at(e) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
     }
@@ -113,8 +124,11 @@ public final class PipelineConfigLoader {
     } else if (c.source().path().startsWith("/") || c.source().path().contains("..")) {
       problems.add("key 'source.path': must be relative to the data root without '..'");
     }
-    if (c.source() != null && !blank(c.source().files()) && !c.source().files().matches("[A-Za-z0-9_.*?-]+")) {
-      problems.add("key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
+    if (c.source() != null
+        && !blank(c.source().files())
+        && !c.source().files().matches("[A-Za-z0-9_.*?-]+")) {
+      problems.add(
+          "key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
     }
     requireColumn(problems, "primary_key", c.primaryKey());
     requireColumn(problems, "entity_key", c.entityKey());
@@ -162,7 +176,8 @@ public final class PipelineConfigLoader {
       problems.add("key '" + key + ".name': '" + e.name() + "' is used twice");
     }
     if (e.type() == null || !EXPECTATION_TYPES.contains(e.type())) {
-      problems.add("key '" + key + ".type': one of " + EXPECTATION_TYPES + ", got '" + e.type() + "'");
+      problems.add(
+          "key '" + key + ".type': one of " + EXPECTATION_TYPES + ", got '" + e.type() + "'");
       return;
     }
     if (!"error".equals(e.severity()) && !"warn".equals(e.severity())) {
@@ -191,7 +206,12 @@ public final class PipelineConfigLoader {
         if (hasValues == hasFrom) {
           problems.add("key '" + key + "': in_set needs exactly one of values, values_from");
         } else if (hasFrom && !Set.of("categories", "statuses").contains(e.valuesFrom())) {
-          problems.add("key '" + key + ".values_from': categories or statuses, got '" + e.valuesFrom() + "'");
+          problems.add(
+              "key '"
+                  + key
+                  + ".values_from': categories or statuses, got '"
+                  + e.valuesFrom()
+                  + "'");
         }
       }
       default -> {}
@@ -220,13 +240,15 @@ public final class PipelineConfigLoader {
         && s.embargoDays() < c.label().horizonDays()) {
       problems.add(
           "key 'split.embargo_days': must be at least the label horizon ("
-              + c.label().horizonDays() + ") or labels leak across splits");
+              + c.label().horizonDays()
+              + ") or labels leak across splits");
     }
   }
 
   private static void requireColumn(List<String> problems, String key, String column) {
     if (column == null || !ORDERS_COLUMNS.contains(column)) {
-      problems.add("key '" + key + "': unknown column '" + column + "' (known: " + ORDERS_COLUMNS + ")");
+      problems.add(
+          "key '" + key + "': unknown column '" + column + "' (known: " + ORDERS_COLUMNS + ")");
     }
   }
 
@@ -236,8 +258,12 @@ public final class PipelineConfigLoader {
       return;
     }
     Set<String> lower = values.stream().map(String::toLowerCase).collect(Collectors.toSet());
-    if (lower.size() != values.size() || !values.stream().allMatch(v -> v.equals(v.toLowerCase()))) {
-      problems.add("key '" + key + "': values must be distinct and lower-case (they are compared after case-folding)");
+    if (lower.size() != values.size()
+        || !values.stream().allMatch(v -> v.equals(v.toLowerCase()))) {
+      problems.add(
+          "key '"
+              + key
+              + "': values must be distinct and lower-case (they are compared after case-folding)");
     }
   }
 
@@ -263,6 +289,10 @@ public final class PipelineConfigLoader {
   private static String at(JsonProcessingException e) {
     return e.getLocation() == null
         ? ""
-        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 }

@@ -13,8 +13,8 @@ import java.time.LocalDate;
 import org.jooq.DSLContext;
 
 /**
- * Features for the partition date, replaced in one transaction; plus the labels that staging
- * this partition has made known (feature dates d - horizon .. d - 1).
+ * Features for the partition date, replaced in one transaction; plus the labels that staging this
+ * partition has made known (feature dates d - horizon .. d - 1).
  */
 @Singleton
 public final class FeatureActivitiesImpl implements FeatureActivities {
@@ -37,9 +37,15 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           DSLContext tx = trx.dsl();
           if (!PartitionStore.isStaged(tx, ref.dataset(), d)) {
             throw new IllegalStateException(
-                "partition " + ref.dataset() + "/" + d + " is not staged: run the stage step first");
+                "partition "
+                    + ref.dataset()
+                    + "/"
+                    + d
+                    + " is not staged: run the stage step first");
           }
-          tx.deleteFrom(ORDERS_CUSTOMER_DAILY).where(ORDERS_CUSTOMER_DAILY.FEATURE_DATE.eq(d)).execute();
+          tx.deleteFrom(ORDERS_CUSTOMER_DAILY)
+              .where(ORDERS_CUSTOMER_DAILY.FEATURE_DATE.eq(d))
+              .execute();
           boolean labelKnown = PartitionStore.isStaged(tx, ref.dataset(), d.plusDays(horizon));
           long rows = tx.execute(OrderFeatureQueries.insertFeatures(d, horizon, labelKnown));
           long filled = 0;

@@ -18,8 +18,8 @@ import org.jooq.Update;
 import org.jooq.impl.DSL;
 
 /**
- * The orders features and label of DESIGN.md in SQL. Knowledge time: for date d every order is
- * seen in its latest version received in partitions {@code <= d}; T is d + 1 day at 00:00 UTC.
+ * The orders features and label of DESIGN.md in SQL. Knowledge time: for date d every order is seen
+ * in its latest version received in partitions {@code <= d}; T is d + 1 day at 00:00 UTC.
  */
 public final class OrderFeatureQueries {
 
@@ -36,9 +36,9 @@ public final class OrderFeatureQueries {
   }
 
   /**
-   * Orders as known at the end of partition {@code knownAt}: the latest version of every order
-   * that has some version with event time in {@code [from, to)}, then kept only if that latest
-   * version itself falls in the window.
+   * Orders as known at the end of partition {@code knownAt}: the latest version of every order that
+   * has some version with event time in {@code [from, to)}, then kept only if that latest version
+   * itself falls in the window.
    */
   static Table<?> knownOrders(LocalDate knownAt, OffsetDateTime from, OffsetDateTime to) {
     Orders s = STG.as("s");

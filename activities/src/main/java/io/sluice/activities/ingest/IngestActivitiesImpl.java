@@ -33,8 +33,8 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
- * Ingest: every file of the partition directory goes into raw.orders with COPY, in one
- * transaction. Bytes already ingested are skipped; a different set of files is a new version.
+ * Ingest: every file of the partition directory goes into raw.orders with COPY, in one transaction.
+ * Bytes already ingested are skipped; a different set of files is a new version.
  */
 @Singleton
 public final class IngestActivitiesImpl implements IngestActivities {
@@ -108,7 +108,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
             }
             int version = recordVersion(tx, ref, date, files, ids);
             long rawRows =
-                tx.select(INGESTED_FILES.ROW_COUNT)
+                tx
+                    .select(INGESTED_FILES.ROW_COUNT)
                     .from(INGESTED_FILES)
                     .where(INGESTED_FILES.FILE_ID.in(ids))
                     .fetch(INGESTED_FILES.ROW_COUNT)
@@ -120,7 +121,12 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } catch (CsvFileProblem e) {
       throw Failures.of(
           FailureTypes.BAD_INPUT,
-          "ingest of " + ref.dataset() + "/" + date + " refused " + e.getMessage()
+          "ingest of "
+              + ref.dataset()
+              + "/"
+              + date
+              + " refused "
+              + e.getMessage()
               + "; nothing of this partition was loaded. Fix or replace the file and re-run.",
           e);
     }
@@ -150,7 +156,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
     String content =
         Hashing.sha256Hex(
             files.stream().map(SourceFile::sha256).sorted().collect(Collectors.joining(",")));
-    Optional<PartitionVersionsRecord> latest = PartitionStore.latestVersion(tx, ref.dataset(), date);
+    Optional<PartitionVersionsRecord> latest =
+        PartitionStore.latestVersion(tx, ref.dataset(), date);
     if (latest.isPresent() && latest.get().getContentSha256().equals(content)) {
       return latest.get().getVersion();
     }
@@ -171,21 +178,29 @@ public final class IngestActivitiesImpl implements IngestActivities {
     try {
       dir = settings.sourceDir(config, date);
     } catch (IllegalArgumentException e) {
-      throw Failures.of(FailureTypes.BAD_CONFIG, config.file() + ": source.path: " + e.getMessage());
+      throw Failures.of(
+          FailureTypes.BAD_CONFIG, config.file() + ": source.path: " + e.getMessage());
     }
     String where = ref.dataset() + "/" + date;
     if (!Files.isDirectory(dir)) {
       throw Failures.of(
           FailureTypes.SOURCE_MISSING,
-          "partition " + where + ": directory " + dir + " does not exist; put the day's files there"
-              + " (source.path in " + config.file().getFileName() + ")");
+          "partition "
+              + where
+              + ": directory "
+              + dir
+              + " does not exist; put the day's files there"
+              + " (source.path in "
+              + config.file().getFileName()
+              + ")");
     }
     String glob = Optional.ofNullable(config.config().source().files()).orElse("*.csv");
     List<SourceFile> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
       for (Path p : stream) {
         if (Files.isRegularFile(p)) {
-          files.add(new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
+          files.add(
+              new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
         }
       }
     } catch (IOException | UncheckedIOException e) {

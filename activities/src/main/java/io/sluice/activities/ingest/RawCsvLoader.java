@@ -35,6 +35,7 @@ final class RawCsvLoader {
 
   private static final CSVFormat INPUT =
       CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+
   /** COPY's CSV: every value quoted, so an empty field stays '' and only a missing one is NULL. */
   private static final CSVFormat COPY_CSV = CSVFormat.POSTGRESQL_CSV;
 
@@ -43,7 +44,9 @@ final class RawCsvLoader {
 
   private final List<String> columns;
 
-  /** @param columns the raw table's text columns, in COPY order after (file_id, line_no) */
+  /**
+   * @param columns the raw table's text columns, in COPY order after (file_id, line_no)
+   */
   RawCsvLoader(List<String> columns) {
     this.columns = columns;
   }
@@ -101,7 +104,8 @@ final class RawCsvLoader {
             if (extra == null) {
               extra = JSON.createObjectNode();
             }
-            extra.put(i < headerNames.size() ? headerNames.get(i) : "_field_" + (i + 1), record.get(i));
+            extra.put(
+                i < headerNames.size() ? headerNames.get(i) : "_field_" + (i + 1), record.get(i));
           }
         }
         row.add(extra == null ? null : extra.toString());

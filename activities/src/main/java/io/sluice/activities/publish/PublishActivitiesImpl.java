@@ -38,8 +38,8 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
 /**
- * Publish: the feature-set version (new when the config or the generated SQL changes), the
- * registry row, and the exports, written beside the final directory and swapped in whole.
+ * Publish: the feature-set version (new when the config or the generated SQL changes), the registry
+ * row, and the exports, written beside the final directory and swapped in whole.
  */
 @Singleton
 public final class PublishActivitiesImpl implements PublishActivities {
@@ -49,17 +49,23 @@ public final class PublishActivitiesImpl implements PublishActivities {
 
   private static final Map<String, String> DESCRIPTIONS =
       Map.ofEntries(
-          Map.entry("feature_date", "the day d the row describes, as of its end (T = d+1 00:00 UTC)"),
+          Map.entry(
+              "feature_date", "the day d the row describes, as of its end (T = d+1 00:00 UTC)"),
           Map.entry("customer_id", "entity key"),
           Map.entry("orders_7d", "completed orders in [T-7d, T)"),
           Map.entry("orders_30d", "completed orders in [T-30d, T)"),
           Map.entry("revenue_7d", "sum of amount of completed orders in [T-7d, T); 0 when none"),
           Map.entry("revenue_30d", "sum of amount of completed orders in [T-30d, T); 0 when none"),
           Map.entry("avg_order_value_30d", "revenue_30d / orders_30d; null when orders_30d = 0"),
-          Map.entry("distinct_categories_30d", "distinct categories of completed orders in [T-30d, T)"),
-          Map.entry("days_since_last_order", "d minus the UTC date of the latest completed order before T"),
+          Map.entry(
+              "distinct_categories_30d", "distinct categories of completed orders in [T-30d, T)"),
+          Map.entry(
+              "days_since_last_order",
+              "d minus the UTC date of the latest completed order before T"),
           Map.entry("refund_rate_90d", "refunded / (completed + refunded) in [T-90d, T)"),
-          Map.entry("ordered_next_7d", "label: 1 when a completed order falls in [T, T+7d) as known at d+7"));
+          Map.entry(
+              "ordered_next_7d",
+              "label: 1 when a completed order falls in [T, T+7d) as known at d+7"));
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -106,7 +112,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
               .set(FEATURE_REGISTRY.TEST_ROWS, splits.get("test").getRowCount())
               .set(FEATURE_REGISTRY.EXPORT_PATH, target.toString())
               .set(FEATURE_REGISTRY.RUN_ID, ref.runId())
-              .onConflict(FEATURE_REGISTRY.DATASET, FEATURE_REGISTRY.VERSION, FEATURE_REGISTRY.AS_OF_DATE)
+              .onConflict(
+                  FEATURE_REGISTRY.DATASET, FEATURE_REGISTRY.VERSION, FEATURE_REGISTRY.AS_OF_DATE)
               .doUpdate()
               .set(FEATURE_REGISTRY.CODE_VERSION, settings.codeVersion())
               .set(FEATURE_REGISTRY.FEATURE_ROWS, featureRows)
@@ -123,7 +130,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
 
   /** The version of this (config, SQL) pair, or the next free number for a new pair. */
   private static int version(DSLContext tx, String dataset, String configHash, String sqlHash) {
-    tx.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val((long) dataset.hashCode())))
+    tx.select(
+            DSL.function("pg_advisory_xact_lock", Object.class, DSL.val((long) dataset.hashCode())))
         .fetch();
     Integer existing =
         tx.select(DSL.max(FEATURE_REGISTRY.VERSION))
@@ -169,7 +177,9 @@ public final class PublishActivitiesImpl implements PublishActivities {
             new ExportMetadata.SplitInfo(
                 str(s.getFromDate()), str(s.getToDate()), s.getRowCount(), file));
       }
-      Files.write(tmp.resolve("metadata.json"), Json.bytes(metadata(tx, ref, d, config, version, sqlHash, info)));
+      Files.write(
+          tmp.resolve("metadata.json"),
+          Json.bytes(metadata(tx, ref, d, config, version, sqlHash, info)));
       if (Files.exists(target)) {
         Outputs.move(target, old);
       }
@@ -180,8 +190,16 @@ public final class PublishActivitiesImpl implements PublishActivities {
       deleteQuietly(tmp);
       throw Failures.of(
           FailureTypes.OUTPUT_FAILED,
-          "cannot write the export " + target + " for " + ref.dataset() + "/" + d + ": "
-              + e.getClass().getSimpleName() + ": " + e.getMessage()
+          "cannot write the export "
+              + target
+              + " for "
+              + ref.dataset()
+              + "/"
+              + d
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
               + "; check that the directory is writable and the disk has space",
           e);
     }
@@ -191,7 +209,10 @@ public final class PublishActivitiesImpl implements PublishActivities {
     List<Field<?>> cols = List.of(F.fields());
     String select =
         tx.renderInlined(
-            DSL.select(cols).from(F).where(SplitActivitiesImpl.rowsOf(r)).orderBy(F.FEATURE_DATE, F.CUSTOMER_ID));
+            DSL.select(cols)
+                .from(F)
+                .where(SplitActivitiesImpl.rowsOf(r))
+                .orderBy(F.FEATURE_DATE, F.CUSTOMER_ID));
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)";
     return tx.connectionResult(
         c -> {
@@ -215,7 +236,9 @@ public final class PublishActivitiesImpl implements PublishActivities {
     for (Field<?> f : F.fields()) {
       columns.add(
           new ExportMetadata.Column(
-              f.getName(), f.getDataType().getTypeName(), DESCRIPTIONS.getOrDefault(f.getName(), "")));
+              f.getName(),
+              f.getDataType().getTypeName(),
+              DESCRIPTIONS.getOrDefault(f.getName(), "")));
     }
     Map<String, ExportMetadata.Stats> stats = new LinkedHashMap<>();
     for (SplitStatsRecord s :

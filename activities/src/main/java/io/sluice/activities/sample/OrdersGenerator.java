@@ -15,9 +15,9 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic messy orders: the same (seed, days, rows) always gives the same bytes. Drops
- * carry what real ones do: shuffled and extra columns, stray whitespace and case, offsets instead
- * of Z, bad values of every kind, in-partition duplicates and late corrections of past orders.
+ * Deterministic messy orders: the same (seed, days, rows) always gives the same bytes. Drops carry
+ * what real ones do: shuffled and extra columns, stray whitespace and case, offsets instead of Z,
+ * bad values of every kind, in-partition duplicates and late corrections of past orders.
  *
  * <p>Usage: {@code OrdersGenerator <out-dir> <first-date> <days> <rows-per-day> [seed]} writes
  * {@code <out-dir>/raw/<date>/orders.csv}.
@@ -71,8 +71,16 @@ public final class OrdersGenerator {
     List<String> header =
         new ArrayList<>(
             List.of(
-                "order_id", "customer_id", "order_ts", "amount", "currency", "status", "category",
-                "country", "channel", "quantity"));
+                "order_id",
+                "customer_id",
+                "order_ts",
+                "amount",
+                "currency",
+                "status",
+                "category",
+                "country",
+                "channel",
+                "quantity"));
     if (shuffled) {
       java.util.Collections.reverse(header);
     }
@@ -108,8 +116,7 @@ public final class OrdersGenerator {
     } else {
       orderId = orderId(dayIndex, i);
     }
-    Instant ts =
-        eventDay.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(rnd.nextInt(86_400));
+    Instant ts = eventDay.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(rnd.nextInt(86_400));
     String customer = String.format(Locale.ROOT, "C%05d", 1 + rnd.nextInt(customers));
     String amount = String.format(Locale.ROOT, "%.2f", 5 + rnd.nextDouble() * 295);
     double s = rnd.nextDouble();
@@ -175,8 +182,16 @@ public final class OrdersGenerator {
       throws IOException {
     List<String> canonical =
         List.of(
-            "order_id", "customer_id", "order_ts", "amount", "currency", "status", "category",
-            "country", "channel", "quantity");
+            "order_id",
+            "customer_id",
+            "order_ts",
+            "amount",
+            "currency",
+            "status",
+            "category",
+            "country",
+            "channel",
+            "quantity");
     StringBuilder b = new StringBuilder();
     for (int c = 0; c < header.size(); c++) {
       if (c > 0) {

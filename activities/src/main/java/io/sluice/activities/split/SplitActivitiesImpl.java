@@ -25,8 +25,8 @@ import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 
 /**
- * Split: labelled feature dates up to the partition date, planned into train / val / test with
- * an embargo; scaling statistics from the training rows only.
+ * Split: labelled feature dates up to the partition date, planned into train / val / test with an
+ * embargo; scaling statistics from the training rows only.
  */
 @Singleton
 public final class SplitActivitiesImpl implements SplitActivities {
@@ -76,11 +76,18 @@ public final class SplitActivitiesImpl implements SplitActivities {
                   .and(F.ORDERED_NEXT_7D.isNotNull())
                   .orderBy(F.FEATURE_DATE)
                   .fetch(F.FEATURE_DATE);
-          SplitPlan plan = SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
-          tx.deleteFrom(SPLITS).where(SPLITS.DATASET.eq(ref.dataset())).and(SPLITS.AS_OF_DATE.eq(d)).execute();
+          SplitPlan plan =
+              SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
+          tx.deleteFrom(SPLITS)
+              .where(SPLITS.DATASET.eq(ref.dataset()))
+              .and(SPLITS.AS_OF_DATE.eq(d))
+              .execute();
           long[] counts = new long[3];
           List<Map.Entry<String, Range>> ranges =
-              List.of(Map.entry("train", plan.train()), Map.entry("val", plan.val()), Map.entry("test", plan.test()));
+              List.of(
+                  Map.entry("train", plan.train()),
+                  Map.entry("val", plan.val()),
+                  Map.entry("test", plan.test()));
           for (int i = 0; i < 3; i++) {
             Range r = ranges.get(i).getValue();
             counts[i] = tx.fetchCount(F, rowsOf(r));
@@ -101,7 +108,10 @@ public final class SplitActivitiesImpl implements SplitActivities {
   }
 
   private static void writeTrainingStats(DSLContext tx, String dataset, LocalDate d, Range train) {
-    tx.deleteFrom(SPLIT_STATS).where(SPLIT_STATS.DATASET.eq(dataset)).and(SPLIT_STATS.AS_OF_DATE.eq(d)).execute();
+    tx.deleteFrom(SPLIT_STATS)
+        .where(SPLIT_STATS.DATASET.eq(dataset))
+        .and(SPLIT_STATS.AS_OF_DATE.eq(d))
+        .execute();
     List<SelectField<?>> aggregates = new ArrayList<>();
     aggregates.add(DSL.count());
     for (Field<?> f : NUMERIC_FEATURES) {

@@ -4,9 +4,9 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A time-based split of labelled feature dates: train, then val, then test, each later one
- * starting more than {@code embargoDays} after the previous one ends, so no training label window
- * reaches into a later split's feature dates. Ranges are inclusive; an empty split has nulls.
+ * A time-based split of labelled feature dates: train, then val, then test, each later one starting
+ * more than {@code embargoDays} after the previous one ends, so no training label window reaches
+ * into a later split's feature dates. Ranges are inclusive; an empty split has nulls.
  */
 public record SplitPlan(Range train, Range val, Range test, int embargoDays) {
 

@@ -79,11 +79,15 @@ final class OrdersJudgement {
         either(qtyText.isNull(), "missing_quantity", qty.isNull().or(qty.le(0)), "bad_quantity"));
     reasons.add(
         either(
-            category.isNull(), "missing_category", category.notIn(lower(config.categories())),
+            category.isNull(),
+            "missing_category",
+            category.notIn(lower(config.categories())),
             "unknown_category"));
     reasons.add(
         either(
-            status.isNull(), "missing_status", status.notIn(lower(config.statuses())),
+            status.isNull(),
+            "missing_status",
+            status.notIn(lower(config.statuses())),
             "unknown_status"));
 
     List<JSONEntry<?>> record = new ArrayList<>();

@@ -25,7 +25,8 @@ import org.jooq.impl.DSL;
 public final class StageActivitiesImpl implements StageActivities {
 
   private static final Orders QUARANTINE = io.sluice.db.jooq.quarantine.Tables.ORDERS;
-  private static final io.sluice.db.jooq.stg.tables.Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
+  private static final io.sluice.db.jooq.stg.tables.Orders STG =
+      io.sluice.db.jooq.stg.Tables.ORDERS;
 
   private final DSLContext dsl;
   private final SluiceSettings settings;

@@ -18,7 +18,8 @@ public final class Json {
 
   public static byte[] bytes(Object value) {
     try {
-      return (MAPPER.writeValueAsString(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return (MAPPER.writeValueAsString(value) + "\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Files Sluice hands to people: written under a temporary name and renamed into place, so a
- * reader never sees half a report or half an export.
+ * Files Sluice hands to people: written under a temporary name and renamed into place, so a reader
+ * never sees half a report or half an export.
  */
 public final class Outputs {
 
@@ -26,7 +26,12 @@ public final class Outputs {
       deleteQuietly(tmp);
       throw Failures.of(
           FailureTypes.OUTPUT_FAILED,
-          "cannot write " + target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          "cannot write "
+              + target
+              + ": "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
               + "; check that the directory is writable and the disk has space",
           e);
     }

@@ -37,7 +37,8 @@ public final class PartitionStore {
   }
 
   /** The latest version, or an {@link IllegalStateException} telling the user to ingest first. */
-  public static PartitionVersionsRecord requireLatest(DSLContext ctx, String dataset, LocalDate date) {
+  public static PartitionVersionsRecord requireLatest(
+      DSLContext ctx, String dataset, LocalDate date) {
     return latestVersion(ctx, dataset, date)
         .orElseThrow(
             () ->

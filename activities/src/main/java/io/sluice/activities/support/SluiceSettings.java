@@ -9,7 +9,8 @@ import java.time.LocalDate;
  * Where Sluice reads and writes on disk. Every path an activity builds from a dataset name or a
  * date goes through here and is checked to stay under its root.
  */
-public record SluiceSettings(Path dataRoot, Path pipelinesDir, Path artifactsDir, String codeVersion) {
+public record SluiceSettings(
+    Path dataRoot, Path pipelinesDir, Path artifactsDir, String codeVersion) {
 
   public SluiceSettings {
     dataRoot = dataRoot.toAbsolutePath().normalize();

@@ -32,7 +32,8 @@ record CompiledExpectation(
     Condition present = v.isNotNull();
     return switch (e.type()) {
       case "not_null" -> new CompiledExpectation(e, v, DSL.trueCondition(), v.isNull());
-      case "parses" -> new CompiledExpectation(e, v, present, present.and(parsed(e.as(), v).isNull()));
+      case "parses" ->
+          new CompiledExpectation(e, v, present, present.and(parsed(e.as(), v).isNull()));
       case "between" -> {
         Field<java.math.BigDecimal> n = Routines.tryDecimal(v);
         Condition out = n.isNull();

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Record2;
@@ -68,8 +67,10 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     }
     outcomes.sort(java.util.Comparator.comparingInt(o -> order(config, o.name())));
 
-    int errors = (int) outcomes.stream().filter(o -> !o.success() && "error".equals(o.severity())).count();
-    int warns = (int) outcomes.stream().filter(o -> !o.success() && "warn".equals(o.severity())).count();
+    int errors =
+        (int) outcomes.stream().filter(o -> !o.success() && "error".equals(o.severity())).count();
+    int warns =
+        (int) outcomes.stream().filter(o -> !o.success() && "warn".equals(o.severity())).count();
     ValidationReport report =
         new ValidationReport(
             ref.dataset(),
@@ -90,7 +91,14 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       List<String> failed =
           outcomes.stream()
               .filter(o -> !o.success() && "error".equals(o.severity()))
-              .map(o -> o.name() + " (" + o.unexpectedCount() + " of " + o.elementCount() + " unexpected)")
+              .map(
+                  o ->
+                      o.name()
+                          + " ("
+                          + o.unexpectedCount()
+                          + " of "
+                          + o.elementCount()
+                          + " unexpected)")
               .toList();
       throw Failures.of(
           FailureTypes.VALIDATION_FAILED,
@@ -142,8 +150,16 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       ExpectationConfig e = c.config();
       outcomes.add(
           new Outcome(
-              e.name(), e.type(), e.column(), e.severity(), c.mostly(), checked, unexpected,
-              fraction(checked, unexpected), success, samples));
+              e.name(),
+              e.type(),
+              e.column(),
+              e.severity(),
+              c.mostly(),
+              checked,
+              unexpected,
+              fraction(checked, unexpected),
+              success,
+              samples));
     }
     return rows;
   }
@@ -167,8 +183,15 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     }
     double mostly = e.mostly() == null ? 1.0 : e.mostly();
     return new Outcome(
-        e.name(), e.type(), null, e.severity(), mostly, headers.size(), samples.size(),
-        fraction(headers.size(), samples.size()), passes(headers.size(), samples.size(), mostly),
+        e.name(),
+        e.type(),
+        null,
+        e.severity(),
+        mostly,
+        headers.size(),
+        samples.size(),
+        fraction(headers.size(), samples.size()),
+        passes(headers.size(), samples.size(), mostly),
         samples.subList(0, Math.min(SAMPLES, samples.size())));
   }
 
@@ -195,7 +218,8 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                 .set(
                     VALIDATION_RESULTS.DETAILS,
                     JSONB.valueOf(
-                        Json.MAPPER.writeValueAsString(Map.of("unexpected_samples", o.unexpectedSamples()))))
+                        Json.MAPPER.writeValueAsString(
+                            Map.of("unexpected_samples", o.unexpectedSamples()))))
                 .set(VALIDATION_RESULTS.RUN_ID, ref.runId())
                 .set(VALIDATION_RESULTS.REPORT_PATH, report.toString())
                 .execute();
@@ -220,5 +244,4 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     }
     return Integer.MAX_VALUE;
   }
-
 }
