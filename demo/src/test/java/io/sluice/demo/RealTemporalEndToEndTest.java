@@ -54,7 +54,7 @@ class RealTemporalEndToEndTest {
 
       assertThat(result.stages()).hasSize(6);
       long features =
-          DSL.using(ds)
+          DSL.using(ds, org.jooq.SQLDialect.POSTGRES)
               .fetchCount(
                   DSL.table("feats.orders_customer_daily"), DSL.field("feature_date").eq(d));
       assertThat(features).isPositive();

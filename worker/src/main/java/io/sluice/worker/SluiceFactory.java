@@ -68,7 +68,6 @@ public class SluiceFactory {
   }
 
   @Singleton
-  @Requires(missingBeans = WorkflowClient.class)
   @Bean(preDestroy = "shutdown")
   WorkflowServiceStubs serviceStubs(@Value("${sluice.temporal.address}") String address) {
     return WorkflowServiceStubs.newServiceStubs(
