@@ -34,9 +34,14 @@ public final class DemoMain {
 
   static final String TASK_QUEUE = "sluice-demo";
 
-  private DemoMain() {}
+  DemoMain() {}
 
   public static void main(String[] args) throws Exception {
+    // The demo prints its own table; the worker's INFO lines would only bury it.
+    if (System.getProperty("SLUICE_LOG_LEVEL") == null
+        && System.getenv("SLUICE_LOG_LEVEL") == null) {
+      System.setProperty("SLUICE_LOG_LEVEL", "WARN");
+    }
     Path dataRoot = Path.of(args.length > 0 ? args[0] : "data").toAbsolutePath();
     System.exit(
         new DemoMain().run(dataRoot, Path.of("pipelines"), Path.of("artifacts"), System.out));
