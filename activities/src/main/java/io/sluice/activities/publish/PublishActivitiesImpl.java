@@ -14,6 +14,7 @@ import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.feats.tables.OrdersCustomerDaily;
+import io.sluice.db.jooq.meta.tables.records.FeatureRegistryRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitStatsRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitsRecord;
 import io.sluice.workflows.FailureTypes;
@@ -25,12 +26,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -99,30 +100,26 @@ public final class PublishActivitiesImpl implements PublishActivities {
           Path target = settings.exportDir(ref.dataset(), version);
           long exported = export(tx, ref, d, config, version, sqlHash, splits, target);
           long featureRows = tx.fetchCount(F, F.FEATURE_DATE.eq(d));
+          FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
+          row.setDataset(ref.dataset());
+          row.setVersion(version);
+          row.setAsOfDate(d);
+          row.setConfigHash(config.hash());
+          row.setSqlHash(sqlHash);
+          row.setCodeVersion(settings.codeVersion());
+          row.setFeatureRows(featureRows);
+          row.setTrainRows(splits.get("train").getRowCount());
+          row.setValRows(splits.get("val").getRowCount());
+          row.setTestRows(splits.get("test").getRowCount());
+          row.setExportPath(target.toString());
+          row.setRunId(ref.runId());
+          row.setPublishedAt(OffsetDateTime.now(ZoneOffset.UTC));
           tx.insertInto(FEATURE_REGISTRY)
-              .set(FEATURE_REGISTRY.DATASET, ref.dataset())
-              .set(FEATURE_REGISTRY.VERSION, version)
-              .set(FEATURE_REGISTRY.AS_OF_DATE, d)
-              .set(FEATURE_REGISTRY.CONFIG_HASH, config.hash())
-              .set(FEATURE_REGISTRY.SQL_HASH, sqlHash)
-              .set(FEATURE_REGISTRY.CODE_VERSION, settings.codeVersion())
-              .set(FEATURE_REGISTRY.FEATURE_ROWS, featureRows)
-              .set(FEATURE_REGISTRY.TRAIN_ROWS, splits.get("train").getRowCount())
-              .set(FEATURE_REGISTRY.VAL_ROWS, splits.get("val").getRowCount())
-              .set(FEATURE_REGISTRY.TEST_ROWS, splits.get("test").getRowCount())
-              .set(FEATURE_REGISTRY.EXPORT_PATH, target.toString())
-              .set(FEATURE_REGISTRY.RUN_ID, ref.runId())
+              .set(row)
               .onConflict(
                   FEATURE_REGISTRY.DATASET, FEATURE_REGISTRY.VERSION, FEATURE_REGISTRY.AS_OF_DATE)
               .doUpdate()
-              .set(FEATURE_REGISTRY.CODE_VERSION, settings.codeVersion())
-              .set(FEATURE_REGISTRY.FEATURE_ROWS, featureRows)
-              .set(FEATURE_REGISTRY.TRAIN_ROWS, splits.get("train").getRowCount())
-              .set(FEATURE_REGISTRY.VAL_ROWS, splits.get("val").getRowCount())
-              .set(FEATURE_REGISTRY.TEST_ROWS, splits.get("test").getRowCount())
-              .set(FEATURE_REGISTRY.EXPORT_PATH, target.toString())
-              .set(FEATURE_REGISTRY.RUN_ID, ref.runId())
-              .set(FEATURE_REGISTRY.PUBLISHED_AT, DSL.currentOffsetDateTime())
+              .set(row)
               .execute();
           return new PublishResult(version, config.hash(), sqlHash, exported, target.toString());
         });
@@ -163,7 +160,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ref.runId());
     Path old = target.resolveSibling(target.getFileName() + ".old-" + ref.runId());
     try {
-      deleteTree(tmp);
+      Outputs.deleteTree(tmp);
       Files.createDirectories(tmp);
       long rows = 0;
       Map<String, ExportMetadata.SplitInfo> info = new LinkedHashMap<>();
@@ -184,10 +181,10 @@ public final class PublishActivitiesImpl implements PublishActivities {
         Outputs.move(target, old);
       }
       Outputs.move(tmp, target);
-      deleteTree(old);
+      Outputs.deleteTree(old);
       return rows;
     } catch (IOException e) {
-      deleteQuietly(tmp);
+      Outputs.deleteTreeQuietly(tmp);
       throw Failures.of(
           FailureTypes.OUTPUT_FAILED,
           "cannot write the export "
@@ -268,24 +265,5 @@ public final class PublishActivitiesImpl implements PublishActivities {
 
   private static String str(LocalDate d) {
     return d == null ? null : d.toString();
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      deleteTree(p);
-    } catch (IOException ignored) {
-      // the temp directory keeps its .tmp- name, so it is never mistaken for an export
-    }
   }
 }

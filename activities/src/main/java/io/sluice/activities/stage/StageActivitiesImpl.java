@@ -8,12 +8,15 @@ import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import io.sluice.db.jooq.meta.tables.records.StageReconciliationRecord;
 import io.sluice.db.jooq.quarantine.tables.Orders;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities;
 import jakarta.inject.Singleton;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -124,24 +127,21 @@ public final class StageActivitiesImpl implements StageActivities {
                         + " + duplicates %d; the transaction was rolled back, nothing changed",
                     ref.dataset(), date, ref.runId(), raw, quarantined, staged, duplicates));
           }
+          StageReconciliationRecord counts = tx.newRecord(STAGE_RECONCILIATION);
+          counts.setDataset(ref.dataset());
+          counts.setPartitionDate(date);
+          counts.setPartitionVersion(version.getVersion());
+          counts.setRawRows(raw);
+          counts.setQuarantinedRows(quarantined);
+          counts.setStagedRows(staged);
+          counts.setDuplicateRows(duplicates);
+          counts.setRunId(ref.runId());
+          counts.setStagedAt(OffsetDateTime.now(ZoneOffset.UTC));
           tx.insertInto(STAGE_RECONCILIATION)
-              .set(STAGE_RECONCILIATION.DATASET, ref.dataset())
-              .set(STAGE_RECONCILIATION.PARTITION_DATE, date)
-              .set(STAGE_RECONCILIATION.PARTITION_VERSION, version.getVersion())
-              .set(STAGE_RECONCILIATION.RAW_ROWS, raw)
-              .set(STAGE_RECONCILIATION.QUARANTINED_ROWS, quarantined)
-              .set(STAGE_RECONCILIATION.STAGED_ROWS, staged)
-              .set(STAGE_RECONCILIATION.DUPLICATE_ROWS, duplicates)
-              .set(STAGE_RECONCILIATION.RUN_ID, ref.runId())
+              .set(counts)
               .onConflict(STAGE_RECONCILIATION.DATASET, STAGE_RECONCILIATION.PARTITION_DATE)
               .doUpdate()
-              .set(STAGE_RECONCILIATION.PARTITION_VERSION, version.getVersion())
-              .set(STAGE_RECONCILIATION.RAW_ROWS, raw)
-              .set(STAGE_RECONCILIATION.QUARANTINED_ROWS, quarantined)
-              .set(STAGE_RECONCILIATION.STAGED_ROWS, staged)
-              .set(STAGE_RECONCILIATION.DUPLICATE_ROWS, duplicates)
-              .set(STAGE_RECONCILIATION.RUN_ID, ref.runId())
-              .set(STAGE_RECONCILIATION.STAGED_AT, DSL.currentOffsetDateTime())
+              .set(counts)
               .execute();
           return new StageResult(raw, quarantined, staged, duplicates);
         });

@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Files Sluice hands to people: written under a temporary name and renamed into place, so a reader
@@ -52,7 +54,28 @@ public final class Outputs {
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
-      // best effort: a stray temp file is harmless and named as one
+      // a stray temp file is harmless and named as one
+    }
+  }
+
+  /** Deletes a directory and everything in it; a missing one is fine. */
+  public static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+
+  /** Best effort: what is left keeps its temporary name, so it is never taken for a result. */
+  public static void deleteTreeQuietly(Path p) {
+    try {
+      deleteTree(p);
+    } catch (IOException ignored) {
+      // see above
     }
   }
 }
