@@ -64,7 +64,7 @@ public final class ActivityHarness implements AutoCloseable {
             root.resolve("data"), root.resolve("pipelines"), root.resolve("artifacts"), "test");
     this.env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new IngestActivitiesImpl(dsl, settings),
+        new IngestActivitiesImpl(dataSource, settings),
         new ValidateActivitiesImpl(dsl, settings),
         new StageActivitiesImpl(dsl, settings),
         new FeatureActivitiesImpl(dsl, settings),

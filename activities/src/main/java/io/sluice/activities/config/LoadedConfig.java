@@ -9,6 +9,15 @@ public record LoadedConfig(PipelineConfig config, Path file, String hash) {
     return config.label().horizonDays();
   }
 
+  public String filesGlob() {
+    String files = config.source().files();
+    return files == null || files.isBlank() ? "*.{csv,csv.gz}" : files;
+  }
+
+  public boolean allowHeaderOnly() {
+    return Boolean.TRUE.equals(config.source().allowHeaderOnly());
+  }
+
   public int embargoDays() {
     Integer e = config.split().embargoDays();
     return e != null ? e : labelHorizonDays();

@@ -16,8 +16,12 @@ public record PipelineConfig(
     LabelConfig label,
     SplitConfig split) {
 
-  /** Where a partition's files are: {@code path} under the data root, {date} substituted. */
-  public record Source(String path, String files) {}
+  /**
+   * Where a partition's files are: {@code path} under the data root, {date} substituted; {@code
+   * files} a glob (default {@code *.{csv,csv.gz}}); whether a file with a header and no rows is a
+   * valid (empty) day.
+   */
+  public record Source(String path, String files, Boolean allowHeaderOnly) {}
 
   /**
    * One expectation. {@code type} is one of columns_exist, not_null, parses, between, in_set;

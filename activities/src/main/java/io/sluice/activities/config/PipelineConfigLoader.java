@@ -126,7 +126,7 @@ public final class PipelineConfigLoader {
     }
     if (c.source() != null
         && !blank(c.source().files())
-        && !c.source().files().matches("[A-Za-z0-9_.*?-]+")) {
+        && !c.source().files().matches("[A-Za-z0-9_.*?{},-]+")) {
       problems.add(
           "key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
     }

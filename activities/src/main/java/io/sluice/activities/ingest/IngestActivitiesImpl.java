@@ -6,10 +6,14 @@ import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.activities.ingest.CsvFileProblem.Kind;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
+import io.sluice.activities.support.Json;
+import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
@@ -22,32 +26,51 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Ingest: every file of the partition directory goes into raw.orders with COPY, in one transaction.
- * Bytes already ingested are skipped; a different set of files is a new version.
+ * Ingest: every file of the partition directory goes into raw.orders with COPY. Each file is loaded
+ * in committed chunks; a retry resumes after the last committed line of a file still loading. Bytes
+ * already ingested are skipped; a different set of files is a new version. A file that cannot be
+ * read is rejected whole: its partial rows are removed and the run fails with a report naming the
+ * file, the line and the problem.
  */
 @Singleton
 public final class IngestActivitiesImpl implements IngestActivities {
 
-  private final DSLContext dsl;
+  private static final Logger LOG = LoggerFactory.getLogger(IngestActivitiesImpl.class);
+  static final int DEFAULT_CHUNK_ROWS = 100_000;
+
+  private final DataSource dataSource;
   private final SluiceSettings settings;
-  private final RawCsvLoader loader = new RawCsvLoader(PipelineConfigLoader.ORDERS_COLUMNS);
+  private final RawCsvLoader loader;
   private final String copySql;
 
-  public IngestActivitiesImpl(DSLContext dsl, SluiceSettings settings) {
-    this.dsl = dsl;
+  public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings) {
+    this(dataSource, settings, DEFAULT_CHUNK_ROWS);
+  }
+
+  IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings, int chunkRows) {
+    this.dataSource = dataSource;
     this.settings = settings;
-    this.copySql = copySql(dsl);
+    this.loader = new RawCsvLoader(PipelineConfigLoader.ORDERS_COLUMNS, chunkRows);
+    this.copySql = copySql(DSL.using(SQLDialect.POSTGRES));
   }
 
   /** COPY cannot be said in jOOQ; its table and column names still come from the generated code. */
@@ -57,10 +80,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
       cols.add(ORDERS.field(c));
     }
     cols.add(ORDERS.EXTRA);
+    cols.add(ORDERS.FIELD_COUNT);
     String names =
         cols.stream().map(f -> dsl.render(DSL.name(f.getName()))).collect(Collectors.joining(", "));
     return "COPY " + dsl.render(ORDERS) + " (" + names + ") FROM STDIN (FORMAT csv)";
   }
+
+  /** Progress detail recorded with each heartbeat: the file, its last line in raw, rows added. */
+  public record IngestProgress(String file, long line, long rows) {}
 
   @Override
   public IngestResult ingest(PartitionRef ref) {
@@ -68,109 +95,242 @@ public final class IngestActivitiesImpl implements IngestActivities {
     LoadedConfig config = Failures.config(settings, ref.dataset());
     List<SourceFile> files = sourceFiles(ref, config, date);
     ActivityExecutionContext activity = Activity.getExecutionContext();
-    try {
-      return dsl.transactionResult(
-          trx -> {
-            DSLContext tx = trx.dsl();
-            PartitionStore.lock(tx, ref.dataset(), date);
-            long loaded = 0;
-            int fresh = 0;
-            List<Long> ids = new ArrayList<>();
-            for (SourceFile f : files) {
-              Optional<Long> known =
-                  tx.select(INGESTED_FILES.FILE_ID)
-                      .from(INGESTED_FILES)
-                      .where(INGESTED_FILES.DATASET.eq(ref.dataset()))
-                      .and(INGESTED_FILES.PARTITION_DATE.eq(date))
-                      .and(INGESTED_FILES.SHA256.eq(f.sha256()))
-                      .fetchOptional(INGESTED_FILES.FILE_ID);
-              if (known.isPresent()) {
-                ids.add(known.get());
-                continue;
-              }
-              long id = insertFile(tx, ref, date, f);
-              long rows =
-                  tx.connectionResult(
-                      c ->
-                          loader.load(
-                              c,
-                              copySql,
-                              id,
-                              f.path(),
-                              n -> activity.heartbeat(new IngestProgress(f.name(), n))));
-              tx.update(INGESTED_FILES)
-                  .set(INGESTED_FILES.ROW_COUNT, Math.toIntExact(rows))
-                  .where(INGESTED_FILES.FILE_ID.eq(id))
-                  .execute();
-              ids.add(id);
-              loaded += rows;
-              fresh++;
-            }
-            int version = recordVersion(tx, ref, date, files, ids);
-            long rawRows =
-                tx
-                    .select(INGESTED_FILES.ROW_COUNT)
-                    .from(INGESTED_FILES)
-                    .where(INGESTED_FILES.FILE_ID.in(ids))
-                    .fetch(INGESTED_FILES.ROW_COUNT)
-                    .stream()
-                    .mapToLong(Integer::longValue)
-                    .sum();
-            return new IngestResult(version, files.size(), fresh, loaded, rawRows);
-          });
-    } catch (CsvFileProblem e) {
-      throw Failures.of(
-          FailureTypes.BAD_INPUT,
-          "ingest of "
-              + ref.dataset()
-              + "/"
-              + date
-              + " refused "
-              + e.getMessage()
-              + "; nothing of this partition was loaded. Fix or replace the file and re-run.",
+    try (Connection c = dataSource.getConnection()) {
+      DSLContext db = DSL.using(c, SQLDialect.POSTGRES);
+      PartitionStore.lockSession(db, ref.dataset(), date);
+      try {
+        long loaded = 0;
+        int fresh = 0;
+        List<Long> ids = new ArrayList<>();
+        for (SourceFile f : files) {
+          IngestedFilesRecord row = known(db, ref, date, f);
+          if (row != null && "sealed".equals(row.getState())) {
+            ids.add(row.getFileId());
+            continue;
+          }
+          if (row != null && "rejected".equals(row.getState())) {
+            throw rejected(ref, date, f, row.getRejection(), null);
+          }
+          if (row == null) {
+            row = register(db, ref, date, f, config);
+          }
+          loaded += load(c, db, ref, date, f, row, activity);
+          ids.add(row.getFileId());
+          fresh++;
+        }
+        int version = recordVersion(db, ref, date, files, ids);
+        long rawRows =
+            db
+                .select(INGESTED_FILES.ROW_COUNT)
+                .from(INGESTED_FILES)
+                .where(INGESTED_FILES.FILE_ID.in(ids))
+                .fetch(INGESTED_FILES.ROW_COUNT)
+                .stream()
+                .mapToLong(Integer::longValue)
+                .sum();
+        return new IngestResult(version, files.size(), fresh, loaded, rawRows);
+      } finally {
+        PartitionStore.unlockSession(db, ref.dataset(), date);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "database error while ingesting " + ref.dataset() + "/" + date + ": " + e.getMessage(),
           e);
     }
   }
 
-  /** Progress detail recorded with each heartbeat: the file and how many rows are in. */
-  public record IngestProgress(String file, long rows) {}
-
-  private static long insertFile(DSLContext tx, PartitionRef ref, LocalDate date, SourceFile f) {
-    List<String> header = RawCsvLoader.readHeader(f.path());
-    return tx.insertInto(INGESTED_FILES)
-        .set(INGESTED_FILES.DATASET, ref.dataset())
-        .set(INGESTED_FILES.PARTITION_DATE, date)
-        .set(INGESTED_FILES.FILE_NAME, f.name())
-        .set(INGESTED_FILES.SHA256, f.sha256())
-        .set(INGESTED_FILES.SIZE_BYTES, f.size())
-        .set(INGESTED_FILES.ROW_COUNT, 0)
-        .set(INGESTED_FILES.HEADER, header.toArray(String[]::new))
-        .set(INGESTED_FILES.RUN_ID, ref.runId())
-        .returning(INGESTED_FILES.FILE_ID)
-        .fetchOne(INGESTED_FILES.FILE_ID);
+  private static IngestedFilesRecord known(
+      DSLContext db, PartitionRef ref, LocalDate date, SourceFile f) {
+    return db.selectFrom(INGESTED_FILES)
+        .where(INGESTED_FILES.DATASET.eq(ref.dataset()))
+        .and(INGESTED_FILES.PARTITION_DATE.eq(date))
+        .and(INGESTED_FILES.SHA256.eq(f.sha256()))
+        .fetchOne();
   }
+
+  /** Checks the header against the config, then records the file as loading (or rejected). */
+  private IngestedFilesRecord register(
+      DSLContext db, PartitionRef ref, LocalDate date, SourceFile f, LoadedConfig config) {
+    List<String> header = List.of();
+    String rejection = null;
+    try {
+      header = RawCsvLoader.readHeader(f.path());
+      rejection = headerProblem(f, header, config);
+    } catch (CsvFileProblem p) {
+      rejection = p.getMessage();
+    }
+    IngestedFilesRecord row = db.newRecord(INGESTED_FILES);
+    row.setDataset(ref.dataset());
+    row.setPartitionDate(date);
+    row.setFileName(f.name());
+    row.setSha256(f.sha256());
+    row.setSizeBytes(f.size());
+    row.setRowCount(0);
+    row.setHeader(header.toArray(String[]::new));
+    row.setRunId(ref.runId());
+    row.setState(rejection == null ? "loading" : "rejected");
+    row.setRejection(rejection);
+    row.store();
+    if (rejection != null) {
+      throw rejected(ref, date, f, rejection, null);
+    }
+    return row;
+  }
+
+  private String headerProblem(SourceFile f, List<String> header, LoadedConfig config) {
+    if (header.isEmpty()) {
+      return new CsvFileProblem(f.name(), 1, Kind.EMPTY_FILE, "the file is empty", null)
+          .getMessage();
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> duplicates = header.stream().filter(h -> !seen.add(h)).distinct().toList();
+    if (!duplicates.isEmpty()) {
+      return new CsvFileProblem(
+              f.name(), 1, Kind.DUPLICATE_HEADER, "column(s) named twice: " + duplicates, null)
+          .getMessage();
+    }
+    List<String> missing =
+        config.config().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      return new CsvFileProblem(
+              f.name(),
+              1,
+              Kind.MISSING_COLUMNS,
+              "required column(s) missing: " + missing + " (header: " + header + ")",
+              null)
+          .getMessage();
+    }
+    if (!config.allowHeaderOnly() && !RawCsvLoader.hasRecords(f.path())) {
+      return new CsvFileProblem(
+              f.name(),
+              2,
+              Kind.HEADER_ONLY,
+              "a header and no rows (set source.allow_header_only: true if that is a valid day)",
+              null)
+          .getMessage();
+    }
+    return null;
+  }
+
+  /** Loads the rows after the last line already committed for this file, then seals it. */
+  private long load(
+      Connection c,
+      DSLContext db,
+      PartitionRef ref,
+      LocalDate date,
+      SourceFile f,
+      IngestedFilesRecord row,
+      ActivityExecutionContext activity)
+      throws SQLException {
+    long id = row.getFileId();
+    Integer last =
+        db.select(DSL.max(ORDERS.LINE_NO))
+            .from(ORDERS)
+            .where(ORDERS.FILE_ID.eq(id))
+            .fetchOne(0, Integer.class);
+    long resumeAfter = last == null ? 0 : last;
+    if (resumeAfter > 0) {
+      LOG.info("{}/{}: resuming {} after line {}", ref.dataset(), date, f.name(), resumeAfter);
+    }
+    long added;
+    c.setAutoCommit(false);
+    try {
+      added =
+          loader.load(
+              c,
+              copySql,
+              id,
+              f.path(),
+              resumeAfter,
+              (line, rows) -> activity.heartbeat(new IngestProgress(f.name(), line, rows)));
+    } catch (CsvFileProblem p) {
+      c.rollback();
+      c.setAutoCommit(true);
+      db.deleteFrom(ORDERS).where(ORDERS.FILE_ID.eq(id)).execute();
+      db.update(INGESTED_FILES)
+          .set(INGESTED_FILES.STATE, "rejected")
+          .set(INGESTED_FILES.REJECTION, p.getMessage())
+          .where(INGESTED_FILES.FILE_ID.eq(id))
+          .execute();
+      throw rejected(ref, date, f, p.getMessage(), p);
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+    int count = db.fetchCount(ORDERS, ORDERS.FILE_ID.eq(id));
+    db.update(INGESTED_FILES)
+        .set(INGESTED_FILES.STATE, "sealed")
+        .set(INGESTED_FILES.ROW_COUNT, count)
+        .where(INGESTED_FILES.FILE_ID.eq(id))
+        .execute();
+    return added;
+  }
+
+  /** Writes the ingest report and builds the non-retryable failure that names it. */
+  private RuntimeException rejected(
+      PartitionRef ref, LocalDate date, SourceFile f, String problem, Throwable cause) {
+    Path report = settings.reportFile(ref.dataset(), date, ref.runId(), "json");
+    Outputs.writeAtomically(
+        report,
+        Json.bytes(
+            new IngestRejection(
+                "ingest",
+                ref.dataset(),
+                date.toString(),
+                ref.runId(),
+                f.name(),
+                f.sha256(),
+                problem)));
+    return Failures.of(
+        FailureTypes.BAD_INPUT,
+        "ingest of "
+            + ref.dataset()
+            + "/"
+            + date
+            + " refused "
+            + problem
+            + "; no row of this file is in raw. Fix or replace the file and re-run. Report: "
+            + report,
+        cause);
+  }
+
+  /** The report of a refused file. */
+  public record IngestRejection(
+      String stage,
+      String dataset,
+      String partitionDate,
+      String runId,
+      String file,
+      String sha256,
+      String problem) {}
 
   /** The partition's content is its set of file hashes; a new set is a new version. */
   private static int recordVersion(
-      DSLContext tx, PartitionRef ref, LocalDate date, List<SourceFile> files, List<Long> ids) {
-    String content =
-        Hashing.sha256Hex(
-            files.stream().map(SourceFile::sha256).sorted().collect(Collectors.joining(",")));
-    Optional<PartitionVersionsRecord> latest =
-        PartitionStore.latestVersion(tx, ref.dataset(), date);
-    if (latest.isPresent() && latest.get().getContentSha256().equals(content)) {
-      return latest.get().getVersion();
-    }
-    int version = latest.map(v -> v.getVersion() + 1).orElse(1);
-    tx.insertInto(PARTITION_VERSIONS)
-        .set(PARTITION_VERSIONS.DATASET, ref.dataset())
-        .set(PARTITION_VERSIONS.PARTITION_DATE, date)
-        .set(PARTITION_VERSIONS.VERSION, version)
-        .set(PARTITION_VERSIONS.FILE_IDS, ids.stream().distinct().toArray(Long[]::new))
-        .set(PARTITION_VERSIONS.CONTENT_SHA256, content)
-        .set(PARTITION_VERSIONS.RUN_ID, ref.runId())
-        .execute();
-    return version;
+      DSLContext db, PartitionRef ref, LocalDate date, List<SourceFile> files, List<Long> ids) {
+    return db.transactionResult(
+        trx -> {
+          DSLContext tx = trx.dsl();
+          String content =
+              Hashing.sha256Hex(
+                  files.stream().map(SourceFile::sha256).sorted().collect(Collectors.joining(",")));
+          Optional<PartitionVersionsRecord> latest =
+              PartitionStore.latestVersion(tx, ref.dataset(), date);
+          if (latest.isPresent() && latest.get().getContentSha256().equals(content)) {
+            return latest.get().getVersion();
+          }
+          int version = latest.map(v -> v.getVersion() + 1).orElse(1);
+          tx.insertInto(PARTITION_VERSIONS)
+              .set(PARTITION_VERSIONS.DATASET, ref.dataset())
+              .set(PARTITION_VERSIONS.PARTITION_DATE, date)
+              .set(PARTITION_VERSIONS.VERSION, version)
+              .set(PARTITION_VERSIONS.FILE_IDS, ids.stream().distinct().toArray(Long[]::new))
+              .set(PARTITION_VERSIONS.CONTENT_SHA256, content)
+              .set(PARTITION_VERSIONS.RUN_ID, ref.runId())
+              .execute();
+          return version;
+        });
   }
 
   private List<SourceFile> sourceFiles(PartitionRef ref, LoadedConfig config, LocalDate date) {
@@ -194,7 +354,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
               + config.file().getFileName()
               + ")");
     }
-    String glob = Optional.ofNullable(config.config().source().files()).orElse("*.csv");
+    String glob = config.filesGlob();
     List<SourceFile> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
       for (Path p : stream) {

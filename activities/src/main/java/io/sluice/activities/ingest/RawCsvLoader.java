@@ -2,6 +2,8 @@ package io.sluice.activities.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.activities.ingest.CsvFileProblem.Kind;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -28,8 +31,9 @@ import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.core.BaseConnection;
 
 /**
- * Streams one CSV file into a raw table with COPY: records are parsed one at a time and written
- * straight into the COPY stream, so memory use does not grow with the file.
+ * Streams one CSV file (plain or gzip) into a raw table with COPY. Records are parsed one at a time
+ * and written straight into the COPY stream, committed every {@code chunkRows} rows, so memory does
+ * not grow with the file and a retry can resume after the last committed line.
  */
 final class RawCsvLoader {
 
@@ -40,89 +44,161 @@ final class RawCsvLoader {
   private static final CSVFormat COPY_CSV = CSVFormat.POSTGRESQL_CSV;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final int HEARTBEAT_EVERY = 50_000;
+
+  /** Told after each committed chunk: the last line now in raw and the rows this call added. */
+  interface ChunkListener {
+    void committed(long lastLine, long rows);
+  }
 
   private final List<String> columns;
+  private final int chunkRows;
 
   /**
    * @param columns the raw table's text columns, in COPY order after (file_id, line_no)
    */
-  RawCsvLoader(List<String> columns) {
+  RawCsvLoader(List<String> columns, int chunkRows) {
     this.columns = columns;
+    this.chunkRows = chunkRows;
   }
 
-  /** The header of a file, BOM stripped and names trimmed. */
+  /** The header, BOM stripped and names trimmed; an empty list for an empty file. */
   static List<String> readHeader(Path file) {
     try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
       Iterator<CSVRecord> it = parser.iterator();
-      if (!it.hasNext()) {
-        return List.of();
-      }
-      return header(it.next());
+      return it.hasNext() ? header(it.next()) : List.of();
     } catch (IOException | UncheckedIOException e) {
-      throw new CsvFileProblem(file.getFileName() + ": cannot read the header: " + cause(e), e);
+      throw problem(file, 1, e);
+    }
+  }
+
+  /** Whether the file has at least one record after its header. */
+  static boolean hasRecords(Path file) {
+    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
+      Iterator<CSVRecord> it = parser.iterator();
+      return it.hasNext() && it.next() != null && it.hasNext();
+    } catch (IOException | UncheckedIOException e) {
+      throw problem(file, 2, e);
     }
   }
 
   /**
-   * Appends every record of {@code file} to {@code copySql}'s table with the given file id.
+   * Appends the records of {@code file} that start after line {@code resumeAfter} to the table of
+   * {@code copySql}, committing {@code connection} (auto-commit off) every chunk.
    *
-   * @return the number of rows written
+   * @return the rows appended by this call
    */
-  long load(Connection connection, String copySql, long fileId, Path file, LongConsumer progress)
+  long load(
+      Connection connection,
+      String copySql,
+      long fileId,
+      Path file,
+      long resumeAfter,
+      ChunkListener listener)
       throws SQLException {
     BaseConnection pg = connection.unwrap(BaseConnection.class);
     long rows = 0;
-    try (CSVParser parser = CSVParser.parse(reader(file), INPUT);
-        PGCopyOutputStream copy = new PGCopyOutputStream(pg, copySql, 1 << 16);
-        Writer out = new OutputStreamWriter(copy, StandardCharsets.UTF_8);
-        CSVPrinter printer = new CSVPrinter(out, COPY_CSV)) {
+    long lineEnd = 1;
+    Chunk chunk = null;
+    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
       Iterator<CSVRecord> it = parser.iterator();
       if (!it.hasNext()) {
         return 0;
       }
-      List<String> headerNames = header(it.next());
-      int[] slots = slots(headerNames);
-      long lineEnd = parser.getCurrentLineNumber();
-      List<Object> row = new ArrayList<>(columns.size() + 3);
+      List<String> names = header(it.next());
+      int[] slots = slots(names);
+      lineEnd = parser.getCurrentLineNumber();
+      List<Object> row = new ArrayList<>(columns.size() + 4);
       while (it.hasNext()) {
         CSVRecord record = it.next();
         long startLine = lineEnd + 1;
         lineEnd = parser.getCurrentLineNumber();
-        row.clear();
-        row.add(fileId);
-        row.add(startLine);
-        for (int i = 0; i < columns.size(); i++) {
-          row.add(null);
+        if (startLine <= resumeAfter) {
+          continue;
         }
-        ObjectNode extra = null;
-        for (int i = 0; i < record.size(); i++) {
-          int slot = i < slots.length ? slots[i] : -1;
-          if (slot >= 0) {
-            row.set(2 + slot, record.get(i));
-          } else {
-            if (extra == null) {
-              extra = JSON.createObjectNode();
-            }
-            extra.put(
-                i < headerNames.size() ? headerNames.get(i) : "_field_" + (i + 1), record.get(i));
-          }
+        if (chunk == null) {
+          chunk = new Chunk(pg, copySql);
         }
-        row.add(extra == null ? null : extra.toString());
-        printer.printRecord(row);
+        fill(row, fileId, startLine, record, names, slots);
+        chunk.printer.printRecord(row);
         rows++;
-        if (rows % HEARTBEAT_EVERY == 0) {
-          progress.accept(rows);
+        if (++chunk.rows >= chunkRows) {
+          chunk.commit(connection);
+          chunk = null;
+          listener.committed(startLine, rows);
         }
       }
-      printer.flush();
+      if (chunk != null) {
+        chunk.commit(connection);
+        chunk = null;
+        listener.committed(lineEnd, rows);
+      }
+      return rows;
     } catch (IOException | UncheckedIOException e) {
+      if (chunk != null) {
+        chunk.abort();
+      }
       if (e.getCause() instanceof SQLException sql) {
         throw sql;
       }
-      throw new CsvFileProblem(file.getFileName() + ": " + cause(e), e);
+      throw problem(file, lineEnd + 1, e);
     }
-    return rows;
+  }
+
+  private void fill(
+      List<Object> row, long fileId, long line, CSVRecord record, List<String> names, int[] slots) {
+    row.clear();
+    row.add(fileId);
+    row.add(line);
+    for (int i = 0; i < columns.size(); i++) {
+      row.add(null);
+    }
+    ObjectNode extra = null;
+    for (int i = 0; i < record.size(); i++) {
+      int slot = i < slots.length ? slots[i] : -1;
+      if (slot >= 0) {
+        row.set(2 + slot, record.get(i));
+      } else {
+        if (extra == null) {
+          extra = JSON.createObjectNode();
+        }
+        extra.put(i < names.size() ? names.get(i) : "_field_" + (i + 1), record.get(i));
+      }
+    }
+    row.add(extra == null ? null : extra.toString());
+    row.add(record.size());
+  }
+
+  /** One COPY statement, ended and committed when full. */
+  private static final class Chunk {
+    final PGCopyOutputStream copy;
+    final CSVPrinter printer;
+    long rows;
+
+    Chunk(BaseConnection pg, String sql) throws SQLException {
+      copy = new PGCopyOutputStream(pg, sql, 1 << 16);
+      try {
+        printer = new CSVPrinter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), COPY_CSV);
+      } catch (IOException e) {
+        throw new SQLException("cannot start COPY", e);
+      }
+    }
+
+    void commit(Connection connection) throws IOException, SQLException {
+      Writer w = (Writer) printer.getOut();
+      w.flush();
+      copy.endCopy();
+      connection.commit();
+    }
+
+    void abort() {
+      try {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      } catch (SQLException ignored) {
+        // the transaction is rolled back by the caller either way
+      }
+    }
   }
 
   /** For each header position, the index of the raw column it feeds, or -1 for an extra. */
@@ -146,19 +222,82 @@ final class RawCsvLoader {
     return names;
   }
 
-  /** UTF-8 that refuses malformed bytes instead of replacing them. */
-  private static BufferedReader reader(Path file) throws IOException {
+  /** UTF-8 (gzip-compressed when the name ends in .gz) that refuses malformed bytes. */
+  static BufferedReader reader(Path file) throws IOException {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    InputStream in = Files.newInputStream(file);
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    if (file.getFileName().toString().endsWith(".gz")) {
+      in = new GZIPInputStream(in, 1 << 16);
+    }
     return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
   }
 
-  private static String cause(Exception e) {
-    Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  private static CsvFileProblem problem(Path file, long line, Exception e) {
+    Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    while (t.getCause() != null && !(t instanceof CharacterCodingException)) {
+      if (t.getCause() instanceof CharacterCodingException) {
+        t = t.getCause();
+        break;
+      }
+      t = t.getCause();
+    }
+    String name = file.getFileName().toString();
+    String message = String.valueOf(t.getMessage());
+    if (t instanceof CharacterCodingException) {
+      // The reader decodes ahead of the parser: find the exact line in a second, byte-level pass.
+      long exact = firstLineNotUtf8(file);
+      return new CsvFileProblem(
+          name, exact > 0 ? exact : line, Kind.NOT_UTF8, "bytes that are not valid UTF-8", e);
+    }
+    if (message.contains("EOF reached before encapsulated token finished")) {
+      return new CsvFileProblem(
+          name, line, Kind.UNTERMINATED_QUOTE, "a quoted field is never closed", e);
+    }
+    if (message.contains("invalid char between encapsulated token and delimiter")) {
+      return new CsvFileProblem(
+          name, line, Kind.BAD_QUOTING, "text after a closing quote (" + message + ")", e);
+    }
+    return new CsvFileProblem(name, line, Kind.UNREADABLE, message, e);
+  }
+
+  /** The physical line holding the first byte sequence that is not UTF-8, or -1. */
+  static long firstLineNotUtf8(Path file) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(1 << 16);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(1 << 16);
+    long line = 1;
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+        InputStream bytes =
+            file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+      byte[] buf = new byte[1 << 15];
+      boolean eof = false;
+      while (!eof) {
+        int n = bytes.read(buf, 0, Math.min(buf.length, in.remaining()));
+        eof = n < 0;
+        if (n > 0) {
+          in.put(buf, 0, n);
+        }
+        in.flip();
+        java.nio.charset.CoderResult r = decoder.decode(in, out, eof);
+        out.flip();
+        while (out.hasRemaining()) {
+          if (out.get() == '\n') {
+            line++;
+          }
+        }
+        out.clear();
+        if (r.isError()) {
+          return line;
+        }
+        in.compact();
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
   }
 }

@@ -68,6 +68,8 @@ final class OrdersJudgement {
     Field<String> category = DSL.lower(clean(ORDERS.CATEGORY));
 
     List<Field<String>> reasons = new ArrayList<>();
+    reasons.add(
+        reason(ORDERS.FIELD_COUNT.ne(DSL.cardinality(INGESTED_FILES.HEADER)), "wrong_field_count"));
     reasons.add(reason(orderId.isNull(), "missing_order_id"));
     reasons.add(reason(customerId.isNull(), "missing_customer_id"));
     reasons.add(either(tsText.isNull(), "missing_order_ts", ts.isNull(), "bad_order_ts"));
@@ -92,7 +94,7 @@ final class OrdersJudgement {
 
     List<JSONEntry<?>> record = new ArrayList<>();
     for (Field<?> c : ORDERS.fields()) {
-      if (!c.equals(ORDERS.FILE_ID) && !c.equals(ORDERS.LINE_NO)) {
+      if (!c.equals(ORDERS.FILE_ID) && !c.equals(ORDERS.LINE_NO) && !c.equals(ORDERS.FIELD_COUNT)) {
         record.add(DSL.jsonEntry(c.getName(), c));
       }
     }

@@ -22,6 +22,17 @@ public final class PartitionStore {
         .fetch();
   }
 
+  /** The same lock for a whole session (an ingest commits in chunks); release it with unlock. */
+  public static void lockSession(DSLContext db, String dataset, LocalDate date) {
+    db.select(DSL.function("pg_advisory_lock", Object.class, DSL.val(lockKey(dataset, date))))
+        .fetch();
+  }
+
+  public static void unlockSession(DSLContext db, String dataset, LocalDate date) {
+    db.select(DSL.function("pg_advisory_unlock", Object.class, DSL.val(lockKey(dataset, date))))
+        .fetch();
+  }
+
   static long lockKey(String dataset, LocalDate date) {
     return ((long) dataset.hashCode() << 32) ^ date.toEpochDay();
   }
