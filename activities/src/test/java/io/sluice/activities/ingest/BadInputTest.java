@@ -1,0 +1,185 @@
+package io.sluice.activities.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.activities.ActivityHarness;
+import io.sluice.workflows.FailureTypes;
+import io.sluice.workflows.activity.IngestActivities.IngestResult;
+import io.sluice.workflows.activity.StageActivities.StageResult;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-file corpus in test resources: each file-level case fails with BadInput (or
+ * SourceMissing) naming file, line and problem, and leaves raw as it was.
+ */
+class BadInputTest {
+
+  static final LocalDate D = LocalDate.of(2024, 5, 1);
+
+  @TempDir Path tmp;
+  ActivityHarness h;
+
+  @BeforeEach
+  void setUp() {
+    h = new ActivityHarness(tmp);
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  /** Copies one corpus case into the partition directory of {@link #D}. */
+  private void drop(String corpusCase) throws IOException {
+    Path from = ActivityHarness.repoFile("activities/src/test/resources/bad-files/" + corpusCase);
+    Path dir = h.settings.dataRoot().resolve("raw").resolve(D.toString());
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+  }
+
+  private ApplicationFailure ingestFails() {
+    Throwable t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> h.ingest.ingest(ActivityHarness.ref(D)));
+    assertThat(t).isInstanceOf(ActivityFailure.class);
+    assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) t.getCause();
+  }
+
+  private void assertRefused(String corpusCase, String problem, long line) throws IOException {
+    drop(corpusCase);
+    ApplicationFailure f = ingestFails();
+    assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage())
+        .contains("orders.csv line " + line + ": " + problem)
+        .contains("no row of this file is in raw")
+        .contains("Report: ");
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).as("raw untouched").isZero();
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.partition_versions"))).isZero();
+    assertThat(h.settings.reportFile("orders", D, "run-" + D, "json")).exists();
+    // a retry of the same bytes is refused again, the same way, without reading them again
+    assertThat(ingestFails().getOriginalMessage()).contains(problem);
+  }
+
+  @Test
+  void emptyFile() throws IOException {
+    assertRefused("empty-file", "empty_file", 1);
+  }
+
+  @Test
+  void headerOnly() throws IOException {
+    assertRefused("header-only", "header_only", 2);
+  }
+
+  @Test
+  void missingRequiredColumn() throws IOException {
+    assertRefused("missing-column", "missing_columns: required column(s) missing: [amount]", 1);
+  }
+
+  @Test
+  void duplicateHeaderNames() throws IOException {
+    assertRefused("duplicate-header", "duplicate_header: column(s) named twice: [currency]", 1);
+  }
+
+  @Test
+  void bytesThatAreNotUtf8() throws IOException {
+    assertRefused("not-utf8", "not_utf8", 4);
+  }
+
+  @Test
+  void unterminatedQuotedField() throws IOException {
+    assertRefused("unterminated-quote", "unterminated_quote", 5);
+  }
+
+  @Test
+  void missingPartitionDirectory() {
+    ApplicationFailure f = ingestFails();
+    assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
+    assertThat(f.getOriginalMessage()).contains("raw/2024-05-01 does not exist");
+  }
+
+  @Test
+  void directoryWithoutFiles() throws IOException {
+    Files.createDirectories(h.settings.dataRoot().resolve("raw").resolve(D.toString()));
+    ApplicationFailure f = ingestFails();
+    assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
+    assertThat(f.getOriginalMessage()).contains("no files matching *.{csv,csv.gz}");
+  }
+
+  @Nested
+  class GoodVariants {
+
+    @Test
+    void gzipLoadsLikePlain() throws IOException {
+      drop("gzip");
+      assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isEqualTo(5);
+    }
+
+    @Test
+    void bomAndCrlfLoadTheSameValuesAsPlain() throws IOException {
+      drop("bom-crlf");
+      IngestResult r = h.ingest.ingest(ActivityHarness.ref(D));
+      assertThat(r.rawRows()).isEqualTo(5);
+      assertThat(
+              h.dsl.fetchValue("select string_agg(quantity, ',' order by line_no) from raw.orders"))
+          .isEqualTo("1,1,1,1,1");
+      assertThat(h.dsl.fetchValue("select count(*) from raw.orders where order_id like 'o%'"))
+          .isEqualTo(5L);
+    }
+
+    @Test
+    void rowsWithTheWrongNumberOfFieldsAreQuarantined() throws IOException {
+      drop("wrong-field-count");
+      h.ingest.ingest(ActivityHarness.ref(D));
+      StageResult s = h.stage.stage(ActivityHarness.ref(D));
+      assertThat(s).isEqualTo(new StageResult(3, 2, 1, 0));
+      String[] short_ =
+          h.dsl
+              .fetchOne("select reasons from quarantine.orders where line_no = 3")
+              .get(0, String[].class);
+      assertThat(Arrays.asList(short_)).contains("wrong_field_count");
+      String surplus =
+          h.dsl
+              .fetchValue(
+                  "select record->'extra'->>'_field_11' from quarantine.orders where line_no = 4")
+              .toString();
+      assertThat(surplus).as("the surplus field is kept, not dropped").isEqualTo("surplus");
+    }
+
+    @Test
+    void headerOnlyIsAValidDayWhenConfigured() throws IOException {
+      Path cfg = h.settings.pipelinesDir().resolve("orders.yaml");
+      Files.writeString(
+          cfg,
+          Files.readString(cfg).replace("allow_header_only: false", "allow_header_only: true"));
+      drop("header-only");
+      assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isZero();
+    }
+  }
+
+  @Test
+  void aSealedFileCannotBeChanged() throws IOException {
+    drop("plain");
+    h.ingest.ingest(ActivityHarness.ref(D));
+    assertThatThrownBy(() -> h.dsl.execute("delete from raw.orders"))
+        .hasMessageContaining("append-only");
+  }
+}
