@@ -10,6 +10,7 @@ public record PipelineConfig(
     String entityKey,
     String eventTime,
     List<String> requiredColumns,
+    List<String> numericColumns,
     List<String> categories,
     List<String> statuses,
     List<ExpectationConfig> expectations,
@@ -24,8 +25,8 @@ public record PipelineConfig(
   public record Source(String path, String files, Boolean allowHeaderOnly) {}
 
   /**
-   * One expectation. {@code type} is one of columns_exist, not_null, parses, between, in_set;
-   * {@code mostly} is the fraction of checked values that must pass (default 1.0).
+   * One expectation; see the README for each {@code type}. {@code mostly} is the fraction of
+   * checked values that must pass (default 1.0).
    */
   public record ExpectationConfig(
       String name,
@@ -37,7 +38,13 @@ public record PipelineConfig(
       java.math.BigDecimal min,
       java.math.BigDecimal max,
       List<String> values,
-      String valuesFrom) {}
+      String valuesFrom,
+      String pattern,
+      String scope,
+      Double maxLagHours,
+      String metric,
+      Integer lookback,
+      Double tolerance) {}
 
   public record LabelConfig(String name, Integer horizonDays) {}
 

@@ -38,7 +38,21 @@ public final class PipelineConfigLoader {
           "quantity");
 
   static final Set<String> EXPECTATION_TYPES =
-      Set.of("columns_exist", "not_null", "parses", "between", "in_set");
+      Set.of(
+          "columns_exist",
+          "not_null",
+          "parses",
+          "between",
+          "in_set",
+          "matches",
+          "unique",
+          "row_count",
+          "freshness",
+          "drift");
+
+  /** Expectations about the partition as a whole, not about one column's values. */
+  static final Set<String> TABLE_LEVEL = Set.of("columns_exist", "row_count", "freshness");
+
   static final Set<String> PARSE_TYPES = Set.of("instant", "decimal", "integer");
 
   private static final ObjectMapper YAML =
@@ -140,6 +154,11 @@ public final class PipelineConfigLoader {
         requireColumn(problems, "required_columns[" + i + "]", c.requiredColumns().get(i));
       }
     }
+    if (c.numericColumns() != null) {
+      for (int i = 0; i < c.numericColumns().size(); i++) {
+        requireColumn(problems, "numeric_columns[" + i + "]", c.numericColumns().get(i));
+      }
+    }
     requireValues(problems, "categories", c.categories());
     requireValues(problems, "statuses", c.statuses());
     if (c.statuses() != null && !c.statuses().containsAll(List.of("completed", "refunded"))) {
@@ -186,7 +205,7 @@ public final class PipelineConfigLoader {
     if (e.mostly() != null && (e.mostly() <= 0 || e.mostly() > 1)) {
       problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
     }
-    if (!"columns_exist".equals(e.type())) {
+    if (!TABLE_LEVEL.contains(e.type())) {
       requireColumn(problems, key + ".column", e.column());
     }
     switch (e.type()) {
@@ -212,6 +231,56 @@ public final class PipelineConfigLoader {
                   + ".values_from': categories or statuses, got '"
                   + e.valuesFrom()
                   + "'");
+        }
+      }
+      case "matches" -> {
+        if (blank(e.pattern())) {
+          problems.add("key '" + key + ".pattern': required, a regular expression");
+        } else {
+          try {
+            java.util.regex.Pattern.compile(e.pattern());
+          } catch (java.util.regex.PatternSyntaxException x) {
+            problems.add(
+                "key '" + key + ".pattern': not a valid regular expression: " + x.getDescription());
+          }
+        }
+      }
+      case "unique" -> {
+        if (e.scope() != null && !Set.of("partition", "staged").contains(e.scope())) {
+          problems.add("key '" + key + ".scope': partition or staged, got '" + e.scope() + "'");
+        }
+        if ("staged".equals(e.scope()) && !e.column().equals(c.primaryKey())) {
+          problems.add(
+              "key '" + key + ".scope': staged uniqueness is checked for the primary key only");
+        }
+      }
+      case "row_count" -> {
+        if (e.min() == null && e.max() == null) {
+          problems.add("key '" + key + "': row_count needs min, max or both");
+        }
+      }
+      case "freshness" -> {
+        if (e.maxLagHours() == null || e.maxLagHours() < 0) {
+          problems.add("key '" + key + ".max_lag_hours': required, >= 0");
+        }
+      }
+      case "drift" -> {
+        if (!Set.of("null_fraction", "mean").contains(String.valueOf(e.metric()))) {
+          problems.add("key '" + key + ".metric': null_fraction or mean, got '" + e.metric() + "'");
+        }
+        if ("mean".equals(e.metric())
+            && (c.numericColumns() == null || !c.numericColumns().contains(e.column()))) {
+          problems.add(
+              "key '" + key + ".column': mean drift needs a column listed in numeric_columns");
+        }
+        if (e.lookback() == null || e.lookback() < 1 || e.lookback() > 365) {
+          problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
+        }
+        if (e.tolerance() == null || e.tolerance() <= 0) {
+          problems.add(
+              "key '"
+                  + key
+                  + ".tolerance': the allowed band, > 0 (relative for mean, absolute for null_fraction)");
         }
       }
       default -> {}

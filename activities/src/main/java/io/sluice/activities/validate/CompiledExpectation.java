@@ -49,8 +49,19 @@ record CompiledExpectation(
         List<String> values = values(e, config);
         yield new CompiledExpectation(e, v, present, present.and(DSL.lower(v).notIn(values)));
       }
+      // the raw field as received (untrimmed), so a pattern can insist on exact formatting
+      case "matches" -> {
+        Field<String> received = raw.field(e.column(), String.class);
+        yield new CompiledExpectation(
+            e, received, present, present.and(received.likeRegex(e.pattern()).not()));
+      }
       default -> throw new IllegalArgumentException("not a row-level expectation: " + e.type());
     };
+  }
+
+  /** Types evaluated as one FILTER aggregate per expectation in the partition's single scan. */
+  static boolean isRowLevel(String type) {
+    return java.util.Set.of("not_null", "parses", "between", "in_set", "matches").contains(type);
   }
 
   private static Field<?> parsed(String as, Field<String> v) {

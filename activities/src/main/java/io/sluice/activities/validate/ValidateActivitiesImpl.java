@@ -6,27 +6,37 @@ import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.features.OrderFeatureQueries;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.activities.validate.ValidationReport.Outcome;
+import io.sluice.db.jooq.meta.Routines;
+import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.ValidateActivities;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Record2;
@@ -35,13 +45,16 @@ import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 
 /**
- * Validate: every expectation of the dataset, evaluated in one set-based pass over the raw
- * partition. The report is written before the verdict, so a failed run always has one.
+ * Validate: every expectation of the dataset, evaluated set-based over the raw partition (one scan
+ * for all row-level checks, one for the column profiles). The JSON and HTML reports are written
+ * before the verdict, so a failed run always has them.
  */
 @Singleton
 public final class ValidateActivitiesImpl implements ValidateActivities {
 
   private static final int SAMPLES = 5;
+  private static final io.sluice.db.jooq.stg.tables.Orders STG =
+      io.sluice.db.jooq.stg.Tables.ORDERS;
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -58,19 +71,25 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     PartitionVersionsRecord version = PartitionStore.requireLatest(dsl, ref.dataset(), date);
     Long[] fileIds = version.getFileIds();
 
-    List<Outcome> outcomes = new ArrayList<>();
-    long rows = rowLevel(config, fileIds, outcomes);
+    List<ColumnProfile> profiles = ColumnProfiles.compute(dsl, config.config(), fileIds);
+    long rows = profiles.get(0).rowCount();
+    Map<String, Outcome> outcomes = new HashMap<>();
+    rowLevel(config, fileIds, outcomes);
     for (ExpectationConfig e : config.config().expectations()) {
-      if ("columns_exist".equals(e.type())) {
-        outcomes.add(columnsExist(e, config, fileIds));
+      switch (e.type()) {
+        case "columns_exist" -> outcomes.put(e.name(), columnsExist(e, config, fileIds));
+        case "unique" -> outcomes.put(e.name(), unique(e, date, fileIds));
+        case "row_count" -> outcomes.put(e.name(), rowCount(e, rows));
+        case "freshness" -> outcomes.put(e.name(), freshness(e, date, fileIds));
+        case "drift" -> outcomes.put(e.name(), drift(e, ref.dataset(), date, profiles));
+        default -> {}
       }
     }
-    outcomes.sort(java.util.Comparator.comparingInt(o -> order(config, o.name())));
+    List<Outcome> ordered =
+        config.config().expectations().stream().map(e -> outcomes.get(e.name())).toList();
 
-    int errors =
-        (int) outcomes.stream().filter(o -> !o.success() && "error".equals(o.severity())).count();
-    int warns =
-        (int) outcomes.stream().filter(o -> !o.success() && "warn".equals(o.severity())).count();
+    int errors = count(ordered, "error");
+    int warns = count(ordered, "warn");
     ValidationReport report =
         new ValidationReport(
             ref.dataset(),
@@ -82,23 +101,19 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
             errors == 0,
             errors,
             warns,
-            outcomes);
+            ordered,
+            profiles);
     Path json = settings.reportFile(ref.dataset(), date, ref.runId(), "json");
+    Path html = settings.reportFile(ref.dataset(), date, ref.runId(), "html");
+    Outputs.writeAtomically(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
     Outputs.writeAtomically(json, Json.bytes(report));
-    record(ref, date, outcomes, json);
+    record(ref, date, ordered, profiles, json);
 
     if (errors > 0) {
       List<String> failed =
-          outcomes.stream()
+          ordered.stream()
               .filter(o -> !o.success() && "error".equals(o.severity()))
-              .map(
-                  o ->
-                      o.name()
-                          + " ("
-                          + o.unexpectedCount()
-                          + " of "
-                          + o.elementCount()
-                          + " unexpected)")
+              .map(o -> o.name() + " (" + o.observed() + ")")
               .toList();
       throw Failures.of(
           FailureTypes.VALIDATION_FAILED,
@@ -111,16 +126,21 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
               + " error-level expectation(s): "
               + String.join(", ", failed)
               + "; report: "
-              + json);
+              + html);
     }
-    return new ValidateResult(outcomes.size(), errors, warns, rows, json.toString());
+    return new ValidateResult(ordered.size(), errors, warns, rows, json.toString());
+  }
+
+  private static int count(List<Outcome> outcomes, String severity) {
+    return (int)
+        outcomes.stream().filter(o -> !o.success() && severity.equals(o.severity())).count();
   }
 
   /** All row-level expectations in one aggregate query; samples only for the ones that fail. */
-  private long rowLevel(LoadedConfig config, Long[] fileIds, List<Outcome> outcomes) {
+  private void rowLevel(LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
     List<CompiledExpectation> compiled = new ArrayList<>();
     for (ExpectationConfig e : config.config().expectations()) {
-      if (!"columns_exist".equals(e.type())) {
+      if (CompiledExpectation.isRowLevel(e.type())) {
         compiled.add(CompiledExpectation.compile(e, config.config(), ORDERS));
       }
     }
@@ -131,12 +151,10 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       aggregates.add(DSL.count().filterWhere(c.unexpected()));
     }
     Record r = dsl.select(aggregates).from(ORDERS).where(ORDERS.FILE_ID.in(fileIds)).fetchOne();
-    long rows = r.get(0, Long.class);
     for (int i = 0; i < compiled.size(); i++) {
       CompiledExpectation c = compiled.get(i);
       long checked = r.get(1 + 2 * i, Long.class);
       long unexpected = r.get(2 + 2 * i, Long.class);
-      boolean success = passes(checked, unexpected, c.mostly());
       List<String> samples =
           unexpected == 0
               ? List.of()
@@ -147,21 +165,117 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                   .orderBy(1)
                   .limit(SAMPLES)
                   .fetch(0, String.class);
-      ExpectationConfig e = c.config();
-      outcomes.add(
-          new Outcome(
-              e.name(),
-              e.type(),
-              e.column(),
-              e.severity(),
-              c.mostly(),
-              checked,
-              unexpected,
-              fraction(checked, unexpected),
-              success,
-              samples));
+      outcomes.put(c.config().name(), fractional(c.config(), checked, unexpected, samples));
     }
-    return rows;
+  }
+
+  /** Duplicates within the partition, or keys that staging already holds from other days. */
+  private Outcome unique(ExpectationConfig e, LocalDate date, Long[] fileIds) {
+    Field<String> v = CompiledExpectation.cleaned(ORDERS, e.column());
+    boolean staged = "staged".equals(e.scope());
+    Field<Integer> unexpected =
+        staged
+            ? DSL.count()
+                .filterWhere(
+                    v.in(DSL.select(STG.ORDER_ID).from(STG).where(STG.PARTITION_DATE.ne(date))))
+            : DSL.count(v).minus(DSL.countDistinct(v));
+    Record2<Integer, Integer> r =
+        dsl.select(DSL.count(v), unexpected)
+            .from(ORDERS)
+            .where(ORDERS.FILE_ID.in(fileIds))
+            .fetchOne();
+    List<String> samples =
+        r.value2() == 0
+            ? List.of()
+            : staged
+                ? dsl.selectDistinct(v)
+                    .from(ORDERS)
+                    .where(ORDERS.FILE_ID.in(fileIds))
+                    .and(
+                        v.in(DSL.select(STG.ORDER_ID).from(STG).where(STG.PARTITION_DATE.ne(date))))
+                    .orderBy(1)
+                    .limit(SAMPLES)
+                    .fetch(0, String.class)
+                : dsl.select(v)
+                    .from(ORDERS)
+                    .where(ORDERS.FILE_ID.in(fileIds))
+                    .and(v.isNotNull())
+                    .groupBy(v)
+                    .having(DSL.count().gt(1))
+                    .orderBy(1)
+                    .limit(SAMPLES)
+                    .fetch(0, String.class);
+    return fractional(e, r.value1(), r.value2(), samples);
+  }
+
+  private static Outcome rowCount(ExpectationConfig e, long rows) {
+    boolean ok =
+        (e.min() == null || BigDecimal.valueOf(rows).compareTo(e.min()) >= 0)
+            && (e.max() == null || BigDecimal.valueOf(rows).compareTo(e.max()) <= 0);
+    String band =
+        "[" + (e.min() == null ? "" : e.min()) + ", " + (e.max() == null ? "" : e.max()) + "]";
+    return single(e, ok, rows + " rows, expected within " + band);
+  }
+
+  /** The latest event time must lie within {@code max_lag_hours} of the partition's end. */
+  private Outcome freshness(ExpectationConfig e, LocalDate date, Long[] fileIds) {
+    Field<OffsetDateTime> ts = Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"));
+    OffsetDateTime latest =
+        dsl.select(DSL.max(ts))
+            .from(ORDERS)
+            .where(ORDERS.FILE_ID.in(fileIds))
+            .fetchOne(0, OffsetDateTime.class);
+    OffsetDateTime end = OrderFeatureQueries.endOf(date);
+    if (latest == null) {
+      return single(e, false, "no parseable event time in the partition");
+    }
+    double lagHours = Duration.between(latest, end).toSeconds() / 3600.0;
+    return single(
+        e,
+        lagHours <= e.maxLagHours(),
+        String.format(
+            Locale.ROOT,
+            "latest event %s, %.1f h before the partition's end (allowed %.1f h)",
+            latest,
+            lagHours,
+            e.maxLagHours()));
+  }
+
+  /** The column's null fraction or mean against the average of the previous partitions. */
+  private Outcome drift(
+      ExpectationConfig e, String dataset, LocalDate date, List<ColumnProfile> profiles) {
+    ColumnProfile now =
+        profiles.stream().filter(p -> p.column().equals(e.column())).findFirst().orElseThrow();
+    List<ColumnProfilesRecord> before =
+        ColumnProfiles.previous(dsl, dataset, date, e.column(), e.lookback());
+    if (before.isEmpty()) {
+      return single(e, true, "no earlier partition to compare with yet");
+    }
+    boolean mean = "mean".equals(e.metric());
+    double current = mean ? (now.mean() == null ? Double.NaN : now.mean()) : now.nullFraction();
+    double baseline =
+        before.stream()
+            .mapToDouble(
+                p ->
+                    mean
+                        ? (p.getMean() == null ? Double.NaN : p.getMean())
+                        : p.getRowCount() == 0 ? 0.0 : (double) p.getNullCount() / p.getRowCount())
+            .filter(x -> !Double.isNaN(x))
+            .average()
+            .orElse(Double.NaN);
+    double allowed = mean ? e.tolerance() * Math.abs(baseline) : e.tolerance();
+    boolean ok = Double.isNaN(baseline) || Math.abs(current - baseline) <= allowed;
+    return single(
+        e,
+        ok,
+        String.format(
+            Locale.ROOT,
+            "%s %.4f vs %.4f over the previous %d partition(s) (band +-%.4f)",
+            e.metric(),
+            current,
+            baseline,
+            before.size(),
+            allowed));
   }
 
   /** File-level: every file of the partition carries every required column in its header. */
@@ -181,21 +295,59 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
         samples.add(h.value1() + " lacks " + String.join(", ", missing));
       }
     }
-    double mostly = e.mostly() == null ? 1.0 : e.mostly();
+    return fractional(
+        e, headers.size(), samples.size(), samples.subList(0, Math.min(SAMPLES, samples.size())));
+  }
+
+  private static Outcome fractional(
+      ExpectationConfig e, long checked, long unexpected, List<String> samples) {
+    double mostly = mostly(e);
+    double fraction = checked == 0 ? 0.0 : (double) unexpected / checked;
     return new Outcome(
         e.name(),
         e.type(),
-        null,
+        e.column(),
         e.severity(),
         mostly,
-        headers.size(),
-        samples.size(),
-        fraction(headers.size(), samples.size()),
-        passes(headers.size(), samples.size(), mostly),
-        samples.subList(0, Math.min(SAMPLES, samples.size())));
+        checked,
+        unexpected,
+        fraction,
+        passes(checked, unexpected, mostly),
+        String.format(
+            Locale.ROOT,
+            "%d of %d unexpected (%.2f%%, allowed %.2f%%)",
+            unexpected,
+            checked,
+            100 * fraction,
+            100 * (1 - mostly)),
+        samples);
   }
 
-  private void record(PartitionRef ref, LocalDate date, List<Outcome> outcomes, Path report) {
+  private static Outcome single(ExpectationConfig e, boolean ok, String observed) {
+    return new Outcome(
+        e.name(),
+        e.type(),
+        e.column(),
+        e.severity(),
+        mostly(e),
+        1,
+        ok ? 0 : 1,
+        ok ? 0 : 1,
+        ok,
+        observed,
+        List.of());
+  }
+
+  private static double mostly(ExpectationConfig e) {
+    return e.mostly() == null ? 1.0 : e.mostly();
+  }
+
+  private void record(
+      PartitionRef ref,
+      LocalDate date,
+      List<Outcome> outcomes,
+      List<ColumnProfile> profiles,
+      Path report) {
     dsl.transaction(
         trx -> {
           DSLContext tx = trx.dsl();
@@ -204,6 +356,9 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
               .and(VALIDATION_RESULTS.PARTITION_DATE.eq(date))
               .execute();
           for (Outcome o : outcomes) {
+            Map<String, Object> details = new HashMap<>();
+            details.put("observed", o.observed());
+            details.put("unexpected_samples", o.unexpectedSamples());
             tx.insertInto(VALIDATION_RESULTS)
                 .set(VALIDATION_RESULTS.DATASET, ref.dataset())
                 .set(VALIDATION_RESULTS.PARTITION_DATE, date)
@@ -217,31 +372,16 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                 .set(VALIDATION_RESULTS.SUCCESS, o.success())
                 .set(
                     VALIDATION_RESULTS.DETAILS,
-                    JSONB.valueOf(
-                        Json.MAPPER.writeValueAsString(
-                            Map.of("unexpected_samples", o.unexpectedSamples()))))
+                    JSONB.valueOf(Json.MAPPER.writeValueAsString(details)))
                 .set(VALIDATION_RESULTS.RUN_ID, ref.runId())
                 .set(VALIDATION_RESULTS.REPORT_PATH, report.toString())
                 .execute();
           }
+          ColumnProfiles.store(tx, ref.dataset(), date, ref.runId(), profiles);
         });
   }
 
   static boolean passes(long checked, long unexpected, double mostly) {
     return checked == 0 || (double) (checked - unexpected) / checked >= mostly - 1e-12;
-  }
-
-  private static double fraction(long checked, long unexpected) {
-    return checked == 0 ? 0.0 : (double) unexpected / checked;
-  }
-
-  private static int order(LoadedConfig config, String name) {
-    List<ExpectationConfig> all = config.config().expectations();
-    for (int i = 0; i < all.size(); i++) {
-      if (all.get(i).name().equals(name)) {
-        return i;
-      }
-    }
-    return Integer.MAX_VALUE;
   }
 }

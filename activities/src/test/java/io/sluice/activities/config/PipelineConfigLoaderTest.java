@@ -27,7 +27,7 @@ class PipelineConfigLoaderTest {
   void theBundledConfigLoadsWithAStableHash() throws IOException {
     LoadedConfig a = load(bundled());
     LoadedConfig b = load(bundled() + "\n# a comment changes nothing\n");
-    assertThat(a.config().expectations()).hasSize(7);
+    assertThat(a.config().expectations()).hasSize(14);
     assertThat(a.embargoDays()).isEqualTo(7);
     assertThat(a.hash()).hasSize(64).isEqualTo(b.hash());
   }
