@@ -17,8 +17,9 @@ import picocli.CommandLine.HelpCommand;
       "  sluice worker                    start a worker (config: worker application.yml + env)",
       "  sluice run --dataset orders --date 2024-01-05",
       "  sluice status sluice/orders/2024-01-05",
+      "  sluice report --dataset orders --date 2024-01-05",
     },
-    subcommands = {RunCommand.class, StatusCommand.class, HelpCommand.class})
+    subcommands = {RunCommand.class, StatusCommand.class, ReportCommand.class, HelpCommand.class})
 public final class SluiceCli implements Runnable {
 
   public static void main(String[] args) {

@@ -1,0 +1,158 @@
+package io.sluice.activities.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.support.Json;
+import io.sluice.workflows.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every expectation type of the bundled config, measured on hand-made partitions. */
+class ValidationTest {
+
+  static final String HEADER =
+      "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,quantity\n";
+  static final LocalDate D1 = LocalDate.of(2024, 4, 1);
+  static final LocalDate D2 = LocalDate.of(2024, 4, 2);
+
+  @TempDir Path tmp;
+  ActivityHarness h;
+
+  @BeforeEach
+  void setUp() {
+    h = new ActivityHarness(tmp);
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  static String row(String id, String ts, String amount, String currency, String status) {
+    return String.join(",", id, "C1", ts, amount, currency, status, "books", "DE", "web", "1")
+        + "\n";
+  }
+
+  private void write(LocalDate d, String rows) throws IOException {
+    Path dir = h.settings.dataRoot().resolve("raw").resolve(d.toString());
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("orders.csv"), HEADER + rows);
+  }
+
+  private JsonNode report(LocalDate d) throws IOException {
+    return Json.MAPPER.readTree(h.settings.reportFile("orders", d, "run-" + d, "json").toFile());
+  }
+
+  private static JsonNode outcome(JsonNode report, String name) {
+    for (JsonNode o : report.path("expectations")) {
+      if (o.path("name").asText().equals(name)) {
+        return o;
+      }
+    }
+    throw new AssertionError("no outcome " + name);
+  }
+
+  @Test
+  void eachExpectationTypeMeasuresWhatItSays() throws IOException {
+    String t1 = "2024-04-01T12:00:00Z";
+    write(
+        D1,
+        row("o1", t1, "10", "EUR", "completed")
+            + row("o2", t1, "10", "EUR", "completed")
+            + row("o3", t1, "10", "EUR", "completed")
+            + row("o4", t1, "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    h.validate.validate(ActivityHarness.ref(D1));
+    h.stage.stage(ActivityHarness.ref(D1));
+
+    // D2: o1 again (already staged), o5 twice, a non-ISO currency, amounts 10x higher,
+    // and nothing newer than two days before the partition's end.
+    String t2 = "2024-03-31T23:00:00Z";
+    write(
+        D2,
+        row("o1", t2, "100", "EUR", "completed")
+            + row("o5", t2, "100", "EUR", "completed")
+            + row("o5", t2, "100", "EUR", "refunded")
+            + row("o6", t2, "100", " EURO", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D2));
+    h.validate.validate(ActivityHarness.ref(D2)); // only warnings: the run goes on
+    JsonNode r = report(D2);
+
+    assertThat(r.path("success").asBoolean()).isTrue();
+    assertThat(outcome(r, "currency_is_iso_code").path("unexpected_count").asLong()).isEqualTo(1);
+    assertThat(outcome(r, "currency_is_iso_code").path("unexpected_samples").get(0).asText())
+        .isEqualTo(" EURO");
+    assertThat(outcome(r, "order_id_unique_in_partition").path("unexpected_count").asLong())
+        .isEqualTo(1);
+    assertThat(
+            outcome(r, "order_id_unique_in_partition").path("unexpected_samples").get(0).asText())
+        .isEqualTo("o5");
+    assertThat(outcome(r, "order_id_new_to_staging").path("unexpected_count").asLong())
+        .isEqualTo(1);
+    assertThat(outcome(r, "order_id_new_to_staging").path("unexpected_samples").get(0).asText())
+        .isEqualTo("o1");
+    assertThat(outcome(r, "partition_size").path("observed").asText()).startsWith("4 rows");
+    assertThat(outcome(r, "partition_size").path("success").asBoolean()).isTrue();
+    JsonNode fresh = outcome(r, "events_are_recent");
+    assertThat(fresh.path("success").asBoolean()).isFalse();
+    assertThat(fresh.path("observed").asText()).contains("49.0 h before");
+    JsonNode drift = outcome(r, "amount_mean_stable");
+    assertThat(drift.path("success").asBoolean()).isFalse();
+    assertThat(drift.path("observed").asText()).contains("mean 100.0000 vs 10.0000");
+    assertThat(r.path("warn_failures").asInt()).isEqualTo(5);
+    assertThat(r.path("error_failures").asInt()).isZero();
+
+    String html = Files.readString(h.settings.reportFile("orders", D2, "run-" + D2, "html"));
+    assertThat(html)
+        .contains("<svg", "amount_mean_stable", "PASSED")
+        .doesNotContain("<script");
+  }
+
+  @Test
+  void anErrorLevelFailureStopsTheRunAfterTheReportIsWritten() throws IOException {
+    String t = "2024-04-01T12:00:00Z";
+    write(
+        D1,
+        row("o1", t, "10", "EUR", "lost")
+            + row("o2", t, "10", "EUR", "lost")
+            + row("o3", t, "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D1));
+
+    Throwable t1 = catchThrowable(() -> h.validate.validate(ActivityHarness.ref(D1)));
+    ApplicationFailure f = (ApplicationFailure) t1.getCause();
+    Path html = h.settings.reportFile("orders", D1, "run-" + D1, "html");
+    assertThat(f.getType()).isEqualTo(FailureTypes.VALIDATION_FAILED);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage())
+        .contains("validation of orders/2024-04-01 failed 1 error-level expectation(s)")
+        .contains("status_known (2 of 3 unexpected")
+        .contains("report: " + html);
+    assertThat(html).exists();
+    assertThat(report(D1).path("success").asBoolean()).isFalse();
+    assertThat(
+            h.dsl.fetchValue(
+                "select count(*) from meta.validation_results where not success and severity = 'error'"))
+        .isEqualTo(1L);
+  }
+
+  @Test
+  void aRowCountOutsideItsBoundsFails() throws IOException {
+    Path cfg = h.settings.pipelinesDir().resolve("orders.yaml");
+    Files.writeString(cfg, Files.readString(cfg).replace("    min: 1\n", "    min: 10\n"));
+    write(D1, row("o1", "2024-04-01T12:00:00Z", "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    Throwable t = catchThrowable(() -> h.validate.validate(ActivityHarness.ref(D1)));
+    assertThat(((ApplicationFailure) t.getCause()).getOriginalMessage())
+        .contains("partition_size (1 rows, expected within [10, 10000000])");
+  }
+}
