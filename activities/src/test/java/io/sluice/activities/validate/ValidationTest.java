@@ -113,9 +113,7 @@ class ValidationTest {
     assertThat(r.path("error_failures").asInt()).isZero();
 
     String html = Files.readString(h.settings.reportFile("orders", D2, "run-" + D2, "html"));
-    assertThat(html)
-        .contains("<svg", "amount_mean_stable", "PASSED")
-        .doesNotContain("<script");
+    assertThat(html).contains("<svg", "amount_mean_stable", "PASSED").doesNotContain("<script");
   }
 
   @Test
