@@ -19,9 +19,11 @@ final class HtmlReport {
         .append("<title>Sluice validation: ")
         .append(esc(r.dataset() + " " + r.partitionDate()))
         .append("</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1200px}")
+        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1600px}")
         .append("table{border-collapse:collapse;margin:1em 0;width:100%}")
-        .append("th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
+        .append(
+            "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;white-space:nowrap}"
+                + "td.wrap{white-space:normal;min-width:22em}")
         .append("th{background:#f3f3f3}.ok{color:#176b1f;font-weight:600}")
         .append(".fail{color:#b00020;font-weight:600}.warn{color:#a65c00;font-weight:600}")
         .append(
@@ -76,7 +78,7 @@ final class HtmlReport {
           .append(o.elementCount())
           .append("</td><td>")
           .append(o.unexpectedCount())
-          .append("</td><td>")
+          .append("</td><td class=\"wrap\">")
           .append(esc(o.observed()))
           .append("</td><td>");
       for (String s : o.unexpectedSamples()) {
