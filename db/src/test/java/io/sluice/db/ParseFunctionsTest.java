@@ -1,0 +1,93 @@
+package io.sluice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The parse helpers never raise: a value parses exactly or gives NULL, also in parallel plans. */
+class ParseFunctionsTest {
+
+  static HikariDataSource ds;
+  static DSLContext dsl;
+
+  @BeforeAll
+  static void migrate() {
+    ds = TestDatabases.fresh();
+    dsl = DSL.using(ds, SQLDialect.POSTGRES);
+  }
+
+  @AfterAll
+  static void close() {
+    ds.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "2024-01-05T10:00:00Z, 2024-01-05T10:00:00Z",
+    "2024-01-05T10:00:00z, 2024-01-05T10:00:00Z",
+    "2024-01-05 10:00Z, 2024-01-05T10:00:00Z",
+    "2024-01-05T10:00:00.123456+02:00, 2024-01-05T08:00:00.123456Z",
+    "2024-02-29T23:59:59-0130, 2024-03-01T01:29:59Z",
+    "2024-01-05T10:00:00+05, 2024-01-05T05:00:00Z"
+  })
+  void validInstantsParse(String text, String utc) {
+    OffsetDateTime parsed =
+        dsl.select(DSL.field("meta.try_instant({0})", OffsetDateTime.class, DSL.inline(text)))
+            .fetchOne(0, OffsetDateTime.class);
+    assertThat(parsed.withOffsetSameInstant(ZoneOffset.UTC)).isEqualTo(OffsetDateTime.parse(utc));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2024-13-45T99:00:00Z",
+        "2023-02-29T10:00:00Z",
+        "2024-04-31T10:00:00Z",
+        "2024-01-05T24:00:00Z",
+        "2024-01-05T10:60:00Z",
+        "2024-01-05T10:00:61Z",
+        "2024-01-05T10:00:00",
+        "2024-01-05T10:00:00+16:00",
+        "2024-01-05T10:00:00+02:75",
+        "0000-01-05T10:00:00Z",
+        "2024-01-05",
+        "yesterday",
+        ""
+      })
+  void anythingElseIsNullNotAnError(String text) {
+    // literal and column forms: constant folding must not evaluate the cast either
+    assertThat(
+            dsl.fetchValue(
+                DSL.select(
+                    DSL.field("meta.try_instant({0})", OffsetDateTime.class, DSL.inline(text)))))
+        .isNull();
+    assertThat(dsl.fetchValue("select meta.try_instant(v) from (values (?)) t(v)", (Object) text))
+        .isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"off", "on"})
+  void worksInParallelPlans(String parallel) {
+    dsl.execute("set max_parallel_workers_per_gather = 2");
+    dsl.execute("set parallel_setup_cost = 0");
+    dsl.execute("set parallel_tuple_cost = 0");
+    dsl.execute("set min_parallel_table_scan_size = 0");
+    dsl.execute("set force_parallel_mode = " + parallel);
+    Long n =
+        dsl.fetchOne(
+                "select count(meta.try_instant(case when g % 3 = 0 then 'bad' else"
+                    + " '2024-01-05T10:00:00Z' end)) from generate_series(1, 100000) g")
+            .get(0, Long.class);
+    assertThat(n).isEqualTo(66667L);
+  }
+}
