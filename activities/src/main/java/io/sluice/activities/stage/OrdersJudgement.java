@@ -42,7 +42,6 @@ final class OrdersJudgement {
   static final Field<String> CHANNEL = f("channel", String.class);
   static final Field<Integer> QUANTITY = f("quantity", Integer.class);
   static final Field<String[]> REASONS = f("reasons", String[].class);
-  static final Field<JSONB> RECORD = f("record", JSONB.class);
 
   private OrdersJudgement() {}
 
@@ -55,30 +54,60 @@ final class OrdersJudgement {
     return DSL.nullif(DSL.trim(raw), DSL.inline(""));
   }
 
+  /**
+   * Each field is parsed once, in a derived table fenced with OFFSET 0 (so the planner cannot pull
+   * it up and parse again for every reference), then judged from the parsed columns.
+   */
   static Select<?> select(PipelineConfig config, Long[] fileIds) {
-    Field<String> orderId = clean(ORDERS.ORDER_ID);
-    Field<String> customerId = clean(ORDERS.CUSTOMER_ID);
-    Field<String> tsText = clean(ORDERS.ORDER_TS);
-    Field<OffsetDateTime> ts = Routines.tryInstant(tsText);
-    Field<String> amountText = clean(ORDERS.AMOUNT);
-    Field<BigDecimal> amount = Routines.tryDecimal(amountText);
-    Field<String> qtyText = clean(ORDERS.QUANTITY);
-    Field<Integer> qty = Routines.tryInteger(qtyText);
-    Field<String> status = DSL.lower(clean(ORDERS.STATUS));
-    Field<String> category = DSL.lower(clean(ORDERS.CATEGORY));
+    Table<?> p =
+        DSL.select(
+                ORDERS.FILE_ID.as(FILE_ID.getName()),
+                ORDERS.LINE_NO.as(LINE_NO.getName()),
+                INGESTED_FILES.FILE_NAME.as(FILE_NAME.getName()),
+                ORDERS.FIELD_COUNT.ne(DSL.cardinality(INGESTED_FILES.HEADER)).as("wrong_fields"),
+                clean(ORDERS.ORDER_ID).as(ORDER_ID.getName()),
+                clean(ORDERS.CUSTOMER_ID).as(CUSTOMER_ID.getName()),
+                clean(ORDERS.ORDER_TS).as("ts_text"),
+                Routines.tryInstant(clean(ORDERS.ORDER_TS)).as(ORDER_TS.getName()),
+                clean(ORDERS.AMOUNT).as("amount_text"),
+                Routines.tryDecimal(clean(ORDERS.AMOUNT)).as(AMOUNT.getName()),
+                DSL.upper(clean(ORDERS.CURRENCY)).as(CURRENCY.getName()),
+                DSL.lower(clean(ORDERS.STATUS)).as(STATUS.getName()),
+                DSL.lower(clean(ORDERS.CATEGORY)).as(CATEGORY.getName()),
+                DSL.upper(clean(ORDERS.COUNTRY)).as(COUNTRY.getName()),
+                DSL.lower(clean(ORDERS.CHANNEL)).as(CHANNEL.getName()),
+                clean(ORDERS.QUANTITY).as("qty_text"),
+                Routines.tryInteger(clean(ORDERS.QUANTITY)).as(QUANTITY.getName()))
+            .from(ORDERS)
+            .join(INGESTED_FILES)
+            .on(INGESTED_FILES.FILE_ID.eq(ORDERS.FILE_ID))
+            .where(ORDERS.FILE_ID.in(fileIds))
+            .offset(0)
+            .asTable("parsed");
+
+    Field<String> orderId = p.field(ORDER_ID.getName(), String.class);
+    Field<OffsetDateTime> ts = p.field(ORDER_TS.getName(), OffsetDateTime.class);
+    Field<BigDecimal> amount = p.field(AMOUNT.getName(), BigDecimal.class);
+    Field<Integer> qty = p.field(QUANTITY.getName(), Integer.class);
+    Field<String> status = p.field(STATUS.getName(), String.class);
+    Field<String> category = p.field(CATEGORY.getName(), String.class);
 
     List<Field<String>> reasons = new ArrayList<>();
-    reasons.add(
-        reason(ORDERS.FIELD_COUNT.ne(DSL.cardinality(INGESTED_FILES.HEADER)), "wrong_field_count"));
+    reasons.add(reason(p.field("wrong_fields", Boolean.class).isTrue(), "wrong_field_count"));
     reasons.add(reason(orderId.isNull(), "missing_order_id"));
-    reasons.add(reason(customerId.isNull(), "missing_customer_id"));
-    reasons.add(either(tsText.isNull(), "missing_order_ts", ts.isNull(), "bad_order_ts"));
+    reasons.add(reason(p.field(CUSTOMER_ID.getName()).isNull(), "missing_customer_id"));
     reasons.add(
-        DSL.when(amountText.isNull(), DSL.inline("missing_amount"))
+        either(p.field("ts_text").isNull(), "missing_order_ts", ts.isNull(), "bad_order_ts"));
+    reasons.add(
+        DSL.when(p.field("amount_text").isNull(), DSL.inline("missing_amount"))
             .when(amount.isNull(), DSL.inline("bad_amount"))
             .when(amount.lt(BigDecimal.ZERO), DSL.inline("negative_amount")));
     reasons.add(
-        either(qtyText.isNull(), "missing_quantity", qty.isNull().or(qty.le(0)), "bad_quantity"));
+        either(
+            p.field("qty_text").isNull(),
+            "missing_quantity",
+            qty.isNull().or(qty.le(0)),
+            "bad_quantity"));
     reasons.add(
         either(
             category.isNull(),
@@ -92,33 +121,33 @@ final class OrdersJudgement {
             status.notIn(lower(config.statuses())),
             "unknown_status"));
 
+    return DSL.select(
+            p.field(FILE_ID.getName()),
+            p.field(LINE_NO.getName()),
+            p.field(FILE_NAME.getName()),
+            orderId,
+            p.field(CUSTOMER_ID.getName()),
+            ts,
+            amount,
+            p.field(CURRENCY.getName()),
+            status,
+            category,
+            p.field(COUNTRY.getName()),
+            p.field(CHANNEL.getName()),
+            qty,
+            DSL.arrayRemove(DSL.array(reasons), DSL.castNull(String.class)).as(REASONS.getName()))
+        .from(p);
+  }
+
+  /** The raw record as received, for quarantined rows only (joined back by file and line). */
+  static Field<JSONB> rawRecord() {
     List<JSONEntry<?>> record = new ArrayList<>();
     for (Field<?> c : ORDERS.fields()) {
       if (!c.equals(ORDERS.FILE_ID) && !c.equals(ORDERS.LINE_NO) && !c.equals(ORDERS.FIELD_COUNT)) {
         record.add(DSL.jsonEntry(c.getName(), c));
       }
     }
-
-    return DSL.select(
-            ORDERS.FILE_ID.as(FILE_ID.getName()),
-            ORDERS.LINE_NO.as(LINE_NO.getName()),
-            INGESTED_FILES.FILE_NAME.as(FILE_NAME.getName()),
-            orderId.as(ORDER_ID.getName()),
-            customerId.as(CUSTOMER_ID.getName()),
-            ts.as(ORDER_TS.getName()),
-            amount.as(AMOUNT.getName()),
-            DSL.upper(clean(ORDERS.CURRENCY)).as(CURRENCY.getName()),
-            status.as(STATUS.getName()),
-            category.as(CATEGORY.getName()),
-            DSL.upper(clean(ORDERS.COUNTRY)).as(COUNTRY.getName()),
-            DSL.lower(clean(ORDERS.CHANNEL)).as(CHANNEL.getName()),
-            qty.as(QUANTITY.getName()),
-            DSL.arrayRemove(DSL.array(reasons), DSL.castNull(String.class)).as(REASONS.getName()),
-            DSL.jsonbObject(record).as(RECORD.getName()))
-        .from(ORDERS)
-        .join(INGESTED_FILES)
-        .on(INGESTED_FILES.FILE_ID.eq(ORDERS.FILE_ID))
-        .where(ORDERS.FILE_ID.in(fileIds));
+    return DSL.jsonbObject(record);
   }
 
   static Condition valid() {

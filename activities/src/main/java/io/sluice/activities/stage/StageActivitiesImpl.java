@@ -27,6 +27,8 @@ import org.jooq.impl.DSL;
 @Singleton
 public final class StageActivitiesImpl implements StageActivities {
 
+  private static final io.sluice.db.jooq.raw.tables.Orders RAW =
+      io.sluice.db.jooq.raw.Tables.ORDERS;
   private static final Orders QUARANTINE = io.sluice.db.jooq.quarantine.Tables.ORDERS;
   private static final io.sluice.db.jooq.stg.tables.Orders STG =
       io.sluice.db.jooq.stg.Tables.ORDERS;
@@ -69,8 +71,11 @@ public final class StageActivitiesImpl implements StageActivities {
                           OrdersJudgement.LINE_NO,
                           DSL.val(date),
                           OrdersJudgement.REASONS,
-                          OrdersJudgement.RECORD)
+                          OrdersJudgement.rawRecord())
                       .from(JUDGED)
+                      .join(RAW)
+                      .on(RAW.FILE_ID.eq(OrdersJudgement.FILE_ID))
+                      .and(RAW.LINE_NO.eq(OrdersJudgement.LINE_NO))
                       .where(DSL.not(OrdersJudgement.valid())))
               .execute();
 

@@ -74,13 +74,13 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     List<ColumnProfile> profiles = ColumnProfiles.compute(dsl, config.config(), fileIds);
     long rows = profiles.get(0).rowCount();
     Map<String, Outcome> outcomes = new HashMap<>();
-    rowLevel(config, fileIds, outcomes);
+    OffsetDateTime latestEvent = rowLevel(config, fileIds, outcomes);
     for (ExpectationConfig e : config.config().expectations()) {
       switch (e.type()) {
         case "columns_exist" -> outcomes.put(e.name(), columnsExist(e, config, fileIds));
         case "unique" -> outcomes.put(e.name(), unique(e, date, fileIds));
         case "row_count" -> outcomes.put(e.name(), rowCount(e, rows));
-        case "freshness" -> outcomes.put(e.name(), freshness(e, date, fileIds));
+        case "freshness" -> outcomes.put(e.name(), freshness(e, date, latestEvent));
         case "drift" -> outcomes.put(e.name(), drift(e, ref.dataset(), date, profiles));
         default -> {}
       }
@@ -136,8 +136,12 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
         outcomes.stream().filter(o -> !o.success() && severity.equals(o.severity())).count();
   }
 
-  /** All row-level expectations in one aggregate query; samples only for the ones that fail. */
-  private void rowLevel(LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
+  /**
+   * All row-level expectations in one aggregate query (which also finds the latest event time, for
+   * freshness); samples only for the ones that fail.
+   */
+  private OffsetDateTime rowLevel(
+      LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
     List<CompiledExpectation> compiled = new ArrayList<>();
     for (ExpectationConfig e : config.config().expectations()) {
       if (CompiledExpectation.isRowLevel(e.type())) {
@@ -150,6 +154,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       aggregates.add(DSL.count().filterWhere(c.checked()));
       aggregates.add(DSL.count().filterWhere(c.unexpected()));
     }
+    aggregates.add(DSL.max(Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"))));
     Record r = dsl.select(aggregates).from(ORDERS).where(ORDERS.FILE_ID.in(fileIds)).fetchOne();
     for (int i = 0; i < compiled.size(); i++) {
       CompiledExpectation c = compiled.get(i);
@@ -167,6 +172,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                   .fetch(0, String.class);
       outcomes.put(c.config().name(), fractional(c.config(), checked, unexpected, samples));
     }
+    return r.get(aggregates.size() - 1, OffsetDateTime.class);
   }
 
   /** Duplicates within the partition, or keys that staging already holds from other days. */
@@ -218,13 +224,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
   }
 
   /** The latest event time must lie within {@code max_lag_hours} of the partition's end. */
-  private Outcome freshness(ExpectationConfig e, LocalDate date, Long[] fileIds) {
-    Field<OffsetDateTime> ts = Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"));
-    OffsetDateTime latest =
-        dsl.select(DSL.max(ts))
-            .from(ORDERS)
-            .where(ORDERS.FILE_ID.in(fileIds))
-            .fetchOne(0, OffsetDateTime.class);
+  private static Outcome freshness(ExpectationConfig e, LocalDate date, OffsetDateTime latest) {
     OffsetDateTime end = OrderFeatureQueries.endOf(date);
     if (latest == null) {
       return single(e, false, "no parseable event time in the partition");
