@@ -25,33 +25,39 @@ final class ColumnProfiles {
 
   private ColumnProfiles() {}
 
-  /** One scan for every column's null count and the numeric columns' mean, min and max. */
-  static List<ColumnProfile> compute(DSLContext dsl, PipelineConfig config, Long[] fileIds) {
-    List<String> columns = config.requiredColumns();
-    List<String> numeric = config.numericColumns() == null ? List.of() : config.numericColumns();
+  /** The aggregates a profile needs; they ride along in the validation's single scan. */
+  static List<SelectField<?>> aggregates(PipelineConfig config) {
     List<SelectField<?>> select = new ArrayList<>();
-    select.add(DSL.count());
-    for (String c : columns) {
+    for (String c : config.requiredColumns()) {
       select.add(DSL.count().filterWhere(CompiledExpectation.cleaned(ORDERS, c).isNull()));
     }
-    for (String c : numeric) {
+    for (String c : numeric(config)) {
       Field<Double> x = number(c);
       select.add(DSL.avg(x).cast(Double.class));
       select.add(DSL.min(x));
       select.add(DSL.max(x));
     }
-    Record r = dsl.select(select).from(ORDERS).where(ORDERS.FILE_ID.in(fileIds)).fetchOne();
-    long rows = r.get(0, Long.class);
+    return select;
+  }
+
+  /**
+   * Profiles from the values of {@link #aggregates} found in {@code r} from index {@code first} on,
+   * plus one histogram query per numeric column.
+   */
+  static List<ColumnProfile> fromRecord(
+      DSLContext dsl, PipelineConfig config, Long[] fileIds, Record r, int first, long rows) {
+    List<String> columns = config.requiredColumns();
+    List<String> numeric = numeric(config);
     List<ColumnProfile> profiles = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       String c = columns.get(i);
-      long nulls = r.get(1 + i, Long.class);
+      long nulls = r.get(first + i, Long.class);
       int n = numeric.indexOf(c);
       if (n < 0) {
         profiles.add(new ColumnProfile(c, rows, nulls, null, null, null, List.of()));
         continue;
       }
-      int base = 1 + columns.size() + 3 * n;
+      int base = first + columns.size() + 3 * n;
       Double mean = r.get(base, Double.class);
       Double min = r.get(base + 1, Double.class);
       Double max = r.get(base + 2, Double.class);
@@ -59,6 +65,10 @@ final class ColumnProfiles {
           new ColumnProfile(c, rows, nulls, mean, min, max, histogram(dsl, c, fileIds, min, max)));
     }
     return profiles;
+  }
+
+  private static List<String> numeric(PipelineConfig config) {
+    return config.numericColumns() == null ? List.of() : config.numericColumns();
   }
 
   private static Field<Double> number(String column) {

@@ -71,10 +71,11 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     PartitionVersionsRecord version = PartitionStore.requireLatest(dsl, ref.dataset(), date);
     Long[] fileIds = version.getFileIds();
 
-    List<ColumnProfile> profiles = ColumnProfiles.compute(dsl, config.config(), fileIds);
-    long rows = profiles.get(0).rowCount();
     Map<String, Outcome> outcomes = new HashMap<>();
-    OffsetDateTime latestEvent = rowLevel(config, fileIds, outcomes);
+    Scan scan = scan(config, fileIds, outcomes);
+    List<ColumnProfile> profiles = scan.profiles();
+    long rows = scan.rows();
+    OffsetDateTime latestEvent = scan.latestEvent();
     for (ExpectationConfig e : config.config().expectations()) {
       switch (e.type()) {
         case "columns_exist" -> outcomes.put(e.name(), columnsExist(e, config, fileIds));
@@ -136,12 +137,15 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
         outcomes.stream().filter(o -> !o.success() && severity.equals(o.severity())).count();
   }
 
+  /** What the single scan of the partition found besides the row-level outcomes. */
+  private record Scan(long rows, OffsetDateTime latestEvent, List<ColumnProfile> profiles) {}
+
   /**
-   * All row-level expectations in one aggregate query (which also finds the latest event time, for
-   * freshness); samples only for the ones that fail.
+   * One aggregate query over the partition: every row-level expectation, the latest event time (for
+   * freshness) and the column profiles. Samples are fetched only for failing expectations, each
+   * with a LIMIT that stops at the first matches.
    */
-  private OffsetDateTime rowLevel(
-      LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
+  private Scan scan(LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
     List<CompiledExpectation> compiled = new ArrayList<>();
     for (ExpectationConfig e : config.config().expectations()) {
       if (CompiledExpectation.isRowLevel(e.type())) {
@@ -154,8 +158,12 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       aggregates.add(DSL.count().filterWhere(c.checked()));
       aggregates.add(DSL.count().filterWhere(c.unexpected()));
     }
+    int latestAt = aggregates.size();
     aggregates.add(DSL.max(Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"))));
+    int profileAt = aggregates.size();
+    aggregates.addAll(ColumnProfiles.aggregates(config.config()));
     Record r = dsl.select(aggregates).from(ORDERS).where(ORDERS.FILE_ID.in(fileIds)).fetchOne();
+    long rows = r.get(0, Long.class);
     for (int i = 0; i < compiled.size(); i++) {
       CompiledExpectation c = compiled.get(i);
       long checked = r.get(1 + 2 * i, Long.class);
@@ -163,16 +171,24 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       List<String> samples =
           unexpected == 0
               ? List.of()
-              : dsl.selectDistinct(DSL.coalesce(c.value(), DSL.inline("<missing>")))
-                  .from(ORDERS)
-                  .where(ORDERS.FILE_ID.in(fileIds))
-                  .and(c.unexpected())
-                  .orderBy(1)
-                  .limit(SAMPLES)
-                  .fetch(0, String.class);
+              : firstDistinct(
+                  dsl.select(DSL.coalesce(c.value(), DSL.inline("<missing>")))
+                      .from(ORDERS)
+                      .where(ORDERS.FILE_ID.in(fileIds))
+                      .and(c.unexpected())
+                      .limit(SAMPLES * 10)
+                      .fetch(0, String.class));
       outcomes.put(c.config().name(), fractional(c.config(), checked, unexpected, samples));
     }
-    return r.get(aggregates.size() - 1, OffsetDateTime.class);
+    return new Scan(
+        rows,
+        r.get(latestAt, OffsetDateTime.class),
+        ColumnProfiles.fromRecord(dsl, config.config(), fileIds, r, profileAt, rows));
+  }
+
+  /** Up to {@link #SAMPLES} distinct values, in the order they were found. */
+  private static List<String> firstDistinct(List<String> values) {
+    return values.stream().distinct().limit(SAMPLES).toList();
   }
 
   /** Duplicates within the partition, or keys that staging already holds from other days. */
@@ -194,14 +210,17 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
         r.value2() == 0
             ? List.of()
             : staged
-                ? dsl.selectDistinct(v)
-                    .from(ORDERS)
-                    .where(ORDERS.FILE_ID.in(fileIds))
-                    .and(
-                        v.in(DSL.select(STG.ORDER_ID).from(STG).where(STG.PARTITION_DATE.ne(date))))
-                    .orderBy(1)
-                    .limit(SAMPLES)
-                    .fetch(0, String.class)
+                ? firstDistinct(
+                    dsl.select(v)
+                        .from(ORDERS)
+                        .where(ORDERS.FILE_ID.in(fileIds))
+                        .and(
+                            v.in(
+                                DSL.select(STG.ORDER_ID)
+                                    .from(STG)
+                                    .where(STG.PARTITION_DATE.ne(date))))
+                        .limit(SAMPLES * 10)
+                        .fetch(0, String.class))
                 : dsl.select(v)
                     .from(ORDERS)
                     .where(ORDERS.FILE_ID.in(fileIds))
