@@ -24,18 +24,7 @@ import java.util.stream.Collectors;
 public final class PipelineConfigLoader {
 
   /** The columns of the orders raw table, the only dataset with tables so far. */
-  public static final List<String> ORDERS_COLUMNS =
-      List.of(
-          "order_id",
-          "customer_id",
-          "order_ts",
-          "amount",
-          "currency",
-          "status",
-          "category",
-          "country",
-          "channel",
-          "quantity");
+  public static final List<String> ORDERS_COLUMNS = OrdersSchema.COLUMNS;
 
   static final Set<String> EXPECTATION_TYPES =
       Set.of(

@@ -1,5 +1,6 @@
 package io.sluice.activities.sample;
 
+import io.sluice.activities.config.OrdersSchema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,19 +69,7 @@ public final class OrdersGenerator {
     SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + day.toEpochDay());
     boolean shuffled = dayIndex % 3 == 1;
     boolean extra = dayIndex % 4 == 2;
-    List<String> header =
-        new ArrayList<>(
-            List.of(
-                "order_id",
-                "customer_id",
-                "order_ts",
-                "amount",
-                "currency",
-                "status",
-                "category",
-                "country",
-                "channel",
-                "quantity"));
+    List<String> header = new ArrayList<>(OrdersSchema.COLUMNS);
     if (shuffled) {
       java.util.Collections.reverse(header);
     }
@@ -180,18 +169,7 @@ public final class OrdersGenerator {
 
   private static void write(BufferedWriter w, List<String> header, String[] row, String extra)
       throws IOException {
-    List<String> canonical =
-        List.of(
-            "order_id",
-            "customer_id",
-            "order_ts",
-            "amount",
-            "currency",
-            "status",
-            "category",
-            "country",
-            "channel",
-            "quantity");
+    List<String> canonical = OrdersSchema.COLUMNS;
     StringBuilder b = new StringBuilder();
     for (int c = 0; c < header.size(); c++) {
       if (c > 0) {

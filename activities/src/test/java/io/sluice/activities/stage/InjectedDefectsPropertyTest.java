@@ -3,6 +3,7 @@ package io.sluice.activities.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.config.OrdersSchema;
 import io.sluice.workflows.activity.StageActivities.StageResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,18 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InjectedDefectsPropertyTest {
 
-  static final String[] COLUMNS = {
-    "order_id",
-    "customer_id",
-    "order_ts",
-    "amount",
-    "currency",
-    "status",
-    "category",
-    "country",
-    "channel",
-    "quantity"
-  };
   static final String[] DEFECTS = {
     "missing_order_id",
     "missing_customer_id",
@@ -107,7 +96,7 @@ class InjectedDefectsPropertyTest {
     for (String defect : DEFECTS) {
       rates.put(defect, rnd.nextDouble() * 0.08);
     }
-    StringBuilder csv = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+    StringBuilder csv = new StringBuilder(String.join(",", OrdersSchema.COLUMNS)).append('\n');
     Map<Integer, Row> injected = new HashMap<>();
     List<String> cleanIds = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {
