@@ -34,10 +34,6 @@ public final class TestDatabases {
     return ds;
   }
 
-  public static String describeServer() {
-    return SERVER.describe();
-  }
-
   private record Server(String adminUrl, String user, String password, EmbeddedDatabase embedded) {
 
     static Server fromEnvironment() {

@@ -37,11 +37,6 @@ public record SluiceSettings(
             .resolve(safeName(runId) + "." + extension));
   }
 
-  public Path reportDir(String dataset, LocalDate date) {
-    return within(
-        artifactsDir, artifactsDir.resolve("reports").resolve(dataset).resolve(date.toString()));
-  }
-
   public Path exportDir(String dataset, int version) {
     return within(dataRoot, dataRoot.resolve("features").resolve(dataset).resolve("v" + version));
   }
