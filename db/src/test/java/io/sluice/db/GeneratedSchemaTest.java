@@ -66,6 +66,9 @@ class GeneratedSchemaTest {
         dsl.fetch(
             "select table_schema, table_name, column_name, udt_name, is_nullable"
                 + " from information_schema.columns where table_schema = any(?)"
+                + " and not (select c.relispartition from pg_class c"
+                + " where c.oid = (quote_ident(table_schema) || '.' || quote_ident(table_name))"
+                + "::regclass)"
                 + " order by table_schema, table_name, ordinal_position",
             (Object) SCHEMAS.toArray(String[]::new))) {
       String udt = r.get("udt_name", String.class);
@@ -104,13 +107,20 @@ class GeneratedSchemaTest {
         "insert into meta.ingested_files (dataset, partition_date, file_name, sha256, size_bytes,"
             + " row_count, header, run_id) values ('orders', '2024-01-01', 'a.csv', repeat('0', 64),"
             + " 1, 1, '{order_id}', 'r')");
+    assertThat(dsl.fetchValue("select raw.orders_partition('2024-01-01')"))
+        .isEqualTo("raw.orders_20240101");
     dsl.execute(
-        "insert into raw.orders (file_id, line_no, order_id) select file_id, 2, 'o1' from"
-            + " meta.ingested_files");
+        "insert into raw.orders (partition_date, file_id, line_no, order_id) select"
+            + " partition_date, file_id, 2, 'o1' from meta.ingested_files");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> dsl.execute("update raw.orders set order_id = 'x'"))
         .hasMessageContaining("append-only");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> dsl.execute("delete from raw.orders"))
+        .hasMessageContaining("append-only");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> dsl.execute("truncate raw.orders_20240101"))
+        .hasMessageContaining("append-only");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dsl.execute("truncate raw.orders"))
         .hasMessageContaining("append-only");
   }
 }

@@ -12,6 +12,7 @@ public final class CsvFileProblem extends RuntimeException {
     NOT_UTF8,
     UNTERMINATED_QUOTE,
     BAD_QUOTING,
+    NUL_CHARACTER,
     UNREADABLE
   }
 

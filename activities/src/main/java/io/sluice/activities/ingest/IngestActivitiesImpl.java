@@ -15,6 +15,7 @@ import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import io.sluice.db.jooq.raw.Routines;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
@@ -60,7 +61,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
   private final DataSource dataSource;
   private final SluiceSettings settings;
   private final RawCsvLoader loader;
-  private final String copySql;
+  private final String copyColumns;
 
   public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings) {
     this(dataSource, settings, DEFAULT_CHUNK_ROWS);
@@ -70,20 +71,30 @@ public final class IngestActivitiesImpl implements IngestActivities {
     this.dataSource = dataSource;
     this.settings = settings;
     this.loader = new RawCsvLoader(PipelineConfigLoader.ORDERS_COLUMNS, chunkRows);
-    this.copySql = copySql(DSL.using(SQLDialect.POSTGRES));
+    this.copyColumns = copyColumns(DSL.using(SQLDialect.POSTGRES));
   }
 
-  /** COPY cannot be said in jOOQ; its table and column names still come from the generated code. */
-  private static String copySql(DSLContext dsl) {
-    List<Field<?>> cols = new ArrayList<>(List.of(ORDERS.FILE_ID, ORDERS.LINE_NO));
+  /**
+   * COPY cannot be said in jOOQ; its column names still come from the generated code. The table is
+   * the partition's own day table, named by {@code raw.orders_partition}, which creates it on first
+   * use.
+   */
+  private static String copyColumns(DSLContext dsl) {
+    List<Field<?>> cols =
+        new ArrayList<>(List.of(ORDERS.PARTITION_DATE, ORDERS.FILE_ID, ORDERS.LINE_NO));
     for (String c : PipelineConfigLoader.ORDERS_COLUMNS) {
       cols.add(ORDERS.field(c));
     }
     cols.add(ORDERS.EXTRA);
     cols.add(ORDERS.FIELD_COUNT);
-    String names =
-        cols.stream().map(f -> dsl.render(DSL.name(f.getName()))).collect(Collectors.joining(", "));
-    return "COPY " + dsl.render(ORDERS) + " (" + names + ") FROM STDIN (FORMAT csv)";
+    return cols.stream()
+        .map(f -> dsl.render(DSL.name(f.getName())))
+        .collect(Collectors.joining(", ", "(", ")"));
+  }
+
+  private String copySql(DSLContext db, LocalDate date) {
+    String table = db.select(Routines.ordersPartition(date)).fetchOne(0, String.class);
+    return "COPY " + table + " " + copyColumns + " FROM STDIN";
   }
 
   /** Progress detail recorded with each heartbeat: the file, its last line in raw, rows added. */
@@ -166,6 +177,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     row.setSha256(f.sha256());
     row.setSizeBytes(f.size());
     row.setRowCount(0);
+    row.setLoadedThroughLine(0);
     row.setHeader(header.toArray(String[]::new));
     row.setRunId(ref.runId());
     row.setState(rejection == null ? "loading" : "rejected");
@@ -223,15 +235,18 @@ public final class IngestActivitiesImpl implements IngestActivities {
       ActivityExecutionContext activity)
       throws SQLException {
     long id = row.getFileId();
-    Integer last =
-        db.select(DSL.max(ORDERS.LINE_NO))
-            .from(ORDERS)
-            .where(ORDERS.FILE_ID.eq(id))
-            .fetchOne(0, Integer.class);
-    long resumeAfter = last == null ? 0 : last;
+    long resumeAfter = row.getLoadedThroughLine();
+    long before = row.getRowCount();
     if (resumeAfter > 0) {
-      LOG.info("{}/{}: resuming {} after line {}", ref.dataset(), date, f.name(), resumeAfter);
+      LOG.info(
+          "{}/{}: resuming {} after line {} ({} rows already in raw)",
+          ref.dataset(),
+          date,
+          f.name(),
+          resumeAfter,
+          before);
     }
+    String copySql = copySql(db, date);
     long added;
     c.setAutoCommit(false);
     try {
@@ -239,17 +254,37 @@ public final class IngestActivitiesImpl implements IngestActivities {
           loader.load(
               c,
               copySql,
+              date,
               id,
               f.path(),
               resumeAfter,
-              (line, rows) -> activity.heartbeat(new IngestProgress(f.name(), line, rows)));
+              new RawCsvLoader.ChunkListener() {
+                @Override
+                public void committing(long lastLine, long rows) {
+                  db.update(INGESTED_FILES)
+                      .set(INGESTED_FILES.LOADED_THROUGH_LINE, Math.toIntExact(lastLine))
+                      .set(INGESTED_FILES.ROW_COUNT, Math.toIntExact(before + rows))
+                      .where(INGESTED_FILES.FILE_ID.eq(id))
+                      .execute();
+                }
+
+                @Override
+                public void committed(long lastLine, long rows) {
+                  activity.heartbeat(new IngestProgress(f.name(), lastLine, before + rows));
+                }
+              });
     } catch (CsvFileProblem p) {
       c.rollback();
       c.setAutoCommit(true);
-      db.deleteFrom(ORDERS).where(ORDERS.FILE_ID.eq(id)).execute();
+      db.deleteFrom(ORDERS)
+          .where(ORDERS.PARTITION_DATE.eq(date))
+          .and(ORDERS.FILE_ID.eq(id))
+          .execute();
       db.update(INGESTED_FILES)
           .set(INGESTED_FILES.STATE, "rejected")
           .set(INGESTED_FILES.REJECTION, p.getMessage())
+          .set(INGESTED_FILES.ROW_COUNT, 0)
+          .set(INGESTED_FILES.LOADED_THROUGH_LINE, 0)
           .where(INGESTED_FILES.FILE_ID.eq(id))
           .execute();
       throw rejected(ref, date, f, p.getMessage(), p);
@@ -259,10 +294,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } finally {
       c.setAutoCommit(true);
     }
-    int count = db.fetchCount(ORDERS, ORDERS.FILE_ID.eq(id));
     db.update(INGESTED_FILES)
         .set(INGESTED_FILES.STATE, "sealed")
-        .set(INGESTED_FILES.ROW_COUNT, count)
         .where(INGESTED_FILES.FILE_ID.eq(id))
         .execute();
     return added;

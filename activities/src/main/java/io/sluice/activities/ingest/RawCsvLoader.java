@@ -8,9 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -19,34 +17,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
-import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
 /**
  * Streams one CSV file (plain or gzip) into a raw table with COPY. Records are parsed one at a time
- * and written straight into the COPY stream, committed every {@code chunkRows} rows, so memory does
- * not grow with the file and a retry can resume after the last committed line.
+ * and encoded straight into COPY's text format, committed every {@code chunkRows} rows, so memory
+ * does not grow with the file and a retry can resume after the last committed line.
  */
 final class RawCsvLoader {
 
   private static final CSVFormat INPUT =
       CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
 
-  /** COPY's CSV: every value quoted, so an empty field stays '' and only a missing one is NULL. */
-  private static final CSVFormat COPY_CSV = CSVFormat.POSTGRESQL_CSV;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Told after each committed chunk: the last line now in raw and the rows this call added. */
+  /** Bytes of COPY data handed to the driver at a time. */
+  private static final int BLOCK_BYTES = 1 << 18;
+
+  /** Where a load stands after each chunk: the last line it holds and the rows this call added. */
   interface ChunkListener {
+    /** Inside the chunk's transaction, before it commits: record the resume point with it. */
+    void committing(long lastLine, long rows) throws SQLException;
+
+    /** After the chunk committed. */
     void committed(long lastLine, long rows);
   }
 
@@ -54,7 +58,8 @@ final class RawCsvLoader {
   private final int chunkRows;
 
   /**
-   * @param columns the raw table's text columns, in COPY order after (file_id, line_no)
+   * @param columns the raw table's text columns, in COPY order after (partition_date, file_id,
+   *     line_no)
    */
   RawCsvLoader(List<String> columns, int chunkRows) {
     this.columns = columns;
@@ -82,23 +87,29 @@ final class RawCsvLoader {
   }
 
   /**
-   * Appends the records of {@code file} that start after line {@code resumeAfter} to the table of
-   * {@code copySql}, committing {@code connection} (auto-commit off) every chunk.
+   * Appends the records of {@code file} that start after line {@code resumeAfter} with COPY {@code
+   * copySql} (text format; columns partition_date, file_id, line_no, the text columns, extra,
+   * field_count), committing {@code connection} (auto-commit off) every chunk. Each row is encoded
+   * straight into a block of COPY bytes; the server parses one block while the next is built.
    *
    * @return the rows appended by this call
    */
   long load(
       Connection connection,
       String copySql,
+      LocalDate partition,
       long fileId,
       Path file,
       long resumeAfter,
       ChunkListener listener)
       throws SQLException {
-    BaseConnection pg = connection.unwrap(BaseConnection.class);
+    CopyManager copyManager = connection.unwrap(BaseConnection.class).getCopyAPI();
+    byte[] prefix = (partition + "\t" + fileId).getBytes(StandardCharsets.US_ASCII);
+    CopyTextEncoder out = new CopyTextEncoder(BLOCK_BYTES + (1 << 12));
     long rows = 0;
     long lineEnd = 1;
-    Chunk chunk = null;
+    long chunkRowsSoFar = 0;
+    CopyIn copy = null;
     try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
       Iterator<CSVRecord> it = parser.iterator();
       if (!it.hasNext()) {
@@ -106,8 +117,8 @@ final class RawCsvLoader {
       }
       List<String> names = header(it.next());
       int[] slots = slots(names);
+      String[] values = new String[columns.size()];
       lineEnd = parser.getCurrentLineNumber();
-      List<Object> row = new ArrayList<>(columns.size() + 4);
       while (it.hasNext()) {
         CSVRecord record = it.next();
         long startLine = lineEnd + 1;
@@ -115,48 +126,73 @@ final class RawCsvLoader {
         if (startLine <= resumeAfter) {
           continue;
         }
-        if (chunk == null) {
-          chunk = new Chunk(pg, copySql);
+        if (copy == null) {
+          copy = copyManager.copyIn(copySql);
         }
-        fill(row, fileId, startLine, record, names, slots);
-        chunk.printer.printRecord(row);
+        encode(out, prefix, startLine, record, names, slots, values, file);
         rows++;
-        if (++chunk.rows >= chunkRows) {
-          chunk.commit(connection);
-          chunk = null;
-          listener.committed(startLine, rows);
+        if (out.size() >= BLOCK_BYTES) {
+          copy.writeToCopy(out.array(), 0, out.size());
+          out.clear();
+        }
+        if (++chunkRowsSoFar >= chunkRows) {
+          commit(connection, copy, out, listener, lineEnd, rows);
+          copy = null;
+          chunkRowsSoFar = 0;
         }
       }
-      if (chunk != null) {
-        chunk.commit(connection);
-        chunk = null;
-        listener.committed(lineEnd, rows);
+      if (copy != null) {
+        commit(connection, copy, out, listener, lineEnd, rows);
+        copy = null;
       }
       return rows;
     } catch (IOException | UncheckedIOException e) {
-      if (chunk != null) {
-        chunk.abort();
-      }
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
       throw problem(file, lineEnd + 1, e);
+    } finally {
+      if (copy != null && copy.isActive()) {
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the caller rolls the transaction back either way
+        }
+      }
     }
   }
 
-  private void fill(
-      List<Object> row, long fileId, long line, CSVRecord record, List<String> names, int[] slots) {
-    row.clear();
-    row.add(fileId);
-    row.add(line);
-    for (int i = 0; i < columns.size(); i++) {
-      row.add(null);
+  private static void commit(
+      Connection connection,
+      CopyIn copy,
+      CopyTextEncoder out,
+      ChunkListener listener,
+      long lastLine,
+      long rows)
+      throws SQLException {
+    if (out.size() > 0) {
+      copy.writeToCopy(out.array(), 0, out.size());
+      out.clear();
     }
+    copy.endCopy();
+    listener.committing(lastLine, rows);
+    connection.commit();
+    listener.committed(lastLine, rows);
+  }
+
+  /** One row: partition and file, line, the text columns, unknown fields as JSON, field count. */
+  private void encode(
+      CopyTextEncoder out,
+      byte[] prefix,
+      long line,
+      CSVRecord record,
+      List<String> names,
+      int[] slots,
+      String[] values,
+      Path file) {
+    Arrays.fill(values, null);
     ObjectNode extra = null;
     for (int i = 0; i < record.size(); i++) {
       int slot = i < slots.length ? slots[i] : -1;
       if (slot >= 0) {
-        row.set(2 + slot, record.get(i));
+        values[slot] = record.get(i);
       } else {
         if (extra == null) {
           extra = JSON.createObjectNode();
@@ -164,40 +200,20 @@ final class RawCsvLoader {
         extra.put(i < names.size() ? names.get(i) : "_field_" + (i + 1), record.get(i));
       }
     }
-    row.add(extra == null ? null : extra.toString());
-    row.add(record.size());
-  }
-
-  /** One COPY statement, ended and committed when full. */
-  private static final class Chunk {
-    final PGCopyOutputStream copy;
-    final CSVPrinter printer;
-    long rows;
-
-    Chunk(BaseConnection pg, String sql) throws SQLException {
-      copy = new PGCopyOutputStream(pg, sql, 1 << 16);
-      try {
-        printer = new CSVPrinter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), COPY_CSV);
-      } catch (IOException e) {
-        throw new SQLException("cannot start COPY", e);
+    try {
+      out.verbatim(prefix).number(line);
+      for (String v : values) {
+        out.text(v);
       }
-    }
-
-    void commit(Connection connection) throws IOException, SQLException {
-      Writer w = (Writer) printer.getOut();
-      w.flush();
-      copy.endCopy();
-      connection.commit();
-    }
-
-    void abort() {
-      try {
-        if (copy.isActive()) {
-          copy.cancelCopy();
-        }
-      } catch (SQLException ignored) {
-        // the transaction is rolled back by the caller either way
-      }
+      out.text(extra == null ? null : extra.toString()).number(record.size());
+      out.endRow();
+    } catch (CopyTextEncoder.NulCharacterException e) {
+      throw new CsvFileProblem(
+          file.getFileName().toString(),
+          line,
+          Kind.NUL_CHARACTER,
+          e.getMessage() + "; remove it from the file",
+          null);
     }
   }
 

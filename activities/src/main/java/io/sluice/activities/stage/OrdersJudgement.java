@@ -58,7 +58,7 @@ final class OrdersJudgement {
    * Each field is parsed once, in a derived table fenced with OFFSET 0 (so the planner cannot pull
    * it up and parse again for every reference), then judged from the parsed columns.
    */
-  static Select<?> select(PipelineConfig config, Long[] fileIds) {
+  static Select<?> select(PipelineConfig config, Condition raw) {
     Table<?> p =
         DSL.select(
                 ORDERS.FILE_ID.as(FILE_ID.getName()),
@@ -81,7 +81,7 @@ final class OrdersJudgement {
             .from(ORDERS)
             .join(INGESTED_FILES)
             .on(INGESTED_FILES.FILE_ID.eq(ORDERS.FILE_ID))
-            .where(ORDERS.FILE_ID.in(fileIds))
+            .where(raw)
             .offset(0)
             .asTable("parsed");
 
@@ -143,7 +143,8 @@ final class OrdersJudgement {
   static Field<JSONB> rawRecord() {
     List<JSONEntry<?>> record = new ArrayList<>();
     for (Field<?> c : ORDERS.fields()) {
-      if (!c.equals(ORDERS.FILE_ID) && !c.equals(ORDERS.LINE_NO) && !c.equals(ORDERS.FIELD_COUNT)) {
+      if (!List.of(ORDERS.PARTITION_DATE, ORDERS.FILE_ID, ORDERS.LINE_NO, ORDERS.FIELD_COUNT)
+          .contains(c)) {
         record.add(DSL.jsonEntry(c.getName(), c));
       }
     }

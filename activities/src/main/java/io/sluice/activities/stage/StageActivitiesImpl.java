@@ -51,7 +51,7 @@ public final class StageActivitiesImpl implements StageActivities {
           PartitionStore.lock(tx, ref.dataset(), date);
           PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
           tx.createTemporaryTable(OrdersJudgement.TABLE)
-              .as(OrdersJudgement.select(config.config(), version.getFileIds()))
+              .as(OrdersJudgement.select(config.config(), PartitionStore.rawRows(version)))
               .onCommitDrop()
               .execute();
 
@@ -74,7 +74,8 @@ public final class StageActivitiesImpl implements StageActivities {
                           OrdersJudgement.rawRecord())
                       .from(JUDGED)
                       .join(RAW)
-                      .on(RAW.FILE_ID.eq(OrdersJudgement.FILE_ID))
+                      .on(RAW.PARTITION_DATE.eq(date))
+                      .and(RAW.FILE_ID.eq(OrdersJudgement.FILE_ID))
                       .and(RAW.LINE_NO.eq(OrdersJudgement.LINE_NO))
                       .where(DSL.not(OrdersJudgement.valid())))
               .execute();

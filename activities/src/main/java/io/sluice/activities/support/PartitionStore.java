@@ -3,11 +3,13 @@ package io.sluice.activities.support;
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
+import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -59,6 +61,14 @@ public final class PartitionStore {
                         + "/"
                         + date
                         + " has not been ingested: run the ingest stage first"));
+  }
+
+  /** The raw rows of a partition version: its day's table, its files. */
+  public static Condition rawRows(PartitionVersionsRecord version) {
+    return ORDERS
+        .PARTITION_DATE
+        .eq(version.getPartitionDate())
+        .and(ORDERS.FILE_ID.in(version.getFileIds()));
   }
 
   public static List<String> fileNames(DSLContext ctx, Long[] fileIds) {

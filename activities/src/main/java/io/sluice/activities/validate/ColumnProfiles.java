@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -45,7 +46,7 @@ final class ColumnProfiles {
    * plus one histogram query per numeric column.
    */
   static List<ColumnProfile> fromRecord(
-      DSLContext dsl, PipelineConfig config, Long[] fileIds, Record r, int first, long rows) {
+      DSLContext dsl, PipelineConfig config, Condition raw, Record r, int first, long rows) {
     List<String> columns = config.requiredColumns();
     List<String> numeric = numeric(config);
     List<ColumnProfile> profiles = new ArrayList<>();
@@ -62,7 +63,7 @@ final class ColumnProfiles {
       Double min = r.get(base + 1, Double.class);
       Double max = r.get(base + 2, Double.class);
       profiles.add(
-          new ColumnProfile(c, rows, nulls, mean, min, max, histogram(dsl, c, fileIds, min, max)));
+          new ColumnProfile(c, rows, nulls, mean, min, max, histogram(dsl, c, raw, min, max)));
     }
     return profiles;
   }
@@ -78,15 +79,14 @@ final class ColumnProfiles {
 
   /** Counts per equal-width bin; the maximum itself falls into the last bin. */
   private static List<Long> histogram(
-      DSLContext dsl, String column, Long[] fileIds, Double min, Double max) {
+      DSLContext dsl, String column, Condition raw, Double min, Double max) {
     if (min == null || max == null) {
       return List.of();
     }
     Long[] counts = new Long[BINS];
     java.util.Arrays.fill(counts, 0L);
     if (min.equals(max)) {
-      counts[0] =
-          (long) dsl.fetchCount(ORDERS, ORDERS.FILE_ID.in(fileIds).and(number(column).isNotNull()));
+      counts[0] = (long) dsl.fetchCount(ORDERS, raw.and(number(column).isNotNull()));
       return List.of(counts);
     }
     Field<Integer> bin =
@@ -97,7 +97,7 @@ final class ColumnProfiles {
     for (Record r :
         dsl.select(bin, DSL.count())
             .from(ORDERS)
-            .where(ORDERS.FILE_ID.in(fileIds))
+            .where(raw)
             .and(number(column).isNotNull())
             .groupBy(bin)
             .fetch()) {

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -72,14 +73,15 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     Long[] fileIds = version.getFileIds();
 
     Map<String, Outcome> outcomes = new HashMap<>();
-    Scan scan = scan(config, fileIds, outcomes);
+    Condition raw = PartitionStore.rawRows(version);
+    Scan scan = scan(config, raw, outcomes);
     List<ColumnProfile> profiles = scan.profiles();
     long rows = scan.rows();
     OffsetDateTime latestEvent = scan.latestEvent();
     for (ExpectationConfig e : config.config().expectations()) {
       switch (e.type()) {
         case "columns_exist" -> outcomes.put(e.name(), columnsExist(e, config, fileIds));
-        case "unique" -> outcomes.put(e.name(), unique(e, date, fileIds));
+        case "unique" -> outcomes.put(e.name(), unique(e, date, raw));
         case "row_count" -> outcomes.put(e.name(), rowCount(e, rows));
         case "freshness" -> outcomes.put(e.name(), freshness(e, date, latestEvent));
         case "drift" -> outcomes.put(e.name(), drift(e, ref.dataset(), date, profiles));
@@ -145,7 +147,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
    * freshness) and the column profiles. Samples are fetched only for failing expectations, each
    * with a LIMIT that stops at the first matches.
    */
-  private Scan scan(LoadedConfig config, Long[] fileIds, Map<String, Outcome> outcomes) {
+  private Scan scan(LoadedConfig config, Condition raw, Map<String, Outcome> outcomes) {
     List<CompiledExpectation> compiled = new ArrayList<>();
     for (ExpectationConfig e : config.config().expectations()) {
       if (CompiledExpectation.isRowLevel(e.type())) {
@@ -162,7 +164,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     aggregates.add(DSL.max(Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"))));
     int profileAt = aggregates.size();
     aggregates.addAll(ColumnProfiles.aggregates(config.config()));
-    Record r = dsl.select(aggregates).from(ORDERS).where(ORDERS.FILE_ID.in(fileIds)).fetchOne();
+    Record r = dsl.select(aggregates).from(ORDERS).where(raw).fetchOne();
     long rows = r.get(0, Long.class);
     for (int i = 0; i < compiled.size(); i++) {
       CompiledExpectation c = compiled.get(i);
@@ -174,7 +176,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
               : firstDistinct(
                   dsl.select(DSL.coalesce(c.value(), DSL.inline("<missing>")))
                       .from(ORDERS)
-                      .where(ORDERS.FILE_ID.in(fileIds))
+                      .where(raw)
                       .and(c.unexpected())
                       .limit(SAMPLES * 10)
                       .fetch(0, String.class));
@@ -183,7 +185,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     return new Scan(
         rows,
         r.get(latestAt, OffsetDateTime.class),
-        ColumnProfiles.fromRecord(dsl, config.config(), fileIds, r, profileAt, rows));
+        ColumnProfiles.fromRecord(dsl, config.config(), raw, r, profileAt, rows));
   }
 
   /** Up to {@link #SAMPLES} distinct values, in the order they were found. */
@@ -192,7 +194,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
   }
 
   /** Duplicates within the partition, or keys that staging already holds from other days. */
-  private Outcome unique(ExpectationConfig e, LocalDate date, Long[] fileIds) {
+  private Outcome unique(ExpectationConfig e, LocalDate date, Condition raw) {
     Field<String> v = CompiledExpectation.cleaned(ORDERS, e.column());
     boolean staged = "staged".equals(e.scope());
     Field<Integer> unexpected =
@@ -202,10 +204,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                     v.in(DSL.select(STG.ORDER_ID).from(STG).where(STG.PARTITION_DATE.ne(date))))
             : DSL.count(v).minus(DSL.countDistinct(v));
     Record2<Integer, Integer> r =
-        dsl.select(DSL.count(v), unexpected)
-            .from(ORDERS)
-            .where(ORDERS.FILE_ID.in(fileIds))
-            .fetchOne();
+        dsl.select(DSL.count(v), unexpected).from(ORDERS).where(raw).fetchOne();
     List<String> samples =
         r.value2() == 0
             ? List.of()
@@ -213,7 +212,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                 ? firstDistinct(
                     dsl.select(v)
                         .from(ORDERS)
-                        .where(ORDERS.FILE_ID.in(fileIds))
+                        .where(raw)
                         .and(
                             v.in(
                                 DSL.select(STG.ORDER_ID)
@@ -223,7 +222,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                         .fetch(0, String.class))
                 : dsl.select(v)
                     .from(ORDERS)
-                    .where(ORDERS.FILE_ID.in(fileIds))
+                    .where(raw)
                     .and(v.isNotNull())
                     .groupBy(v)
                     .having(DSL.count().gt(1))

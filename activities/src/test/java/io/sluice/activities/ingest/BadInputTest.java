@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +112,11 @@ class BadInputTest {
   }
 
   @Test
+  void nulCharacter() throws IOException {
+    assertRefused("nul-character", "nul_character", 4);
+  }
+
+  @Test
   void missingPartitionDirectory() {
     ApplicationFailure f = ingestFails();
     assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
@@ -143,6 +150,38 @@ class BadInputTest {
           .isEqualTo("1,1,1,1,1");
       assertThat(h.dsl.fetchValue("select count(*) from raw.orders where order_id like 'o%'"))
           .isEqualTo(5L);
+    }
+
+    @Test
+    void everyCharacterCopyEscapesArrivesInRawUnchanged() throws IOException {
+      drop("awkward-text");
+      assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isEqualTo(4);
+      Map<String, String> raw = new HashMap<>();
+      for (var r :
+          h.dsl.fetch(
+              "select order_id, line_no, customer_id, category, quantity, extra->>'note' as note"
+                  + " from raw.orders")) {
+        raw.put(r.get("order_id") + ".line", r.get("line_no").toString());
+        raw.put(r.get("order_id") + ".customer", r.get("customer_id", String.class));
+        raw.put(r.get("order_id") + ".category", r.get("category", String.class));
+        raw.put(r.get("order_id") + ".quantity", r.get("quantity", String.class));
+        raw.put(r.get("order_id") + ".note", r.get("note", String.class));
+      }
+      assertThat(raw)
+          .containsEntry("o1.customer", "tab\there")
+          .containsEntry("o1.category", "back\\slash \\N \\t")
+          .containsEntry("o1.note", "extra\twith tab")
+          .containsEntry("o2.customer", "line one\nline two")
+          .containsEntry("o2.category", "carriage\rreturn")
+          .containsEntry("o2.note", "")
+          // Lines are counted as the CSV parser counts them: a lone CR ends a line too.
+          .containsEntry("o3.line", "6")
+          .containsEntry("o3.customer", "Zo\u00eb \u65e5\u672c \ud83d\ude00")
+          .containsEntry("o3.category", "\"quoted\"")
+          .containsEntry("o3.quantity", "")
+          .containsEntry("o3.note", "\\N")
+          .containsEntry("o4.line", "7")
+          .containsEntry("o4.customer", "\\N");
     }
 
     @Test

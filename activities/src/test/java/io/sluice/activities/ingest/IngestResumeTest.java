@@ -52,6 +52,11 @@ class IngestResumeTest {
             .as("two chunks of 20 committed before the connection was lost")
             .isEqualTo(40);
         assertThat(h.dsl.fetchValue("select state from meta.ingested_files")).isEqualTo("loading");
+        assertThat(
+                h.dsl.fetchValue(
+                    "select loaded_through_line || '/' || row_count from meta.ingested_files"))
+            .as("the resume point committed with the rows: header + 40 lines")
+            .isEqualTo("41/40");
 
         IngestResult r = once.ingest(ActivityHarness.ref(D));
         assertThat(r.rowsLoaded()).as("only the rest is loaded").isEqualTo(55);
