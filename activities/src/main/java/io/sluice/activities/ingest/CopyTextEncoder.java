@@ -47,8 +47,24 @@ final class CopyTextEncoder {
     return this;
   }
 
+  /** A whole number, written without a temporary string when it is not negative. */
   CopyTextEncoder number(long value) {
-    return verbatim(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    if (value < 0) {
+      return verbatim(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    }
+    separator();
+    int digits = 1;
+    for (long v = value / 10; v > 0; v /= 10) {
+      digits++;
+    }
+    ensure(digits);
+    long v = value;
+    for (int p = len + digits - 1; p >= len; p--) {
+      buf[p] = (byte) ('0' + (int) (v % 10));
+      v /= 10;
+    }
+    len += digits;
+    return this;
   }
 
   CopyTextEncoder nullField() {
@@ -59,58 +75,56 @@ final class CopyTextEncoder {
     return this;
   }
 
-  /** A text field, or NULL when {@code s} is null. */
+  /**
+   * A text field, or NULL when {@code s} is null. The string is encoded to UTF-8 first (fast for
+   * the usual ASCII field), then escaped byte by byte: only ASCII bytes ever need an escape, and
+   * the bytes of a multi-byte UTF-8 sequence are never ASCII.
+   */
   CopyTextEncoder text(String s) {
     if (s == null) {
       return nullField();
     }
     separator();
-    int n = s.length();
-    ensure(3 * n); // the worst case: every char a 3-byte sequence or a 2-byte escape
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    int n = utf8.length;
+    int plain = 0;
+    while (plain < n && !needsEscape(utf8[plain])) {
+      plain++;
+    }
+    ensure(plain == n ? n : 2 * n);
+    System.arraycopy(utf8, 0, buf, len, plain);
+    int p = len + plain;
     byte[] b = buf;
-    int p = len;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        switch (c) {
-          case '\\' -> {
-            b[p++] = '\\';
-            b[p++] = '\\';
-          }
-          case '\t' -> {
-            b[p++] = '\\';
-            b[p++] = 't';
-          }
-          case '\n' -> {
-            b[p++] = '\\';
-            b[p++] = 'n';
-          }
-          case '\r' -> {
-            b[p++] = '\\';
-            b[p++] = 'r';
-          }
-          case 0 -> throw new NulCharacterException();
-          default -> b[p++] = (byte) c;
+    for (int i = plain; i < n; i++) {
+      byte c = utf8[i];
+      switch (c) {
+        case '\\' -> {
+          b[p++] = '\\';
+          b[p++] = '\\';
         }
-      } else if (c < 0x800) {
-        b[p++] = (byte) (0xC0 | (c >> 6));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        b[p++] = (byte) (0xF0 | (cp >> 18));
-        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        b[p++] = (byte) (0xE0 | (c >> 12));
-        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        b[p++] = (byte) (0x80 | (c & 0x3F));
+        case '\t' -> {
+          b[p++] = '\\';
+          b[p++] = 't';
+        }
+        case '\n' -> {
+          b[p++] = '\\';
+          b[p++] = 'n';
+        }
+        case '\r' -> {
+          b[p++] = '\\';
+          b[p++] = 'r';
+        }
+        case 0 -> throw new NulCharacterException();
+        default -> b[p++] = c;
       }
     }
     len = p;
     return this;
+  }
+
+  /** Backslash, tab, newline, carriage return and NUL; other bytes go through as they are. */
+  private static boolean needsEscape(byte c) {
+    return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == 0;
   }
 
   void endRow() {

@@ -77,11 +77,10 @@ public final class IngestActivitiesImpl implements IngestActivities {
   /**
    * COPY cannot be said in jOOQ; its column names still come from the generated code. The table is
    * the partition's own day table, named by {@code raw.orders_partition}, which creates it on first
-   * use.
+   * use; its partition_date defaults to its day, so the column is not sent.
    */
   private static String copyColumns(DSLContext dsl) {
-    List<Field<?>> cols =
-        new ArrayList<>(List.of(ORDERS.PARTITION_DATE, ORDERS.FILE_ID, ORDERS.LINE_NO));
+    List<Field<?>> cols = new ArrayList<>(List.of(ORDERS.FILE_ID, ORDERS.LINE_NO));
     for (String c : PipelineConfigLoader.ORDERS_COLUMNS) {
       cols.add(ORDERS.field(c));
     }
@@ -254,7 +253,6 @@ public final class IngestActivitiesImpl implements IngestActivities {
           loader.load(
               c,
               copySql,
-              date,
               id,
               f.path(),
               resumeAfter,

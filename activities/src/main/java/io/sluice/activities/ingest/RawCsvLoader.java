@@ -17,11 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -58,8 +59,7 @@ final class RawCsvLoader {
   private final int chunkRows;
 
   /**
-   * @param columns the raw table's text columns, in COPY order after (partition_date, file_id,
-   *     line_no)
+   * @param columns the raw table's text columns, in COPY order after (file_id, line_no)
    */
   RawCsvLoader(List<String> columns, int chunkRows) {
     this.columns = columns;
@@ -88,67 +88,69 @@ final class RawCsvLoader {
 
   /**
    * Appends the records of {@code file} that start after line {@code resumeAfter} with COPY {@code
-   * copySql} (text format; columns partition_date, file_id, line_no, the text columns, extra,
-   * field_count), committing {@code connection} (auto-commit off) every chunk. Each row is encoded
-   * straight into a block of COPY bytes; the server parses one block while the next is built.
+   * copySql} (text format; columns file_id, line_no, the text columns, extra, field_count),
+   * committing {@code connection} (auto-commit off) every chunk.
+   *
+   * <p>Two threads share the work: a parser thread reads the file with Commons CSV and encodes each
+   * record into blocks of COPY bytes; the calling thread writes the blocks to the server and
+   * commits each chunk. They exchange a fixed set of {@value #BLOCKS} blocks, so memory stays
+   * bounded whatever the file's size, and the server works on one block while the next is parsed.
    *
    * @return the rows appended by this call
+   * @throws CsvFileProblem when the file cannot be read at some line; chunks before it may have
+   *     been committed, and the caller removes them
    */
   long load(
       Connection connection,
       String copySql,
-      LocalDate partition,
       long fileId,
       Path file,
       long resumeAfter,
       ChunkListener listener)
       throws SQLException {
     CopyManager copyManager = connection.unwrap(BaseConnection.class).getCopyAPI();
-    byte[] prefix = (partition + "\t" + fileId).getBytes(StandardCharsets.US_ASCII);
-    CopyTextEncoder out = new CopyTextEncoder(BLOCK_BYTES + (1 << 12));
-    long rows = 0;
-    long lineEnd = 1;
-    long chunkRowsSoFar = 0;
+    byte[] prefix = Long.toString(fileId).getBytes(StandardCharsets.US_ASCII);
+    BlockPipe pipe = new BlockPipe();
+    Thread parser =
+        new Thread(
+            () -> parse(pipe, prefix, file, resumeAfter), "sluice-parse-" + file.getFileName());
+    parser.setDaemon(true);
+    parser.start();
     CopyIn copy = null;
-    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
-      Iterator<CSVRecord> it = parser.iterator();
-      if (!it.hasNext()) {
-        return 0;
-      }
-      List<String> names = header(it.next());
-      int[] slots = slots(names);
-      String[] values = new String[columns.size()];
-      lineEnd = parser.getCurrentLineNumber();
-      while (it.hasNext()) {
-        CSVRecord record = it.next();
-        long startLine = lineEnd + 1;
-        lineEnd = parser.getCurrentLineNumber();
-        if (startLine <= resumeAfter) {
-          continue;
+    try {
+      while (true) {
+        Block block = pipe.full.take();
+        if (block.failure != null) {
+          throw block.failure;
         }
-        if (copy == null) {
-          copy = copyManager.copyIn(copySql);
+        if (block.out.size() > 0) {
+          if (copy == null) {
+            copy = copyManager.copyIn(copySql);
+          }
+          copy.writeToCopy(block.out.array(), 0, block.out.size());
         }
-        encode(out, prefix, startLine, record, names, slots, values, file);
-        rows++;
-        if (out.size() >= BLOCK_BYTES) {
-          copy.writeToCopy(out.array(), 0, out.size());
-          out.clear();
-        }
-        if (++chunkRowsSoFar >= chunkRows) {
-          commit(connection, copy, out, listener, lineEnd, rows);
+        if (block.chunkEnd && copy != null) {
+          copy.endCopy();
           copy = null;
-          chunkRowsSoFar = 0;
+          listener.committing(block.lastLine, block.rows);
+          connection.commit();
+          listener.committed(block.lastLine, block.rows);
         }
+        if (block.last) {
+          return block.rows;
+        }
+        pipe.recycle(block);
       }
-      if (copy != null) {
-        commit(connection, copy, out, listener, lineEnd, rows);
-        copy = null;
-      }
-      return rows;
-    } catch (IOException | UncheckedIOException e) {
-      throw problem(file, lineEnd + 1, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading " + file.getFileName(), e);
     } finally {
+      parser.interrupt();
+      try {
+        parser.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (copy != null && copy.isActive()) {
         try {
           copy.cancelCopy();
@@ -159,25 +161,96 @@ final class RawCsvLoader {
     }
   }
 
-  private static void commit(
-      Connection connection,
-      CopyIn copy,
-      CopyTextEncoder out,
-      ChunkListener listener,
-      long lastLine,
-      long rows)
-      throws SQLException {
-    if (out.size() > 0) {
-      copy.writeToCopy(out.array(), 0, out.size());
-      out.clear();
+  /**
+   * The parser thread: records to COPY blocks, handed over when full, at chunk ends, at the end.
+   */
+  private void parse(BlockPipe pipe, byte[] prefix, Path file, long resumeAfter) {
+    long lineEnd = 1;
+    long rows = 0;
+    long chunkRowsSoFar = 0;
+    Block block = null;
+    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
+      block = pipe.free.take();
+      Iterator<CSVRecord> it = parser.iterator();
+      if (it.hasNext()) {
+        List<String> names = header(it.next());
+        int[] slots = slots(names);
+        String[] values = new String[columns.size()];
+        lineEnd = parser.getCurrentLineNumber();
+        while (it.hasNext()) {
+          CSVRecord record = it.next();
+          long startLine = lineEnd + 1;
+          lineEnd = parser.getCurrentLineNumber();
+          if (startLine <= resumeAfter) {
+            continue;
+          }
+          encode(block.out, prefix, startLine, record, names, slots, values, file);
+          rows++;
+          boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
+          if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
+            chunkRowsSoFar = chunkEnd ? 0 : chunkRowsSoFar;
+            pipe.full.put(block.mark(chunkEnd, false, lineEnd, rows));
+            block = pipe.free.take();
+          }
+        }
+      }
+      pipe.full.put(block.mark(true, true, lineEnd, rows));
+    } catch (InterruptedException e) {
+      // the writer has stopped and wants nothing more
+    } catch (IOException | UncheckedIOException e) {
+      pipe.fail(block, problem(file, lineEnd + 1, e));
+    } catch (RuntimeException e) {
+      pipe.fail(block, e);
     }
-    copy.endCopy();
-    listener.committing(lastLine, rows);
-    connection.commit();
-    listener.committed(lastLine, rows);
   }
 
-  /** One row: partition and file, line, the text columns, unknown fields as JSON, field count. */
+  /** How many blocks one load uses: one being written, one being parsed, two waiting. */
+  private static final int BLOCKS = 4;
+
+  /** A block of COPY bytes and where the file stands after it. */
+  private static final class Block {
+    final CopyTextEncoder out = new CopyTextEncoder(BLOCK_BYTES + (1 << 12));
+    boolean chunkEnd;
+    boolean last;
+    long lastLine;
+    long rows;
+    RuntimeException failure;
+
+    Block mark(boolean chunkEnd, boolean last, long lastLine, long rows) {
+      this.chunkEnd = chunkEnd;
+      this.last = last;
+      this.lastLine = lastLine;
+      this.rows = rows;
+      return this;
+    }
+  }
+
+  /** Blocks go from {@code free} to the parser, to {@code full}, to the writer, back to free. */
+  private static final class BlockPipe {
+    final BlockingQueue<Block> free = new ArrayBlockingQueue<>(BLOCKS);
+    final BlockingQueue<Block> full = new ArrayBlockingQueue<>(BLOCKS + 1);
+
+    BlockPipe() {
+      for (int i = 0; i < BLOCKS; i++) {
+        free.add(new Block());
+      }
+    }
+
+    void recycle(Block block) {
+      block.out.clear();
+      free.add(block);
+    }
+
+    /** Hands a failure to the writer; there is always room, as at most BLOCKS blocks exist. */
+    void fail(Block block, RuntimeException failure) {
+      Block carrier = block != null ? block : new Block();
+      carrier.out.clear();
+      carrier.failure = failure;
+      full.add(carrier);
+    }
+  }
+
+  /** One row: file, line, the text columns, unknown fields as JSON, field count. */
   private void encode(
       CopyTextEncoder out,
       byte[] prefix,

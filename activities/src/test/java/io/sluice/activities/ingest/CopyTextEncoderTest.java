@@ -1,0 +1,57 @@
+package io.sluice.activities.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** COPY text format, byte for byte: what PostgreSQL's text-format reader expects. */
+class CopyTextEncoderTest {
+
+  private static String row(CopyTextEncoder out) {
+    return new String(out.array(), 0, out.size(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void fieldsAreTabSeparatedAndRowsEndWithNewline() {
+    CopyTextEncoder out = new CopyTextEncoder(4);
+    out.number(7).text("a").nullField().text("").endRow();
+    out.number(0).number(1234567890123L).number(-5).endRow();
+    assertThat(row(out)).isEqualTo("7\ta\t\\N\t\n0\t1234567890123\t-5\n");
+  }
+
+  @Test
+  void escapesBackslashTabNewlineAndCarriageReturnOnly() {
+    CopyTextEncoder out = new CopyTextEncoder(1);
+    out.text("a\\b\tc\nd\re\u0001f\\N").endRow();
+    assertThat(row(out)).isEqualTo("a\\\\b\\tc\\nd\\re\u0001f\\\\N\n");
+  }
+
+  @Test
+  void nonAsciiIsWrittenAsUtf8() {
+    // Ł is U+0141: its low byte is 'A', so a copy of low bytes would pass it off as ASCII.
+    String text = "Zürich – 東京 🙂 ŁA";
+    CopyTextEncoder out = new CopyTextEncoder(1);
+    out.text(text).text("\t" + text).endRow();
+    assertThat(row(out)).isEqualTo(text + "\t\\t" + text + "\n");
+  }
+
+  @Test
+  void aNulCharacterIsRefused() {
+    CopyTextEncoder out = new CopyTextEncoder(16);
+    assertThatThrownBy(() -> out.text("ab\u0000c"))
+        .isInstanceOf(CopyTextEncoder.NulCharacterException.class)
+        .hasMessageContaining("NUL");
+  }
+
+  @Test
+  void clearStartsAnEmptyBufferAndTheBufferGrows() {
+    CopyTextEncoder out = new CopyTextEncoder(2);
+    out.text("x".repeat(1000)).endRow();
+    assertThat(out.size()).isEqualTo(1001);
+    out.clear();
+    out.text("y").endRow();
+    assertThat(row(out)).isEqualTo("y\n");
+  }
+}
