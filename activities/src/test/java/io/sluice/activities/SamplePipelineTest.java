@@ -67,7 +67,7 @@ class SamplePipelineTest {
   @Test
   void rerunningAPartitionGivesIdenticalRows() {
     String stg = h.checksum("stg.orders", "order_id, partition_date");
-    String feats = h.checksum("feats.orders_customer_daily", "feature_date, customer_id");
+    String feats = h.checksum("feats.orders_features", "feature_date, customer_id");
     String quarantine = h.checksum("quarantine.orders", "file_id, line_no");
     LocalDate d = FIRST.plusDays(5);
     StageResult before =
@@ -84,8 +84,7 @@ class SamplePipelineTest {
                         r.get(3, Long.class)));
     h.runPartition(d);
     assertThat(h.checksum("stg.orders", "order_id, partition_date")).isEqualTo(stg);
-    assertThat(h.checksum("feats.orders_customer_daily", "feature_date, customer_id"))
-        .isEqualTo(feats);
+    assertThat(h.checksum("feats.orders_features", "feature_date, customer_id")).isEqualTo(feats);
     assertThat(h.checksum("quarantine.orders", "file_id, line_no")).isEqualTo(quarantine);
     assertThat(h.stage.stage(ActivityHarness.ref(d))).isEqualTo(before);
   }
@@ -96,13 +95,13 @@ class SamplePipelineTest {
     assertThat(
             h.dsl.fetchCount(
                 h.dsl
-                    .selectFrom("feats.orders_customer_daily")
+                    .selectFrom("feats.orders_features")
                     .where("feature_date <= ? and ordered_next_7d is null", lastLabelled)))
         .isZero();
     assertThat(
             h.dsl.fetchCount(
                 h.dsl
-                    .selectFrom("feats.orders_customer_daily")
+                    .selectFrom("feats.orders_features")
                     .where("feature_date > ? and ordered_next_7d is not null", lastLabelled)))
         .isZero();
   }

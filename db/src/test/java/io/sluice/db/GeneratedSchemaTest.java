@@ -94,11 +94,18 @@ class GeneratedSchemaTest {
     assertThat(generated).isEqualTo(live);
   }
 
+  /**
+   * Every schema with migrated tables is generated. feats holds only the feature tables the
+   * features step creates from the pipeline config, so the migrations leave it empty.
+   */
   @Test
   void everyOwnedSchemaIsGenerated() {
     assertThat(DefaultCatalog.DEFAULT_CATALOG.getSchemas())
         .extracting(Schema::getName)
-        .containsExactlyInAnyOrderElementsOf(SCHEMAS);
+        .containsExactlyInAnyOrderElementsOf(
+            SCHEMAS.stream().filter(s -> !s.equals("feats")).toList());
+    assertThat(dsl.fetchValue("select count(*) from pg_tables where schemaname = 'feats'"))
+        .isEqualTo(0L);
   }
 
   @Test

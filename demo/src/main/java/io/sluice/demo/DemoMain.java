@@ -127,8 +127,8 @@ public final class DemoMain {
     for (Record r :
         dsl.fetch(
             "select r.partition_date, r.raw_rows, r.quarantined_rows, r.staged_rows, r.duplicate_rows,"
-                + " (select count(*) from feats.orders_customer_daily f where f.feature_date = r.partition_date) as features,"
-                + " (select count(*) from feats.orders_customer_daily f where f.feature_date = r.partition_date"
+                + " (select count(*) from feats.orders_features f where f.feature_date = r.partition_date) as features,"
+                + " (select count(*) from feats.orders_features f where f.feature_date = r.partition_date"
                 + "   and f.ordered_next_7d is not null) as labelled"
                 + " from meta.stage_reconciliation r where r.dataset = 'orders' order by r.partition_date")) {
       out.printf(

@@ -55,8 +55,7 @@ class RealTemporalEndToEndTest {
       assertThat(result.stages()).hasSize(6);
       long features =
           DSL.using(ds, org.jooq.SQLDialect.POSTGRES)
-              .fetchCount(
-                  DSL.table("feats.orders_customer_daily"), DSL.field("feature_date").eq(d));
+              .fetchCount(DSL.table("feats.orders_features"), DSL.field("feature_date").eq(d));
       assertThat(features).isPositive();
       assertThat(result.stages().get(3).counts()).containsEntry("feature_rows", features);
 

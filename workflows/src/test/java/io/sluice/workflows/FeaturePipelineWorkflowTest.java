@@ -64,7 +64,7 @@ class FeaturePipelineWorkflowTest {
     when(ingest.ingest(any())).thenReturn(new IngestResult(1, 1, 1, 300, 300));
     when(validate.validate(any())).thenReturn(new ValidateResult(7, 0, 0, 300, "/r.json"));
     when(stage.stage(any())).thenReturn(new StageResult(300, 20, 275, 5));
-    when(features.computeFeatures(any())).thenReturn(new FeatureResult(100, 0, 100));
+    when(features.computeFeatures(any())).thenReturn(new FeatureResult(100, 0, 100, 1));
     when(split.split(any())).thenReturn(new SplitResult(70, 15, 15, 7));
     when(publish.publish(any())).thenReturn(new PublishResult(1, "c", "s", 100, "/v1"));
   }

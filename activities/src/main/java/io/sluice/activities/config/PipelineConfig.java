@@ -14,6 +14,7 @@ public record PipelineConfig(
     List<String> categories,
     List<String> statuses,
     List<ExpectationConfig> expectations,
+    FeaturesConfig features,
     LabelConfig label,
     SplitConfig split) {
 
@@ -46,7 +47,12 @@ public record PipelineConfig(
       Integer lookback,
       Double tolerance) {}
 
-  public record LabelConfig(String name, Integer horizonDays) {}
+  /**
+   * The label: 1 when the entity has a row passing {@code filter} (a name from {@code
+   * features.filters}) with event time in [T, T + horizon), as known at the end of partition d +
+   * horizon; null until that partition is staged.
+   */
+  public record LabelConfig(String name, Integer horizonDays, String filter) {}
 
   /** Fractions of the labelled feature dates; the embargo defaults to the label horizon. */
   public record SplitConfig(Double train, Double val, Double test, Integer embargoDays) {}

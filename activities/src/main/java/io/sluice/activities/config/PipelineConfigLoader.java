@@ -163,6 +163,7 @@ public final class PipelineConfigLoader {
     } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
       problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
     }
+    FeaturesCheck.check(problems, c);
     checkSplit(problems, c);
     if (!problems.isEmpty()) {
       throw new BadConfigException(where + ": " + String.join("; ", problems));

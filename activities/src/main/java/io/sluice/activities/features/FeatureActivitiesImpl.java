@@ -1,23 +1,43 @@
 package io.sluice.activities.features;
 
-import static io.sluice.db.jooq.feats.Tables.ORDERS_CUSTOMER_DAILY;
+import static io.sluice.db.jooq.meta.Tables.FEATURE_DATES;
+import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
-import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import jakarta.inject.Singleton;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Features for the partition date, replaced in one transaction; plus the labels that staging this
- * partition has made known (feature dates d - horizon .. d - 1).
+ * Features for partition date d: the feature dates up to d that the feature table lacks or that a
+ * later staging made stale, computed in one set-based pass and replaced in one transaction; then
+ * the labels that have become known (or stale) since they were last computed.
+ *
+ * <p>On a daily run that is d alone. After a past partition p is staged again, it is every date
+ * from p on (their features read p) and the labels of dates from p - horizon on. After a change to
+ * the feature config, the new feature set's table is empty and the whole history is computed.
  */
 @Singleton
 public final class FeatureActivitiesImpl implements FeatureActivities {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureActivitiesImpl.class);
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -31,11 +51,19 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   public FeatureResult computeFeatures(PartitionRef ref) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
-    int horizon = config.labelHorizonDays();
+    FeatureSet set = new FeatureSet(config);
+    int h = set.horizonDays();
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
-          if (!PartitionStore.isStaged(tx, ref.dataset(), d)) {
+          tx.select(
+                  DSL.function(
+                      "pg_advisory_xact_lock",
+                      Object.class,
+                      DSL.val(("features/" + ref.dataset()).hashCode() * 31L)))
+              .fetch();
+          NavigableMap<LocalDate, Long> staged = stagings(tx, ref.dataset());
+          if (!staged.containsKey(d)) {
             throw new IllegalStateException(
                 "partition "
                     + ref.dataset()
@@ -43,18 +71,124 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                     + d
                     + " is not staged: run the stage step first");
           }
-          tx.deleteFrom(ORDERS_CUSTOMER_DAILY)
-              .where(ORDERS_CUSTOMER_DAILY.FEATURE_DATE.eq(d))
-              .execute();
-          boolean labelKnown = PartitionStore.isStaged(tx, ref.dataset(), d.plusDays(horizon));
-          long rows = tx.execute(OrderFeatureQueries.insertFeatures(d, horizon, labelKnown));
-          long filled = 0;
-          for (LocalDate e = d.minusDays(horizon); e.isBefore(d); e = e.plusDays(1)) {
-            if (PartitionStore.isStaged(tx, ref.dataset(), e.plusDays(horizon))) {
-              filled += tx.execute(OrderFeatureQueries.updateLabels(e, horizon));
+          set.createTable(tx);
+          Table<Record> table = set.table(tx);
+          String tableName = table.getQualifiedName().toString();
+          Map<LocalDate, FeatureDatesRecord> ledger =
+              tx.selectFrom(FEATURE_DATES)
+                  .where(FEATURE_DATES.FEATURE_TABLE.eq(tableName))
+                  .fetchMap(FEATURE_DATES.FEATURE_DATE);
+
+          List<LocalDate> compute = new ArrayList<>();
+          for (LocalDate fd : staged.headMap(d, true).keySet()) {
+            FeatureDatesRecord row = ledger.get(fd);
+            if (row == null || row.getFeaturesSeq() < maxSeq(staged, fd)) {
+              compute.add(fd);
             }
           }
-          return new FeatureResult(rows, labelKnown ? rows : 0, filled);
+          List<LocalDate> labelled =
+              compute.stream().filter(fd -> staged.containsKey(fd.plusDays(h))).toList();
+          List<LocalDate> relabel = new ArrayList<>();
+          for (Map.Entry<LocalDate, FeatureDatesRecord> e : ledger.entrySet()) {
+            LocalDate fd = e.getKey();
+            if (compute.contains(fd) || !staged.containsKey(fd.plusDays(h))) {
+              continue;
+            }
+            Long seq = e.getValue().getLabelsSeq();
+            if (seq == null || seq < maxSeq(staged, fd.plusDays(h))) {
+              relabel.add(fd);
+            }
+          }
+
+          Field<LocalDate> fdField = DSL.field(DSL.name("feature_date"), LocalDate.class);
+          long rows = 0;
+          if (!compute.isEmpty()) {
+            tx.deleteFrom(table).where(fdField.in(compute)).execute();
+            rows = set.insert(tx, compute, labelled).execute();
+          }
+          long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel).execute();
+
+          Map<LocalDate, Integer> counts =
+              compute.isEmpty()
+                  ? Map.of()
+                  : tx.select(fdField, DSL.count())
+                      .from(table)
+                      .where(fdField.in(compute))
+                      .groupBy(fdField)
+                      .fetchMap(fdField, DSL.count());
+          for (LocalDate fd : compute) {
+            FeatureDatesRecord row = tx.newRecord(FEATURE_DATES);
+            row.setDataset(ref.dataset());
+            row.setFeatureTable(tableName);
+            row.setFeatureDate(fd);
+            row.setFeatureRows((long) counts.getOrDefault(fd, 0));
+            row.setFeaturesSeq(maxSeq(staged, fd));
+            row.setLabelsSeq(labelled.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
+            row.setRunId(ref.runId());
+            tx.insertInto(FEATURE_DATES)
+                .set(row)
+                .onConflict(FEATURE_DATES.FEATURE_TABLE, FEATURE_DATES.FEATURE_DATE)
+                .doUpdate()
+                .set(row)
+                .set(FEATURE_DATES.COMPUTED_AT, DSL.currentOffsetDateTime())
+                .execute();
+          }
+          for (LocalDate fd : relabel) {
+            tx.update(FEATURE_DATES)
+                .set(FEATURE_DATES.LABELS_SEQ, maxSeq(staged, fd.plusDays(h)))
+                .where(FEATURE_DATES.FEATURE_TABLE.eq(tableName))
+                .and(FEATURE_DATES.FEATURE_DATE.eq(fd))
+                .execute();
+          }
+          set.replaceView(tx);
+          if (compute.size() > 1 || !relabel.isEmpty()) {
+            LOG.info(
+                "{}/{}: computed feature dates {} and labels of {} in {}",
+                ref.dataset(),
+                d,
+                ranges(compute),
+                ranges(relabel),
+                tableName);
+          }
+          long rowsOfD = counts.getOrDefault(d, 0);
+          return new FeatureResult(
+              rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size());
         });
+  }
+
+  /** Every staged partition of the dataset with its latest stage_seq. */
+  private static NavigableMap<LocalDate, Long> stagings(DSLContext tx, String dataset) {
+    return new TreeMap<>(
+        tx.select(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGE_SEQ)
+            .from(STAGE_RECONCILIATION)
+            .where(STAGE_RECONCILIATION.DATASET.eq(dataset))
+            .fetchMap(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGE_SEQ));
+  }
+
+  /** The latest staging among the partitions up to {@code date}: what a value of that date read. */
+  private static long maxSeq(NavigableMap<LocalDate, Long> staged, LocalDate date) {
+    return staged.headMap(date, true).values().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  /** Dates as compact ranges for the log: 2024-01-01..2024-01-09, 2024-02-03. */
+  static String ranges(List<LocalDate> dates) {
+    List<String> out = new ArrayList<>();
+    LocalDate start = null;
+    LocalDate prev = null;
+    for (LocalDate x : dates.stream().sorted().toList()) {
+      if (prev != null && x.equals(prev.plusDays(1))) {
+        prev = x;
+        continue;
+      }
+      if (start != null) {
+        out.add(start.equals(prev) ? start.toString() : start + ".." + prev);
+      }
+      start = x;
+      prev = x;
+    }
+    if (start != null) {
+      out.add(start.equals(prev) ? start.toString() : start + ".." + prev);
+    }
+    return out.stream().collect(Collectors.joining(", ", "[", "]"));
   }
 }

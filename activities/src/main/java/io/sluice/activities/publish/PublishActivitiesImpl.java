@@ -1,19 +1,17 @@
 package io.sluice.activities.publish;
 
-import static io.sluice.db.jooq.feats.Tables.ORDERS_CUSTOMER_DAILY;
 import static io.sluice.db.jooq.meta.Tables.FEATURE_REGISTRY;
 import static io.sluice.db.jooq.meta.Tables.SPLITS;
 import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
 
 import io.sluice.activities.config.LoadedConfig;
-import io.sluice.activities.features.OrderFeatureQueries;
+import io.sluice.activities.features.FeatureSet;
 import io.sluice.activities.split.SplitActivitiesImpl;
 import io.sluice.activities.split.SplitPlan.Range;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.SluiceSettings;
-import io.sluice.db.jooq.feats.tables.OrdersCustomerDaily;
 import io.sluice.db.jooq.meta.tables.records.FeatureRegistryRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitStatsRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitsRecord;
@@ -45,28 +43,7 @@ import org.postgresql.core.BaseConnection;
 @Singleton
 public final class PublishActivitiesImpl implements PublishActivities {
 
-  private static final OrdersCustomerDaily F = ORDERS_CUSTOMER_DAILY;
   private static final List<String> SPLIT_NAMES = List.of("train", "val", "test");
-
-  private static final Map<String, String> DESCRIPTIONS =
-      Map.ofEntries(
-          Map.entry(
-              "feature_date", "the day d the row describes, as of its end (T = d+1 00:00 UTC)"),
-          Map.entry("customer_id", "entity key"),
-          Map.entry("orders_7d", "completed orders in [T-7d, T)"),
-          Map.entry("orders_30d", "completed orders in [T-30d, T)"),
-          Map.entry("revenue_7d", "sum of amount of completed orders in [T-7d, T); 0 when none"),
-          Map.entry("revenue_30d", "sum of amount of completed orders in [T-30d, T); 0 when none"),
-          Map.entry("avg_order_value_30d", "revenue_30d / orders_30d; null when orders_30d = 0"),
-          Map.entry(
-              "distinct_categories_30d", "distinct categories of completed orders in [T-30d, T)"),
-          Map.entry(
-              "days_since_last_order",
-              "d minus the UTC date of the latest completed order before T"),
-          Map.entry("refund_rate_90d", "refunded / (completed + refunded) in [T-90d, T)"),
-          Map.entry(
-              "ordered_next_7d",
-              "label: 1 when a completed order falls in [T, T+7d) as known at d+7"));
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -80,7 +57,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
   public PublishResult publish(PartitionRef ref) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
-    String sqlHash = OrderFeatureQueries.sqlHash(dsl, config.labelHorizonDays());
+    FeatureSet set = new FeatureSet(config);
+    String sqlHash = set.sqlHash(dsl);
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
@@ -98,8 +76,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
                 "no split recorded for " + ref.dataset() + "/" + d + ": run the split step first");
           }
           Path target = settings.exportDir(ref.dataset(), version);
-          long exported = export(tx, ref, d, config, version, sqlHash, splits, target);
-          long featureRows = tx.fetchCount(F, F.FEATURE_DATE.eq(d));
+          long exported = export(tx, set, ref, d, config, version, sqlHash, splits, target);
+          long featureRows = tx.fetchCount(set.table(tx), SplitActivitiesImpl.featureDate().eq(d));
           FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
           row.setDataset(ref.dataset());
           row.setVersion(version);
@@ -150,6 +128,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
 
   private long export(
       DSLContext tx,
+      FeatureSet set,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -168,7 +147,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
         SplitsRecord s = splits.get(name);
         Range r = new Range(s.getFromDate(), s.getToDate());
         String file = name + ".csv";
-        rows += copyOut(tx, r, tmp.resolve(file));
+        rows += copyOut(tx, set, r, tmp.resolve(file));
         info.put(
             name,
             new ExportMetadata.SplitInfo(
@@ -176,7 +155,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       }
       Files.write(
           tmp.resolve("metadata.json"),
-          Json.bytes(metadata(tx, ref, d, config, version, sqlHash, info)));
+          Json.bytes(metadata(tx, set, ref, d, config, version, sqlHash, info)));
       if (Files.exists(target)) {
         Outputs.move(target, old);
       }
@@ -202,14 +181,18 @@ public final class PublishActivitiesImpl implements PublishActivities {
     }
   }
 
-  private static long copyOut(DSLContext tx, Range r, Path file) throws IOException {
-    List<Field<?>> cols = List.of(F.fields());
+  private static long copyOut(DSLContext tx, FeatureSet set, Range r, Path file)
+      throws IOException {
+    List<Field<?>> cols = new ArrayList<>();
+    for (FeatureSet.Column c : set.columns()) {
+      cols.add(DSL.field(DSL.name(c.name()), c.type()));
+    }
     String select =
         tx.renderInlined(
             DSL.select(cols)
-                .from(F)
-                .where(SplitActivitiesImpl.rowsOf(r))
-                .orderBy(F.FEATURE_DATE, F.CUSTOMER_ID));
+                .from(set.table(tx))
+                .where(SplitActivitiesImpl.rowsOf(set, r))
+                .orderBy(cols.get(0), cols.get(1)));
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)";
     return tx.connectionResult(
         c -> {
@@ -223,6 +206,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
 
   private ExportMetadata metadata(
       DSLContext tx,
+      FeatureSet set,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -230,12 +214,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
       String sqlHash,
       Map<String, ExportMetadata.SplitInfo> splits) {
     List<ExportMetadata.Column> columns = new ArrayList<>();
-    for (Field<?> f : F.fields()) {
-      columns.add(
-          new ExportMetadata.Column(
-              f.getName(),
-              f.getDataType().getTypeName(),
-              DESCRIPTIONS.getOrDefault(f.getName(), "")));
+    for (FeatureSet.Column c : set.columns()) {
+      columns.add(new ExportMetadata.Column(c.name(), c.type().getCastTypeName(), c.description()));
     }
     Map<String, ExportMetadata.Stats> stats = new LinkedHashMap<>();
     for (SplitStatsRecord s :

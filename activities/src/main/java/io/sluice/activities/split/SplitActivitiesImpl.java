@@ -1,15 +1,14 @@
 package io.sluice.activities.split;
 
-import static io.sluice.db.jooq.feats.Tables.ORDERS_CUSTOMER_DAILY;
 import static io.sluice.db.jooq.meta.Tables.SPLITS;
 import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfig.SplitConfig;
+import io.sluice.activities.features.FeatureSet;
 import io.sluice.activities.split.SplitPlan.Range;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.SluiceSettings;
-import io.sluice.db.jooq.feats.tables.OrdersCustomerDaily;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.SplitActivities;
 import jakarta.inject.Singleton;
@@ -22,7 +21,9 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Split: labelled feature dates up to the partition date, planned into train / val / test with an
@@ -30,20 +31,6 @@ import org.jooq.impl.DSL;
  */
 @Singleton
 public final class SplitActivitiesImpl implements SplitActivities {
-
-  private static final OrdersCustomerDaily F = ORDERS_CUSTOMER_DAILY;
-
-  /** The numeric features whose scaling statistics are kept. */
-  public static final List<Field<?>> NUMERIC_FEATURES =
-      List.of(
-          F.ORDERS_7D,
-          F.ORDERS_30D,
-          F.REVENUE_7D,
-          F.REVENUE_30D,
-          F.AVG_ORDER_VALUE_30D,
-          F.DISTINCT_CATEGORIES_30D,
-          F.DAYS_SINCE_LAST_ORDER,
-          F.REFUND_RATE_90D);
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -53,12 +40,33 @@ public final class SplitActivitiesImpl implements SplitActivities {
     this.settings = settings;
   }
 
+  /** The feature date column of a feature table. */
+  public static Field<LocalDate> featureDate() {
+    return DSL.field(DSL.name("feature_date"), LocalDate.class);
+  }
+
+  /** The label column of a feature set's table. */
+  public static Field<Short> label(FeatureSet set) {
+    return DSL.field(DSL.name(set.labelName()), SQLDataType.SMALLINT);
+  }
+
   /** Rows of the export for one range: labelled feature rows of those dates. */
-  public static Condition rowsOf(Range r) {
+  public static Condition rowsOf(FeatureSet set, Range r) {
     if (r.from() == null) {
       return DSL.falseCondition();
     }
-    return F.FEATURE_DATE.between(r.from(), r.to()).and(F.ORDERED_NEXT_7D.isNotNull());
+    return featureDate().between(r.from(), r.to()).and(label(set).isNotNull());
+  }
+
+  /** The numeric feature columns, whose scaling statistics are kept. */
+  public static List<Field<?>> numericFeatures(FeatureSet set) {
+    List<Field<?>> out = new ArrayList<>();
+    for (FeatureSet.Column c : set.featureColumns()) {
+      if (c.type().isNumeric()) {
+        out.add(DSL.field(DSL.name(c.name()), c.type()));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -66,16 +74,18 @@ public final class SplitActivitiesImpl implements SplitActivities {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
     SplitConfig s = config.config().split();
+    FeatureSet set = new FeatureSet(config);
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
+          Table<Record> table = set.table(tx);
           List<LocalDate> dates =
-              tx.selectDistinct(F.FEATURE_DATE)
-                  .from(F)
-                  .where(F.FEATURE_DATE.le(d))
-                  .and(F.ORDERED_NEXT_7D.isNotNull())
-                  .orderBy(F.FEATURE_DATE)
-                  .fetch(F.FEATURE_DATE);
+              tx.selectDistinct(featureDate())
+                  .from(table)
+                  .where(featureDate().le(d))
+                  .and(label(set).isNotNull())
+                  .orderBy(featureDate())
+                  .fetch(featureDate());
           SplitPlan plan =
               SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
           tx.deleteFrom(SPLITS)
@@ -90,7 +100,7 @@ public final class SplitActivitiesImpl implements SplitActivities {
                   Map.entry("test", plan.test()));
           for (int i = 0; i < 3; i++) {
             Range r = ranges.get(i).getValue();
-            counts[i] = tx.fetchCount(F, rowsOf(r));
+            counts[i] = tx.fetchCount(table, rowsOf(set, r));
             tx.insertInto(SPLITS)
                 .set(SPLITS.DATASET, ref.dataset())
                 .set(SPLITS.AS_OF_DATE, d)
@@ -102,19 +112,26 @@ public final class SplitActivitiesImpl implements SplitActivities {
                 .set(SPLITS.RUN_ID, ref.runId())
                 .execute();
           }
-          writeTrainingStats(tx, ref.dataset(), d, plan.train());
+          writeTrainingStats(tx, set, table, ref.dataset(), d, plan.train());
           return new SplitResult(counts[0], counts[1], counts[2], plan.embargoDays());
         });
   }
 
-  private static void writeTrainingStats(DSLContext tx, String dataset, LocalDate d, Range train) {
+  private static void writeTrainingStats(
+      DSLContext tx,
+      FeatureSet set,
+      Table<Record> table,
+      String dataset,
+      LocalDate d,
+      Range train) {
+    List<Field<?>> numeric = numericFeatures(set);
     tx.deleteFrom(SPLIT_STATS)
         .where(SPLIT_STATS.DATASET.eq(dataset))
         .and(SPLIT_STATS.AS_OF_DATE.eq(d))
         .execute();
     List<SelectField<?>> aggregates = new ArrayList<>();
     aggregates.add(DSL.count());
-    for (Field<?> f : NUMERIC_FEATURES) {
+    for (Field<?> f : numeric) {
       Field<Double> x = f.cast(Double.class);
       aggregates.add(DSL.avg(x).cast(Double.class));
       aggregates.add(DSL.stddevSamp(x).cast(Double.class));
@@ -122,18 +139,18 @@ public final class SplitActivitiesImpl implements SplitActivities {
       aggregates.add(DSL.max(x));
       aggregates.add(DSL.count(x));
     }
-    Record r = tx.select(aggregates).from(F).where(rowsOf(train)).fetchOne();
+    Record r = tx.select(aggregates).from(table).where(rowsOf(set, train)).fetchOne();
     long rows = r.get(0, Long.class);
     if (rows == 0) {
       return;
     }
-    for (int i = 0; i < NUMERIC_FEATURES.size(); i++) {
+    for (int i = 0; i < numeric.size(); i++) {
       int base = 1 + 5 * i;
       long nonNull = r.get(base + 4, Long.class);
       tx.insertInto(SPLIT_STATS)
           .set(SPLIT_STATS.DATASET, dataset)
           .set(SPLIT_STATS.AS_OF_DATE, d)
-          .set(SPLIT_STATS.FEATURE, NUMERIC_FEATURES.get(i).getName())
+          .set(SPLIT_STATS.FEATURE, numeric.get(i).getName())
           .set(SPLIT_STATS.MEAN, r.get(base, Double.class))
           .set(SPLIT_STATS.STDDEV, r.get(base + 1, Double.class))
           .set(SPLIT_STATS.MIN_VALUE, r.get(base + 2, Double.class))

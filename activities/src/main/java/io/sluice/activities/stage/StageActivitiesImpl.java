@@ -1,6 +1,7 @@
 package io.sluice.activities.stage;
 
 import static io.sluice.activities.stage.OrdersJudgement.JUDGED;
+import static io.sluice.db.jooq.meta.Sequences.STAGE_SEQ;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
@@ -148,6 +149,7 @@ public final class StageActivitiesImpl implements StageActivities {
               .onConflict(STAGE_RECONCILIATION.DATASET, STAGE_RECONCILIATION.PARTITION_DATE)
               .doUpdate()
               .set(counts)
+              .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
               .execute();
           return new StageResult(raw, quarantined, staged, duplicates);
         });

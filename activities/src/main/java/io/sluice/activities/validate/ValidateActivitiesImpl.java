@@ -6,7 +6,6 @@ import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
-import io.sluice.activities.features.OrderFeatureQueries;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
@@ -243,7 +242,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
 
   /** The latest event time must lie within {@code max_lag_hours} of the partition's end. */
   private static Outcome freshness(ExpectationConfig e, LocalDate date, OffsetDateTime latest) {
-    OffsetDateTime end = OrderFeatureQueries.endOf(date);
+    OffsetDateTime end = date.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
     if (latest == null) {
       return single(e, false, "no parseable event time in the partition");
     }

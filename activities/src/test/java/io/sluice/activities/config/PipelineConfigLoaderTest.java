@@ -85,4 +85,90 @@ class PipelineConfigLoaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid dataset name");
   }
+
+  @Test
+  void theBundledFeaturesAreDeclared() throws IOException {
+    FeaturesConfig f = load(bundled()).config().features();
+    assertThat(f.aggregates())
+        .extracting(FeaturesConfig.Aggregate::name)
+        .contains(
+            "orders_7d",
+            "orders_30d",
+            "revenue_7d",
+            "revenue_30d",
+            "avg_order_value_30d",
+            "distinct_categories_30d",
+            "days_since_last_order",
+            "refund_rate_90d");
+  }
+
+  @Test
+  void aFeatureColumnThatCarriesSqlIsRefused() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled()
+                        .replace(
+                            "agg: sum, column: amount, filter: completed, window: 7d",
+                            "agg: sum, column: \"amount); drop table stg.orders; --\", filter: completed, window: 7d")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.aggregates[2].column': one of the staged columns")
+        .hasMessageContaining("drop table");
+  }
+
+  @Test
+  void aFilterNameOrFeatureNameThatIsNotAnIdentifierIsRefused() {
+    assertThatThrownBy(
+            () -> load(bundled().replace("name: orders_7d,", "name: \"orders_7d\\\" text, x\",")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.aggregates[0].name': a lower-case identifier");
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled()
+                        .replace("refunded: {column: status", "\"re funded\": {column: status")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining(
+            "key 'features.filters.re funded': filter names are lower-case identifiers");
+  }
+
+  @Test
+  void featureReferencesAndWindowsAreChecked() {
+    assertThatThrownBy(
+            () -> load(bundled().replace("denominator: orders_30d", "denominator: orders_31d")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining(
+            "key 'features.aggregates[4].denominator': the name of an aggregate declared above, got 'orders_31d'");
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled()
+                        .replace(
+                            "filter: completed, window: 7d}",
+                            "filter: completed, window: 7 days}")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.aggregates[0].window': a number of days such as 7d");
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled()
+                        .replace("agg: count, filter: refunded", "agg: median, filter: refunded")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.aggregates[7].agg': one of");
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled()
+                        .replace(
+                            "column: category, filter: completed",
+                            "column: categry, filter: completed")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("got 'categry'");
+    assertThatThrownBy(
+            () ->
+                load(
+                    bundled().replace("filter: completed         #", "filter: complete         #")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'label.filter'");
+  }
 }

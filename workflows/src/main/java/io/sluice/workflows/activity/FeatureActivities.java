@@ -14,6 +14,9 @@ public interface FeatureActivities {
    * @param featureRows feature rows for the partition date
    * @param labelledRows of those, rows whose label is known
    * @param labelsFilled rows of earlier feature dates whose label this run filled in
+   * @param datesComputed feature dates computed: 1 on a daily run, more after a past partition
+   *     changed or the feature config did
    */
-  record FeatureResult(long featureRows, long labelledRows, long labelsFilled) {}
+  record FeatureResult(
+      long featureRows, long labelledRows, long labelsFilled, long datesComputed) {}
 }

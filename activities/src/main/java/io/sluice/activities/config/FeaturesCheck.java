@@ -1,0 +1,212 @@
+package io.sluice.activities.config;
+
+import io.sluice.activities.config.FeaturesConfig.Aggregate;
+import io.sluice.activities.config.FeaturesConfig.Filter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The checks of the {@code features} block: every name an identifier, every column one of the
+ * staged table's, every reference resolved. Each complaint names its key.
+ */
+final class FeaturesCheck {
+
+  /** Lower-case SQL identifiers that need no quoting and cannot carry anything else. */
+  static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+  static final Set<String> AGGS =
+      Set.of("count", "sum", "avg", "min", "max", "count_distinct", "days_since_last", "ratio");
+
+  /** Aggregates over a column, and the column kinds they accept. */
+  private static final Map<String, Set<StagedColumns.Kind>> COLUMN_AGGS =
+      Map.of(
+          "sum", Set.of(StagedColumns.Kind.NUMBER),
+          "avg", Set.of(StagedColumns.Kind.NUMBER),
+          "min", Set.of(StagedColumns.Kind.NUMBER, StagedColumns.Kind.INSTANT),
+          "max", Set.of(StagedColumns.Kind.NUMBER, StagedColumns.Kind.INSTANT),
+          "count_distinct", Set.of(StagedColumns.Kind.values()));
+
+  private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})d");
+
+  private FeaturesCheck() {}
+
+  /** The days of a window such as {@code 30d}, or -1 when it is not one. */
+  static int windowDays(String window) {
+    Matcher m = window == null ? null : WINDOW.matcher(window);
+    return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  static void check(List<String> problems, PipelineConfig c) {
+    FeaturesConfig f = c.features();
+    if (f == null) {
+      problems.add("key 'features': required (population, filters, aggregates)");
+      return;
+    }
+    Map<String, Filter> filters = f.filters() == null ? Map.of() : f.filters();
+    filters.forEach(
+        (name, filter) -> checkFilter(problems, "features.filters." + name, name, filter));
+    if (f.population() == null) {
+      problems.add("key 'features.population': required (filter and window)");
+    } else {
+      checkFilterRef(problems, "features.population.filter", f.population().filter(), filters);
+      checkWindow(problems, "features.population.window", f.population().window());
+    }
+    List<Aggregate> aggs = f.aggregates() == null ? List.of() : f.aggregates();
+    if (aggs.isEmpty()) {
+      problems.add("key 'features.aggregates': declare at least one feature");
+    }
+    Set<String> reserved =
+        Set.of(
+            "feature_date",
+            c.entityKey(),
+            c.label() == null ? "" : String.valueOf(c.label().name()));
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < aggs.size(); i++) {
+      Aggregate a = aggs.get(i);
+      String key = "features.aggregates[" + i + "]";
+      if (a == null) {
+        problems.add("key '" + key + "': empty entry");
+        continue;
+      }
+      if (a.name() == null || !IDENTIFIER.matcher(a.name()).matches()) {
+        problems.add(
+            "key '"
+                + key
+                + ".name': a lower-case identifier ([a-z][a-z0-9_]*), got '"
+                + a.name()
+                + "'");
+      } else if (reserved.contains(a.name()) || index.putIfAbsent(a.name(), i) != null) {
+        problems.add("key '" + key + ".name': '" + a.name() + "' is already a column");
+      }
+      checkAggregate(problems, key, a, filters, index);
+    }
+    if (c.label() != null) {
+      checkFilterRef(problems, "label.filter", c.label().filter(), filters);
+    }
+  }
+
+  private static void checkAggregate(
+      List<String> problems,
+      String key,
+      Aggregate a,
+      Map<String, Filter> filters,
+      Map<String, Integer> earlier) {
+    if (a.agg() == null || !AGGS.contains(a.agg())) {
+      problems.add("key '" + key + ".agg': one of " + AGGS + ", got '" + a.agg() + "'");
+      return;
+    }
+    if ("ratio".equals(a.agg())) {
+      for (String side : new String[] {"numerator", "denominator"}) {
+        String ref = "numerator".equals(side) ? a.numerator() : a.denominator();
+        if (ref == null || !earlier.containsKey(ref) || ref.equals(a.name())) {
+          problems.add(
+              "key '"
+                  + key
+                  + "."
+                  + side
+                  + "': the name of an aggregate declared above, got '"
+                  + ref
+                  + "'");
+        }
+      }
+      if (a.column() != null || a.filter() != null || a.window() != null) {
+        problems.add("key '" + key + "': a ratio takes numerator and denominator only");
+      }
+      return;
+    }
+    if (a.numerator() != null || a.denominator() != null) {
+      problems.add("key '" + key + "': numerator and denominator belong to agg: ratio");
+    }
+    checkWindow(problems, key + ".window", a.window());
+    if (a.filter() != null) {
+      checkFilterRef(problems, key + ".filter", a.filter(), filters);
+    }
+    Set<StagedColumns.Kind> kinds = COLUMN_AGGS.get(a.agg());
+    if (kinds == null) {
+      if (a.column() != null) {
+        problems.add("key '" + key + ".column': " + a.agg() + " takes no column");
+      }
+      return;
+    }
+    StagedColumns.Kind kind = stagedColumn(problems, key, a.column());
+    if (kind != null && !kinds.contains(kind)) {
+      problems.add(
+          "key '"
+              + key
+              + ".column': "
+              + a.agg()
+              + " needs a "
+              + kinds
+              + " column, '"
+              + a.column()
+              + "' is "
+              + kind);
+    }
+  }
+
+  private static void checkFilter(List<String> problems, String key, String name, Filter f) {
+    if (!IDENTIFIER.matcher(name).matches()) {
+      problems.add("key '" + key + "': filter names are lower-case identifiers");
+    }
+    if (f == null) {
+      problems.add("key '" + key + "': empty filter");
+      return;
+    }
+    StagedColumns.Kind kind = stagedColumn(problems, key, f.column());
+    if (kind == null) {
+      return;
+    }
+    boolean hasIn = f.in() != null && !f.in().isEmpty();
+    boolean hasRange = f.min() != null || f.max() != null;
+    if (hasIn == hasRange) {
+      problems.add("key '" + key + "': give either in (a list of values) or min and/or max");
+    } else if (hasRange && kind != StagedColumns.Kind.NUMBER) {
+      problems.add(
+          "key '" + key + "': min and max need a numeric column, '" + f.column() + "' is " + kind);
+    } else if (hasIn && kind != StagedColumns.Kind.TEXT) {
+      problems.add("key '" + key + "': in needs a text column, '" + f.column() + "' is " + kind);
+    }
+  }
+
+  /** The kind of a staged column, or null after recording the complaint. */
+  private static StagedColumns.Kind stagedColumn(List<String> problems, String key, String column) {
+    StagedColumns.Kind kind = StagedColumns.kind(column);
+    if (kind == null) {
+      problems.add(
+          "key '"
+              + key
+              + ".column': one of the staged columns "
+              + StagedColumns.NAMES
+              + ", got '"
+              + column
+              + "'");
+    }
+    return kind;
+  }
+
+  private static void checkFilterRef(
+      List<String> problems, String key, String ref, Map<String, Filter> filters) {
+    if (ref == null || !filters.containsKey(ref)) {
+      problems.add(
+          "key '"
+              + key
+              + "': the name of a filter in features.filters "
+              + new HashSet<>(filters.keySet())
+              + ", got '"
+              + ref
+              + "'");
+    }
+  }
+
+  private static void checkWindow(List<String> problems, String key, String window) {
+    if (windowDays(window) < 1) {
+      problems.add(
+          "key '" + key + "': a number of days such as 7d (1d to 9999d), got '" + window + "'");
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.sluice.activities.config;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code features} block of a pipeline config: point-in-time aggregates per entity over windows
+ * ending at T = d + 1 day 00:00 UTC, computed from the staged rows known at the end of partition d.
+ * Every name is checked as an identifier and every column against the staged table; values in
+ * filters are bound, never spliced into SQL.
+ *
+ * @param population which entities get a row for date d: those with at least one row passing the
+ *     filter in the window
+ * @param filters named row filters the aggregates refer to
+ * @param aggregates the features, in column order
+ */
+public record FeaturesConfig(
+    Population population, Map<String, Filter> filters, List<Aggregate> aggregates) {
+
+  /** Entities with at least one row passing {@code filter} in {@code window}. */
+  public record Population(String filter, String window) {}
+
+  /**
+   * Rows whose {@code column} is one of {@code in} (text, compared as staged: statuses and
+   * categories are lower case) and/or within [{@code min}, {@code max}] (numbers).
+   */
+  public record Filter(String column, List<String> in, BigDecimal min, BigDecimal max) {}
+
+  /**
+   * One feature.
+   *
+   * @param agg count, sum, avg, min, max, count_distinct, days_since_last or ratio
+   * @param column the staged column aggregated (sum, avg, min, max, count_distinct)
+   * @param filter a name from {@code filters}; all rows when absent
+   * @param window a number of days, such as {@code 7d}
+   * @param numerator for ratio: the name of another aggregate
+   * @param denominator for ratio: the name of another aggregate (null when it is 0)
+   * @param export false for a helper aggregate that only feeds a ratio
+   */
+  public record Aggregate(
+      String name,
+      String agg,
+      String column,
+      String filter,
+      String window,
+      String numerator,
+      String denominator,
+      Boolean export) {}
+}

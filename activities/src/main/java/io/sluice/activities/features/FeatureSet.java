@@ -1,0 +1,463 @@
+package io.sluice.activities.features;
+
+import io.sluice.activities.config.FeaturesConfig;
+import io.sluice.activities.config.FeaturesConfig.Aggregate;
+import io.sluice.activities.config.FeaturesConfig.Filter;
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.StagedColumns;
+import io.sluice.activities.support.Hashing;
+import io.sluice.db.jooq.stg.tables.Orders;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * A dataset's declared features compiled to SQL with jOOQ, for any set of feature dates in one
+ * set-based pass.
+ *
+ * <p>Knowledge time: for feature date d, every order is seen in the version that was current at the
+ * end of partition d (the latest staged version received in a partition {@code <= d}); T is d + 1
+ * day at 00:00 UTC and a window of n days is [T - n days, T). Each version is valid for the feature
+ * dates from its partition up to (not including) the partition of the next version, so the pass
+ * joins the dates with the versions valid on them and aggregates per (date, entity). Data received
+ * after d, and events at or after T, cannot reach a feature of d.
+ */
+public final class FeatureSet {
+
+  /** A column of the feature table, with its SQL type and what a null means. */
+  public record Column(String name, DataType<?> type, String description) {}
+
+  private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
+  private static final Name FEATURE_DATE = DSL.name("feature_date");
+  private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
+
+  private final String dataset;
+  private final FeaturesConfig features;
+  private final String entity;
+  private final String eventTime;
+  private final String labelName;
+  private final int horizonDays;
+  private final String labelFilter;
+  private final List<Column> columns;
+  private final int maxWindowDays;
+
+  public FeatureSet(LoadedConfig loaded) {
+    var c = loaded.config();
+    this.dataset = c.dataset();
+    this.features = c.features();
+    this.entity = c.entityKey();
+    this.eventTime = c.eventTime();
+    this.labelName = c.label().name();
+    this.horizonDays = c.label().horizonDays();
+    this.labelFilter = c.label().filter();
+    int max = windowDays(features.population().window());
+    for (Aggregate a : features.aggregates()) {
+      if (a.window() != null) {
+        max = Math.max(max, windowDays(a.window()));
+      }
+    }
+    this.maxWindowDays = max;
+    List<Column> cols = new ArrayList<>();
+    cols.add(
+        new Column(
+            "feature_date", SQLDataType.LOCALDATE.notNull(), "the day d; T = d+1 00:00 UTC"));
+    cols.add(new Column(entity, SQLDataType.CLOB.notNull(), "entity key"));
+    for (Aggregate a : features.aggregates()) {
+      if (!Boolean.FALSE.equals(a.export())) {
+        cols.add(new Column(a.name(), type(a), describe(a)));
+      }
+    }
+    cols.add(
+        new Column(
+            labelName,
+            SQLDataType.SMALLINT,
+            "label: 1 when a '"
+                + labelFilter
+                + "' row falls in [T, T+"
+                + horizonDays
+                + "d) as known at the end of partition d+"
+                + horizonDays
+                + ", else 0; null until that partition is staged"));
+    this.columns = List.copyOf(cols);
+  }
+
+  public String dataset() {
+    return dataset;
+  }
+
+  public String entity() {
+    return entity;
+  }
+
+  public String labelName() {
+    return labelName;
+  }
+
+  public int horizonDays() {
+    return horizonDays;
+  }
+
+  /** Every column of the feature table, in order: date, entity, features, label. */
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** The feature columns only (no date, entity or label). */
+  public List<Column> featureColumns() {
+    return columns.subList(2, columns.size() - 1);
+  }
+
+  /** The longest window: how far back in event time a feature of d can look. */
+  public int maxWindowDays() {
+    return maxWindowDays;
+  }
+
+  private static int windowDays(String window) {
+    return Integer.parseInt(window.substring(0, window.length() - 1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The versions, the dates and the join of the two
+
+  /** T for a feature date: the next day at 00:00 UTC. */
+  static Field<OffsetDateTime> endOf(Field<LocalDate> d) {
+    return DSL.field(
+        "(({0} + 1)::timestamp AT TIME ZONE 'UTC')", SQLDataType.TIMESTAMPWITHTIMEZONE, d);
+  }
+
+  static Field<OffsetDateTime> minusDays(Field<OffsetDateTime> t, int days) {
+    return DSL.field(
+        "({0} - {1} * interval '1 day')", SQLDataType.TIMESTAMPWITHTIMEZONE, t, DSL.inline(days));
+  }
+
+  static Field<OffsetDateTime> plusDays(Field<OffsetDateTime> t, int days) {
+    return minusDays(t, -days);
+  }
+
+  /** The feature dates as a table with one column, {@code feature_date}. */
+  static Table<?> dates(Collection<LocalDate> dates) {
+    return DSL.unnest(dates.toArray(LocalDate[]::new)).as("dates", FEATURE_DATE.last());
+  }
+
+  /**
+   * The staged versions of every order that has some version with event time in [from, to) and was
+   * received by {@code knownBy}, each with the partition that superseded it (null while it is the
+   * latest).
+   */
+  private Table<?> versions(
+      LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
+    Orders s = STG.as("s");
+    Orders w = STG.as("w");
+    List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
+    fields.add(
+        DSL.lead(s.PARTITION_DATE)
+            .over(DSL.partitionBy(s.ORDER_ID).orderBy(s.PARTITION_DATE))
+            .as(SUPERSEDED_ON));
+    return DSL.select(fields)
+        .from(s)
+        .where(s.PARTITION_DATE.le(knownBy))
+        .and(
+            s.ORDER_ID.in(
+                DSL.select(w.ORDER_ID)
+                    .from(w)
+                    .where(w.PARTITION_DATE.le(knownBy))
+                    .and(w.ORDER_TS.ge(from))
+                    .and(w.ORDER_TS.lt(to))))
+        .asTable("v");
+  }
+
+  /** Condition: the version of {@code v} is the one current at the end of partition {@code k}. */
+  private static Condition currentAt(Table<?> v, Field<LocalDate> k) {
+    Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
+    return v.field(STG.PARTITION_DATE).le(k).and(superseded.isNull().or(superseded.gt(k)));
+  }
+
+  private static <T> Field<T> col(Table<?> v, String name, Class<T> type) {
+    return v.field(DSL.name(name), type);
+  }
+
+  private Condition filter(Table<?> v, String name) {
+    if (name == null) {
+      return DSL.trueCondition();
+    }
+    Filter f = features.filters().get(name);
+    if (f.in() != null && !f.in().isEmpty()) {
+      return col(v, f.column(), String.class).in(f.in());
+    }
+    Field<BigDecimal> x = col(v, f.column(), Object.class).cast(SQLDataType.NUMERIC);
+    Condition c = DSL.trueCondition();
+    if (f.min() != null) {
+      c = c.and(x.ge(f.min()));
+    }
+    if (f.max() != null) {
+      c = c.and(x.le(f.max()));
+    }
+    return c;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Features
+
+  /**
+   * One row per (feature date, entity) of the population, for every date in {@code dates}: the
+   * date, the entity and the exported features, in column order.
+   */
+  public Select<? extends Record> featureRows(Collection<LocalDate> dates) {
+    LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
+    Table<?> d = dates(dates);
+    Field<LocalDate> fd = d.field(FEATURE_DATE, LocalDate.class);
+    Table<?> v =
+        versions(last, minusDays(endOf(DSL.val(first)), maxWindowDays), endOf(DSL.val(last)));
+    Field<OffsetDateTime> t = endOf(fd);
+    Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
+    Map<String, Field<?>> byName = new LinkedHashMap<>();
+    List<SelectField<?>> select = new ArrayList<>();
+    select.add(fd.as(FEATURE_DATE));
+    select.add(col(v, entity, String.class).as(entity));
+    for (Aggregate a : features.aggregates()) {
+      Field<?> f = aggregate(a, v, fd, t, ts, byName);
+      byName.put(a.name(), f);
+      if (!Boolean.FALSE.equals(a.export())) {
+        select.add(f.as(a.name()));
+      }
+    }
+    Condition inPopulation =
+        DSL.count()
+            .filterWhere(
+                filter(v, features.population().filter())
+                    .and(ts.ge(minusDays(t, windowDays(features.population().window())))))
+            .gt(0);
+    return DSL.select(select)
+        .from(d)
+        .join(v)
+        .on(currentAt(v, fd))
+        .and(ts.ge(minusDays(t, maxWindowDays)))
+        .and(ts.lt(t))
+        .groupBy(fd, col(v, entity, String.class))
+        .having(inPopulation);
+  }
+
+  private Field<?> aggregate(
+      Aggregate a,
+      Table<?> v,
+      Field<LocalDate> fd,
+      Field<OffsetDateTime> t,
+      Field<OffsetDateTime> ts,
+      Map<String, Field<?>> earlier) {
+    if ("ratio".equals(a.agg())) {
+      Field<BigDecimal> num = earlier.get(a.numerator()).cast(SQLDataType.NUMERIC);
+      Field<BigDecimal> den = earlier.get(a.denominator()).cast(SQLDataType.NUMERIC);
+      return DSL.round(num.div(DSL.nullif(den, BigDecimal.ZERO)), 6);
+    }
+    Condition when = filter(v, a.filter()).and(ts.ge(minusDays(t, windowDays(a.window()))));
+    Field<Object> x = a.column() == null ? null : col(v, a.column(), Object.class);
+    return switch (a.agg()) {
+      case "count" -> DSL.count().filterWhere(when);
+      case "count_distinct" -> DSL.countDistinct(x).filterWhere(when);
+      case "sum" ->
+          DSL.coalesce(
+              DSL.sum(x.cast(SQLDataType.NUMERIC)).filterWhere(when), DSL.inline(BigDecimal.ZERO));
+      case "avg" -> DSL.round(DSL.avg(x.cast(SQLDataType.NUMERIC)).filterWhere(when), 6);
+      case "min" -> DSL.min(x).filterWhere(when);
+      case "max" -> DSL.max(x).filterWhere(when);
+      case "days_since_last" ->
+          DSL.localDateDiff(
+              fd,
+              DSL.field(
+                  "(({0}) AT TIME ZONE 'UTC')::date",
+                  SQLDataType.LOCALDATE, DSL.max(ts).filterWhere(when)));
+      default -> throw new IllegalArgumentException("unknown aggregate " + a.agg());
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Labels
+
+  /**
+   * (feature date, entity) of every entity with a label-filter row whose event time is in [T, T +
+   * horizon), as known at the end of partition d + horizon, for every date in {@code dates}.
+   */
+  public Select<? extends Record> labelPositives(Collection<LocalDate> dates) {
+    LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
+    Table<?> d = dates(dates);
+    Field<LocalDate> fd = d.field(FEATURE_DATE, LocalDate.class);
+    Table<?> v =
+        versions(
+            last.plusDays(horizonDays),
+            endOf(DSL.val(first)),
+            plusDays(endOf(DSL.val(last)), horizonDays));
+    Field<OffsetDateTime> t = endOf(fd);
+    Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
+    return DSL.selectDistinct(fd.as(FEATURE_DATE), col(v, entity, String.class).as(entity))
+        .from(d)
+        .join(v)
+        .on(currentAt(v, DSL.localDateAdd(fd, horizonDays)))
+        .and(ts.ge(t))
+        .and(ts.lt(plusDays(t, horizonDays)))
+        .and(filter(v, labelFilter));
+  }
+
+  /** The label of a row of {@code positives}' dates: 1 when the entity is among them, else 0. */
+  private Field<Short> label(Table<?> positives, Field<LocalDate> fd, Field<String> key) {
+    return DSL.when(
+            DSL.row(fd, key)
+                .in(
+                    DSL.select(
+                            positives.field(FEATURE_DATE, LocalDate.class),
+                            positives.field(DSL.name(entity), String.class))
+                        .from(positives)),
+            DSL.inline((short) 1))
+        .otherwise(DSL.inline((short) 0));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The feature table
+
+  /**
+   * The feature table of this feature set: {@code feats.<dataset>_<first 12 of the SQL hash>}. A
+   * change to the features, the label or the SQL Sluice generates for them is a new table, so rows
+   * computed by different definitions never mix.
+   */
+  public Table<Record> table(DSLContext dsl) {
+    return DSL.table(DSL.name("feats", dataset + "_" + sqlHash(dsl).substring(0, 12)));
+  }
+
+  public Field<?> field(Table<?> table, Column c) {
+    return DSL.field(DSL.name(table.getUnqualifiedName(), DSL.name(c.name())), c.type());
+  }
+
+  /** {@code feats.<dataset>_features}: the stable name of the current feature set's table. */
+  public Table<Record> view() {
+    return DSL.table(DSL.name("feats", dataset + "_features"));
+  }
+
+  /** Points {@link #view()} at this feature set's table. */
+  public void replaceView(DSLContext dsl) {
+    dsl.dropViewIfExists(view()).execute();
+    dsl.createView(view()).as(DSL.selectFrom(table(dsl))).execute();
+  }
+
+  /** Creates the feature table when it does not exist yet. */
+  public void createTable(DSLContext dsl) {
+    Table<Record> t = table(dsl);
+    var create = dsl.createTableIfNotExists(t);
+    List<Field<?>> cols = new ArrayList<>();
+    for (Column c : columns) {
+      cols.add(DSL.field(DSL.name(c.name()), c.type()));
+    }
+    create
+        .columns(cols)
+        .constraints(DSL.primaryKey(DSL.field(FEATURE_DATE), DSL.field(DSL.name(entity))))
+        .execute();
+  }
+
+  /**
+   * Inserts the rows of {@code dates} (which must not be in the table yet) with their labels for
+   * the dates in {@code labelled} (whose partition d + horizon is staged) and null for the others.
+   */
+  public org.jooq.Insert<?> insert(
+      DSLContext dsl, Collection<LocalDate> dates, Collection<LocalDate> labelled) {
+    Table<?> f = featureRows(dates).asTable("f");
+    Field<LocalDate> fd = f.field(FEATURE_DATE, LocalDate.class);
+    Field<String> key = f.field(DSL.name(entity), String.class);
+    List<SelectField<?>> select = new ArrayList<>(List.of(f.fields()));
+    if (labelled.isEmpty()) {
+      select.add(DSL.castNull(SQLDataType.SMALLINT));
+    } else {
+      Table<?> p = labelPositives(labelled).asTable("p");
+      select.add(
+          DSL.when(fd.in(labelled), label(p, fd, key))
+              .otherwise(DSL.castNull(SQLDataType.SMALLINT)));
+    }
+    List<Field<?>> target = new ArrayList<>();
+    for (Column c : columns) {
+      target.add(DSL.field(DSL.name(c.name()), c.type()));
+    }
+    return dsl.insertInto(table(dsl)).columns(target).select(DSL.select(select).from(f));
+  }
+
+  /**
+   * Sets the label of every row of the dates in {@code labelled} (their label partition is staged).
+   */
+  public org.jooq.Update<?> fillLabels(DSLContext dsl, Collection<LocalDate> labelled) {
+    Table<Record> t = table(dsl);
+    Field<LocalDate> fd =
+        DSL.field(DSL.name(t.getUnqualifiedName(), FEATURE_DATE), LocalDate.class);
+    Field<String> key = DSL.field(DSL.name(t.getUnqualifiedName(), DSL.name(entity)), String.class);
+    Table<?> p = labelPositives(labelled).asTable("p");
+    return dsl.update(t)
+        .set(DSL.field(DSL.name(labelName), SQLDataType.SMALLINT), label(p, fd, key))
+        .where(fd.in(labelled));
+  }
+
+  /**
+   * SHA-256 of the SQL this feature set runs (rendered for fixed dates, bind values inlined) and of
+   * its table's columns: what makes two runs' rows comparable.
+   */
+  public String sqlHash(DSLContext dsl) {
+    List<LocalDate> any = List.of(LocalDate.of(2000, 1, 1));
+    StringBuilder b = new StringBuilder();
+    for (Column c : columns) {
+      b.append(c.name()).append(' ').append(c.type().getCastTypeName()).append('\n');
+    }
+    b.append(dsl.renderInlined(featureRows(any))).append('\n');
+    b.append(dsl.renderInlined(labelPositives(any)));
+    return Hashing.sha256Hex(b.toString());
+  }
+
+  private DataType<?> type(Aggregate a) {
+    return switch (a.agg()) {
+      case "count", "count_distinct", "days_since_last" -> SQLDataType.INTEGER;
+      case "min", "max" ->
+          StagedColumns.kind(a.column()) == StagedColumns.Kind.INSTANT
+              ? SQLDataType.TIMESTAMPWITHTIMEZONE
+              : SQLDataType.NUMERIC;
+      default -> SQLDataType.NUMERIC;
+    };
+  }
+
+  private String describe(Aggregate a) {
+    String rows =
+        (a.filter() == null ? "rows" : "'" + a.filter() + "' rows")
+            + " with "
+            + eventTime
+            + " in [T-"
+            + a.window()
+            + ", T)";
+    return switch (a.agg()) {
+      case "count" -> "number of " + rows + "; 0 when none";
+      case "count_distinct" -> "distinct " + a.column() + " of " + rows + "; 0 when none";
+      case "sum" -> "sum of " + a.column() + " of " + rows + "; 0 when none";
+      case "avg" -> "mean of " + a.column() + " of " + rows + " (6 decimals); null when none";
+      case "min", "max" -> a.agg() + " of " + a.column() + " of " + rows + "; null when none";
+      case "days_since_last" ->
+          "d minus the UTC date of the latest of the " + rows + "; null when none";
+      case "ratio" ->
+          a.numerator()
+              + " / "
+              + a.denominator()
+              + " (6 decimals); null when "
+              + a.denominator()
+              + " is 0";
+      default -> a.agg();
+    };
+  }
+}
