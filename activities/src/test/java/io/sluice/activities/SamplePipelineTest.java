@@ -1,6 +1,7 @@
 package io.sluice.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
@@ -104,6 +105,36 @@ class SamplePipelineTest {
                     .selectFrom("feats.orders_features")
                     .where("feature_date > ? and ordered_next_7d is not null", lastLabelled)))
         .isZero();
+  }
+
+  @Test
+  void scalingStatisticsComeFromTheTrainingRowsOnly() {
+    LocalDate asOf = FIRST.plusDays(DAYS - 1);
+    Record train =
+        h.dsl.fetchOne(
+            "select from_date, to_date from meta.splits where as_of_date = ? and split = 'train'",
+            asOf);
+    Record stats =
+        h.dsl.fetchOne(
+            "select mean, min_value, max_value from meta.split_stats"
+                + " where as_of_date = ? and feature = 'orders_30d'",
+            asOf);
+    Record expected =
+        h.dsl.fetchOne(
+            "select avg(orders_30d)::float8, min(orders_30d)::float8, max(orders_30d)::float8"
+                + " from feats.orders_features where feature_date between ? and ?"
+                + " and ordered_next_7d is not null",
+            train.get(0),
+            train.get(1));
+    assertThat(stats.get(0, Double.class)).isCloseTo(expected.get(0, Double.class), within(1e-9));
+    assertThat(stats.get(1, Double.class)).isEqualTo(expected.get(1, Double.class));
+    assertThat(stats.get(2, Double.class)).isEqualTo(expected.get(2, Double.class));
+    // Later dates have more history, so the mean over every row is larger: train-only matters.
+    Double all =
+        h.dsl
+            .fetchOne("select avg(orders_30d)::float8 from feats.orders_features")
+            .get(0, Double.class);
+    assertThat(all).isGreaterThan(stats.get(0, Double.class));
   }
 
   @Test
