@@ -9,6 +9,15 @@ import io.sluice.workflows.activity.StageActivities.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +144,37 @@ class SamplePipelineTest {
             .fetchOne("select avg(orders_30d)::float8 from feats.orders_features")
             .get(0, Double.class);
     assertThat(all).isGreaterThan(stats.get(0, Double.class));
+  }
+
+  @Test
+  void theParquetExportHoldsTheCsvRowsAndReadsBackWithAParquetReader() throws Exception {
+    Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
+    List<String> csv = Files.readAllLines(v1.resolve("train.csv"));
+    Path parquet = v1.resolve("train.parquet");
+    List<Group> rows = new ArrayList<>();
+    try (ParquetReader<Group> reader =
+        new ParquetReader.Builder<Group>(
+            new LocalInputFile(parquet), new PlainParquetConfiguration()) {
+          @Override
+          protected ReadSupport<Group> getReadSupport() {
+            return new GroupReadSupport();
+          }
+        }.build()) {
+      for (Group g = reader.read(); g != null; g = reader.read()) {
+        rows.add(g);
+      }
+    }
+    assertThat(rows).hasSize(csv.size() - 1).isNotEmpty();
+    MessageType schema = (MessageType) rows.get(0).getType();
+    assertThat(String.join(",", schema.getFields().stream().map(f -> f.getName()).toList()))
+        .isEqualTo(csv.get(0));
+    String[] first = csv.get(1).split(",", -1);
+    Group g = rows.get(0);
+    assertThat(LocalDate.ofEpochDay(g.getInteger("feature_date", 0)).toString())
+        .isEqualTo(first[0]);
+    assertThat(g.getString("customer_id", 0)).isEqualTo(first[1]);
+    assertThat(g.getInteger("orders_7d", 0)).isEqualTo(Integer.parseInt(first[2]));
+    assertThat(g.getDouble("revenue_30d", 0)).isEqualTo(Double.parseDouble(first[5]));
   }
 
   @Test

@@ -106,7 +106,9 @@ public final class DemoMain {
                 + "/<date>/<run-id>.json");
         if (last != null) {
           out.println(
-              "export:   " + last.exportPath() + " (train.csv, val.csv, test.csv, metadata.json)");
+              "export:   "
+                  + last.exportPath()
+                  + " ({train,val,test}.{parquet,csv}, metadata.json)");
         }
         out.printf(
             "done in %.1f s%s%n",

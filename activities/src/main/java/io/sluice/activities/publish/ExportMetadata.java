@@ -21,7 +21,9 @@ public record ExportMetadata(
 
   public record Column(String name, String type, String description) {}
 
-  public record SplitInfo(String fromDate, String toDate, long rows, String file) {}
+  /** A split's dates (inclusive), its rows, and its files: CSV and Parquet, same rows. */
+  public record SplitInfo(
+      String fromDate, String toDate, long rows, String file, String parquetFile) {}
 
   public record Stats(Double mean, Double stddev, Double min, Double max, double nullFraction) {}
 }
