@@ -175,6 +175,19 @@ class SamplePipelineTest {
     assertThat(g.getString("customer_id", 0)).isEqualTo(first[1]);
     assertThat(g.getInteger("orders_7d", 0)).isEqualTo(Integer.parseInt(first[2]));
     assertThat(g.getDouble("revenue_30d", 0)).isEqualTo(Double.parseDouble(first[5]));
+
+    // Scaled columns use the training split's statistics, in every split.
+    List<String> header = List.of(csv.get(0).split(","));
+    assertThat(header.get(header.size() - 1)).isEqualTo("ordered_next_7d");
+    Record st =
+        h.dsl.fetchOne(
+            "select mean, stddev from meta.split_stats where as_of_date = ? and feature = 'orders_7d'",
+            FIRST.plusDays(DAYS - 1));
+    double expected =
+        (Integer.parseInt(first[2]) - st.get(0, Double.class)) / st.get(1, Double.class);
+    assertThat(g.getDouble("orders_7d_scaled", 0)).isCloseTo(expected, within(1e-6));
+    assertThat(Double.parseDouble(first[header.indexOf("orders_7d_scaled")]))
+        .isCloseTo(expected, within(1e-6));
   }
 
   @Test

@@ -80,6 +80,9 @@ final class FeaturesCheck {
                 + ".name': a lower-case identifier ([a-z][a-z0-9_]*), got '"
                 + a.name()
                 + "'");
+      } else if (a.name().endsWith("_scaled")) {
+        problems.add(
+            "key '" + key + ".name': names ending in _scaled are the exports' scaled columns");
       } else if (reserved.contains(a.name()) || index.putIfAbsent(a.name(), i) != null) {
         problems.add("key '" + key + ".name': '" + a.name() + "' is already a column");
       }

@@ -35,6 +35,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
@@ -144,14 +145,16 @@ public final class PublishActivitiesImpl implements PublishActivities {
       Outputs.deleteTree(tmp);
       Files.createDirectories(tmp);
       long rows = 0;
+      Map<String, SplitStatsRecord> stats = trainingStats(tx, ref.dataset(), d);
+      Exported cols = Exported.of(set, stats);
       Map<String, ExportMetadata.SplitInfo> info = new LinkedHashMap<>();
       for (String name : SPLIT_NAMES) {
         SplitsRecord s = splits.get(name);
         Range r = new Range(s.getFromDate(), s.getToDate());
         String file = name + ".csv";
         String parquet = name + ".parquet";
-        rows += copyOut(tx, set, r, tmp.resolve(file));
-        long parquetRows = writeParquet(tx, set, r, tmp.resolve(parquet));
+        rows += copyOut(tx, set, cols, r, tmp.resolve(file));
+        long parquetRows = writeParquet(tx, set, cols, r, tmp.resolve(parquet));
         if (parquetRows != s.getRowCount()) {
           throw new IllegalStateException(
               parquet + " has " + parquetRows + " rows, the split " + s.getRowCount());
@@ -163,7 +166,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       }
       Files.write(
           tmp.resolve("metadata.json"),
-          Json.bytes(metadata(tx, set, ref, d, config, version, sqlHash, info)));
+          Json.bytes(metadata(cols, stats, ref, d, config, version, sqlHash, info)));
       if (Files.exists(target)) {
         Outputs.move(target, old);
       }
@@ -189,36 +192,71 @@ public final class PublishActivitiesImpl implements PublishActivities {
     }
   }
 
-  /** The split's rows, in the CSV's order, streamed from a cursor into a Parquet file. */
-  private static long writeParquet(DSLContext tx, FeatureSet set, Range r, Path file)
-      throws IOException {
-    List<Field<?>> cols = new ArrayList<>();
-    for (FeatureSet.Column c : set.columns()) {
-      cols.add(DSL.field(DSL.name(c.name()), c.type()));
-    }
-    try (Cursor<Record> rows =
-        tx.select(cols)
-            .from(set.table(tx))
-            .where(SplitActivitiesImpl.rowsOf(set, r))
-            .orderBy(cols.get(0), cols.get(1))
-            .fetchSize(10_000)
-            .fetchLazy()) {
-      return ParquetExport.write(file, set.columns(), rows);
+  /**
+   * The exported columns and how each is selected: the feature table's columns, then for every
+   * numeric feature {@code <name>_scaled} = (value - training mean) / training standard deviation
+   * (6 decimals; null when the value is null or the deviation is 0), then the label.
+   */
+  record Exported(List<FeatureSet.Column> columns, List<Field<?>> fields) {
+
+    static Exported of(FeatureSet set, Map<String, SplitStatsRecord> stats) {
+      List<FeatureSet.Column> columns = new ArrayList<>();
+      List<Field<?>> fields = new ArrayList<>();
+      List<FeatureSet.Column> all = set.columns();
+      for (FeatureSet.Column c : all.subList(0, all.size() - 1)) {
+        columns.add(c);
+        fields.add(DSL.field(DSL.name(c.name()), c.type()));
+      }
+      for (Field<?> f : SplitActivitiesImpl.numericFeatures(set)) {
+        SplitStatsRecord st = stats.get(f.getName());
+        Double mean = st == null ? null : st.getMean();
+        Double sd = st == null ? null : st.getStddev();
+        Field<Double> z =
+            f.cast(SQLDataType.DOUBLE)
+                .minus(DSL.inline(mean, SQLDataType.DOUBLE))
+                .div(DSL.nullif(DSL.inline(sd, SQLDataType.DOUBLE), DSL.inline(0.0)));
+        String name = f.getName() + "_scaled";
+        columns.add(
+            new FeatureSet.Column(
+                name,
+                SQLDataType.NUMERIC,
+                "("
+                    + f.getName()
+                    + " - training mean) / training standard deviation, 6 decimals;"
+                    + " null when "
+                    + f.getName()
+                    + " is null or the deviation is 0"));
+        fields.add(DSL.round(z.cast(SQLDataType.NUMERIC), 6).as(name));
+      }
+      FeatureSet.Column label = all.get(all.size() - 1);
+      columns.add(label);
+      fields.add(DSL.field(DSL.name(label.name()), label.type()));
+      return new Exported(List.copyOf(columns), List.copyOf(fields));
     }
   }
 
-  private static long copyOut(DSLContext tx, FeatureSet set, Range r, Path file)
+  /** The split's rows, in the CSV's order, streamed from a cursor into a Parquet file. */
+  private static long writeParquet(DSLContext tx, FeatureSet set, Exported cols, Range r, Path file)
       throws IOException {
-    List<Field<?>> cols = new ArrayList<>();
-    for (FeatureSet.Column c : set.columns()) {
-      cols.add(DSL.field(DSL.name(c.name()), c.type()));
+    try (Cursor<Record> rows =
+        tx.select(cols.fields())
+            .from(set.table(tx))
+            .where(SplitActivitiesImpl.rowsOf(set, r))
+            .orderBy(cols.fields().get(0), cols.fields().get(1))
+            .fetchSize(10_000)
+            .fetchLazy()) {
+      return ParquetExport.write(file, cols.columns(), rows);
     }
+  }
+
+  private static long copyOut(DSLContext tx, FeatureSet set, Exported cols, Range r, Path file)
+      throws IOException {
     String select =
         tx.renderInlined(
-            DSL.select(cols)
+            DSL.select(cols.fields())
                 .from(set.table(tx))
                 .where(SplitActivitiesImpl.rowsOf(set, r))
-                .orderBy(cols.get(0), cols.get(1)));
+                .orderBy(cols.fields().get(0), cols.fields().get(1)));
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)";
     return tx.connectionResult(
         c -> {
@@ -230,9 +268,23 @@ public final class PublishActivitiesImpl implements PublishActivities {
         });
   }
 
+  private static Map<String, SplitStatsRecord> trainingStats(
+      DSLContext tx, String dataset, LocalDate d) {
+    Map<String, SplitStatsRecord> stats = new LinkedHashMap<>();
+    for (SplitStatsRecord s :
+        tx.selectFrom(SPLIT_STATS)
+            .where(SPLIT_STATS.DATASET.eq(dataset))
+            .and(SPLIT_STATS.AS_OF_DATE.eq(d))
+            .orderBy(SPLIT_STATS.FEATURE)
+            .fetch()) {
+      stats.put(s.getFeature(), s);
+    }
+    return stats;
+  }
+
   private ExportMetadata metadata(
-      DSLContext tx,
-      FeatureSet set,
+      Exported cols,
+      Map<String, SplitStatsRecord> training,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -240,16 +292,11 @@ public final class PublishActivitiesImpl implements PublishActivities {
       String sqlHash,
       Map<String, ExportMetadata.SplitInfo> splits) {
     List<ExportMetadata.Column> columns = new ArrayList<>();
-    for (FeatureSet.Column c : set.columns()) {
+    for (FeatureSet.Column c : cols.columns()) {
       columns.add(new ExportMetadata.Column(c.name(), c.type().getCastTypeName(), c.description()));
     }
     Map<String, ExportMetadata.Stats> stats = new LinkedHashMap<>();
-    for (SplitStatsRecord s :
-        tx.selectFrom(SPLIT_STATS)
-            .where(SPLIT_STATS.DATASET.eq(ref.dataset()))
-            .and(SPLIT_STATS.AS_OF_DATE.eq(d))
-            .orderBy(SPLIT_STATS.FEATURE)
-            .fetch()) {
+    for (SplitStatsRecord s : training.values()) {
       stats.put(
           s.getFeature(),
           new ExportMetadata.Stats(
