@@ -198,6 +198,22 @@ class SamplePipelineTest {
     assertThat(Files.readAllLines(v1.resolve("train.csv")).get(0))
         .startsWith("feature_date,customer_id");
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.feature_registry"))).isEqualTo(DAYS);
+    Record reg =
+        h.dsl.fetchOne(
+            "select feature_table, columns::text from meta.feature_registry where as_of_date = ?",
+            FIRST.plusDays(DAYS - 1));
+    assertThat(reg.get(0, String.class)).startsWith("\"feats\".\"orders_");
+    assertThat(reg.get(1, String.class))
+        .contains("\"name\": \"orders_7d\"", "\"type\": \"integer\"", "orders_7d_scaled");
+    String metadata = Files.readString(v1.resolve("metadata.json")).replaceAll("\\s", "");
+    assertThat(metadata)
+        .contains("\"first_feature_date\":\"2024-01-01\"")
+        .containsPattern(
+            "\"as_of_date\":\"2024-01-(\\d\\d)\".*\"knowledge_cutoff\":\"2024-01-\\d\\dT00:00Z\"")
+        .contains("\"parquet_file\":\"train.parquet\"");
+    String asOf = metadata.replaceAll(".*\"as_of_date\":\"([0-9-]+)\".*", "$1");
+    assertThat(metadata)
+        .contains("\"knowledge_cutoff\":\"" + LocalDate.parse(asOf).plusDays(1) + "T00:00Z\"");
     assertThat(h.settings.artifactsDir().resolve("reports/orders/2024-01-03/run-2024-01-03.json"))
         .exists();
   }

@@ -15,7 +15,15 @@ public record ExportMetadata(
     Label label,
     List<Column> columns,
     Map<String, SplitInfo> splits,
+    TimeBounds timeBounds,
     Map<String, Stats> trainingStatistics) {
+
+  /**
+   * The feature dates exported (first and last, over all splits) and the knowledge cutoff: no row
+   * used data received after partition {@code asOfDate}, whose end this is.
+   */
+  public record TimeBounds(
+      String firstFeatureDate, String lastFeatureDate, String knowledgeCutoff) {}
 
   public record Label(String name, int horizonDays) {}
 

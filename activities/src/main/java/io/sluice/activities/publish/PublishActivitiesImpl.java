@@ -33,6 +33,7 @@ import java.util.Map;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -79,7 +80,10 @@ public final class PublishActivitiesImpl implements PublishActivities {
                 "no split recorded for " + ref.dataset() + "/" + d + ": run the split step first");
           }
           Path target = settings.exportDir(ref.dataset(), version);
-          long exported = export(tx, set, ref, d, config, version, sqlHash, splits, target);
+          Map<String, SplitStatsRecord> stats = trainingStats(tx, ref.dataset(), d);
+          Exported cols = Exported.of(set, stats);
+          long exported =
+              export(tx, set, cols, stats, ref, d, config, version, sqlHash, splits, target);
           long featureRows = tx.fetchCount(set.table(tx), SplitActivitiesImpl.featureDate().eq(d));
           FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
           row.setDataset(ref.dataset());
@@ -94,6 +98,18 @@ public final class PublishActivitiesImpl implements PublishActivities {
           row.setTestRows(splits.get("test").getRowCount());
           row.setExportPath(target.toString());
           row.setRunId(ref.runId());
+          row.setFeatureTable(set.table(tx).getQualifiedName().toString());
+          row.setColumns(
+              JSONB.valueOf(
+                  new String(
+                      Json.bytes(
+                          cols.columns().stream()
+                              .map(
+                                  c ->
+                                      new ExportMetadata.Column(
+                                          c.name(), c.type().getCastTypeName(), c.description()))
+                              .toList()),
+                      java.nio.charset.StandardCharsets.UTF_8)));
           row.setPublishedAt(OffsetDateTime.now(ZoneOffset.UTC));
           tx.insertInto(FEATURE_REGISTRY)
               .set(row)
@@ -132,6 +148,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
   private long export(
       DSLContext tx,
       FeatureSet set,
+      Exported cols,
+      Map<String, SplitStatsRecord> stats,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -145,8 +163,6 @@ public final class PublishActivitiesImpl implements PublishActivities {
       Outputs.deleteTree(tmp);
       Files.createDirectories(tmp);
       long rows = 0;
-      Map<String, SplitStatsRecord> stats = trainingStats(tx, ref.dataset(), d);
-      Exported cols = Exported.of(set, stats);
       Map<String, ExportMetadata.SplitInfo> info = new LinkedHashMap<>();
       for (String name : SPLIT_NAMES) {
         SplitsRecord s = splits.get(name);
@@ -313,6 +329,18 @@ public final class PublishActivitiesImpl implements PublishActivities {
         new ExportMetadata.Label(config.config().label().name(), config.labelHorizonDays()),
         columns,
         splits,
+        new ExportMetadata.TimeBounds(
+            splits.values().stream()
+                .map(ExportMetadata.SplitInfo::fromDate)
+                .filter(java.util.Objects::nonNull)
+                .min(String::compareTo)
+                .orElse(null),
+            splits.values().stream()
+                .map(ExportMetadata.SplitInfo::toDate)
+                .filter(java.util.Objects::nonNull)
+                .max(String::compareTo)
+                .orElse(null),
+            d.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString()),
         stats);
   }
 
