@@ -100,7 +100,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             }
           }
 
-          Field<LocalDate> fdField = DSL.field(DSL.name("feature_date"), LocalDate.class);
+          Field<LocalDate> fdField = FeatureSet.featureDate();
           long rows = 0;
           if (!compute.isEmpty()) {
             tx.deleteFrom(table).where(fdField.in(compute)).execute();

@@ -41,7 +41,36 @@ import org.jooq.impl.SQLDataType;
 public final class FeatureSet {
 
   /** A column of the feature table, with its SQL type and what a null means. */
-  public record Column(String name, DataType<?> type, String description) {}
+  public record Column(String name, DataType<?> type, String description) {
+
+    /** The column, unqualified, as a typed field. */
+    public Field<?> field() {
+      return DSL.field(DSL.name(name), type);
+    }
+  }
+
+  /** The feature date column of a feature table. */
+  public static Field<LocalDate> featureDate() {
+    return DSL.field(FEATURE_DATE, LocalDate.class);
+  }
+
+  /** The label column of this feature set's table. */
+  public Field<Short> label() {
+    return DSL.field(DSL.name(labelName), SQLDataType.SMALLINT);
+  }
+
+  /** Every column of the feature table as fields, in order. */
+  public List<Field<?>> fields() {
+    return columns.stream().<Field<?>>map(Column::field).toList();
+  }
+
+  /** The numeric feature columns: the ones with scaling statistics and scaled exports. */
+  public List<Field<?>> numericFeatures() {
+    return featureColumns().stream()
+        .filter(c -> c.type().isNumeric())
+        .<Field<?>>map(Column::field)
+        .toList();
+  }
 
   private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
   private static final Name FEATURE_DATE = DSL.name("feature_date");
@@ -340,10 +369,6 @@ public final class FeatureSet {
     return DSL.table(DSL.name("feats", dataset + "_" + sqlHash(dsl).substring(0, 12)));
   }
 
-  public Field<?> field(Table<?> table, Column c) {
-    return DSL.field(DSL.name(table.getUnqualifiedName(), DSL.name(c.name())), c.type());
-  }
-
   /** {@code feats.<dataset>_features}: the stable name of the current feature set's table. */
   public Table<Record> view() {
     return DSL.table(DSL.name("feats", dataset + "_features"));
@@ -357,15 +382,9 @@ public final class FeatureSet {
 
   /** Creates the feature table when it does not exist yet. */
   public void createTable(DSLContext dsl) {
-    Table<Record> t = table(dsl);
-    var create = dsl.createTableIfNotExists(t);
-    List<Field<?>> cols = new ArrayList<>();
-    for (Column c : columns) {
-      cols.add(DSL.field(DSL.name(c.name()), c.type()));
-    }
-    create
-        .columns(cols)
-        .constraints(DSL.primaryKey(DSL.field(FEATURE_DATE), DSL.field(DSL.name(entity))))
+    dsl.createTableIfNotExists(table(dsl))
+        .columns(fields())
+        .constraints(DSL.primaryKey(featureDate(), DSL.field(DSL.name(entity))))
         .execute();
   }
 
@@ -387,11 +406,7 @@ public final class FeatureSet {
           DSL.when(fd.in(labelled), label(p, fd, key))
               .otherwise(DSL.castNull(SQLDataType.SMALLINT)));
     }
-    List<Field<?>> target = new ArrayList<>();
-    for (Column c : columns) {
-      target.add(DSL.field(DSL.name(c.name()), c.type()));
-    }
-    return dsl.insertInto(table(dsl)).columns(target).select(DSL.select(select).from(f));
+    return dsl.insertInto(table(dsl)).columns(fields()).select(DSL.select(select).from(f));
   }
 
   /**

@@ -84,7 +84,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
           Exported cols = Exported.of(set, stats);
           long exported =
               export(tx, set, cols, stats, ref, d, config, version, sqlHash, splits, target);
-          long featureRows = tx.fetchCount(set.table(tx), SplitActivitiesImpl.featureDate().eq(d));
+          long featureRows = tx.fetchCount(set.table(tx), FeatureSet.featureDate().eq(d));
           FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
           row.setDataset(ref.dataset());
           row.setVersion(version);
@@ -221,9 +221,9 @@ public final class PublishActivitiesImpl implements PublishActivities {
       List<FeatureSet.Column> all = set.columns();
       for (FeatureSet.Column c : all.subList(0, all.size() - 1)) {
         columns.add(c);
-        fields.add(DSL.field(DSL.name(c.name()), c.type()));
+        fields.add(c.field());
       }
-      for (Field<?> f : SplitActivitiesImpl.numericFeatures(set)) {
+      for (Field<?> f : set.numericFeatures()) {
         SplitStatsRecord st = stats.get(f.getName());
         Double mean = st == null ? null : st.getMean();
         Double sd = st == null ? null : st.getStddev();
@@ -246,7 +246,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       }
       FeatureSet.Column label = all.get(all.size() - 1);
       columns.add(label);
-      fields.add(DSL.field(DSL.name(label.name()), label.type()));
+      fields.add(label.field());
       return new Exported(List.copyOf(columns), List.copyOf(fields));
     }
   }

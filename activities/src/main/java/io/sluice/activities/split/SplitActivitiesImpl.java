@@ -23,7 +23,6 @@ import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
  * Split: labelled feature dates up to the partition date, planned into train / val / test with an
@@ -40,33 +39,12 @@ public final class SplitActivitiesImpl implements SplitActivities {
     this.settings = settings;
   }
 
-  /** The feature date column of a feature table. */
-  public static Field<LocalDate> featureDate() {
-    return DSL.field(DSL.name("feature_date"), LocalDate.class);
-  }
-
-  /** The label column of a feature set's table. */
-  public static Field<Short> label(FeatureSet set) {
-    return DSL.field(DSL.name(set.labelName()), SQLDataType.SMALLINT);
-  }
-
   /** Rows of the export for one range: labelled feature rows of those dates. */
   public static Condition rowsOf(FeatureSet set, Range r) {
     if (r.from() == null) {
       return DSL.falseCondition();
     }
-    return featureDate().between(r.from(), r.to()).and(label(set).isNotNull());
-  }
-
-  /** The numeric feature columns, whose scaling statistics are kept. */
-  public static List<Field<?>> numericFeatures(FeatureSet set) {
-    List<Field<?>> out = new ArrayList<>();
-    for (FeatureSet.Column c : set.featureColumns()) {
-      if (c.type().isNumeric()) {
-        out.add(DSL.field(DSL.name(c.name()), c.type()));
-      }
-    }
-    return out;
+    return FeatureSet.featureDate().between(r.from(), r.to()).and(set.label().isNotNull());
   }
 
   @Override
@@ -80,12 +58,12 @@ public final class SplitActivitiesImpl implements SplitActivities {
           DSLContext tx = trx.dsl();
           Table<Record> table = set.table(tx);
           List<LocalDate> dates =
-              tx.selectDistinct(featureDate())
+              tx.selectDistinct(FeatureSet.featureDate())
                   .from(table)
-                  .where(featureDate().le(d))
-                  .and(label(set).isNotNull())
-                  .orderBy(featureDate())
-                  .fetch(featureDate());
+                  .where(FeatureSet.featureDate().le(d))
+                  .and(set.label().isNotNull())
+                  .orderBy(FeatureSet.featureDate())
+                  .fetch(FeatureSet.featureDate());
           SplitPlan plan =
               SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
           tx.deleteFrom(SPLITS)
@@ -124,7 +102,7 @@ public final class SplitActivitiesImpl implements SplitActivities {
       String dataset,
       LocalDate d,
       Range train) {
-    List<Field<?>> numeric = numericFeatures(set);
+    List<Field<?>> numeric = set.numericFeatures();
     tx.deleteFrom(SPLIT_STATS)
         .where(SPLIT_STATS.DATASET.eq(dataset))
         .and(SPLIT_STATS.AS_OF_DATE.eq(d))

@@ -2,7 +2,6 @@ package io.sluice.activities.support;
 
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
-import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
@@ -77,11 +76,5 @@ public final class PartitionStore {
         .where(INGESTED_FILES.FILE_ID.in(fileIds))
         .orderBy(INGESTED_FILES.FILE_NAME)
         .fetch(INGESTED_FILES.FILE_NAME);
-  }
-
-  public static boolean isStaged(DSLContext ctx, String dataset, LocalDate date) {
-    return ctx.fetchExists(
-        STAGE_RECONCILIATION,
-        STAGE_RECONCILIATION.DATASET.eq(dataset).and(STAGE_RECONCILIATION.PARTITION_DATE.eq(date)));
   }
 }

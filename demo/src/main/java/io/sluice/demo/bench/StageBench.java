@@ -1,28 +1,13 @@
 package io.sluice.demo.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.sluice.activities.ingest.IngestActivitiesImpl;
-import io.sluice.activities.stage.StageActivitiesImpl;
-import io.sluice.activities.support.SluiceSettings;
-import io.sluice.activities.validate.ValidateActivitiesImpl;
-import io.sluice.db.Database;
-import io.sluice.db.DbSettings;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.ValidateActivities;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.testing.TestActivityEnvironment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.Supplier;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * Benchmark driver (bench/ingest-stage): runs the real ingest, validate and stage activities for
@@ -44,43 +29,24 @@ public final class StageBench {
       System.exit(2);
     }
     String stages = args.length > 6 ? args[6] : "ingest,validate,stage";
-    try (HikariDataSource ds = Database.open(new DbSettings(args[0], args[1], args[2], 4))) {
-      Database.migrate(ds);
-      DSLContext dsl = DSL.using(ds, SQLDialect.POSTGRES);
-      Path tmp = java.nio.file.Files.createTempDirectory("sluice-bench-artifacts");
-      SluiceSettings settings =
-          new SluiceSettings(Path.of(args[3]), Path.of(args[4]), tmp, "bench");
-      TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-      try {
-        env.registerActivitiesImplementations(
-            new IngestActivitiesImpl(ds, settings),
-            new ValidateActivitiesImpl(dsl, settings),
-            new StageActivitiesImpl(dsl, settings));
-        ActivityOptions once =
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofHours(2))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build();
-        if (args.length > 7) {
-          IngestActivities warm = env.newActivityStub(IngestActivities.class, once);
-          PartitionRef warmRef = new PartitionRef("orders", args[7], "warm-" + System.nanoTime());
-          time("warmup_ingest_ms", () -> warm.ingest(warmRef));
-        }
-        PartitionRef ref = new PartitionRef("orders", args[5], "bench-" + System.nanoTime());
-        if (stages.contains("ingest")) {
-          IngestActivities ingest = env.newActivityStub(IngestActivities.class, once);
-          time("ingest_ms", () -> ingest.ingest(ref));
-        }
-        if (stages.contains("validate")) {
-          ValidateActivities validate = env.newActivityStub(ValidateActivities.class, once);
-          time("validate_ms", () -> validate.validate(ref));
-        }
-        if (stages.contains("stage")) {
-          StageActivities stage = env.newActivityStub(StageActivities.class, once);
-          time("stage_ms", () -> stage.stage(ref));
-        }
-      } finally {
-        env.close();
+    try (BenchActivities bench = new BenchActivities(args)) {
+      if (args.length > 7) {
+        IngestActivities warm = bench.stub(IngestActivities.class);
+        PartitionRef warmRef = new PartitionRef("orders", args[7], "warm-" + System.nanoTime());
+        time("warmup_ingest_ms", () -> warm.ingest(warmRef));
+      }
+      PartitionRef ref = new PartitionRef("orders", args[5], "bench-" + System.nanoTime());
+      if (stages.contains("ingest")) {
+        IngestActivities ingest = bench.stub(IngestActivities.class);
+        time("ingest_ms", () -> ingest.ingest(ref));
+      }
+      if (stages.contains("validate")) {
+        ValidateActivities validate = bench.stub(ValidateActivities.class);
+        time("validate_ms", () -> validate.validate(ref));
+      }
+      if (stages.contains("stage")) {
+        StageActivities stage = bench.stub(StageActivities.class);
+        time("stage_ms", () -> stage.stage(ref));
       }
     }
     long peak = 0;

@@ -1,0 +1,65 @@
+package io.sluice.demo.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.activities.features.FeatureActivitiesImpl;
+import io.sluice.activities.ingest.IngestActivitiesImpl;
+import io.sluice.activities.stage.StageActivitiesImpl;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.validate.ValidateActivitiesImpl;
+import io.sluice.db.Database;
+import io.sluice.db.DbSettings;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The real ingest, validate, stage and features activities on a migrated database, in Temporal's
+ * test activity environment, each tried once: what the bench drivers time.
+ */
+final class BenchActivities implements AutoCloseable {
+
+  private static final ActivityOptions ONCE =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(2))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
+
+  private final HikariDataSource dataSource;
+  private final TestActivityEnvironment env;
+
+  /** Arguments: jdbc-url user password data-root pipelines-dir. */
+  BenchActivities(String[] args) throws IOException {
+    dataSource = Database.open(new DbSettings(args[0], args[1], args[2], 4));
+    Database.migrate(dataSource);
+    DSLContext dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    SluiceSettings settings =
+        new SluiceSettings(
+            Path.of(args[3]),
+            Path.of(args[4]),
+            Files.createTempDirectory("sluice-bench-artifacts"),
+            "bench");
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new IngestActivitiesImpl(dataSource, settings),
+        new ValidateActivitiesImpl(dsl, settings),
+        new StageActivitiesImpl(dsl, settings),
+        new FeatureActivitiesImpl(dsl, settings));
+  }
+
+  <T> T stub(Class<T> activities) {
+    return env.newActivityStub(activities, ONCE);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    dataSource.close();
+  }
+}
