@@ -1,12 +1,14 @@
 package io.sluice.activities.features;
 
 import static io.sluice.db.jooq.meta.Tables.FEATURE_DATES;
+import static io.sluice.db.jooq.meta.Tables.FEATURE_STATE;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
+import io.sluice.db.jooq.meta.tables.records.FeatureStateRecord;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import jakarta.inject.Singleton;
@@ -101,11 +103,30 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           }
 
           Field<LocalDate> fdField = FeatureSet.featureDate();
-          long rows = 0;
           if (!compute.isEmpty()) {
             tx.deleteFrom(table).where(fdField.in(compute)).execute();
-            rows = set.insert(tx, compute, labelled).execute();
+            FeatureState state = new FeatureState(set, table);
+            state.createTables(tx);
+            FeatureStateRecord at =
+                tx.selectFrom(FEATURE_STATE)
+                    .where(FEATURE_STATE.FEATURE_TABLE.eq(tableName))
+                    .fetchOne();
+            boolean current = at != null && at.getStageSeq() == maxSeq(staged, at.getStateDate());
+            if (current && compute.equals(List.of(d)) && at.getStateDate().equals(d.minusDays(1))) {
+              // the daily run: d - 1's state plus what enters and leaves the windows on d
+              state.advance(tx, d);
+              set.insert(tx, state.featureRows(d), labelled).execute();
+              saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
+            } else {
+              set.insert(tx, compute, labelled).execute();
+              // a state of d or later that is still good stays: the next daily run continues it
+              if (!current || at.getStateDate().isBefore(d)) {
+                state.rebuild(tx, d);
+                saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
+              }
+            }
           }
+
           long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel).execute();
 
           Map<LocalDate, Integer> counts =
@@ -154,6 +175,23 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           return new FeatureResult(
               rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size());
         });
+  }
+
+  /** Records that the feature table's running state is that of {@code date}. */
+  private static void saveState(
+      DSLContext tx, String table, LocalDate date, long stageSeq, String runId) {
+    FeatureStateRecord next = tx.newRecord(FEATURE_STATE);
+    next.setFeatureTable(table);
+    next.setStateDate(date);
+    next.setStageSeq(stageSeq);
+    next.setRunId(runId);
+    tx.insertInto(FEATURE_STATE)
+        .set(next)
+        .onConflict(FEATURE_STATE.FEATURE_TABLE)
+        .doUpdate()
+        .set(next)
+        .set(FEATURE_STATE.COMPUTED_AT, DSL.currentOffsetDateTime())
+        .execute();
   }
 
   /** Every staged partition of the dataset with its latest stage_seq. */

@@ -134,6 +134,14 @@ public final class FeatureSet {
     return entity;
   }
 
+  FeaturesConfig features() {
+    return features;
+  }
+
+  String eventTime() {
+    return eventTime;
+  }
+
   public String labelName() {
     return labelName;
   }
@@ -157,7 +165,8 @@ public final class FeatureSet {
     return maxWindowDays;
   }
 
-  private static int windowDays(String window) {
+  /** The days of a window such as {@code 30d}. */
+  static int windowDays(String window) {
     return Integer.parseInt(window.substring(0, window.length() - 1));
   }
 
@@ -189,8 +198,7 @@ public final class FeatureSet {
    * received by {@code knownBy}, each with the partition that superseded it (null while it is the
    * latest).
    */
-  private Table<?> versions(
-      LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
+  Table<?> versions(LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
     Orders s = STG.as("s");
     Orders w = STG.as("w");
     List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
@@ -217,11 +225,12 @@ public final class FeatureSet {
     return v.field(STG.PARTITION_DATE).le(k).and(superseded.isNull().or(superseded.gt(k)));
   }
 
-  private static <T> Field<T> col(Table<?> v, String name, Class<T> type) {
+  static <T> Field<T> col(Table<?> v, String name, Class<T> type) {
     return v.field(DSL.name(name), type);
   }
 
-  private Condition filter(Table<?> v, String name) {
+  /** The named filter of the config over the columns of {@code v}; true for no name. */
+  Condition filter(Table<?> v, String name) {
     if (name == null) {
       return DSL.trueCondition();
     }
@@ -303,7 +312,14 @@ public final class FeatureSet {
       case "sum" ->
           DSL.coalesce(
               DSL.sum(x.cast(SQLDataType.NUMERIC)).filterWhere(when), DSL.inline(BigDecimal.ZERO));
-      case "avg" -> DSL.round(DSL.avg(x.cast(SQLDataType.NUMERIC)).filterWhere(when), 6);
+      case "avg" ->
+          // sum / count rather than avg(): the same division the running state does, so a date
+          // advanced from the state and a date computed from its windows agree to the last digit
+          DSL.round(
+              DSL.sum(x.cast(SQLDataType.NUMERIC))
+                  .filterWhere(when)
+                  .div(DSL.nullif(DSL.count(x).filterWhere(when), DSL.inline(0))),
+              6);
       case "min" -> DSL.min(x).filterWhere(when);
       case "max" -> DSL.max(x).filterWhere(when);
       case "days_since_last" ->
@@ -394,7 +410,16 @@ public final class FeatureSet {
    */
   public org.jooq.Insert<?> insert(
       DSLContext dsl, Collection<LocalDate> dates, Collection<LocalDate> labelled) {
-    Table<?> f = featureRows(dates).asTable("f");
+    return insert(dsl, featureRows(dates), labelled);
+  }
+
+  /**
+   * Inserts {@code rows} (in column order without the label, of dates not in the table yet) with
+   * their labels for the dates in {@code labelled} and null for the others.
+   */
+  org.jooq.Insert<?> insert(
+      DSLContext dsl, Select<? extends Record> rows, Collection<LocalDate> labelled) {
+    Table<?> f = rows.asTable("f");
     Field<LocalDate> fd = f.field(FEATURE_DATE, LocalDate.class);
     Field<String> key = f.field(DSL.name(entity), String.class);
     List<SelectField<?>> select = new ArrayList<>(List.of(f.fields()));
@@ -434,7 +459,8 @@ public final class FeatureSet {
       b.append(c.name()).append(' ').append(c.type().getCastTypeName()).append('\n');
     }
     b.append(dsl.renderInlined(featureRows(any))).append('\n');
-    b.append(dsl.renderInlined(labelPositives(any)));
+    b.append(dsl.renderInlined(labelPositives(any))).append('\n');
+    b.append(new FeatureState(this, DSL.table(DSL.name("feats", "t"))).sql(dsl, any.get(0)));
     return Hashing.sha256Hex(b.toString());
   }
 

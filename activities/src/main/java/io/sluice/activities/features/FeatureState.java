@@ -1,0 +1,503 @@
+package io.sluice.activities.features;
+
+import io.sluice.activities.config.FeaturesConfig.Aggregate;
+import io.sluice.activities.config.StagedColumns;
+import io.sluice.db.jooq.stg.tables.Orders;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The running state of a feature set, so that the daily run reads one day's worth of rows rather
+ * than every window: what the windows of date d hold, per entity, kept as sums.
+ *
+ * <p>A staged version v (received in partition p, superseded by partition s, event date e) is in a
+ * window of n days on the feature dates [max(p, e), min(s, e + n)). So the state of d is the state
+ * of d - 1 plus the versions whose interval starts on d (received on d, or dated d) minus those
+ * whose interval ends on d (superseded on d, or dated d - n): found through the partition and
+ * event-time indexes, their number depends on a day's data, not on the windows or the history.
+ *
+ * <ul>
+ *   <li>{@code feats.<table>_acc}: one row per entity, one column per running count or sum (counts
+ *       and sums, averages as sum and count, the population's count).
+ *   <li>{@code feats.<table>_keys}: per entity and slot, how many rows in the window have each
+ *       value: distinct counts count the values, min and max take the first or last, days since
+ *       last takes the latest event date. Rows whose count reaches 0 are deleted.
+ * </ul>
+ *
+ * The state is built from the windows for one date ({@link #rebuild}) and then advanced a day at a
+ * time ({@link #advance}); {@link #featureRows} reads the features of its date from it. The
+ * features are the same, to the last digit, as those {@link FeatureSet#featureRows} computes from
+ * the windows; a test holds the two to that.
+ */
+final class FeatureState {
+
+  private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
+  private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
+  private static final Name EVENT_DATE = DSL.name("event_date");
+  private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
+  private static final OffsetDateTime NO_TS =
+      OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
+  private static final Field<Short> SLOT =
+      DSL.field(DSL.name("slot"), SQLDataType.SMALLINT.notNull());
+  private static final Field<String> K_TEXT =
+      DSL.field(DSL.name("k_text"), SQLDataType.CLOB.notNull());
+  private static final Field<BigDecimal> K_NUM =
+      DSL.field(DSL.name("k_num"), SQLDataType.NUMERIC.notNull());
+  private static final Field<OffsetDateTime> K_TS =
+      DSL.field(DSL.name("k_ts"), SQLDataType.TIMESTAMPWITHTIMEZONE.notNull());
+  private static final Field<Long> N = DSL.field(DSL.name("n"), SQLDataType.BIGINT.notNull());
+
+  /** A running count (of rows, or of non-null values of a column) or sum, in the acc table. */
+  private record Running(String name, String filter, int window, String column, boolean sum) {
+    /** The column in the acc table, qualified by {@code table} when it is not null. */
+    Field<?> field(Name table) {
+      Name n = table == null ? DSL.name(name) : DSL.name(table, DSL.name(name));
+      return sum
+          ? DSL.field(n, SQLDataType.NUMERIC.notNull().defaultValue(DSL.inline(BigDecimal.ZERO)))
+          : DSL.field(n, SQLDataType.BIGINT.notNull().defaultValue(DSL.inline(0L)));
+    }
+  }
+
+  /** Per-value counts of one aggregate in the keys table; column null means the event date. */
+  private record Keyed(short slot, String filter, int window, String column) {}
+
+  private final FeatureSet set;
+  private final Table<Record> acc;
+  private final Table<Record> keys;
+  private final Field<String> entity;
+  private final List<Running> running = new ArrayList<>();
+  private final Map<String, Keyed> keyed = new LinkedHashMap<>();
+  private final List<Integer> windows;
+
+  FeatureState(FeatureSet set, Table<Record> featureTable) {
+    this.set = set;
+    Name t = featureTable.getQualifiedName();
+    this.acc = DSL.table(DSL.name(t.first(), t.last() + "_acc"));
+    this.keys = DSL.table(DSL.name(t.first(), t.last() + "_keys"));
+    this.entity = DSL.field(DSL.name(set.entity()), SQLDataType.CLOB);
+    var population = set.features().population();
+    running.add(
+        new Running(
+            "population",
+            population.filter(),
+            FeatureSet.windowDays(population.window()),
+            null,
+            false));
+    TreeSet<Integer> ws = new TreeSet<>(List.of(running.get(0).window()));
+    short slot = 0;
+    List<Aggregate> aggregates = set.features().aggregates();
+    for (int i = 0; i < aggregates.size(); i++) {
+      Aggregate a = aggregates.get(i);
+      if (a.window() == null) {
+        continue; // a ratio of two others
+      }
+      int w = FeatureSet.windowDays(a.window());
+      ws.add(w);
+      switch (a.agg()) {
+        case "count" -> running.add(new Running("c" + i, a.filter(), w, null, false));
+        case "sum" -> running.add(new Running("s" + i, a.filter(), w, a.column(), true));
+        case "avg" -> {
+          running.add(new Running("s" + i, a.filter(), w, a.column(), true));
+          running.add(new Running("c" + i, a.filter(), w, a.column(), false));
+        }
+        case "count_distinct", "min", "max" ->
+            keyed.put(a.name(), new Keyed(slot++, a.filter(), w, a.column()));
+        case "days_since_last" -> keyed.put(a.name(), new Keyed(slot++, a.filter(), w, null));
+        default -> throw new IllegalArgumentException("unknown aggregate " + a.agg());
+      }
+    }
+    this.windows = List.copyOf(ws);
+  }
+
+  /** Creates the state tables when they do not exist yet. */
+  void createTables(DSLContext dsl) {
+    List<Field<?>> accColumns =
+        new ArrayList<>(List.of(DSL.field(DSL.name(set.entity()), SQLDataType.CLOB.notNull())));
+    for (Running r : running) {
+      accColumns.add(r.field(null));
+    }
+    dsl.createTableIfNotExists(acc)
+        .columns(accColumns)
+        .constraints(DSL.primaryKey(entity))
+        .execute();
+    dsl.createTableIfNotExists(keys)
+        .columns(
+            DSL.field(DSL.name(set.entity()), SQLDataType.CLOB.notNull()),
+            SLOT,
+            K_TEXT,
+            K_NUM,
+            K_TS,
+            N)
+        .constraints(DSL.primaryKey(entity, SLOT, K_TEXT, K_NUM, K_TS))
+        .execute();
+    // The delete of the values whose count reached 0 finds them through this index.
+    dsl.createIndexIfNotExists(DSL.name(keys.getName() + "_empty"))
+        .on(keys, entity)
+        .where(N.eq(0L))
+        .execute();
+  }
+
+  private static Field<?> zero(Running r) {
+    return r.sum() ? DSL.inline(BigDecimal.ZERO) : DSL.inline(0L);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Which versions are in or enter or leave a window
+
+  /**
+   * The versions whose window interval starts or ends on {@code d}, each with the partition that
+   * superseded it (up to d; null when none): the ones received on d, the older versions those
+   * supersede, and the older versions dated d or d - n for a window of n days.
+   */
+  private Table<?> changedOn(LocalDate d) {
+    Orders s = STG.as("s");
+    Condition dated = DSL.falseCondition();
+    for (LocalDate day : datesOfInterest(d)) {
+      dated = dated.or(s.ORDER_TS.ge(midnight(day)).and(s.ORDER_TS.lt(midnight(day.plusDays(1)))));
+    }
+    Orders n = STG.as("n");
+    Orders w = STG.as("w");
+    Table<?> previous =
+        DSL.lateral(
+                DSL.select(w.fields())
+                    .from(w)
+                    .where(w.ORDER_ID.eq(n.ORDER_ID))
+                    .and(w.PARTITION_DATE.lt(d))
+                    .orderBy(w.PARTITION_DATE.desc())
+                    .limit(1))
+            .as("prev");
+    Table<?> old =
+        DSL.select(s.fields())
+            .from(s)
+            .where(s.PARTITION_DATE.lt(d))
+            .and(dated)
+            .union(
+                DSL.select(previous.fields())
+                    .from(n)
+                    .crossJoin(previous)
+                    .where(n.PARTITION_DATE.eq(d)))
+            .asTable("old");
+    Orders x = STG.as("x");
+    Field<LocalDate> next =
+        DSL.field(
+            DSL.select(DSL.min(x.PARTITION_DATE))
+                .from(x)
+                .where(x.ORDER_ID.eq(old.field(STG.ORDER_ID)))
+                .and(x.PARTITION_DATE.gt(old.field(STG.PARTITION_DATE)))
+                .and(x.PARTITION_DATE.le(d)));
+    List<SelectField<?>> oldFields = new ArrayList<>(List.of(old.fields()));
+    oldFields.add(next.as(SUPERSEDED_ON));
+    List<SelectField<?>> newFields = new ArrayList<>(List.of(s.fields()));
+    newFields.add(DSL.castNull(SQLDataType.LOCALDATE).as(SUPERSEDED_ON));
+    return DSL.select(newFields)
+        .from(s)
+        .where(s.PARTITION_DATE.eq(d))
+        .unionAll(DSL.select(oldFields).from(old))
+        .asTable("v");
+  }
+
+  /** d and d - n for every window of n days: the event dates whose rows enter or leave on d. */
+  private List<LocalDate> datesOfInterest(LocalDate d) {
+    List<LocalDate> out = new ArrayList<>(List.of(d));
+    for (int n : windows) {
+      out.add(d.minusDays(n));
+    }
+    return out;
+  }
+
+  private static OffsetDateTime midnight(LocalDate day) {
+    return day.atStartOfDay().atOffset(ZoneOffset.UTC);
+  }
+
+  /**
+   * The versions with the dates they are in a window of n days: +1 when they count on {@code d}
+   * ({@code delta} false) or when they enter on d ({@code delta} true), -1 when they leave on d.
+   * One column {@code in_<n>} per window, plus the event date.
+   */
+  private Table<?> membership(Table<?> v, LocalDate d, boolean delta) {
+    Field<LocalDate> p = v.field(STG.PARTITION_DATE);
+    Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
+    Field<LocalDate> e =
+        DSL.field(
+            "(({0}) AT TIME ZONE 'UTC')::date",
+            SQLDataType.LOCALDATE, FeatureSet.col(v, set.eventTime(), OffsetDateTime.class));
+    Field<LocalDate> infinity = DSL.field("'infinity'::date", SQLDataType.LOCALDATE);
+    Field<LocalDate> dv = DSL.val(d);
+    List<SelectField<?>> fields = new ArrayList<>(List.of(v.fields()));
+    fields.add(e.as(EVENT_DATE));
+    Condition any = DSL.falseCondition();
+    for (int n : windows) {
+      Field<LocalDate> start = DSL.greatest(p, e);
+      Field<LocalDate> end =
+          DSL.least(
+              DSL.coalesce(superseded, infinity),
+              DSL.field("({0} + {1})", SQLDataType.LOCALDATE, e, DSL.inline(n)));
+      Field<Integer> in =
+          delta
+              ? DSL.when(start.eq(dv).and(end.gt(dv)), DSL.inline(1))
+                  .when(end.eq(dv).and(start.lt(dv)), DSL.inline(-1))
+                  .otherwise(DSL.inline(0))
+              : DSL.when(start.le(dv).and(end.gt(dv)), DSL.inline(1)).otherwise(DSL.inline(0));
+      fields.add(in.as(in(n).getUnqualifiedName()));
+    }
+    Table<?> m = DSL.select(fields).from(v).asTable("m0");
+    for (int n : windows) {
+      any = any.or(m.field(in(n)).ne(0));
+    }
+    return DSL.selectFrom(m).where(any).asTable("m");
+  }
+
+  private static Field<Integer> in(int n) {
+    return DSL.field(DSL.name("in_" + n), SQLDataType.INTEGER);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The state's contributions, and applying them
+
+  /** Per entity: the change (or the value) of every running count and sum. */
+  private Select<? extends Record> runningOf(Table<?> m) {
+    List<SelectField<?>> fields = new ArrayList<>(List.of(m.field(entity)));
+    for (Running r : running) {
+      Field<Integer> in = m.field(in(r.window()));
+      Condition when = set.filter(m, r.filter());
+      Field<?> value;
+      if (r.sum()) {
+        Field<BigDecimal> x = FeatureSet.col(m, r.column(), Object.class).cast(SQLDataType.NUMERIC);
+        value = DSL.sum(x.mul(in)).filterWhere(when.and(x.isNotNull()));
+      } else {
+        if (r.column() != null) {
+          when = when.and(FeatureSet.col(m, r.column(), Object.class).isNotNull());
+        }
+        value = DSL.sum(in).filterWhere(when).cast(SQLDataType.BIGINT);
+      }
+      fields.add(DSL.coalesce(value, zero(r)).as(r.name()));
+    }
+    return DSL.select(fields).from(m).groupBy(m.field(entity));
+  }
+
+  /** Per entity, slot and value: the change (or the number) of rows with that value. */
+  private Select<? extends Record> keyedOf(Table<?> m) {
+    Select<? extends Record> out = null;
+    for (Keyed k : keyed.values()) {
+      Field<Integer> in = m.field(in(k.window()));
+      Field<String> text = DSL.inline("");
+      Field<BigDecimal> num = DSL.inline(BigDecimal.ZERO);
+      Field<OffsetDateTime> ts = DSL.inline(NO_TS);
+      Condition present = DSL.trueCondition();
+      Field<?> value;
+      if (k.column() == null) {
+        num =
+            DSL.field(
+                "({0} - {1})::numeric",
+                SQLDataType.NUMERIC, m.field(EVENT_DATE), DSL.inline(EPOCH));
+        value = num;
+      } else {
+        Field<Object> x = FeatureSet.col(m, k.column(), Object.class);
+        present = x.isNotNull();
+        switch (StagedColumns.kind(k.column())) {
+          case NUMBER -> value = num = x.cast(SQLDataType.NUMERIC);
+          case INSTANT -> value = ts = x.cast(SQLDataType.TIMESTAMPWITHTIMEZONE);
+          default -> value = text = x.cast(SQLDataType.CLOB);
+        }
+      }
+      Field<BigDecimal> count = DSL.sum(in);
+      Select<? extends Record> one =
+          DSL.select(
+                  m.field(entity),
+                  DSL.inline(k.slot()).as(SLOT),
+                  text.as(K_TEXT),
+                  num.as(K_NUM),
+                  ts.as(K_TS),
+                  count.cast(SQLDataType.BIGINT).as(N))
+              .from(m)
+              .where(set.filter(m, k.filter()))
+              .and(present)
+              .and(in.ne(0))
+              .groupBy(m.field(entity), value)
+              .having(count.ne(BigDecimal.ZERO));
+      out = out == null ? one : union(out, one);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Select<? extends Record> union(
+      Select<? extends Record> a, Select<? extends Record> b) {
+    return ((Select<Record>) a).unionAll((Select<Record>) b);
+  }
+
+  /** An acc row with nothing in any window: an entity the state no longer needs. */
+  private Condition allZero() {
+    Condition c = DSL.trueCondition();
+    for (Running r : running) {
+      c = c.and(DSL.field(DSL.name(r.name())).eq(zero(r)));
+    }
+    return c;
+  }
+
+  /** Replaces the state with the one of {@code d}, computed from the windows of d. */
+  void rebuild(DSLContext dsl, LocalDate d) {
+    int longest = set.maxWindowDays();
+    Table<?> v =
+        set.versions(
+            d,
+            FeatureSet.minusDays(FeatureSet.endOf(DSL.val(d)), longest),
+            FeatureSet.endOf(DSL.val(d)));
+    Table<?> m = membership(v, d, false);
+    dsl.truncate(acc).execute();
+    dsl.insertInto(acc).select(runningOf(m)).execute();
+    dsl.deleteFrom(acc).where(allZero()).execute();
+    dsl.truncate(keys).execute();
+    if (!keyed.isEmpty()) {
+      dsl.insertInto(keys).select(keyedOf(m)).execute();
+    }
+  }
+
+  /** Advances the state from d - 1 (which it must be of) to {@code d}. */
+  void advance(DSLContext dsl, LocalDate d) {
+    Table<?> m = membership(changedOn(d), d, true);
+    var upsert = dsl.insertInto(acc).select(runningOf(m)).onConflict(entity).doUpdate();
+    Map<Field<?>, Field<?>> sums = new LinkedHashMap<>();
+    for (Running r : running) {
+      Field<?> f = r.field(acc.getUnqualifiedName());
+      sums.put(f, DSL.field("{0} + {1}", f.getDataType(), f, DSL.excluded(f)));
+    }
+    upsert.set(sums).execute();
+    dsl.deleteFrom(acc).where(allZero()).execute();
+    if (!keyed.isEmpty()) {
+      Field<Long> n =
+          DSL.field(DSL.name(keys.getUnqualifiedName(), N.getUnqualifiedName()), Long.class);
+      dsl.insertInto(keys)
+          .select(keyedOf(m))
+          .onConflict(entity, SLOT, K_TEXT, K_NUM, K_TS)
+          .doUpdate()
+          .set(n, n.plus(DSL.excluded(n)))
+          .execute();
+      dsl.deleteFrom(keys).where(N.eq(0L)).execute();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The features of the state's date
+
+  /**
+   * The feature rows of {@code d} (the state's date), in the feature table's column order without
+   * the label: every entity of the population with its features read from the state.
+   */
+  Select<? extends Record> featureRows(LocalDate d) {
+    Table<Record> a = acc.as("a");
+    Field<String> key = DSL.field(DSL.name("a", set.entity()), SQLDataType.CLOB);
+    Map<String, Field<?>> byName = new LinkedHashMap<>();
+    List<SelectField<?>> select = new ArrayList<>();
+    select.add(DSL.val(d).as(FeatureSet.featureDate().getUnqualifiedName()));
+    select.add(key.as(set.entity()));
+    List<Aggregate> aggregates = set.features().aggregates();
+    for (int i = 0; i < aggregates.size(); i++) {
+      Aggregate ag = aggregates.get(i);
+      Field<?> f = feature(ag, i, a, key, d, byName);
+      byName.put(ag.name(), f);
+      if (!Boolean.FALSE.equals(ag.export())) {
+        select.add(f.as(ag.name()));
+      }
+    }
+    return DSL.select(select)
+        .from(a)
+        .where(DSL.field(DSL.name("a", "population"), Long.class).gt(0L));
+  }
+
+  private Field<?> feature(
+      Aggregate ag,
+      int i,
+      Table<Record> a,
+      Field<String> key,
+      LocalDate d,
+      Map<String, Field<?>> earlier) {
+    Field<BigDecimal> count =
+        DSL.field(DSL.name("a", "c" + i), SQLDataType.BIGINT).cast(SQLDataType.NUMERIC);
+    Field<BigDecimal> sum = DSL.field(DSL.name("a", "s" + i), SQLDataType.NUMERIC);
+    return switch (ag.agg()) {
+      case "count" ->
+          DSL.field(DSL.name("a", "c" + i), SQLDataType.BIGINT).cast(SQLDataType.INTEGER);
+      case "sum" -> sum;
+      case "avg" -> DSL.round(sum.div(DSL.nullif(count, BigDecimal.ZERO)), 6);
+      case "ratio" ->
+          DSL.round(
+              earlier
+                  .get(ag.numerator())
+                  .cast(SQLDataType.NUMERIC)
+                  .div(
+                      DSL.nullif(
+                          earlier.get(ag.denominator()).cast(SQLDataType.NUMERIC),
+                          BigDecimal.ZERO)),
+              6);
+      default -> keyedFeature(ag, keyed.get(ag.name()), key, d);
+    };
+  }
+
+  private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, LocalDate d) {
+    Table<Record> kt = keys.as("k");
+    Condition of =
+        DSL.field(DSL.name("k", set.entity()), SQLDataType.CLOB)
+            .eq(key)
+            .and(
+                DSL.field(DSL.name("k", SLOT.getName()), SQLDataType.SMALLINT)
+                    .eq(DSL.inline(k.slot())));
+    if ("count_distinct".equals(ag.agg())) {
+      return DSL.field(DSL.select(DSL.count()).from(kt).where(of));
+    }
+    // min and max read the first or last value of an index range: fix the other key columns
+    Field<String> text = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
+    Field<BigDecimal> num = DSL.field(DSL.name("k", K_NUM.getName()), SQLDataType.NUMERIC);
+    Field<?> value;
+    if (k.column() != null && StagedColumns.kind(k.column()) == StagedColumns.Kind.INSTANT) {
+      Field<OffsetDateTime> ts =
+          DSL.field(DSL.name("k", K_TS.getName()), SQLDataType.TIMESTAMPWITHTIMEZONE);
+      value =
+          DSL.field(
+              DSL.select("min".equals(ag.agg()) ? DSL.min(ts) : DSL.max(ts))
+                  .from(kt)
+                  .where(of.and(text.eq(DSL.inline(""))).and(num.eq(DSL.inline(BigDecimal.ZERO)))));
+    } else {
+      value =
+          DSL.field(
+              DSL.select("min".equals(ag.agg()) ? DSL.min(num) : DSL.max(num))
+                  .from(kt)
+                  .where(of.and(text.eq(DSL.inline("")))));
+    }
+    if ("days_since_last".equals(ag.agg())) {
+      return DSL.field(
+          "({0} - ({1} + ({2})::integer))",
+          SQLDataType.INTEGER, DSL.val(d), DSL.inline(EPOCH), value);
+    }
+    return value;
+  }
+
+  /** The SQL of the state, for the feature set's hash: a change to it is a new feature table. */
+  String sql(DSLContext dsl, LocalDate d) {
+    StringBuilder b = new StringBuilder();
+    b.append(dsl.renderInlined(runningOf(membership(changedOn(d), d, true)))).append('\n');
+    if (!keyed.isEmpty()) {
+      b.append(dsl.renderInlined(keyedOf(membership(changedOn(d), d, true)))).append('\n');
+    }
+    b.append(dsl.renderInlined(featureRows(d)));
+    return b.toString();
+  }
+}
