@@ -11,9 +11,10 @@ import java.time.LocalDate;
  * Benchmark driver (bench/features): stages days of orders with the real activities, then times the
  * features step. Prints {@code key=value} lines.
  *
- * <p>Modes: {@code stage <first> <days>} ingests, validates and stages those days; {@code features
- * <date>} runs the features step for that date (computing every missing or stale date up to it in
- * one pass) and prints {@code features_ms} and {@code dates}.
+ * <p>Modes: {@code stage <first> <days>} ingests, validates and stages those days; {@code daily
+ * <first> <days>} does the same and runs the features step after each day, as daily runs do; {@code
+ * features <date>} runs the features step for that date (computing every missing or stale date up
+ * to it in one pass) and prints {@code features_ms} and {@code dates}.
  *
  * <p>Arguments: jdbc-url user password data-root pipelines-dir mode ...
  */
@@ -25,23 +26,28 @@ public final class FeatureBench {
     if (args.length < 7) {
       System.err.println(
           "usage: FeatureBench <jdbc-url> <user> <password> <data-root> <pipelines-dir>"
-              + " stage <first-date> <days> | features <date>");
+              + " stage|daily <first-date> <days> | features <date>");
       System.exit(2);
     }
     try (BenchActivities bench = new BenchActivities(args)) {
-      if ("stage".equals(args[5])) {
+      if ("stage".equals(args[5]) || "daily".equals(args[5])) {
+        boolean daily = "daily".equals(args[5]);
         LocalDate first = LocalDate.parse(args[6]);
         int days = Integer.parseInt(args[7]);
         IngestActivities ingest = bench.stub(IngestActivities.class);
         ValidateActivities validate = bench.stub(ValidateActivities.class);
         StageActivities stage = bench.stub(StageActivities.class);
+        FeatureActivities features = bench.stub(FeatureActivities.class);
         long start = System.nanoTime();
         for (int i = 0; i < days; i++) {
           PartitionRef ref = new PartitionRef("orders", first.plusDays(i).toString(), "bench");
           ingest.ingest(ref);
           validate.validate(ref);
           stage.stage(ref);
-          System.err.print("\rbench: staged " + (i + 1) + "/" + days);
+          if (daily) {
+            features.computeFeatures(ref);
+          }
+          System.err.print("\rbench: " + args[5] + " " + (i + 1) + "/" + days);
         }
         System.err.println();
         System.out.println("stage_ms=" + (System.nanoTime() - start) / 1_000_000);
