@@ -106,6 +106,39 @@ class OrderFeaturesTest {
   }
 
   @Test
+  void handWrittenSqlFeaturesSeeTheRowsKnownAtEachDate() throws IOException {
+    Path pipelines = h.root.resolve("pipelines");
+    Files.createDirectories(pipelines.resolve("sql"));
+    Files.copy(
+        ActivityHarness.repoFile("pipelines/sql/orders_weekend.sql"),
+        pipelines.resolve("sql/orders_weekend.sql"));
+    Path config = pipelines.resolve("orders.yaml");
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "\nlabel:",
+                "  sql: {file: sql/orders_weekend.sql, window: 30d,"
+                    + " columns: {weekend_orders_30d: integer, largest_order_30d: numeric}}\n"
+                    + "\nlabel:"));
+    h.runPartition(D1);
+    h.runPartition(D2); // the daily run: from D1's running state
+    // D1: o2 (Sunday 03-03 23:59:59Z) is A's one weekend order; o4 at T is not known yet as a
+    // feature of D1; the largest completed order is o2's 20.00.
+    assertThat(row(D1, "A").get("weekend_orders_30d", Integer.class)).isEqualTo(1);
+    assertThat(row(D1, "A").get("largest_order_30d", BigDecimal.class))
+        .isEqualByComparingTo("20.00");
+    // D2: the late o8 (Sunday 03-10) is a second; o4 (03-11, 100.00) is now before T.
+    assertThat(row(D2, "A").get("weekend_orders_30d", Integer.class)).isEqualTo(2);
+    assertThat(row(D2, "A").get("largest_order_30d", BigDecimal.class))
+        .isEqualByComparingTo("100.00");
+    // The exports carry the columns too.
+    assertThat(
+            h.dsl.fetchValue("select columns::text from meta.feature_registry limit 1").toString())
+        .contains("weekend_orders_30d");
+  }
+
+  @Test
   void labelIsFilledWhenTheHorizonPartitionIsStaged() {
     h.runPartition(D1);
     h.runPartition(D2);

@@ -91,6 +91,50 @@ final class FeaturesCheck {
     if (c.label() != null) {
       checkFilterRef(problems, "label.filter", c.label().filter(), filters);
     }
+    if (f.sql() != null) {
+      checkSql(problems, f.sql(), reserved, index);
+    }
+  }
+
+  /** The SQL types a hand-written SQL feature may declare. */
+  public static final Set<String> SQL_TYPES =
+      Set.of(
+          "integer",
+          "bigint",
+          "numeric",
+          "double precision",
+          "boolean",
+          "text",
+          "date",
+          "timestamptz");
+
+  private static void checkSql(
+      List<String> problems,
+      FeaturesConfig.SqlFeatures sql,
+      Set<String> reserved,
+      Map<String, Integer> aggregates) {
+    if (sql.file() == null || sql.file().isBlank()) {
+      problems.add("key 'features.sql.file': the .sql file, relative to the pipelines directory");
+    }
+    checkWindow(problems, "features.sql.window", sql.window());
+    if (sql.columns() == null || sql.columns().isEmpty()) {
+      problems.add(
+          "key 'features.sql.columns': declare the columns the SELECT returns, with types");
+      return;
+    }
+    sql.columns()
+        .forEach(
+            (name, type) -> {
+              String key = "features.sql.columns." + name;
+              if (!IDENTIFIER.matcher(name).matches() || name.endsWith("_scaled")) {
+                problems.add("key '" + key + "': a lower-case identifier not ending in _scaled");
+              } else if (reserved.contains(name) || aggregates.containsKey(name)) {
+                problems.add("key '" + key + "': '" + name + "' is already a column");
+              }
+              if (type == null || !SQL_TYPES.contains(type)) {
+                problems.add("key '" + key + "': one of " + SQL_TYPES + ", got '" + type + "'");
+              }
+            });
   }
 
   private static void checkAggregate(

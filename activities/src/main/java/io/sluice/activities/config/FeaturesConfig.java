@@ -14,9 +14,29 @@ import java.util.Map;
  *     filter in the window
  * @param filters named row filters the aggregates refer to
  * @param aggregates the features, in column order
+ * @param sql hand-written SQL features, after the aggregates; none when absent
  */
 public record FeaturesConfig(
-    Population population, Map<String, Filter> filters, List<Aggregate> aggregates) {
+    Population population,
+    Map<String, Filter> filters,
+    List<Aggregate> aggregates,
+    SqlFeatures sql) {
+
+  /**
+   * Features a person writes in SQL, in a file next to the pipeline config. The file holds one
+   * SELECT that reads the relation {@code known} and returns {@code feature_date}, the entity key
+   * and the declared columns, at most one row per (feature_date, entity). {@code known} holds, for
+   * every feature date being computed, the staged rows as known at the end of that date (their
+   * latest version received in a partition {@code <= feature_date}) with event time in [T - window,
+   * T), plus {@code t}, that T. Reading only {@code known} keeps the features point-in-time
+   * correct.
+   *
+   * @param file the file, relative to the pipelines directory
+   * @param window how far back {@code known} reaches, such as {@code 30d}
+   * @param columns the columns the SELECT returns besides date and entity, with their SQL types
+   *     (integer, bigint, numeric, double precision, boolean, text, date, timestamptz), in order
+   */
+  public record SqlFeatures(String file, String window, Map<String, String> columns) {}
 
   /** Entities with at least one row passing {@code filter} in {@code window}. */
   public record Population(String filter, String window) {}

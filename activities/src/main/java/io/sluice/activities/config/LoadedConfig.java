@@ -2,8 +2,11 @@ package io.sluice.activities.config;
 
 import java.nio.file.Path;
 
-/** A checked config, the file it came from and the SHA-256 of its canonical form. */
-public record LoadedConfig(PipelineConfig config, Path file, String hash) {
+/**
+ * A checked config, the file it came from, the SHA-256 of its canonical form (and of the SQL file
+ * it names) and the text of that SQL file (null when it names none).
+ */
+public record LoadedConfig(PipelineConfig config, Path file, String hash, String featuresSql) {
 
   public int labelHorizonDays() {
     return config.label().horizonDays();

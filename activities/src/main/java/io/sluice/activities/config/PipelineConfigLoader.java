@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -101,7 +102,53 @@ public final class PipelineConfigLoader {
       throw new BadConfigException(where + ": the file is empty");
     }
     PipelineConfig checked = check(where, dataset, config);
-    return new LoadedConfig(checked, file, hash(checked));
+    String sql = featuresSql(where, checked);
+    String hash = hash(checked);
+    return new LoadedConfig(
+        checked, file, sql == null ? hash : Hashing.sha256Hex(hash + "\n" + sql), sql);
+  }
+
+  /** Longest SQL features file read: a query, not a data file. */
+  static final int MAX_SQL_BYTES = 1 << 20;
+
+  /** The text of the hand-written SQL features file, checked; null when the config names none. */
+  private String featuresSql(String where, PipelineConfig c) {
+    FeaturesConfig.SqlFeatures sql = c.features().sql();
+    if (sql == null) {
+      return null;
+    }
+    Path root = pipelinesDir.toAbsolutePath().normalize();
+    Path file = root.resolve(sql.file()).normalize();
+    String key = where + ": key 'features.sql.file': ";
+    if (!file.startsWith(root) || !sql.file().endsWith(".sql")) {
+      throw new BadConfigException(
+          key + "a .sql file inside " + root + ", got '" + sql.file() + "'");
+    }
+    String text;
+    try {
+      if (Files.size(file) > MAX_SQL_BYTES) {
+        throw new BadConfigException(key + file + " is larger than " + MAX_SQL_BYTES + " bytes");
+      }
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new BadConfigException(key + file + " does not exist");
+    } catch (IOException e) {
+      throw new BadConfigException(key + file + " cannot be read: " + e.getMessage(), e);
+    }
+    // Comments go (they change nothing, as in the YAML); what is left must be one SELECT.
+    String body = text.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\n]*", "").strip();
+    if (body.endsWith(";")) {
+      body = body.substring(0, body.length() - 1).strip();
+    }
+    String start = body.toLowerCase(Locale.ROOT);
+    if (!(start.startsWith("select") || start.startsWith("with"))) {
+      throw new BadConfigException(key + file + ": must hold one SELECT (or WITH ... SELECT)");
+    }
+    if (body.contains(";")) {
+      throw new BadConfigException(
+          key + file + ": must hold one statement; it has a ';' before its end");
+    }
+    return body;
   }
 
   static String hash(PipelineConfig config) {

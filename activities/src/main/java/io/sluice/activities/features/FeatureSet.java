@@ -85,6 +85,7 @@ public final class FeatureSet {
   private final String labelFilter;
   private final List<Column> columns;
   private final int maxWindowDays;
+  private final String featuresSql;
 
   public FeatureSet(LoadedConfig loaded) {
     var c = loaded.config();
@@ -112,6 +113,24 @@ public final class FeatureSet {
         cols.add(new Column(a.name(), type(a), describe(a)));
       }
     }
+    var sql = features.sql();
+    if (sql != null) {
+      sql.columns()
+          .forEach(
+              (name, type) ->
+                  cols.add(
+                      new Column(
+                          name,
+                          sqlType(type),
+                          "hand-written SQL ("
+                              + sql.file()
+                              + ", rows known at d with "
+                              + eventTime
+                              + " in [T-"
+                              + sql.window()
+                              + ", T)); null when it gives no row for the entity and date")));
+    }
+    this.featuresSql = loaded.featuresSql();
     cols.add(
         new Column(
             labelName,
@@ -257,6 +276,76 @@ public final class FeatureSet {
    * date, the entity and the exported features, in column order.
    */
   public Select<? extends Record> featureRows(Collection<LocalDate> dates) {
+    return withSql(aggregateRows(dates), dates);
+  }
+
+  /**
+   * {@code rows} (date, entity, aggregates of {@code dates}) with the hand-written SQL features
+   * joined on: the SELECT of the config's SQL file over {@code known}, the rows known at each date.
+   */
+  Select<? extends Record> withSql(Select<? extends Record> rows, Collection<LocalDate> dates) {
+    if (featuresSql == null) {
+      return rows;
+    }
+    var sql = features.sql();
+    LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
+    int window = windowDays(sql.window());
+    Table<?> d = dates(dates);
+    Field<LocalDate> fd = d.field(FEATURE_DATE, LocalDate.class);
+    Table<?> v = versions(last, minusDays(endOf(DSL.val(first)), window), endOf(DSL.val(last)));
+    Field<OffsetDateTime> t = endOf(fd);
+    Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
+    List<SelectField<?>> known = new ArrayList<>();
+    known.add(fd.as(FEATURE_DATE));
+    known.add(t.as("t"));
+    for (String c : StagedColumns.NAMES) {
+      known.add(col(v, c, Object.class).as(c));
+    }
+    Select<?> knownRows =
+        DSL.select(known)
+            .from(d)
+            .join(v)
+            .on(currentAt(v, fd))
+            .and(ts.ge(minusDays(t, window)))
+            .and(ts.lt(t));
+    Table<?> u =
+        DSL.table(
+                "(WITH known AS ({0}) SELECT * FROM ({1}\n) AS u0)",
+                knownRows, DSL.raw(featuresSql))
+            .as("u");
+    Table<?> r = rows.asTable("r");
+    List<SelectField<?>> select = new ArrayList<>(List.of(r.fields()));
+    for (Column c : columns) {
+      if (sql.columns().containsKey(c.name())) {
+        select.add(DSL.field(DSL.name("u", c.name())).cast(c.type()).as(c.name()));
+      }
+    }
+    Field<String> key = DSL.field(DSL.name("r", entity), String.class);
+    return DSL.select(select)
+        .from(r)
+        .leftJoin(u)
+        .on(
+            DSL.field(DSL.name("u", "feature_date"), LocalDate.class)
+                .eq(r.field(FEATURE_DATE, LocalDate.class)))
+        .and(DSL.field(DSL.name("u", entity), String.class).eq(key));
+  }
+
+  private static DataType<?> sqlType(String type) {
+    return switch (type) {
+      case "integer" -> SQLDataType.INTEGER;
+      case "bigint" -> SQLDataType.BIGINT;
+      case "numeric" -> SQLDataType.NUMERIC;
+      case "double precision" -> SQLDataType.DOUBLE;
+      case "boolean" -> SQLDataType.BOOLEAN;
+      case "date" -> SQLDataType.LOCALDATE;
+      case "timestamptz" -> SQLDataType.TIMESTAMPWITHTIMEZONE;
+      default -> SQLDataType.CLOB;
+    };
+  }
+
+  /** The date, entity and aggregate features of {@code dates}, without the SQL features. */
+  private Select<? extends Record> aggregateRows(Collection<LocalDate> dates) {
     LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
     LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
     Table<?> d = dates(dates);

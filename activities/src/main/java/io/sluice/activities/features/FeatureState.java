@@ -418,9 +418,9 @@ final class FeatureState {
         select.add(f.as(ag.name()));
       }
     }
-    return DSL.select(select)
-        .from(a)
-        .where(DSL.field(DSL.name("a", "population"), Long.class).gt(0L));
+    return set.withSql(
+        DSL.select(select).from(a).where(DSL.field(DSL.name("a", "population"), Long.class).gt(0L)),
+        List.of(d));
   }
 
   private Field<?> feature(

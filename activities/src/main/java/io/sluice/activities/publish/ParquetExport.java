@@ -46,6 +46,9 @@ final class ParquetExport {
   }
 
   private static PrimitiveTypeName primitive(DataType<?> t) {
+    if (t.getType() == Boolean.class) {
+      return PrimitiveTypeName.BOOLEAN;
+    }
     if (t.isDate() || isInteger(t)) {
       return PrimitiveTypeName.INT32;
     }
@@ -68,7 +71,7 @@ final class ParquetExport {
     if (t.getSQLType() == SQLDataType.SMALLINT.getSQLType()) {
       return LogicalTypeAnnotation.intType(16, true);
     }
-    if (isInteger(t) || t.isNumeric()) {
+    if (isInteger(t) || t.isNumeric() || t.getType() == Boolean.class) {
       return null;
     }
     return LogicalTypeAnnotation.stringType();
@@ -117,7 +120,9 @@ final class ParquetExport {
     }
     String name = c.name();
     DataType<?> t = c.type();
-    if (t.isDate()) {
+    if (v instanceof Boolean b) {
+      g.append(name, b);
+    } else if (t.isDate()) {
       g.append(name, (int) ((LocalDate) v).toEpochDay());
     } else if (t.isTimestamp()) {
       OffsetDateTime ts = (OffsetDateTime) v;

@@ -171,4 +171,61 @@ class PipelineConfigLoaderTest {
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("key 'label.filter'");
   }
+
+  /** The bundled config with the example SQL features file enabled, as file {@code sqlFile}. */
+  private String withSql(String sqlFile, String columns) throws IOException {
+    Files.createDirectories(dir.resolve("sql"));
+    Files.copy(
+        ActivityHarness.repoFile("pipelines/sql/orders_weekend.sql"),
+        dir.resolve("sql/orders_weekend.sql"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return bundled()
+        .replace(
+            "\nlabel:",
+            "  sql: {file: " + sqlFile + ", window: 30d, columns: {" + columns + "}}\n\nlabel:");
+  }
+
+  @Test
+  void handWrittenSqlFeaturesAreReadCheckedAndHashed() throws IOException {
+    String columns = "weekend_orders_30d: integer, largest_order_30d: numeric";
+    LoadedConfig plain = load(bundled());
+    LoadedConfig withSql = load(withSql("sql/orders_weekend.sql", columns));
+    assertThat(withSql.featuresSql()).contains("FROM known").doesNotContain("--");
+    assertThat(withSql.config().features().sql().columns())
+        .containsKeys("weekend_orders_30d", "largest_order_30d");
+    assertThat(withSql.hash()).isNotEqualTo(plain.hash());
+    Files.writeString(
+        dir.resolve("sql/orders_weekend.sql"), withSql.featuresSql().replace(">= 6", ">= 7"));
+    assertThat(new PipelineConfigLoader(dir).load("orders").hash())
+        .as("a change to the SQL file is a change to the config")
+        .isNotEqualTo(withSql.hash());
+  }
+
+  @Test
+  void sqlFeaturesOutsideThePipelinesDirectoryOrWithTwoStatementsAreRefused() throws IOException {
+    String columns = "weekend_orders_30d: integer";
+    assertThatThrownBy(() -> load(withSql("../../etc/passwd.sql", columns)))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.sql.file': a .sql file inside");
+    assertThatThrownBy(() -> load(withSql("sql/missing.sql", columns)))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("missing.sql does not exist");
+    String yaml = withSql("sql/orders_weekend.sql", columns);
+    Files.writeString(dir.resolve("sql/orders_weekend.sql"), "SELECT 1; DROP TABLE stg.orders;");
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("must hold one statement");
+    Files.writeString(dir.resolve("sql/orders_weekend.sql"), "DELETE FROM stg.orders");
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("must hold one SELECT");
+    assertThatThrownBy(() -> load(withSql("sql/orders_weekend.sql", "orders_7d: integer")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining(
+            "key 'features.sql.columns.orders_7d': 'orders_7d' is already a column");
+    assertThatThrownBy(
+            () -> load(withSql("sql/orders_weekend.sql", "weekend_orders_30d: int4); drop")))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.sql.columns.weekend_orders_30d': one of");
+  }
 }
