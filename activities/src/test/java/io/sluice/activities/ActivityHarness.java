@@ -6,6 +6,7 @@ import io.sluice.activities.ingest.IngestActivitiesImpl;
 import io.sluice.activities.publish.PublishActivitiesImpl;
 import io.sluice.activities.split.SplitActivitiesImpl;
 import io.sluice.activities.stage.StageActivitiesImpl;
+import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.activities.validate.ValidateActivitiesImpl;
 import io.sluice.db.TestDatabases;
@@ -21,6 +22,8 @@ import io.sluice.workflows.activity.ValidateActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -62,7 +65,14 @@ public final class ActivityHarness implements AutoCloseable {
     this.settings =
         new SluiceSettings(
             root.resolve("data"), root.resolve("pipelines"), root.resolve("artifacts"), "test");
-    this.env = TestActivityEnvironment.newInstance();
+    this.env =
+        TestActivityEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
+                        .build())
+                .build());
     env.registerActivitiesImplementations(
         new IngestActivitiesImpl(dataSource, settings),
         new ValidateActivitiesImpl(dsl, settings),

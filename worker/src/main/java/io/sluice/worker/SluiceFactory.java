@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
+import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.Database;
 import io.sluice.db.DbSettings;
@@ -16,6 +17,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,9 +84,14 @@ public class SluiceFactory {
         stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
   }
 
+  /** Workers write the partition ledger around every activity. */
   @Singleton
-  WorkerFactory workerFactory(WorkflowClient client) {
-    return WorkerFactory.newInstance(client);
+  WorkerFactory workerFactory(WorkflowClient client, DSLContext dsl, SluiceSettings settings) {
+    return WorkerFactory.newInstance(
+        client,
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
+            .build());
   }
 
   /** Per-activity timeouts and retries from {@code sluice.activities.<ActivityName>.*}. */

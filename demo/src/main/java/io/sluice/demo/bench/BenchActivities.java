@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.features.FeatureActivitiesImpl;
 import io.sluice.activities.ingest.IngestActivitiesImpl;
 import io.sluice.activities.stage.StageActivitiesImpl;
+import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.activities.validate.ValidateActivitiesImpl;
 import io.sluice.db.Database;
@@ -11,6 +12,8 @@ import io.sluice.db.DbSettings;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +48,15 @@ final class BenchActivities implements AutoCloseable {
             Path.of(args[4]),
             Files.createTempDirectory("sluice-bench-artifacts"),
             "bench");
-    env = TestActivityEnvironment.newInstance();
+    // with the ledger written around every activity, as a worker does
+    env =
+        TestActivityEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
+                        .build())
+                .build());
     env.registerActivitiesImplementations(
         new IngestActivitiesImpl(dataSource, settings),
         new ValidateActivitiesImpl(dsl, settings),
