@@ -23,7 +23,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,10 +67,7 @@ public final class ActivityHarness implements AutoCloseable {
     this.env =
         TestActivityEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
-                        .build())
+                .setWorkerFactoryOptions(LedgerInterceptor.factoryOptions(dsl, settings))
                 .build());
     env.registerActivitiesImplementations(
         new IngestActivitiesImpl(dataSource, settings),

@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,11 +86,7 @@ public class SluiceFactory {
   /** Workers write the partition ledger around every activity. */
   @Singleton
   WorkerFactory workerFactory(WorkflowClient client, DSLContext dsl, SluiceSettings settings) {
-    return WorkerFactory.newInstance(
-        client,
-        WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
-            .build());
+    return WorkerFactory.newInstance(client, LedgerInterceptor.factoryOptions(dsl, settings));
   }
 
   /** Per-activity timeouts and retries from {@code sluice.activities.<ActivityName>.*}. */

@@ -16,6 +16,7 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -42,6 +43,13 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
   public LedgerInterceptor(DSLContext dsl, SluiceSettings settings) {
     this.dsl = dsl;
     this.settings = settings;
+  }
+
+  /** Worker factory options with the ledger written around every activity. */
+  public static WorkerFactoryOptions factoryOptions(DSLContext dsl, SluiceSettings settings) {
+    return WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
+        .build();
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +51,7 @@ final class BenchActivities implements AutoCloseable {
     env =
         TestActivityEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
-                        .build())
+                .setWorkerFactoryOptions(LedgerInterceptor.factoryOptions(dsl, settings))
                 .build());
     env.registerActivitiesImplementations(
         new IngestActivitiesImpl(dataSource, settings),
