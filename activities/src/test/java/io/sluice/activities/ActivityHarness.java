@@ -3,6 +3,8 @@ package io.sluice.activities;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.features.FeatureActivitiesImpl;
 import io.sluice.activities.ingest.IngestActivitiesImpl;
+import io.sluice.activities.ops.BackfillActivitiesImpl;
+import io.sluice.activities.ops.SourceActivitiesImpl;
 import io.sluice.activities.publish.PublishActivitiesImpl;
 import io.sluice.activities.split.SplitActivitiesImpl;
 import io.sluice.activities.stage.StageActivitiesImpl;
@@ -12,10 +14,12 @@ import io.sluice.activities.validate.ValidateActivitiesImpl;
 import io.sluice.db.TestDatabases;
 import io.sluice.workflows.PipelineActivityOptions;
 import io.sluice.workflows.activity.ActivityNames;
+import io.sluice.workflows.activity.BackfillActivities;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
+import io.sluice.workflows.activity.SourceActivities;
 import io.sluice.workflows.activity.SplitActivities;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.ValidateActivities;
@@ -50,6 +54,8 @@ public final class ActivityHarness implements AutoCloseable {
   public final FeatureActivities features;
   public final SplitActivities split;
   public final PublishActivities publish;
+  public final SourceActivities source;
+  public final BackfillActivities planner;
 
   public ActivityHarness(Path root) {
     this.root = root;
@@ -75,7 +81,9 @@ public final class ActivityHarness implements AutoCloseable {
         new StageActivitiesImpl(dsl, settings),
         new FeatureActivitiesImpl(dsl, settings),
         new SplitActivitiesImpl(dsl, settings),
-        new PublishActivitiesImpl(dsl, settings));
+        new PublishActivitiesImpl(dsl, settings),
+        new SourceActivitiesImpl(dsl, settings),
+        new BackfillActivitiesImpl(dsl, settings));
     ActivityOptions once =
         ActivityOptions.newBuilder(
                 PipelineActivityOptions.toOptions(
@@ -88,6 +96,8 @@ public final class ActivityHarness implements AutoCloseable {
     features = env.newActivityStub(FeatureActivities.class, once);
     split = env.newActivityStub(SplitActivities.class, once);
     publish = env.newActivityStub(PublishActivities.class, once);
+    source = env.newActivityStub(SourceActivities.class, once);
+    planner = env.newActivityStub(BackfillActivities.class, once);
   }
 
   public static PartitionRef ref(LocalDate d) {

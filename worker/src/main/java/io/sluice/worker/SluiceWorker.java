@@ -7,10 +7,13 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.sluice.activities.features.FeatureActivitiesImpl;
 import io.sluice.activities.ingest.IngestActivitiesImpl;
+import io.sluice.activities.ops.BackfillActivitiesImpl;
+import io.sluice.activities.ops.SourceActivitiesImpl;
 import io.sluice.activities.publish.PublishActivitiesImpl;
 import io.sluice.activities.split.SplitActivitiesImpl;
 import io.sluice.activities.stage.StageActivitiesImpl;
 import io.sluice.activities.validate.ValidateActivitiesImpl;
+import io.sluice.workflows.BackfillWorkflowImpl;
 import io.sluice.workflows.FeaturePipelineWorkflowImpl;
 import io.sluice.workflows.PipelineActivityOptions;
 import io.temporal.worker.Worker;
@@ -44,7 +47,9 @@ public class SluiceWorker {
       StageActivitiesImpl stage,
       FeatureActivitiesImpl features,
       SplitActivitiesImpl split,
-      PublishActivitiesImpl publish) {
+      PublishActivitiesImpl publish,
+      SourceActivitiesImpl source,
+      BackfillActivitiesImpl backfill) {
     this.factory = factory;
     this.taskQueue = taskQueue;
     this.grace = grace;
@@ -56,8 +61,10 @@ public class SluiceWorker {
                 .build());
     worker.registerWorkflowImplementationTypes(
         PipelineActivityOptions.implementationOptions(activitySettings.byActivity()),
-        FeaturePipelineWorkflowImpl.class);
-    worker.registerActivitiesImplementations(ingest, validate, stage, features, split, publish);
+        FeaturePipelineWorkflowImpl.class,
+        BackfillWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        ingest, validate, stage, features, split, publish, source, backfill);
   }
 
   @EventListener

@@ -11,6 +11,9 @@ public final class FailureTypes {
   /** The partition directory or its files are not there. */
   public static final String SOURCE_MISSING = "SourceMissing";
 
+  /** The partition's files did not arrive before the run's deadline: late data, not a bug. */
+  public static final String SOURCE_LATE = "SourceLate";
+
   /** The pipeline config is missing or invalid; the message names the key. */
   public static final String BAD_CONFIG = "BadConfig";
 
@@ -31,6 +34,7 @@ public final class FailureTypes {
       List.of(
           VALIDATION_FAILED,
           SOURCE_MISSING,
+          SOURCE_LATE,
           BAD_CONFIG,
           BAD_REQUEST,
           BAD_INPUT,

@@ -5,6 +5,8 @@ import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
 import io.sluice.workflows.activity.PublishActivities.PublishResult;
+import io.sluice.workflows.activity.SourceActivities;
+import io.sluice.workflows.activity.SourceActivities.SourceProbe;
 import io.sluice.workflows.activity.SplitActivities;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.ValidateActivities;
@@ -12,7 +14,9 @@ import io.sluice.workflows.activity.ValidateActivities.ValidateResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +34,11 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
   private final FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class);
   private final SplitActivities split = Workflow.newActivityStub(SplitActivities.class);
   private final PublishActivities publish = Workflow.newActivityStub(PublishActivities.class);
+  private final SourceActivities source = Workflow.newActivityStub(SourceActivities.class);
+
+  private static final Duration MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
+  private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
 
   private final List<StageSummary> completed = new ArrayList<>();
   private String dataset;
@@ -41,13 +50,17 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
   @Override
   public PipelineResult run(PipelineRequest request) {
     LocalDate date = checked(request);
+    Duration wait = waitForData(request);
     dataset = request.dataset();
-    partitionDate = request.partitionDate();
+    partitionDate = date.toString();
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.DATASET.valueSet(dataset),
         SearchAttributes.PARTITION_DATE.valueSet(date.atStartOfDay().atOffset(ZoneOffset.UTC)));
     PartitionRef ref = new PartitionRef(dataset, partitionDate, Workflow.getInfo().getRunId());
 
+    if (!wait.isZero()) {
+      awaitSource(ref, wait);
+    }
     run(Stage.INGEST, () -> ingest.ingest(ref), PipelineCounts::of, r -> null);
     ValidateResult v =
         run(
@@ -96,13 +109,12 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       result = activity.get();
     } catch (ActivityFailure e) {
       status = "FAILED";
-      ApplicationFailure typed = e.getCause() instanceof ApplicationFailure a ? a : null;
-      String type = typed != null ? typed.getType() : "ActivityFailed";
-      String message = typed != null ? typed.getOriginalMessage() : String.valueOf(e.getCause());
       failure =
           String.format(
-              "%s failed for %s partition %s: %s", s.label(), dataset, partitionDate, message);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(failure, type, e);
+              "%s failed for %s partition %s: %s",
+              s.label(), dataset, partitionDate, ActivityFailures.message(e));
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          failure, ActivityFailures.type(e), e);
     }
     completed.add(
         new StageSummary(
@@ -113,6 +125,46 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     return result;
   }
 
+  /**
+   * The sensor: probes for the partition's files with a growing interval (a durable timer between
+   * probes, so no worker slot is held while waiting) until they are there or the deadline passes.
+   */
+  private void awaitSource(PartitionRef ref, Duration wait) {
+    currentStage = "waiting-for-data";
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    long deadline = Workflow.currentTimeMillis() + wait.toMillis();
+    Duration interval = clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
+    while (true) {
+      SourceProbe probe = source.probe(ref);
+      if (probe.ready()) {
+        return;
+      }
+      long left = deadline - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        status = "LATE";
+        currentStage = "late";
+        failure =
+            String.format(
+                "late data: %s partition %s has no files in %s after waiting %s;"
+                    + " when they land, run: sluice run --dataset %s --date %s",
+                dataset, partitionDate, probe.directory(), wait, dataset, partitionDate);
+        source.recordLate(ref, failure);
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+        throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
+      }
+      Workflow.sleep(clamp(interval, Duration.ZERO, Duration.ofMillis(left)));
+      interval = clamp(interval.multipliedBy(2), MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
+    }
+  }
+
+  private static Duration clamp(Duration d, Duration min, Duration max) {
+    return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
+  }
+
+  /**
+   * The partition: the request's, or the day before the scheduled time when a schedule started the
+   * run without one.
+   */
   private LocalDate checked(PipelineRequest request) {
     if (request == null) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -121,7 +173,27 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     }
     try {
       Partitions.requireDataset(request.dataset());
+      if (request.partitionDate() == null || request.partitionDate().isBlank()) {
+        OffsetDateTime scheduled =
+            Workflow.getTypedSearchAttributes().get(SearchAttributes.SCHEDULED_START_TIME);
+        if (scheduled == null) {
+          throw new IllegalArgumentException(
+              "no partitionDate in the input and the run was not started by a schedule: give"
+                  + " {\"dataset\":\""
+                  + request.dataset()
+                  + "\",\"partitionDate\":\"yyyy-MM-dd\"}");
+        }
+        return Partitions.partitionOfScheduledTime(scheduled);
+      }
       return Partitions.requireDate(request.partitionDate());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
+    }
+  }
+
+  private static Duration waitForData(PipelineRequest request) {
+    try {
+      return Partitions.waitForData(request.waitForData());
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
     }

@@ -25,6 +25,9 @@ public final class PipelineActivityOptions {
     m.put(ActivityNames.COMPUTE_FEATURES, settings(Duration.ofHours(1), Duration.ZERO));
     m.put(ActivityNames.SPLIT, settings(Duration.ofMinutes(30), Duration.ZERO));
     m.put(ActivityNames.PUBLISH, settings(Duration.ofMinutes(30), Duration.ZERO));
+    m.put(ActivityNames.PROBE_SOURCE, settings(Duration.ofMinutes(1), Duration.ZERO));
+    m.put(ActivityNames.RECORD_LATE, settings(Duration.ofMinutes(1), Duration.ZERO));
+    m.put(ActivityNames.PLAN_BACKFILL, settings(Duration.ofMinutes(5), Duration.ZERO));
     return m;
   }
 

@@ -16,5 +16,9 @@ public final class SearchAttributes {
   public static final SearchAttributeKey<String> STAGE =
       SearchAttributeKey.forKeyword("SluiceStage");
 
+  /** Set by Temporal on runs a schedule starts: the time the action was scheduled for. */
+  public static final SearchAttributeKey<OffsetDateTime> SCHEDULED_START_TIME =
+      SearchAttributeKey.forOffsetDateTime("TemporalScheduledStartTime");
+
   private SearchAttributes() {}
 }

@@ -17,20 +17,20 @@ import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.PublishActivities;
 import io.sluice.workflows.activity.PublishActivities.PublishResult;
+import io.sluice.workflows.activity.SourceActivities;
+import io.sluice.workflows.activity.SourceActivities.SourceProbe;
 import io.sluice.workflows.activity.SplitActivities;
 import io.sluice.workflows.activity.SplitActivities.SplitResult;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.StageActivities.StageResult;
 import io.sluice.workflows.activity.ValidateActivities;
 import io.sluice.workflows.activity.ValidateActivities.ValidateResult;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -42,15 +42,7 @@ class FeaturePipelineWorkflowTest {
 
   static final PipelineRequest REQUEST = new PipelineRequest("orders", "2024-01-05");
 
-  @RegisterExtension
-  static final TestWorkflowExtension TEMPORAL =
-      TestWorkflowExtension.newBuilder()
-          .registerSearchAttribute("SluiceDataset", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute("SluiceStage", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              "SluicePartitionDate", IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension TEMPORAL = TestTemporal.extension();
 
   IngestActivities ingest = mock(IngestActivities.class, withSettings().withoutAnnotations());
   ValidateActivities validate = mock(ValidateActivities.class, withSettings().withoutAnnotations());
@@ -58,6 +50,7 @@ class FeaturePipelineWorkflowTest {
   FeatureActivities features = mock(FeatureActivities.class, withSettings().withoutAnnotations());
   SplitActivities split = mock(SplitActivities.class, withSettings().withoutAnnotations());
   PublishActivities publish = mock(PublishActivities.class, withSettings().withoutAnnotations());
+  SourceActivities source = mock(SourceActivities.class, withSettings().withoutAnnotations());
 
   @BeforeEach
   void happyPath() {
@@ -70,19 +63,11 @@ class FeaturePipelineWorkflowTest {
   }
 
   private FeaturePipelineWorkflow start(TestWorkflowEnvironment env, Worker worker) {
-    Map<String, ActivitySettings> settings = PipelineActivityOptions.defaults();
-    settings.replaceAll(
-        (k, s) ->
-            new ActivitySettings(
-                s.startToClose(),
-                s.heartbeat(),
-                Duration.ofMillis(10),
-                Duration.ofMillis(50),
-                2.0,
-                3));
+    Map<String, ActivitySettings> settings = TestTemporal.quickRetries(3);
     worker.registerWorkflowImplementationTypes(
         PipelineActivityOptions.implementationOptions(settings), FeaturePipelineWorkflowImpl.class);
-    worker.registerActivitiesImplementations(ingest, validate, stage, features, split, publish);
+    worker.registerActivitiesImplementations(
+        ingest, validate, stage, features, split, publish, source);
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -207,6 +192,98 @@ class FeaturePipelineWorkflowTest {
               f -> assertThat(f.getType()).isEqualTo(FailureTypes.BAD_REQUEST));
       verify(ingest, never()).ingest(any());
     }
+  }
+
+  @Nested
+  class WaitingForData {
+
+    static final PipelineRequest WAITING = new PipelineRequest("orders", "2024-01-05", "PT6H");
+    static final SourceProbe ABSENT = new SourceProbe(false, 0, 0, "/data/raw/2024-01-05");
+    static final SourceProbe PRESENT = new SourceProbe(true, 1, 1000, "/data/raw/2024-01-05");
+
+    @Test
+    void probesWithGrowingIntervalsUntilTheFilesLand(TestWorkflowEnvironment env, Worker worker) {
+      when(source.probe(any())).thenReturn(ABSENT, ABSENT, ABSENT, PRESENT);
+      FeaturePipelineWorkflow wf = start(env, worker);
+      long before = env.currentTimeMillis();
+
+      PipelineResult result = wf.run(WAITING);
+
+      assertThat(result.stages()).hasSize(6);
+      verify(source, times(4)).probe(any());
+      verify(source, never()).recordLate(any(), any());
+      // PT6H / 20 is capped at 30 s, then doubles: 30 + 60 + 120 s of durable timers
+      assertThat(env.currentTimeMillis() - before).isBetween(210_000L, 240_000L);
+    }
+
+    @Test
+    void pastTheDeadlineTheRunEndsAsLateData(TestWorkflowEnvironment env, Worker worker) {
+      when(source.probe(any())).thenReturn(ABSENT);
+      FeaturePipelineWorkflow wf = start(env, worker);
+
+      assertThatThrownBy(() -> wf.run(WAITING))
+          .isInstanceOf(WorkflowFailedException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_LATE);
+                assertThat(f.getOriginalMessage())
+                    .contains("late data: orders partition 2024-01-05")
+                    .contains("/data/raw/2024-01-05")
+                    .contains("sluice run --dataset orders --date 2024-01-05");
+              });
+      // 30, 60, 120, 240, 480 s, then every 10 min, the last sleep cut to end at the deadline:
+      // probes at 0, 30, 90, 210, 450, 930 s, 930 + 600k s up to 21330 s, and at 21600 s
+      verify(source, times(41)).probe(any());
+      verify(source).recordLate(any(), org.mockito.ArgumentMatchers.contains("late data"));
+      verify(ingest, never()).ingest(any());
+      assertThat(wf.progress().status()).isEqualTo("LATE");
+    }
+
+    @Test
+    void noWaitMeansNoProbe(TestWorkflowEnvironment env, Worker worker) {
+      start(env, worker).run(REQUEST);
+      verify(source, never()).probe(any());
+    }
+
+    @Test
+    void aBadWaitIsABadRequest(TestWorkflowEnvironment env, Worker worker) {
+      FeaturePipelineWorkflow wf = start(env, worker);
+      assertThatThrownBy(() -> wf.run(new PipelineRequest("orders", "2024-01-05", "6 hours")))
+          .isInstanceOf(WorkflowFailedException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.getType()).isEqualTo(FailureTypes.BAD_REQUEST);
+                assertThat(f.getOriginalMessage()).contains("PT6H");
+              });
+    }
+
+    @Test
+    void withoutADateAndWithoutASchedulePartitionTheRunIsRefused(
+        TestWorkflowEnvironment env, Worker worker) {
+      FeaturePipelineWorkflow wf = start(env, worker);
+      assertThatThrownBy(() -> wf.run(new PipelineRequest("orders", null)))
+          .isInstanceOf(WorkflowFailedException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> assertThat(f.getOriginalMessage()).contains("not started by a schedule"));
+    }
+  }
+
+  @Test
+  void theScheduledPartitionIsTheUtcDayBeforeTheScheduledTime() {
+    assertThat(
+            Partitions.partitionOfScheduledTime(
+                java.time.OffsetDateTime.parse("2024-03-01T02:30:00+05:00")))
+        .isEqualTo(java.time.LocalDate.parse("2024-02-28"));
+    assertThat(
+            Partitions.partitionOfScheduledTime(
+                java.time.OffsetDateTime.parse("2024-03-01T06:00:00Z")))
+        .isEqualTo(java.time.LocalDate.parse("2024-02-29"));
   }
 
   @Test

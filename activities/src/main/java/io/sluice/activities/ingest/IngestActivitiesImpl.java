@@ -11,6 +11,7 @@ import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
+import io.sluice.activities.support.PartitionFiles;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
@@ -24,7 +25,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -365,13 +365,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
   }
 
   private List<SourceFile> sourceFiles(PartitionRef ref, LoadedConfig config, LocalDate date) {
-    Path dir;
+    PartitionFiles found;
     try {
-      dir = settings.sourceDir(config, date);
+      found = PartitionFiles.of(settings, config, date);
     } catch (IllegalArgumentException e) {
       throw Failures.of(
           FailureTypes.BAD_CONFIG, config.file() + ": source.path: " + e.getMessage());
     }
+    Path dir = found.directory();
     String where = ref.dataset() + "/" + date;
     if (!Files.isDirectory(dir)) {
       throw Failures.of(
@@ -385,22 +386,19 @@ public final class IngestActivitiesImpl implements IngestActivities {
               + config.file().getFileName()
               + ")");
     }
-    String glob = config.filesGlob();
-    List<SourceFile> files = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
-      for (Path p : stream) {
-        if (Files.isRegularFile(p)) {
-          files.add(
-              new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalStateException("cannot list or read " + dir + ": " + e.getMessage(), e);
-    }
-    if (files.isEmpty()) {
+    if (!found.present()) {
       throw Failures.of(
           FailureTypes.SOURCE_MISSING,
-          "partition " + where + ": no files matching " + glob + " in " + dir);
+          "partition " + where + ": no files matching " + config.filesGlob() + " in " + dir);
+    }
+    List<SourceFile> files = new ArrayList<>();
+    try {
+      for (Path p : found.files()) {
+        files.add(
+            new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
     }
     files.sort(Comparator.comparing(SourceFile::name));
     return files;

@@ -66,7 +66,7 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
       @Override
       public ActivityOutput execute(ActivityInput input) {
         ActivityInfo info = context.getInfo();
-        int index = ActivityNames.ALL.indexOf(info.getActivityType());
+        int index = ActivityNames.STAGES.indexOf(info.getActivityType());
         Object[] args = input.getArguments();
         if (index < 0 || args.length != 1 || !(args[0] instanceof PartitionRef ref)) {
           return super.execute(input);
@@ -108,14 +108,20 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
     row.setCodeVersion(settings.codeVersion());
     row.setCounts(JSONB.valueOf("{}"));
     row.setStartedAt(OffsetDateTime.now());
+    row.setError(null);
+    row.setFinishedAt(null);
+    upsert(dsl, row);
+  }
+
+  /** Writes the row of its (dataset, partition, stage), replacing what was there. */
+  public static void upsert(DSLContext dsl, PartitionLedgerRecord row) {
+    row.changed(true);
     dsl.insertInto(PARTITION_LEDGER)
         .set(row)
         .onConflict(
             PARTITION_LEDGER.DATASET, PARTITION_LEDGER.PARTITION_DATE, PARTITION_LEDGER.STAGE)
         .doUpdate()
         .set(row)
-        .setNull(PARTITION_LEDGER.ERROR)
-        .setNull(PARTITION_LEDGER.FINISHED_AT)
         .execute();
   }
 

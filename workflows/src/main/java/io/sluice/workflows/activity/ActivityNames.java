@@ -11,9 +11,26 @@ public final class ActivityNames {
   public static final String COMPUTE_FEATURES = "ComputeFeatures";
   public static final String SPLIT = "Split";
   public static final String PUBLISH = "Publish";
+  public static final String PROBE_SOURCE = "ProbeSource";
+  public static final String RECORD_LATE = "RecordLate";
+  public static final String PLAN_BACKFILL = "PlanBackfill";
 
-  public static final List<String> ALL =
+  /** The pipeline stages' activities, in {@link io.sluice.workflows.Stage} order. */
+  public static final List<String> STAGES =
       List.of(INGEST, VALIDATE, STAGE, COMPUTE_FEATURES, SPLIT, PUBLISH);
+
+  /** Every activity a worker runs; each has its own timeouts and retries. */
+  public static final List<String> ALL =
+      List.of(
+          INGEST,
+          VALIDATE,
+          STAGE,
+          COMPUTE_FEATURES,
+          SPLIT,
+          PUBLISH,
+          PROBE_SOURCE,
+          RECORD_LATE,
+          PLAN_BACKFILL);
 
   private ActivityNames() {}
 }

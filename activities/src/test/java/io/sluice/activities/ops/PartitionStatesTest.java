@@ -1,0 +1,129 @@
+package io.sluice.activities.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.ops.PartitionStates.Partition;
+import io.sluice.activities.ops.PartitionStates.State;
+import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.workflows.activity.BackfillActivities.BackfillPlan;
+import io.sluice.workflows.activity.BackfillActivities.PlanRequest;
+import io.sluice.workflows.activity.SourceActivities.SourceProbe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Five days: 1, 2 and 4 staged; 3's file is empty (ingest fails); 5 has no files. What the ledger,
+ * the disk and today's hashes say about each, and what a backfill would run.
+ */
+class PartitionStatesTest {
+
+  static final LocalDate D1 = LocalDate.of(2024, 6, 1);
+
+  @TempDir Path tmp;
+  ActivityHarness h;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    h = new ActivityHarness(tmp);
+    OrdersGenerator g = new OrdersGenerator(5, 60);
+    for (int day = 0; day < 4; day++) {
+      Path file = g.writeDay(h.settings.dataRoot(), D1, D1.plusDays(day));
+      if (day == 2) {
+        Files.writeString(file, "");
+      }
+    }
+    for (int day : List.of(0, 1, 3)) {
+      LocalDate d = D1.plusDays(day);
+      h.ingest.ingest(ActivityHarness.ref(d));
+      h.validate.validate(ActivityHarness.ref(d));
+      h.stage.stage(ActivityHarness.ref(d));
+    }
+    assertThatThrownBy(() -> h.ingest.ingest(ActivityHarness.ref(D1.plusDays(2))))
+        .hasMessageContaining("empty");
+  }
+
+  @AfterEach
+  void tearDown() {
+    h.close();
+  }
+
+  private List<Partition> read(SluiceSettings settings) {
+    return new PartitionStates(h.dsl, settings).read("orders", "2024-06-01", "2024-06-05");
+  }
+
+  @Test
+  void eachPartitionIsDoneFailedOrMissing() {
+    List<Partition> states = read(h.settings);
+    assertThat(states)
+        .extracting(Partition::state)
+        .containsExactly(State.DONE, State.DONE, State.FAILED, State.DONE, State.MISSING);
+    assertThat(states.get(2).reason())
+        .startsWith("ingest: ")
+        .contains("empty")
+        .contains("workflow ");
+    assertThat(states.get(4).reason()).isEqualTo("no files, not staged");
+    assertThat(states.get(4).filesPresent()).isFalse();
+  }
+
+  @Test
+  void partitionsMadeByOtherCodeOrConfigAreStale() throws IOException {
+    SluiceSettings newerCode =
+        new SluiceSettings(
+            h.settings.dataRoot(), h.settings.pipelinesDir(), h.settings.artifactsDir(), "v2");
+    assertThat(read(newerCode))
+        .extracting(Partition::state)
+        .containsExactly(State.STALE, State.STALE, State.FAILED, State.STALE, State.MISSING);
+    assertThat(read(newerCode).get(0).reason()).contains("ingest code test").contains("code v2");
+
+    Path yaml = h.settings.pipelinesDir().resolve("orders.yaml");
+    Files.writeString(yaml, Files.readString(yaml).replace("horizon_days: 7", "horizon_days: 6"));
+    assertThat(read(h.settings).get(0).reason()).contains("ingest config ");
+  }
+
+  @Test
+  void aBackfillPlanRunsWhatItIsAskedAndReportsGaps() {
+    BackfillPlan all = h.planner.plan(new PlanRequest("orders", "2024-06-01", "2024-06-05", "all"));
+    assertThat(all.run()).containsExactly("2024-06-01", "2024-06-02", "2024-06-03", "2024-06-04");
+    assertThat(all.noSource()).containsExactly("2024-06-05");
+
+    BackfillPlan failed =
+        h.planner.plan(new PlanRequest("orders", "2024-06-01", "2024-06-05", "failed"));
+    assertThat(failed.run()).containsExactly("2024-06-03");
+    assertThat(failed.skipped()).hasSize(4);
+
+    BackfillPlan missing =
+        h.planner.plan(new PlanRequest("orders", "2024-06-01", "2024-06-05", "missing"));
+    assertThat(missing.run()).isEmpty();
+    assertThat(missing.noSource()).containsExactly("2024-06-05");
+
+    assertThatThrownBy(
+            () -> h.planner.plan(new PlanRequest("orders", "2024-06-05", "2024-06-01", "all")))
+        .hasMessageContaining("after");
+  }
+
+  @Test
+  void theSensorSeesFilesAndRecordsLateData() {
+    SourceProbe there = h.source.probe(ActivityHarness.ref(D1));
+    assertThat(there.ready()).isTrue();
+    assertThat(there.files()).isEqualTo(1);
+    assertThat(there.bytes()).isPositive();
+    SourceProbe absent = h.source.probe(ActivityHarness.ref(D1.plusDays(4)));
+    assertThat(absent.ready()).isFalse();
+    assertThat(absent.directory()).endsWith("2024-06-05");
+
+    h.source.recordLate(ActivityHarness.ref(D1.plusDays(4)), "late data: no files after PT6H");
+    Partition late = read(h.settings).get(4);
+    assertThat(late.state()).isEqualTo(State.LATE);
+    assertThat(late.reason()).contains("SourceLate: late data: no files after PT6H");
+  }
+}

@@ -1,0 +1,30 @@
+package io.sluice.workflows;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answer of the backfill's progress query.
+ *
+ * @param phase {@code planning}, {@code partitions}, {@code features}, {@code split}, {@code
+ *     publish}, {@code done} or {@code cancelled}
+ * @param total partitions to ingest/validate/stage
+ * @param failed partition → failure type and message
+ * @param noSource partitions of the range without files (gaps)
+ * @param continuations how many times the backfill continued as new
+ */
+public record BackfillProgress(
+    String dataset,
+    String from,
+    String to,
+    String phase,
+    int total,
+    int done,
+    int running,
+    Map<String, String> failed,
+    List<String> noSource,
+    long rowsStaged,
+    int parallelism,
+    boolean paused,
+    long elapsedMillis,
+    int continuations) {}
