@@ -203,17 +203,29 @@ class FeaturePipelineWorkflowTest {
 
     @Test
     void probesWithGrowingIntervalsUntilTheFilesLand(TestWorkflowEnvironment env, Worker worker) {
-      when(source.probe(any())).thenReturn(ABSENT, ABSENT, ABSENT, PRESENT);
+      java.util.List<Long> probedAt = new java.util.ArrayList<>();
+      java.util.Iterator<SourceProbe> answers =
+          java.util.List.of(ABSENT, ABSENT, ABSENT, PRESENT).iterator();
+      when(source.probe(any()))
+          .thenAnswer(
+              inv -> {
+                probedAt.add(env.currentTimeMillis());
+                return answers.next();
+              });
       FeaturePipelineWorkflow wf = start(env, worker);
-      long before = env.currentTimeMillis();
 
       PipelineResult result = wf.run(WAITING);
 
       assertThat(result.stages()).hasSize(6);
-      verify(source, times(4)).probe(any());
       verify(source, never()).recordLate(any(), any());
-      // PT6H / 20 is capped at 30 s, then doubles: 30 + 60 + 120 s of durable timers
-      assertThat(env.currentTimeMillis() - before).isBetween(210_000L, 240_000L);
+      // PT6H / 20 is capped at 30 s, then doubles: durable timers of 30, 60 and 120 s
+      assertThat(probedAt).hasSize(4);
+      for (int i = 1; i < 4; i++) {
+        long gap = probedAt.get(i) - probedAt.get(i - 1);
+        assertThat(gap)
+            .as("gap before probe %d", i + 1)
+            .isBetween(30_000L << (i - 1), (30_000L << (i - 1)) + 2_000L);
+      }
     }
 
     @Test
