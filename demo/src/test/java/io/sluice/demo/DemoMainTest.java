@@ -29,7 +29,7 @@ class DemoMainTest {
         new DemoMain()
             .run(
                 tmp.resolve("data"),
-                RealTemporalEndToEndTest.repoPipelines(),
+                RealWorker.repoPipelines(),
                 tmp.resolve("artifacts"),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
     String out = buf.toString(StandardCharsets.UTF_8);

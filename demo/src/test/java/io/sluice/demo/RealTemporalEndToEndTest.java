@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
 import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
-import io.sluice.db.TestDatabases;
 import io.sluice.starter.PipelineRuns;
 import io.sluice.workflows.FeaturePipelineWorkflow;
 import io.sluice.workflows.PipelineResult;
@@ -15,8 +14,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Map;
-import java.util.UUID;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,22 +28,10 @@ class RealTemporalEndToEndTest {
   void onePartitionRunsOnTheRealServer() throws Exception {
     LocalDate d = LocalDate.of(2024, 2, 1);
     new OrdersGenerator(3, 120).writeDay(tmp.resolve("data"), d, d);
-    String queue = "sluice-e2e-" + UUID.randomUUID();
-    try (HikariDataSource ds = TestDatabases.fresh();
-        ApplicationContext worker =
-            ApplicationContext.builder()
-                .properties(
-                    Map.of(
-                        "sluice.db.url", ds.getJdbcUrl(),
-                        "sluice.db.user", ds.getUsername(),
-                        "sluice.db.password", ds.getPassword() == null ? "" : ds.getPassword(),
-                        "sluice.temporal.address", System.getenv("TEMPORAL_ADDRESS"),
-                        "sluice.temporal.task-queue", queue,
-                        "sluice.paths.data-root", tmp.resolve("data").toString(),
-                        "sluice.paths.pipelines-dir", repoPipelines().toString(),
-                        "sluice.paths.artifacts-dir", tmp.resolve("artifacts").toString(),
-                        "sluice.worker.enabled", "true"))
-                .start()) {
+    try (RealWorker w = new RealWorker(tmp)) {
+      HikariDataSource ds = w.db;
+      String queue = w.queue;
+      ApplicationContext worker = w.context;
       var client = worker.getBean(io.temporal.client.WorkflowClient.class);
       FeaturePipelineWorkflow wf =
           PipelineRuns.start(client, queue, PipelineRuns.request("orders", d.toString()));
@@ -73,13 +58,5 @@ class RealTemporalEndToEndTest {
           .extracting(e -> e.getExecution().getRunId())
           .contains(runId);
     }
-  }
-
-  static Path repoPipelines() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (!dir.resolve("pipelines/orders.yaml").toFile().exists()) {
-      dir = dir.getParent();
-    }
-    return dir.resolve("pipelines");
   }
 }

@@ -20,9 +20,15 @@ public final class PipelineRuns {
 
   /** A request with a checked dataset and date, or an {@link IllegalArgumentException}. */
   public static PipelineRequest request(String dataset, String date) {
+    return request(dataset, date, null);
+  }
+
+  /** The same, waiting up to {@code waitForData} (ISO-8601 duration, null: no wait) for files. */
+  public static PipelineRequest request(String dataset, String date, String waitForData) {
     Partitions.requireDataset(dataset);
     Partitions.requireDate(date);
-    return new PipelineRequest(dataset, date);
+    Partitions.waitForData(waitForData);
+    return new PipelineRequest(dataset, date, waitForData);
   }
 
   /**
@@ -65,15 +71,15 @@ public final class PipelineRuns {
         .collect(Collectors.joining(" "));
   }
 
-  /** The partition already has a live run; tells which. */
+  /** The partition or range already has a live run; tells which. */
   public static final class AlreadyRunning extends RuntimeException {
     public AlreadyRunning(String workflowId, String runId) {
       super(
-          "partition is already running as workflow "
+          "already running as workflow "
               + workflowId
               + " (run "
               + runId
-              + "); follow it with: sluice status "
+              + "); follow it with: sluice watch "
               + workflowId);
     }
   }

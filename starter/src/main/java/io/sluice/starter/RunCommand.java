@@ -31,11 +31,18 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "Print the workflow id and return at once.")
   boolean noWait;
 
+  @Option(
+      names = "--wait-for-data",
+      description =
+          "Wait up to this long for the partition's files (ISO-8601, e.g. PT6H); past it the run"
+              + " ends as late data (SourceLate). Default: do not wait.")
+  String waitForData;
+
   @Mixin TemporalOptions temporal;
 
   @Override
   public Integer call() {
-    PipelineRequest request = PipelineRuns.request(dataset, date);
+    PipelineRequest request = PipelineRuns.request(dataset, date, waitForData);
     WorkflowServiceStubs stubs = temporal.stubs();
     try {
       WorkflowClient client = temporal.client(stubs);

@@ -17,16 +17,38 @@ import picocli.CommandLine.HelpCommand;
       "  sluice worker                    start a worker (config: worker application.yml + env)",
       "  sluice run --dataset orders --date 2024-01-05",
       "  sluice status sluice/orders/2024-01-05",
+      "  sluice status --dataset orders --from 2024-01-01 --to 2024-03-31",
+      "  sluice backfill --dataset orders --from 2024-01-01 --to 2024-03-31 --parallelism 4",
+      "  sluice schedule create --dataset orders --at 06:00",
+      "  sluice runs --dataset orders --failed",
+      "  sluice rerun sluice/orders/2024-01-05",
       "  sluice report --dataset orders --date 2024-01-05",
     },
-    subcommands = {RunCommand.class, StatusCommand.class, ReportCommand.class, HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      StatusCommand.class,
+      BackfillCommand.class,
+      ControlCommands.Watch.class,
+      ControlCommands.Cancel.class,
+      ControlCommands.Pause.class,
+      ControlCommands.Resume.class,
+      ControlCommands.Resize.class,
+      StaleCommand.class,
+      ScheduleCommand.class,
+      RunsCommand.class,
+      RecoveryCommands.Rerun.class,
+      RecoveryCommands.Replay.class,
+      ReportCommand.class,
+      HelpCommand.class
+    })
 public final class SluiceCli implements Runnable {
 
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
-  static int execute(String... args) {
+  /** Runs the CLI in this JVM and returns its exit code (tests and the demo call this). */
+  public static int execute(String... args) {
     CommandLine cli = new CommandLine(new SluiceCli());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
@@ -34,7 +56,10 @@ public final class SluiceCli implements Runnable {
             cmd.getErr().println("sluice: " + e.getMessage());
             return 2;
           }
-          cmd.getErr().println("sluice: " + rootMessage(e));
+          cmd.getErr()
+              .println(
+                  "sluice: "
+                      + (e instanceof IllegalStateException ? e.getMessage() : rootMessage(e)));
           return 1;
         });
     return cli.execute(args);
@@ -57,11 +82,16 @@ public final class SluiceCli implements Runnable {
     return message;
   }
 
+  /** This build's version (the jar's Implementation-Version), or {@code dev}. */
+  static String version() {
+    String v = SluiceCli.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = SluiceCli.class.getPackage().getImplementationVersion();
-      return new String[] {"sluice " + (v == null ? "dev" : v)};
+      return new String[] {"sluice " + version()};
     }
   }
 }

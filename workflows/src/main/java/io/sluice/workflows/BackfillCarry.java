@@ -10,6 +10,7 @@ import java.util.Map;
 public record BackfillCarry(
     List<String> remaining,
     List<String> noSource,
+    List<String> unstaged,
     int total,
     int done,
     long rowsStaged,

@@ -7,7 +7,8 @@ package io.sluice.workflows;
  * @param parallelism partitions ingested/validated/staged at once (default 2, at most 64)
  * @param only {@code all} (default), {@code failed} or {@code missing}: which partitions of the
  *     range to run, from the partition ledger
- * @param historyLimit continue as new once the run's history has this many events (default 2000)
+ * @param historyLimit continue as new once the run's history has this many events (default 2000, at
+ *     least 50)
  * @param carry state handed over by continue-as-new; absent when a person starts the backfill
  */
 public record BackfillRequest(

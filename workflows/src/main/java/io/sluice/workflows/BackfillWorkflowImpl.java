@@ -50,6 +50,7 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
   private String phase = "planning";
   private final Deque<String> remaining = new ArrayDeque<>();
   private final List<String> noSource = new ArrayList<>();
+  private final List<String> unstaged = new ArrayList<>();
   private final Map<String, String> failed = new TreeMap<>();
   private int total;
   private int done;
@@ -84,10 +85,12 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
               new PlanRequest(dataset, from, to, request.only() == null ? "all" : request.only()));
       remaining.addAll(plan.run());
       noSource.addAll(plan.noSource());
+      unstaged.addAll(plan.unstaged());
       total = plan.run().size();
     } else {
       remaining.addAll(carry.remaining());
       noSource.addAll(carry.noSource());
+      unstaged.addAll(carry.unstaged());
       failed.putAll(carry.failed());
       total = carry.total();
       done = carry.done();
@@ -115,6 +118,7 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
             new BackfillCarry(
                 List.copyOf(remaining),
                 List.copyOf(noSource),
+                List.copyOf(unstaged),
                 total,
                 done,
                 rowsStaged,
@@ -134,13 +138,13 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
     }
 
     LocalDate blockedBy =
-        Stream.concat(failed.keySet().stream(), noSource.stream())
+        Stream.of(failed.keySet(), noSource, unstaged)
+            .flatMap(java.util.Collection::stream)
             .map(LocalDate::parse)
             .min(LocalDate::compareTo)
             .orElse(null);
     LocalDate through = blockedBy == null ? LocalDate.parse(to) : blockedBy.minusDays(1);
-    String status =
-        failed.isEmpty() && noSource.isEmpty() ? "COMPLETED" : "COMPLETED_WITH_FAILURES";
+    String status = blockedBy == null ? "COMPLETED" : "COMPLETED_WITH_FAILURES";
     if (total == 0 || through.isBefore(LocalDate.parse(from))) {
       setStage("done");
       return result(status, blockedBy, null, 0, 0, null);
@@ -282,9 +286,9 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
         throw new IllegalArgumentException(
             "only '" + request.only() + "' is not one of all, failed, missing");
       }
-      if (request.historyLimit() != null && request.historyLimit() < 100) {
+      if (request.historyLimit() != null && request.historyLimit() < 50) {
         throw new IllegalArgumentException(
-            "historyLimit " + request.historyLimit() + " is below 100");
+            "historyLimit " + request.historyLimit() + " is below 50");
       }
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);

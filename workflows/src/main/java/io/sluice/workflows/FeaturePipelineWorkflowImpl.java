@@ -40,7 +40,11 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
   private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
   private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
 
+  /** Memo key of the run's counts so far, {@code <stage>.<count>}: number. */
+  public static final String MEMO_COUNTS = "counts";
+
   private final List<StageSummary> completed = new ArrayList<>();
+  private final Map<String, Long> memoCounts = new LinkedHashMap<>();
   private String dataset;
   private String partitionDate;
   private String currentStage = "starting";
@@ -116,12 +120,16 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           failure, ActivityFailures.type(e), e);
     }
+    Map<String, Long> c = counts.apply(result);
     completed.add(
         new StageSummary(
             s.label(),
-            new LinkedHashMap<>(counts.apply(result)),
+            new LinkedHashMap<>(c),
             Workflow.currentTimeMillis() - started,
             detail.apply(result)));
+    c.forEach((k, v) -> memoCounts.put(s.label() + "." + k, v));
+    // visible in `temporal workflow list`/`describe`, the UI and `sluice runs` without a worker
+    Workflow.upsertMemo(Map.of(MEMO_COUNTS, new LinkedHashMap<>(memoCounts)));
     return result;
   }
 

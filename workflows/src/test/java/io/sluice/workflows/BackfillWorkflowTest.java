@@ -112,7 +112,7 @@ class BackfillWorkflowTest {
   void stagesEveryPartitionBoundedThenOneFeaturePassSplitAndPublish(
       TestWorkflowEnvironment env, Worker worker) {
     List<String> dates = days("2024-01-01", 8);
-    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of()));
+    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of(), List.of()));
 
     BackfillResult r =
         start(env, worker, new BackfillRequest("orders", "2024-01-01", "2024-01-08", 2, null))
@@ -136,7 +136,7 @@ class BackfillWorkflowTest {
   void aFailedPartitionBlocksOnlyTheFeatureDatesThatReadIt(
       TestWorkflowEnvironment env, Worker worker) {
     List<String> dates = days("2024-01-01", 6);
-    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of()));
+    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of(), List.of()));
     when(validate.validate(argThat((PartitionRef ref) -> ref.partitionDate().equals("2024-01-04"))))
         .thenThrow(
             ApplicationFailure.newNonRetryableFailure(
@@ -165,6 +165,7 @@ class BackfillWorkflowTest {
             new BackfillPlan(
                 List.of("2024-01-01", "2024-01-02", "2024-01-04"),
                 List.of("2024-01-03"),
+                List.of(),
                 List.of()));
 
     BackfillResult r =
@@ -178,9 +179,31 @@ class BackfillWorkflowTest {
   }
 
   @Test
+  void aPartitionLeftAloneButNotStagedBlocksTheFeaturesFromIt(
+      TestWorkflowEnvironment env, Worker worker) {
+    // --only-failed over 01-01..01-05: 01-02 is re-run, 01-05 never arrived and is left alone
+    when(planner.plan(any()))
+        .thenReturn(
+            new BackfillPlan(
+                List.of("2024-01-02"),
+                List.of(),
+                List.of("2024-01-01", "2024-01-03", "2024-01-04", "2024-01-05"),
+                List.of("2024-01-05")));
+
+    BackfillResult r =
+        start(env, worker, new BackfillRequest("orders", "2024-01-01", "2024-01-05", 2, "failed"))
+            .getResult(BackfillResult.class);
+
+    assertThat(r.partitionsDone()).isEqualTo(1);
+    assertThat(r.blockedBy()).isEqualTo("2024-01-05");
+    assertThat(r.featuresThrough()).isEqualTo("2024-01-04");
+    verify(features).computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-04")));
+  }
+
+  @Test
   void aLongRangeContinuesAsNewAndKeepsItsTallies(TestWorkflowEnvironment env, Worker worker) {
     List<String> dates = days("2024-01-01", 30);
-    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of()));
+    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of(), List.of()));
     when(validate.validate(argThat((PartitionRef ref) -> ref.partitionDate().equals("2024-01-29"))))
         .thenThrow(
             ApplicationFailure.newNonRetryableFailure("bad", FailureTypes.VALIDATION_FAILED));
@@ -249,7 +272,7 @@ class BackfillWorkflowTest {
         .thenAnswer(
             inv -> {
               planned.await(10, TimeUnit.SECONDS);
-              return new BackfillPlan(dates, List.of(), List.of());
+              return new BackfillPlan(dates, List.of(), List.of(), List.of());
             });
     return planned;
   }

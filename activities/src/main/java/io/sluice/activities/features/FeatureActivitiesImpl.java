@@ -9,6 +9,7 @@ import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
 import io.sluice.db.jooq.meta.tables.records.FeatureStateRecord;
+import io.sluice.workflows.DateRanges;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import jakarta.inject.Singleton;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -170,8 +170,8 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 "{}/{}: computed feature dates {} and labels of {} in {}",
                 ref.dataset(),
                 d,
-                ranges(compute),
-                ranges(relabel),
+                DateRanges.of(compute),
+                DateRanges.of(relabel),
                 tableName);
           }
           long rowsOfD = counts.getOrDefault(d, 0);
@@ -209,27 +209,5 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   /** The latest staging among the partitions up to {@code date}: what a value of that date read. */
   private static long maxSeq(NavigableMap<LocalDate, Long> staged, LocalDate date) {
     return staged.headMap(date, true).values().stream().mapToLong(Long::longValue).max().orElse(0);
-  }
-
-  /** Dates as compact ranges for the log: 2024-01-01..2024-01-09, 2024-02-03. */
-  static String ranges(List<LocalDate> dates) {
-    List<String> out = new ArrayList<>();
-    LocalDate start = null;
-    LocalDate prev = null;
-    for (LocalDate x : dates.stream().sorted().toList()) {
-      if (prev != null && x.equals(prev.plusDays(1))) {
-        prev = x;
-        continue;
-      }
-      if (start != null) {
-        out.add(start.equals(prev) ? start.toString() : start + ".." + prev);
-      }
-      start = x;
-      prev = x;
-    }
-    if (start != null) {
-      out.add(start.equals(prev) ? start.toString() : start + ".." + prev);
-    }
-    return out.stream().collect(Collectors.joining(", ", "[", "]"));
   }
 }

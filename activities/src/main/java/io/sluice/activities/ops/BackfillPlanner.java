@@ -30,6 +30,7 @@ public final class BackfillPlanner {
     List<String> run = new ArrayList<>();
     List<String> noSource = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    List<String> unstaged = new ArrayList<>();
     for (Partition p : states.read(request.dataset(), request.from(), request.to())) {
       boolean wanted =
           switch (only) {
@@ -39,12 +40,15 @@ public final class BackfillPlanner {
           };
       if (!wanted) {
         skipped.add(p.date().toString());
+        if (!p.staged()) {
+          unstaged.add(p.date().toString());
+        }
       } else if (!p.filesPresent()) {
         noSource.add(p.date().toString());
       } else {
         run.add(p.date().toString());
       }
     }
-    return new BackfillPlan(run, noSource, skipped);
+    return new BackfillPlan(run, noSource, skipped, unstaged);
   }
 }

@@ -21,6 +21,9 @@ public interface BackfillActivities {
    * @param run partitions to ingest, validate and stage, in date order
    * @param noSource partitions of the range whose files are not there: gaps, reported, not run
    * @param skipped partitions of the range left alone because of {@code only}
+   * @param unstaged of the skipped, those not staged (failed, late or missing): like gaps, the
+   *     feature dates from them on cannot be computed
    */
-  record BackfillPlan(List<String> run, List<String> noSource, List<String> skipped) {}
+  record BackfillPlan(
+      List<String> run, List<String> noSource, List<String> skipped, List<String> unstaged) {}
 }

@@ -1,0 +1,93 @@
+package io.sluice.starter;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.Database;
+import io.sluice.db.DbSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the partition ledger and the data are: the same database and directories the workers use,
+ * with the same environment variables. The password comes from the environment (SLUICE_DB_PASSWORD)
+ * or a file (SLUICE_DB_PASSWORD_FILE), never from the command line.
+ */
+public final class LedgerOptions {
+
+  @Option(
+      names = "--db-url",
+      defaultValue = "${env:SLUICE_DB_URL:-jdbc:postgresql://127.0.0.1:5432/sluice}",
+      description = "JDBC URL of Sluice's database (env SLUICE_DB_URL; default ${DEFAULT-VALUE}).")
+  String dbUrl;
+
+  @Option(
+      names = "--db-user",
+      defaultValue = "${env:SLUICE_DB_USER:-sluice}",
+      description = "Database user (env SLUICE_DB_USER; default ${DEFAULT-VALUE}).")
+  String dbUser;
+
+  @Option(
+      names = "--data-root",
+      defaultValue = "${env:SLUICE_DATA_ROOT:-data}",
+      description =
+          "Where the raw partitions are (env SLUICE_DATA_ROOT; default ${DEFAULT-VALUE}).")
+  Path dataRoot;
+
+  @Option(
+      names = "--pipelines-dir",
+      defaultValue = "${env:SLUICE_PIPELINES_DIR:-pipelines}",
+      description =
+          "Where <dataset>.yaml are (env SLUICE_PIPELINES_DIR; default ${DEFAULT-VALUE}).")
+  Path pipelinesDir;
+
+  @Option(
+      names = "--code-version",
+      defaultValue = "${env:SLUICE_CODE_VERSION}",
+      description =
+          "The workers' code version outputs are compared with (env SLUICE_CODE_VERSION;"
+              + " default: this CLI's version).")
+  String codeVersion;
+
+  /** The password: SLUICE_DB_PASSWORD, else the file SLUICE_DB_PASSWORD_FILE, else the default. */
+  static String password() {
+    String file = System.getenv("SLUICE_DB_PASSWORD_FILE");
+    if (file != null && !file.isBlank()) {
+      try {
+        return Files.readString(Path.of(file)).strip();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read SLUICE_DB_PASSWORD_FILE " + file, e);
+      }
+    }
+    String env = System.getenv("SLUICE_DB_PASSWORD");
+    return env != null ? env : "sluice";
+  }
+
+  SluiceSettings settings() {
+    String version = codeVersion != null ? codeVersion : SluiceCli.version();
+    return new SluiceSettings(
+        dataRoot, pipelinesDir, Path.of(System.getProperty("java.io.tmpdir")), version);
+  }
+
+  /** Runs {@code work} on a small pool; the database is not migrated from the CLI. */
+  <T> T withDb(Function<DSLContext, T> work) {
+    try (HikariDataSource ds = Database.open(new DbSettings(dbUrl, dbUser, password(), 2))) {
+      return work.apply(DSL.using(ds, SQLDialect.POSTGRES));
+    } catch (RuntimeException e) {
+      if (SluiceCli.rootMessage(e).contains("Connection refused")) {
+        throw new IllegalStateException(
+            "cannot reach the database at "
+                + dbUrl
+                + ": is PostgreSQL running? (set --db-url or SLUICE_DB_URL)",
+            e);
+      }
+      throw e;
+    }
+  }
+}
