@@ -199,6 +199,23 @@ class OperationsRealServerTest {
       Cli replay = w.sluice("replay sluice/orders/2024-07-04");
       assertThat(replay.exit()).isZero();
       assertThat(replay.out()).contains("deterministic: sluice/orders/2024-07-04");
+      // a validation failure: statuses outside the allowed set; the message names the report
+      Path dir = Files.createDirectories(w.data.resolve("raw/2024-07-05"));
+      StringBuilder csv =
+          new StringBuilder(
+              "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,"
+                  + "quantity\n");
+      for (int i = 0; i < 20; i++) {
+        csv.append("o").append(i).append(",C1,2024-07-05T10:00:00Z,10,EUR,lost,books,DE,web,1\n");
+      }
+      Files.writeString(dir.resolve("orders.csv"), csv);
+      Cli invalid = w.sluice("run --dataset orders --date 2024-07-05");
+      assertThat(invalid.exit()).isEqualTo(1);
+      assertThat(invalid.err())
+          .contains("validate failed for orders partition 2024-07-05")
+          .contains(".html");
+      assertThat(w.sluice("replay sluice/orders/2024-07-05").exit()).isZero();
+
       Cli runs = w.sluice("runs --dataset orders --from 2024-07-01 --to 2024-07-01");
       assertThat(runs.out())
           .containsPattern(

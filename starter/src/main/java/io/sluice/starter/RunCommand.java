@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         PipelineRuns.printSummary(System.out, result);
         return 0;
       } catch (WorkflowFailedException e) {
-        System.err.println("run " + id + " failed: " + SluiceCli.rootMessage(e));
+        System.err.println("run " + id + " failed: " + SluiceCli.failureMessage(e));
         System.err.println("inspect it with: sluice status " + id);
         return 1;
       }

@@ -70,6 +70,14 @@ public final class SluiceCli implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
+  /** What a failed run says: the workflow's own message (it names stage, partition, report). */
+  static String failureMessage(io.temporal.client.WorkflowFailedException e) {
+    if (e.getCause() instanceof io.temporal.failure.ApplicationFailure a) {
+      return a.getOriginalMessage() + " [" + a.getType() + "]";
+    }
+    return rootMessage(e);
+  }
+
   static String rootMessage(Throwable e) {
     Throwable t = e;
     String message = e.getMessage();

@@ -112,7 +112,7 @@ final class Watcher {
       System.err.println(id + " was cancelled");
       return 3;
     }
-    System.err.println(id + " failed: " + SluiceCli.rootMessage(e));
+    System.err.println(id + " failed: " + SluiceCli.failureMessage(e));
     System.err.println("inspect it with: sluice status " + id);
     return 1;
   }
