@@ -34,7 +34,59 @@ class SluiceCliTest {
   @Test
   void helpListsTheCommands() {
     assertThat(SluiceCli.execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("run", "status", "sluice demo");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("run", "status", "sluice demo")
+        .contains("backfill", "watch", "cancel", "pause", "resume", "resize")
+        .contains("stale", "schedule", "runs", "rerun", "replay");
+  }
+
+  @Test
+  void backfillHelpDocumentsItsOptions() {
+    assertThat(SluiceCli.execute("backfill", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--parallelism", "--only-failed", "--only-missing", "--dry-run", "--no-wait")
+        .contains("Ctrl-C detaches")
+        .doesNotContain("--history-limit");
+  }
+
+  @Test
+  void scheduleHelpListsItsSubcommands() {
+    assertThat(SluiceCli.execute("schedule", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("create", "update", "describe", "list", "pause", "unpause", "trigger")
+        .contains("backfill", "delete");
+  }
+
+  @Test
+  void aBackwardRangeIsRefusedBeforeAnythingStarts() {
+    assertThat(
+            SluiceCli.execute(
+                "backfill", "--dataset", "orders", "--from", "2024-02-01", "--to", "2024-01-01"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--from 2024-02-01 is after --to");
+  }
+
+  @Test
+  void onlyFailedAndOnlyMissingExcludeEachOther() {
+    assertThat(
+            SluiceCli.execute(
+                "backfill",
+                "--dataset",
+                "orders",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-01-31",
+                "--only-failed",
+                "--only-missing"))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("mutually exclusive");
+  }
+
+  @Test
+  void statusNeedsAWorkflowIdOrADataset() {
+    assertThat(SluiceCli.execute("status")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("give a workflow id");
   }
 
   @Test
