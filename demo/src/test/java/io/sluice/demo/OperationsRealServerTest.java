@@ -150,7 +150,8 @@ class OperationsRealServerTest {
           "sluice/orders/2024-07-02",
           "sluice/orders/2024-07-03",
           "sluice/orders/2024-07-04",
-          "sluice/orders/2024-07-05");
+          "sluice/orders/2024-07-05",
+          "sluice/orders/2024-07-06");
       day(w.data, LocalDate.of(2024, 7, 1));
       assertThat(w.sluice("run --dataset orders --date 2024-07-01").exit()).isZero();
 
@@ -215,6 +216,23 @@ class OperationsRealServerTest {
           .contains("validate failed for orders partition 2024-07-05")
           .contains(".html");
       assertThat(w.sluice("replay sluice/orders/2024-07-05").exit()).isZero();
+
+      // a corrected file for 07-01 lands; the next daily run re-stages it and recomputes from it
+      new OrdersGenerator(4242, 130)
+          .writeDay(w.data, LocalDate.of(2024, 7, 1), LocalDate.of(2024, 7, 1));
+      day(w.data, LocalDate.of(2024, 7, 6));
+      Cli next = w.sluice("run --dataset orders --date 2024-07-06");
+      assertThat(next.exit()).isZero();
+      assertThat(next.out())
+          .containsPattern("late-data .* partitions=1 staged=\\d+")
+          .containsPattern("features .* dates_computed=[2-9]");
+      assertThat(
+              w.dsl
+                  .fetchOne(
+                      "select max(version) from meta.partition_versions"
+                          + " where partition_date = '2024-07-01'")
+                  .get(0, Integer.class))
+          .isEqualTo(2);
 
       Cli runs = w.sluice("runs --dataset orders --from 2024-07-01 --to 2024-07-01");
       assertThat(runs.out())

@@ -91,7 +91,7 @@ final class Watcher {
       } catch (TimeoutException e) {
         try {
           PipelineProgress p = typed.progress();
-          String now = p.currentStage() + " (" + p.completed().size() + "/6 stages done)";
+          String now = p.currentStage() + " (" + p.completed().size() + " steps done)";
           if (!now.equals(shown)) {
             out.println(id + ": " + now);
             shown = now;

@@ -40,6 +40,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
   private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
   private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
 
+  static final String LATE_DATA = "late-data";
+  static final String LATE_DATA_CHANGE = "late-data-step";
+
   /** Memo key of the run's counts so far, {@code <stage>.<count>}: number. */
   public static final String MEMO_COUNTS = "counts";
 
@@ -73,6 +76,10 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
             PipelineCounts::of,
             ValidateResult::reportPath);
     run(Stage.STAGE, () -> stage.stage(ref), PipelineCounts::of, r -> null);
+    // added after runs were recorded: older histories replay without the late-data step
+    if (Workflow.getVersion(LATE_DATA_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      restageLateData(ref);
+    }
     run(Stage.FEATURES, () -> features.computeFeatures(ref), PipelineCounts::of, r -> null);
     run(Stage.SPLIT, () -> split.split(ref), PipelineCounts::of, r -> null);
     PublishResult p =
@@ -92,6 +99,42 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
         v.reportPath(),
         p.version(),
         p.exportPath());
+  }
+
+  /**
+   * Late or corrected data: partitions of the last days whose files changed since they were
+   * ingested are ingested, validated and staged again here, so the features step that follows
+   * recomputes every feature date from the earliest of them on, and the labels that read them.
+   */
+  private void restageLateData(PartitionRef ref) {
+    List<String> changed = source.changedPartitions(ref);
+    if (changed.isEmpty()) {
+      return;
+    }
+    currentStage = LATE_DATA;
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    long started = Workflow.currentTimeMillis();
+    long staged = 0;
+    for (String p : changed) {
+      PartitionRef late = new PartitionRef(dataset, p, ref.runId());
+      try {
+        ingest.ingest(late);
+        validate.validate(late);
+        staged += stage.stage(late).staged();
+      } catch (ActivityFailure e) {
+        status = "FAILED";
+        failure =
+            String.format(
+                "late data for %s partition %s (found by the run of %s) failed: %s",
+                dataset, p, partitionDate, ActivityFailures.message(e));
+        throw ApplicationFailure.newNonRetryableFailureWithCause(
+            failure, ActivityFailures.type(e), e);
+      }
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("partitions", (long) changed.size());
+    counts.put("staged", staged);
+    record(LATE_DATA, counts, started, "re-staged " + DateRanges.ofIso(changed));
   }
 
   @Override
@@ -120,17 +163,18 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       throw ApplicationFailure.newNonRetryableFailureWithCause(
           failure, ActivityFailures.type(e), e);
     }
-    Map<String, Long> c = counts.apply(result);
+    record(s.label(), counts.apply(result), started, detail.apply(result));
+    return result;
+  }
+
+  /** A finished step: in the progress, the result and the run's memo. */
+  private void record(String step, Map<String, Long> counts, long started, String detail) {
     completed.add(
         new StageSummary(
-            s.label(),
-            new LinkedHashMap<>(c),
-            Workflow.currentTimeMillis() - started,
-            detail.apply(result)));
-    c.forEach((k, v) -> memoCounts.put(s.label() + "." + k, v));
+            step, new LinkedHashMap<>(counts), Workflow.currentTimeMillis() - started, detail));
+    counts.forEach((k, v) -> memoCounts.put(step + "." + k, v));
     // visible in `temporal workflow list`/`describe`, the UI and `sluice runs` without a worker
     Workflow.upsertMemo(Map.of(MEMO_COUNTS, new LinkedHashMap<>(memoCounts)));
-    return result;
   }
 
   /**

@@ -43,7 +43,8 @@ final class PipelineCounts {
     return counts(
         "feature_rows", r.featureRows(),
         "labelled_rows", r.labelledRows(),
-        "labels_filled", r.labelsFilled());
+        "labels_filled", r.labelsFilled(),
+        "dates_computed", r.datesComputed());
   }
 
   static Map<String, Long> of(SplitResult r) {

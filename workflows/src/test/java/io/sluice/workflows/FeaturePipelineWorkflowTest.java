@@ -287,6 +287,31 @@ class FeaturePipelineWorkflowTest {
   }
 
   @Test
+  void changedEarlierPartitionsAreStagedAgainBeforeTheFeatures(
+      TestWorkflowEnvironment env, Worker worker) {
+    when(source.changedPartitions(any())).thenReturn(java.util.List.of("2024-01-02"));
+    when(features.computeFeatures(any())).thenReturn(new FeatureResult(100, 0, 100, 4));
+
+    PipelineResult result = start(env, worker).run(REQUEST);
+
+    InOrder order = inOrder(stage, features);
+    order
+        .verify(stage)
+        .stage(org.mockito.ArgumentMatchers.argThat(r -> r.partitionDate().equals("2024-01-05")));
+    order
+        .verify(stage)
+        .stage(org.mockito.ArgumentMatchers.argThat(r -> r.partitionDate().equals("2024-01-02")));
+    order.verify(features).computeFeatures(any());
+    verify(ingest)
+        .ingest(org.mockito.ArgumentMatchers.argThat(r -> r.partitionDate().equals("2024-01-02")));
+    StageSummary late = result.stages().get(3);
+    assertThat(late.stage()).isEqualTo("late-data");
+    assertThat(late.counts()).containsEntry("partitions", 1L).containsEntry("staged", 275L);
+    assertThat(late.detail()).isEqualTo("re-staged 2024-01-02");
+    assertThat(result.stages().get(4).counts()).containsEntry("dates_computed", 4L);
+  }
+
+  @Test
   void theScheduledPartitionIsTheUtcDayBeforeTheScheduledTime() {
     assertThat(
             Partitions.partitionOfScheduledTime(

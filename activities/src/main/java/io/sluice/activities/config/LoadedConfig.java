@@ -12,6 +12,15 @@ public record LoadedConfig(PipelineConfig config, Path file, String hash, String
     return config.label().horizonDays();
   }
 
+  /**
+   * How many days back a daily run looks for partitions whose files changed after they were
+   * ingested (late or corrected data); {@code source.late_days}, default 7, 0 turns it off.
+   */
+  public int lateDays() {
+    Integer n = config.source().lateDays();
+    return n == null ? 7 : n;
+  }
+
   public String filesGlob() {
     String files = config.source().files();
     return files == null || files.isBlank() ? "*.{csv,csv.gz}" : files;

@@ -23,7 +23,7 @@ public record PipelineConfig(
    * files} a glob (default {@code *.{csv,csv.gz}}); whether a file with a header and no rows is a
    * valid (empty) day.
    */
-  public record Source(String path, String files, Boolean allowHeaderOnly) {}
+  public record Source(String path, String files, Boolean allowHeaderOnly, Integer lateDays) {}
 
   /**
    * One expectation; see the README for each {@code type}. {@code mostly} is the fraction of

@@ -175,6 +175,11 @@ public final class PipelineConfigLoader {
       problems.add("key 'source.path': must be relative to the data root without '..'");
     }
     if (c.source() != null
+        && c.source().lateDays() != null
+        && (c.source().lateDays() < 0 || c.source().lateDays() > 90)) {
+      problems.add("key 'source.late_days': 0..90 days, got " + c.source().lateDays());
+    }
+    if (c.source() != null
         && !blank(c.source().files())
         && !c.source().files().matches("[A-Za-z0-9_.*?{},-]+")) {
       problems.add(

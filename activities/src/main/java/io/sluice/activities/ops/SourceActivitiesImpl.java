@@ -1,27 +1,44 @@
 package io.sluice.activities.ops;
 
+import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_LEDGER;
+import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.PartitionFiles;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionLedgerRecord;
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.Stage;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.SourceActivities;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The data sensor's two steps: look for the partition's files; record that they are late. */
 @Singleton
 public final class SourceActivitiesImpl implements SourceActivities {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceActivitiesImpl.class);
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -38,6 +55,64 @@ public final class SourceActivitiesImpl implements SourceActivities {
     PartitionFiles files = PartitionFiles.of(settings, config, date);
     return new SourceProbe(
         files.present(), files.files().size(), files.bytes(), files.directory().toString());
+  }
+
+  @Override
+  public List<String> changedPartitions(PartitionRef ref) {
+    LocalDate d = Failures.date(ref);
+    LoadedConfig config = Failures.config(settings, ref.dataset());
+    List<String> changed = new ArrayList<>();
+    for (int back = config.lateDays(); back >= 1; back--) {
+      LocalDate p = d.minusDays(back);
+      PartitionVersionsRecord latest =
+          dsl.selectFrom(PARTITION_VERSIONS)
+              .where(PARTITION_VERSIONS.DATASET.eq(ref.dataset()))
+              .and(PARTITION_VERSIONS.PARTITION_DATE.eq(p))
+              .orderBy(PARTITION_VERSIONS.VERSION.desc())
+              .limit(1)
+              .fetchOne();
+      if (latest != null && differs(latest, PartitionFiles.of(settings, config, p))) {
+        changed.add(p.toString());
+      }
+    }
+    if (!changed.isEmpty()) {
+      LOG.info(
+          "{}/{}: files of earlier partitions changed since they were ingested: {}",
+          ref.dataset(),
+          d,
+          changed);
+    }
+    return changed;
+  }
+
+  /**
+   * Whether the files on disk are not those of the partition's latest version: another set of
+   * names, another size, or (for a file written since that version) other bytes.
+   */
+  private boolean differs(PartitionVersionsRecord version, PartitionFiles now) {
+    Map<String, IngestedFilesRecord> ingested =
+        dsl.selectFrom(INGESTED_FILES)
+            .where(INGESTED_FILES.FILE_ID.in(version.getFileIds()))
+            .fetchMap(INGESTED_FILES.FILE_NAME);
+    if (ingested.size() != now.files().size()) {
+      return true;
+    }
+    try {
+      for (Path f : now.files()) {
+        IngestedFilesRecord was = ingested.get(f.getFileName().toString());
+        if (was == null || was.getSizeBytes() != Files.size(f)) {
+          return true;
+        }
+        Instant modified = Files.getLastModifiedTime(f).toInstant();
+        if (!modified.isBefore(version.getCreatedAt().toInstant())
+            && !Hashing.sha256Hex(f).equals(was.getSha256().trim())) {
+          return true;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + now.directory() + ": " + e.getMessage(), e);
+    }
+    return false;
   }
 
   @Override

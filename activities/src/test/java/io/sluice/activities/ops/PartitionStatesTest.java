@@ -112,6 +112,27 @@ class PartitionStatesTest {
   }
 
   @Test
+  void partitionsWhoseFilesChangedSinceTheirIngestAreFound() throws IOException {
+    assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4)))).isEmpty();
+
+    // 06-02 is corrected (other rows, same name); 06-04 gains a second file
+    Path day2 = h.settings.dataRoot().resolve("raw/2024-06-02/orders.csv");
+    String original = Files.readString(day2);
+    new OrdersGenerator(99, 60).writeDay(h.settings.dataRoot(), D1, D1.plusDays(1));
+    assertThat(Files.readString(day2)).isNotEqualTo(original);
+    Files.copy(
+        h.settings.dataRoot().resolve("raw/2024-06-04/orders.csv"),
+        h.settings.dataRoot().resolve("raw/2024-06-04/orders-late.csv"));
+
+    assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4))))
+        .containsExactly("2024-06-02", "2024-06-04");
+    // rewritten with the very same bytes: not a change
+    Files.writeString(day2, original);
+    assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4))))
+        .containsExactly("2024-06-04");
+  }
+
+  @Test
   void theSensorSeesFilesAndRecordsLateData() {
     SourceProbe there = h.source.probe(ActivityHarness.ref(D1));
     assertThat(there.ready()).isTrue();

@@ -14,6 +14,7 @@ public final class ActivityNames {
   public static final String PROBE_SOURCE = "ProbeSource";
   public static final String RECORD_LATE = "RecordLate";
   public static final String PLAN_BACKFILL = "PlanBackfill";
+  public static final String FIND_CHANGED = "FindChangedPartitions";
 
   /** The pipeline stages' activities, in {@link io.sluice.workflows.Stage} order. */
   public static final List<String> STAGES =
@@ -30,7 +31,8 @@ public final class ActivityNames {
           PUBLISH,
           PROBE_SOURCE,
           RECORD_LATE,
-          PLAN_BACKFILL);
+          PLAN_BACKFILL,
+          FIND_CHANGED);
 
   private ActivityNames() {}
 }

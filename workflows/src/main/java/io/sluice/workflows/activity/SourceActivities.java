@@ -2,6 +2,7 @@ package io.sluice.workflows.activity;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /** The data sensor: whether a partition's files have landed, and recording that they did not. */
 @ActivityInterface
@@ -14,6 +15,14 @@ public interface SourceActivities {
   /** Writes the partition's ingest row in the ledger as {@code late} with the message. */
   @ActivityMethod(name = ActivityNames.RECORD_LATE)
   void recordLate(PartitionRef partition, String message);
+
+  /**
+   * Partitions of the last {@code source.late_days} days before this one that were ingested and
+   * whose files are not the ones ingested any more (added, removed or rewritten since): late or
+   * corrected data, in date order.
+   */
+  @ActivityMethod(name = ActivityNames.FIND_CHANGED)
+  List<String> changedPartitions(PartitionRef partition);
 
   /**
    * @param ready at least one file matching the dataset's glob is in the directory
