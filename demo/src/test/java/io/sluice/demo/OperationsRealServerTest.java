@@ -186,6 +186,10 @@ class OperationsRealServerTest {
       Cli status = w.sluiceWithLedger("status --dataset orders --from 2024-07-01 --to 2024-07-04");
       assertThat(status.out()).contains("2024-07   D  D  L  F");
 
+      Cli plan =
+          w.sluice("rerun --failed --dataset orders --from 2024-07-04 --to 2024-07-04 --dry-run");
+      assertThat(plan.out()).contains("would rerun sluice/orders/2024-07-04");
+
       day(w.data, LocalDate.of(2024, 7, 4)); // the fix
       Cli rerun = w.sluice("rerun sluice/orders/2024-07-04 --wait");
       assertThat(rerun.exit()).isZero();

@@ -227,6 +227,39 @@ class BackfillWorkflowTest {
   }
 
   @Test
+  void aTwoYearBackfillKeepsEveryRunsHistoryShort(TestWorkflowEnvironment env, Worker worker) {
+    when(stage.stage(any())).thenReturn(new StageResult(100, 5, 90, 5));
+    List<String> dates = days("2023-01-01", 731);
+    when(planner.plan(any())).thenReturn(new BackfillPlan(dates, List.of(), List.of(), List.of()));
+
+    WorkflowStub stub =
+        start(env, worker, new BackfillRequest("orders", "2023-01-01", "2024-12-31", 8, null));
+    BackfillResult r = stub.getResult(BackfillResult.class);
+
+    assertThat(r.status()).isEqualTo("COMPLETED");
+    assertThat(r.partitionsDone()).isEqualTo(731);
+    assertThat(r.featuresThrough()).isEqualTo("2024-12-31");
+    // every run stopped at the default limit of 2000 events (plus what was in flight)
+    assertThat(r.continuations()).isBetween(3, 12);
+    // walk the chain of runs from the first one
+    String id = stub.getExecution().getWorkflowId();
+    String runId = stub.getExecution().getRunId();
+    int runs = 0;
+    while (!runId.isEmpty()) {
+      var events = env.getWorkflowClient().fetchHistory(id, runId).getEvents();
+      assertThat(events.size()).as("history of run %s", runId).isLessThan(2300);
+      var last = events.get(events.size() - 1);
+      runId =
+          last.hasWorkflowExecutionContinuedAsNewEventAttributes()
+              ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+              : "";
+      runs++;
+    }
+    assertThat(runs).isEqualTo(r.continuations() + 1);
+    verify(features, times(1)).computeFeatures(any());
+  }
+
+  @Test
   void pauseResizeAndResumeSteerARunningBackfill(TestWorkflowEnvironment env, Worker worker)
       throws Exception {
     CountDownLatch planned = planAfter(days("2024-01-01", 6));
