@@ -139,6 +139,50 @@ class OperationsRealServerTest {
           .contains(" partitions  done ")
           .contains("COMPLETED: 6 of 6 partition(s) staged");
       assertThat(wf.progress().parallelism()).isEqualTo(3);
+
+      // Ctrl-C on a following CLI detaches; the backfill goes on and can be cancelled
+      String second = "sluice-backfill/orders/2024-05-01..2024-05-03";
+      w.terminateLeftovers(second);
+      Process cli =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "io.sluice.starter.SluiceCli",
+                  "backfill",
+                  "--dataset",
+                  "orders",
+                  "--from",
+                  "2024-05-01",
+                  "--to",
+                  "2024-05-03",
+                  "--parallelism",
+                  "1",
+                  "--address",
+                  w.address,
+                  "--task-queue",
+                  w.queue)
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("cli.log").toFile())
+              .start();
+      waitFor(
+          () ->
+              Files.exists(tmp.resolve("cli.log"))
+                  && read(tmp.resolve("cli.log")).contains("started " + second));
+      assertThat(w.sluice("pause " + second).exit()).isZero();
+      new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
+      assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(read(tmp.resolve("cli.log")))
+          .contains("detached: " + second + " keeps running")
+          .contains("sluice watch " + second);
+      BackfillWorkflow detached = w.client().newWorkflowStub(BackfillWorkflow.class, second);
+      assertThat(detached.progress().phase()).isEqualTo("partitions");
+
+      assertThat(w.sluice("cancel " + second).out())
+          .contains("cancelling after the running partitions finish");
+      Cli cancelled = w.sluice("watch " + second);
+      assertThat(cancelled.exit()).isEqualTo(3);
+      assertThat(cancelled.out()).contains("backfill orders 2024-05-01..2024-05-03 CANCELLED");
     }
   }
 
@@ -242,6 +286,14 @@ class OperationsRealServerTest {
       assertThat(runs.out())
           .containsPattern(
               "sluice/orders/2024-07-01 +COMPLETED +2024-07-01 +done +\\S+ +raw_rows=120");
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "";
     }
   }
 
