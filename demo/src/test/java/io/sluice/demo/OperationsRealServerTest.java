@@ -168,7 +168,7 @@ class OperationsRealServerTest {
       waitFor(
           () ->
               Files.exists(tmp.resolve("cli.log"))
-                  && read(tmp.resolve("cli.log")).contains("started " + second));
+                  && read(tmp.resolve("cli.log")).contains("following " + second));
       assertThat(w.sluice("pause " + second).exit()).isZero();
       new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
       assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -35,6 +35,7 @@ final class Watcher {
                         + " %s%n",
                     workflowId, workflowId, workflowId));
     Runtime.getRuntime().addShutdownHook(detach);
+    System.err.printf("following %s; Ctrl-C detaches, the run goes on%n", workflowId);
     try {
       return BackfillWorkflow.TYPE.equals(type)
           ? backfill(client, stub, workflowId, out)
