@@ -59,7 +59,13 @@ public final class PipelineRuns {
   public static void printSummary(PrintStream out, PipelineResult r) {
     out.printf("%s %s completed%n", r.dataset(), r.partitionDate());
     for (StageSummary s : r.stages()) {
-      out.printf("  %-9s %6d ms  %s%n", s.stage(), s.millis(), counts(s.counts()));
+      boolean path = s.stage().equals("validate") || s.stage().equals("publish"); // shown below
+      out.printf(
+          "  %-9s %6d ms  %s%s%n",
+          s.stage(),
+          s.millis(),
+          counts(s.counts()),
+          s.detail() == null || path ? "" : "  (" + s.detail() + ")");
     }
     out.printf("  report:  %s%n", r.reportPath());
     out.printf("  export:  %s (feature set v%d)%n", r.exportPath(), r.featureSetVersion());

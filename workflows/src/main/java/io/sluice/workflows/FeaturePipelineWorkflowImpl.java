@@ -80,7 +80,14 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     if (Workflow.getVersion(LATE_DATA_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       restageLateData(ref);
     }
-    run(Stage.FEATURES, () -> features.computeFeatures(ref), PipelineCounts::of, r -> null);
+    run(
+        Stage.FEATURES,
+        () -> features.computeFeatures(ref),
+        PipelineCounts::of,
+        r ->
+            r.gaps() == null || r.gaps().isEmpty()
+                ? null
+                : "computed without partitions " + DateRanges.ofIso(r.gaps()) + " (not staged)");
     run(Stage.SPLIT, () -> split.split(ref), PipelineCounts::of, r -> null);
     PublishResult p =
         run(

@@ -44,7 +44,8 @@ final class PipelineCounts {
         "feature_rows", r.featureRows(),
         "labelled_rows", r.labelledRows(),
         "labels_filled", r.labelsFilled(),
-        "dates_computed", r.datesComputed());
+        "dates_computed", r.datesComputed(),
+        "gaps", r.gaps() == null ? 0 : r.gaps().size());
   }
 
   static Map<String, Long> of(SplitResult r) {

@@ -312,6 +312,16 @@ class FeaturePipelineWorkflowTest {
   }
 
   @Test
+  void featuresComputedAcrossAGapSaySo(TestWorkflowEnvironment env, Worker worker) {
+    when(features.computeFeatures(any()))
+        .thenReturn(new FeatureResult(100, 0, 0, 1, java.util.List.of("2024-01-02", "2024-01-03")));
+    StageSummary f = start(env, worker).run(REQUEST).stages().get(3);
+    assertThat(f.counts()).containsEntry("gaps", 2L);
+    assertThat(f.detail())
+        .isEqualTo("computed without partitions 2024-01-02..2024-01-03 (not staged)");
+  }
+
+  @Test
   void theScheduledPartitionIsTheUtcDayBeforeTheScheduledTime() {
     assertThat(
             Partitions.partitionOfScheduledTime(

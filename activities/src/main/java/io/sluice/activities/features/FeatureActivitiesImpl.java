@@ -175,9 +175,38 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 tableName);
           }
           long rowsOfD = counts.getOrDefault(d, 0);
+          List<String> gaps = gaps(staged, d, set.maxWindowDays());
+          if (!gaps.isEmpty()) {
+            LOG.warn(
+                "{}/{}: features computed without partitions {} (not staged) inside the window",
+                ref.dataset(),
+                d,
+                gaps);
+          }
           return new FeatureResult(
-              rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size());
+              rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size(), gaps);
         });
+  }
+
+  /**
+   * Partitions in [d - window, d) after the dataset's first staged partition that are not staged:
+   * the features of d read the window, so they lack those days' orders.
+   */
+  static List<String> gaps(NavigableMap<LocalDate, Long> staged, LocalDate d, int window) {
+    List<String> gaps = new ArrayList<>();
+    if (staged.isEmpty()) {
+      return gaps;
+    }
+    LocalDate from = d.minusDays(window);
+    if (from.isBefore(staged.firstKey())) {
+      from = staged.firstKey();
+    }
+    for (LocalDate p = from; p.isBefore(d); p = p.plusDays(1)) {
+      if (!staged.containsKey(p)) {
+        gaps.add(p.toString());
+      }
+    }
+    return gaps;
   }
 
   /** Records that the feature table's running state is that of {@code date}. */

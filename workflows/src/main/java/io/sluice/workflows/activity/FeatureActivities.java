@@ -16,7 +16,19 @@ public interface FeatureActivities {
    * @param labelsFilled rows of earlier feature dates whose label this run filled in
    * @param datesComputed feature dates computed: 1 on a daily run, more after a past partition
    *     changed or the feature config did
+   * @param gaps partitions inside the date's longest window (after the first staged one) that are
+   *     not staged: its features were computed without them (absent in results recorded before)
    */
   record FeatureResult(
-      long featureRows, long labelledRows, long labelsFilled, long datesComputed) {}
+      long featureRows,
+      long labelledRows,
+      long labelsFilled,
+      long datesComputed,
+      java.util.List<String> gaps) {
+
+    public FeatureResult(
+        long featureRows, long labelledRows, long labelsFilled, long datesComputed) {
+      this(featureRows, labelledRows, labelsFilled, datesComputed, java.util.List.of());
+    }
+  }
 }
