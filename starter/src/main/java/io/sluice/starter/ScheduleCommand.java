@@ -1,5 +1,7 @@
 package io.sluice.starter;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.sluice.workflows.FeaturePipelineWorkflow;
 import io.sluice.workflows.Partitions;
 import io.sluice.workflows.PipelineRequest;
@@ -15,6 +17,7 @@ import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
@@ -365,16 +368,33 @@ final class ScheduleCommand {
       String prefix = dataset == null ? "sluice/" : scheduleId(dataset);
       WorkflowServiceStubs stubs = temporal.stubs();
       try {
-        scheduleClient(temporal, stubs)
-            .listSchedules()
-            .filter(s -> s.getScheduleId().startsWith(prefix))
-            .forEach(
-                s ->
-                    System.out.printf(
-                        "%s  %s  next %s%n",
-                        s.getScheduleId(),
-                        s.getSchedule().getState().isPaused() ? "PAUSED" : "active",
-                        s.getInfo().getNextActionTimes().stream().findFirst().orElse(null)));
+        ScheduleClient client = scheduleClient(temporal, stubs);
+        // The list comes from visibility, which lags behind pause, unpause and delete: it only
+        // names the schedules; each one's state is read from the schedule itself.
+        List<String> ids =
+            client
+                .listSchedules()
+                .map(s -> s.getScheduleId())
+                .filter(id -> id.startsWith(prefix))
+                .sorted()
+                .toList();
+        for (String id : ids) {
+          ScheduleDescription d;
+          try {
+            d = client.getHandle(id).describe();
+          } catch (ScheduleException e) {
+            if (e.getCause() instanceof StatusRuntimeException g
+                && g.getStatus().getCode() == Status.Code.NOT_FOUND) {
+              continue; // deleted since it was listed
+            }
+            throw e;
+          }
+          System.out.printf(
+              "%s  %s  next %s%n",
+              id,
+              d.getSchedule().getState().isPaused() ? "PAUSED" : "active",
+              d.getInfo().getNextActionTimes().stream().findFirst().orElse(null));
+        }
         return 0;
       } finally {
         stubs.shutdown();
