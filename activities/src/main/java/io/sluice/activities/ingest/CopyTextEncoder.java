@@ -77,26 +77,34 @@ final class CopyTextEncoder {
 
   /**
    * A text field, or NULL when {@code s} is null. The string is encoded to UTF-8 first (fast for
-   * the usual ASCII field), then escaped byte by byte: only ASCII bytes ever need an escape, and
-   * the bytes of a multi-byte UTF-8 sequence are never ASCII.
+   * the usual ASCII field), then escaped byte by byte.
    */
   CopyTextEncoder text(String s) {
     if (s == null) {
       return nullField();
     }
-    separator();
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    int n = utf8.length;
-    int plain = 0;
-    while (plain < n && !needsEscape(utf8[plain])) {
+    return utf8(utf8, 0, utf8.length);
+  }
+
+  /**
+   * A text field from UTF-8 bytes {@code from} to {@code to} of {@code src}, escaped byte by byte:
+   * only ASCII bytes ever need an escape, and the bytes of a multi-byte UTF-8 sequence are never
+   * ASCII.
+   */
+  CopyTextEncoder utf8(byte[] src, int from, int to) {
+    separator();
+    int n = to - from;
+    int plain = from;
+    while (plain < to && !needsEscape(src[plain])) {
       plain++;
     }
-    ensure(plain == n ? n : 2 * n);
-    System.arraycopy(utf8, 0, buf, len, plain);
-    int p = len + plain;
+    ensure(plain == to ? n : 2 * n);
+    System.arraycopy(src, from, buf, len, plain - from);
+    int p = len + plain - from;
     byte[] b = buf;
-    for (int i = plain; i < n; i++) {
-      byte c = utf8[i];
+    for (int i = plain; i < to; i++) {
+      byte c = src[i];
       switch (c) {
         case '\\' -> {
           b[p++] = '\\';

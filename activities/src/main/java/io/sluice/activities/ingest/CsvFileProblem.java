@@ -13,6 +13,8 @@ public final class CsvFileProblem extends RuntimeException {
     UNTERMINATED_QUOTE,
     BAD_QUOTING,
     NUL_CHARACTER,
+    RECORD_TOO_LONG,
+    TOO_MANY_FIELDS,
     UNREADABLE
   }
 

@@ -4,29 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.ingest.CsvFileProblem.Kind;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.zip.GZIPInputStream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
@@ -38,8 +30,11 @@ import org.postgresql.core.BaseConnection;
  */
 final class RawCsvLoader {
 
-  private static final CSVFormat INPUT =
-      CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+  /** The longest record a file may hold: a longer one is refused, not buffered. */
+  static final int MAX_RECORD_BYTES = 16 << 20;
+
+  /** The most fields a record (the header too) may have. */
+  static final int MAX_FIELDS = 2_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,9 +63,8 @@ final class RawCsvLoader {
 
   /** The header, BOM stripped and names trimmed; an empty list for an empty file. */
   static List<String> readHeader(Path file) {
-    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
-      Iterator<CSVRecord> it = parser.iterator();
-      return it.hasNext() ? header(it.next()) : List.of();
+    try (CsvRecordReader csv = open(file)) {
+      return csv.next() ? header(csv) : List.of();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 1, e);
     }
@@ -78,9 +72,8 @@ final class RawCsvLoader {
 
   /** Whether the file has at least one record after its header. */
   static boolean hasRecords(Path file) {
-    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
-      Iterator<CSVRecord> it = parser.iterator();
-      return it.hasNext() && it.next() != null && it.hasNext();
+    try (CsvRecordReader csv = open(file)) {
+      return csv.next() && csv.next();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 2, e);
     }
@@ -91,10 +84,11 @@ final class RawCsvLoader {
    * copySql} (text format; columns file_id, line_no, the text columns, extra, field_count),
    * committing {@code connection} (auto-commit off) every chunk.
    *
-   * <p>Two threads share the work: a parser thread reads the file with Commons CSV and encodes each
-   * record into blocks of COPY bytes; the calling thread writes the blocks to the server and
-   * commits each chunk. They exchange a fixed set of {@value #BLOCKS} blocks, so memory stays
-   * bounded whatever the file's size, and the server works on one block while the next is parsed.
+   * <p>Two threads share the work: a parser thread reads the file's bytes ({@link CsvRecordReader})
+   * and encodes each record into blocks of COPY bytes; the calling thread writes the blocks to the
+   * server and commits each chunk. They exchange a fixed set of {@value #BLOCKS} blocks, so memory
+   * stays bounded whatever the file's size, and the server works on one block while the next is
+   * parsed.
    *
    * @return the rows appended by this call
    * @throws CsvFileProblem when the file cannot be read at some line; chunks before it may have
@@ -169,22 +163,19 @@ final class RawCsvLoader {
     long rows = 0;
     long chunkRowsSoFar = 0;
     Block block = null;
-    try (CSVParser parser = CSVParser.parse(reader(file), INPUT)) {
+    try (CsvRecordReader csv = open(file)) {
       block = pipe.free.take();
-      Iterator<CSVRecord> it = parser.iterator();
-      if (it.hasNext()) {
-        List<String> names = header(it.next());
-        int[] slots = slots(names);
-        String[] values = new String[columns.size()];
-        lineEnd = parser.getCurrentLineNumber();
-        while (it.hasNext()) {
-          CSVRecord record = it.next();
-          long startLine = lineEnd + 1;
-          lineEnd = parser.getCurrentLineNumber();
+      if (csv.next()) {
+        List<String> names = header(csv);
+        int[] sources = sources(names);
+        lineEnd = csv.lastLine();
+        while (csv.next()) {
+          long startLine = csv.recordLine();
+          lineEnd = csv.lastLine();
           if (startLine <= resumeAfter) {
             continue;
           }
-          encode(block.out, prefix, startLine, record, names, slots, values, file);
+          encode(block.out, prefix, startLine, csv, names, sources, file);
           rows++;
           boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
           if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
@@ -255,30 +246,31 @@ final class RawCsvLoader {
       CopyTextEncoder out,
       byte[] prefix,
       long line,
-      CSVRecord record,
+      CsvRecordReader record,
       List<String> names,
-      int[] slots,
-      String[] values,
+      int[] sources,
       Path file) {
-    Arrays.fill(values, null);
-    ObjectNode extra = null;
-    for (int i = 0; i < record.size(); i++) {
-      int slot = i < slots.length ? slots[i] : -1;
-      if (slot >= 0) {
-        values[slot] = record.get(i);
-      } else {
-        if (extra == null) {
-          extra = JSON.createObjectNode();
-        }
-        extra.put(i < names.size() ? names.get(i) : "_field_" + (i + 1), record.get(i));
-      }
-    }
     try {
       out.verbatim(prefix).number(line);
-      for (String v : values) {
-        out.text(v);
+      byte[] data = record.data();
+      int size = record.size();
+      for (int field : sources) {
+        if (field >= 0 && field < size) {
+          out.utf8(data, record.start(field), record.end(field));
+        } else {
+          out.nullField();
+        }
       }
-      out.text(extra == null ? null : extra.toString()).number(record.size());
+      ObjectNode extra = null;
+      for (int i = 0; i < size; i++) {
+        if (i >= names.size() || !isSource(sources, i)) {
+          if (extra == null) {
+            extra = JSON.createObjectNode();
+          }
+          extra.put(i < names.size() ? names.get(i) : "_field_" + (i + 1), record.get(i));
+        }
+      }
+      out.text(extra == null ? null : extra.toString()).number(size);
       out.endRow();
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new CsvFileProblem(
@@ -290,16 +282,25 @@ final class RawCsvLoader {
     }
   }
 
-  /** For each header position, the index of the raw column it feeds, or -1 for an extra. */
-  private int[] slots(List<String> header) {
-    int[] slots = new int[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      slots[i] = columns.indexOf(header.get(i));
+  /** For each raw column, the header position that feeds it, or -1 when the file lacks it. */
+  private int[] sources(List<String> header) {
+    int[] sources = new int[columns.size()];
+    for (int c = 0; c < sources.length; c++) {
+      sources[c] = header.indexOf(columns.get(c));
     }
-    return slots;
+    return sources;
   }
 
-  private static List<String> header(CSVRecord record) {
+  private static boolean isSource(int[] sources, int field) {
+    for (int s : sources) {
+      if (s == field) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> header(CsvRecordReader record) {
     List<String> names = new ArrayList<>(record.size());
     for (int i = 0; i < record.size(); i++) {
       String name = record.get(i);
@@ -311,46 +312,29 @@ final class RawCsvLoader {
     return names;
   }
 
-  /** UTF-8 (gzip-compressed when the name ends in .gz) that refuses malformed bytes. */
-  static BufferedReader reader(Path file) throws IOException {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+  /** The file's records (gzip-compressed when the name ends in .gz). */
+  static CsvRecordReader open(Path file) throws IOException {
+    InputStream in = Files.newInputStream(file);
     if (file.getFileName().toString().endsWith(".gz")) {
       in = new GZIPInputStream(in, 1 << 16);
     }
-    return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+    return new CsvRecordReader(in, MAX_RECORD_BYTES, MAX_FIELDS);
   }
 
   private static CsvFileProblem problem(Path file, long line, Exception e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-    while (t.getCause() != null && !(t instanceof CharacterCodingException)) {
-      if (t.getCause() instanceof CharacterCodingException) {
-        t = t.getCause();
-        break;
-      }
-      t = t.getCause();
-    }
     String name = file.getFileName().toString();
-    String message = String.valueOf(t.getMessage());
+    if (t instanceof CsvRecordReader.Malformed m) {
+      return new CsvFileProblem(name, m.line, m.kind, m.getMessage(), e);
+    }
     if (t instanceof CharacterCodingException) {
-      // The reader decodes ahead of the parser: find the exact line in a second, byte-level pass.
+      // The reader checks a field's bytes once the field is read: find the exact line of the first
+      // bad byte in a second, byte-level pass.
       long exact = firstLineNotUtf8(file);
       return new CsvFileProblem(
           name, exact > 0 ? exact : line, Kind.NOT_UTF8, "bytes that are not valid UTF-8", e);
     }
-    if (message.contains("EOF reached before encapsulated token finished")) {
-      return new CsvFileProblem(
-          name, line, Kind.UNTERMINATED_QUOTE, "a quoted field is never closed", e);
-    }
-    if (message.contains("invalid char between encapsulated token and delimiter")) {
-      return new CsvFileProblem(
-          name, line, Kind.BAD_QUOTING, "text after a closing quote (" + message + ")", e);
-    }
-    return new CsvFileProblem(name, line, Kind.UNREADABLE, message, e);
+    return new CsvFileProblem(name, line, Kind.UNREADABLE, String.valueOf(t.getMessage()), e);
   }
 
   /** The physical line holding the first byte sequence that is not UTF-8, or -1. */

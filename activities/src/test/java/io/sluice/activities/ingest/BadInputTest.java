@@ -10,6 +10,7 @@ import io.sluice.workflows.activity.StageActivities.StageResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -67,6 +68,11 @@ class BadInputTest {
 
   private void assertRefused(String corpusCase, String problem, long line) throws IOException {
     drop(corpusCase);
+    assertRefused(problem, line);
+  }
+
+  /** The file of {@link #D} dropped already is refused with {@code problem} at {@code line}. */
+  private void assertRefused(String problem, long line) {
     ApplicationFailure f = ingestFails();
     assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
     assertThat(f.isNonRetryable()).isTrue();
@@ -114,6 +120,38 @@ class BadInputTest {
   @Test
   void nulCharacter() throws IOException {
     assertRefused("nul-character", "nul_character", 4);
+  }
+
+  private static final String HEADER =
+      "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,quantity";
+
+  private Path partitionFile() throws IOException {
+    Path dir = h.settings.dataRoot().resolve("raw").resolve(D.toString());
+    Files.createDirectories(dir);
+    return dir.resolve("orders.csv");
+  }
+
+  @Test
+  void aHeaderOfTenThousandColumnsIsRefused() throws IOException {
+    StringBuilder header = new StringBuilder(HEADER);
+    for (int i = 0; i < 10_000; i++) {
+      header.append(",c").append(i);
+    }
+    Files.writeString(
+        partitionFile(),
+        header + "\no1,C1,2024-05-01T10:00:00Z,10.00,EUR,completed,books,DE,web,1\n");
+    assertRefused("too_many_fields: more than 2000 fields in one record", 1);
+  }
+
+  /** A sparse file: a line of 1 GiB that takes no disk; the reader stops at its limit. */
+  @Test
+  void aOneGigabyteLineIsRefusedWithoutHoldingItInMemory() throws IOException {
+    Path file = partitionFile();
+    Files.writeString(file, HEADER + "\no1,");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(1L << 30);
+    }
+    assertRefused("record_too_long: a record longer than 16 MiB", 2);
   }
 
   @Test
