@@ -4,9 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.Database;
 import io.sluice.db.DbSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.jooq.DSLContext;
@@ -55,18 +52,11 @@ public final class LedgerOptions {
               + " default: this CLI's version).")
   String codeVersion;
 
-  /** The password: SLUICE_DB_PASSWORD, else the file SLUICE_DB_PASSWORD_FILE, else the default. */
+  /** The password: the file SLUICE_DB_PASSWORD_FILE, else SLUICE_DB_PASSWORD, else the default. */
   static String password() {
-    String file = System.getenv("SLUICE_DB_PASSWORD_FILE");
-    if (file != null && !file.isBlank()) {
-      try {
-        return Files.readString(Path.of(file)).strip();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read SLUICE_DB_PASSWORD_FILE " + file, e);
-      }
-    }
     String env = System.getenv("SLUICE_DB_PASSWORD");
-    return env != null ? env : "sluice";
+    return DbSettings.password(
+        env != null ? env : "sluice", System.getenv("SLUICE_DB_PASSWORD_FILE"));
   }
 
   SluiceSettings settings() {

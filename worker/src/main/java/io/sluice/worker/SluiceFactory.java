@@ -36,8 +36,9 @@ public class SluiceFactory {
       @Value("${sluice.db.url}") String url,
       @Value("${sluice.db.user}") String user,
       @Value("${sluice.db.password}") String password,
+      @Value("${sluice.db.password-file:}") String passwordFile,
       @Value("${sluice.db.pool-size}") int poolSize) {
-    return new DbSettings(url, user, password, poolSize);
+    return new DbSettings(url, user, DbSettings.password(password, passwordFile), poolSize);
   }
 
   @Singleton
