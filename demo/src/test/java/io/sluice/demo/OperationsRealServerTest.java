@@ -203,6 +203,12 @@ class OperationsRealServerTest {
       Cli waiting =
           w.sluice("run --dataset orders --date 2024-07-02 --wait-for-data PT2M --no-wait");
       assertThat(waiting.exit()).isZero();
+      // a second run of the same partition meanwhile: refused, told which workflow runs it
+      Cli twice = w.sluice("run --dataset orders --date 2024-07-02");
+      assertThat(twice.exit()).isEqualTo(2);
+      assertThat(twice.err())
+          .contains("already running as workflow sluice/orders/2024-07-02")
+          .contains("sluice watch sluice/orders/2024-07-02");
       TimeUnit.SECONDS.sleep(3);
       day(w.data, LocalDate.of(2024, 7, 2));
       assertThat(w.sluice("watch sluice/orders/2024-07-02").exit()).isZero();
