@@ -20,11 +20,11 @@ public final class PipelineActivityOptions {
   public static Map<String, ActivitySettings> defaults() {
     Map<String, ActivitySettings> m = new LinkedHashMap<>();
     m.put(ActivityNames.INGEST, settings(Duration.ofHours(2), Duration.ofMinutes(2)));
-    m.put(ActivityNames.VALIDATE, settings(Duration.ofMinutes(30), Duration.ZERO));
-    m.put(ActivityNames.STAGE, settings(Duration.ofHours(1), Duration.ZERO));
-    m.put(ActivityNames.COMPUTE_FEATURES, settings(Duration.ofHours(1), Duration.ZERO));
-    m.put(ActivityNames.SPLIT, settings(Duration.ofMinutes(30), Duration.ZERO));
-    m.put(ActivityNames.PUBLISH, settings(Duration.ofMinutes(30), Duration.ZERO));
+    m.put(ActivityNames.VALIDATE, settings(Duration.ofMinutes(30), Duration.ofMinutes(1)));
+    m.put(ActivityNames.STAGE, settings(Duration.ofHours(1), Duration.ofMinutes(1)));
+    m.put(ActivityNames.COMPUTE_FEATURES, settings(Duration.ofHours(1), Duration.ofMinutes(1)));
+    m.put(ActivityNames.SPLIT, settings(Duration.ofMinutes(30), Duration.ofMinutes(1)));
+    m.put(ActivityNames.PUBLISH, settings(Duration.ofMinutes(30), Duration.ofMinutes(1)));
     m.put(ActivityNames.PROBE_SOURCE, settings(Duration.ofMinutes(1), Duration.ZERO));
     m.put(ActivityNames.RECORD_LATE, settings(Duration.ofMinutes(1), Duration.ZERO));
     m.put(ActivityNames.PLAN_BACKFILL, settings(Duration.ofMinutes(5), Duration.ZERO));

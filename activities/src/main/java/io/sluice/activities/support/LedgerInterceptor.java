@@ -10,10 +10,8 @@ import io.sluice.db.jooq.meta.tables.records.PartitionLedgerRecord;
 import io.sluice.workflows.Stage;
 import io.sluice.workflows.activity.ActivityNames;
 import io.sluice.workflows.activity.PartitionRef;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -45,24 +43,19 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
     this.settings = settings;
   }
 
-  /** Worker factory options with the ledger written around every activity. */
+  /**
+   * Worker factory options with the ledger written around every activity, and heartbeats ticking
+   * for the activities that do not send their own ({@link HeartbeatTicker}).
+   */
   public static WorkerFactoryOptions factoryOptions(DSLContext dsl, SluiceSettings settings) {
     return WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings))
+        .setWorkerInterceptors(new LedgerInterceptor(dsl, settings), new HeartbeatTicker())
         .build();
   }
 
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
-    return new ActivityInboundCallsInterceptorBase(next) {
-      private ActivityExecutionContext context;
-
-      @Override
-      public void init(ActivityExecutionContext context) {
-        this.context = context;
-        super.init(context);
-      }
-
+    return new ContextInterceptor(next) {
       @Override
       public ActivityOutput execute(ActivityInput input) {
         ActivityInfo info = context.getInfo();
