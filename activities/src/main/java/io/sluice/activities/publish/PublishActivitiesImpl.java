@@ -189,8 +189,13 @@ public final class PublishActivitiesImpl implements PublishActivities {
       Outputs.move(tmp, target);
       Outputs.deleteTree(old);
       return rows;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException thrown) {
       Outputs.deleteTreeQuietly(tmp);
+      // the CSV copy and the Parquet writer report a full disk wrapped in unchecked exceptions
+      IOException e = Outputs.ioCause(thrown);
+      if (e == null) {
+        throw (RuntimeException) thrown;
+      }
       throw Failures.of(
           FailureTypes.OUTPUT_FAILED,
           "cannot write the export "

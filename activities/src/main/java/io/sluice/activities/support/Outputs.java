@@ -39,6 +39,23 @@ public final class Outputs {
     }
   }
 
+  /**
+   * The file error in a chain of causes: the first {@link IOException} not under a {@link
+   * java.sql.SQLException} (a lost database connection is an I/O error too, but a transient one
+   * that must be retried, not an output failure). Null when there is none.
+   */
+  public static IOException ioCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.sql.SQLException) {
+        return null;
+      }
+      if (c instanceof IOException io) {
+        return io;
+      }
+    }
+    return null;
+  }
+
   public static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
