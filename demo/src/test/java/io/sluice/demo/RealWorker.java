@@ -31,21 +31,26 @@ final class RealWorker implements AutoCloseable {
   final ApplicationContext context;
 
   RealWorker(Path root) {
+    this(root, Map.of());
+  }
+
+  /** With some of the worker's properties replaced ({@code sluice.db.user}, say). */
+  RealWorker(Path root, Map<String, Object> overrides) {
     this.data = root.resolve("data");
-    this.context =
-        ApplicationContext.builder()
-            .properties(
-                Map.of(
-                    "sluice.db.url", db.getJdbcUrl(),
-                    "sluice.db.user", db.getUsername(),
-                    "sluice.db.password", db.getPassword() == null ? "" : db.getPassword(),
-                    "sluice.temporal.address", address,
-                    "sluice.temporal.task-queue", queue,
-                    "sluice.paths.data-root", data.toString(),
-                    "sluice.paths.pipelines-dir", pipelines.toString(),
-                    "sluice.paths.artifacts-dir", root.resolve("artifacts").toString(),
-                    "sluice.worker.enabled", "true"))
-            .start();
+    Map<String, Object> properties =
+        new java.util.HashMap<>(
+            Map.of(
+                "sluice.db.url", db.getJdbcUrl(),
+                "sluice.db.user", db.getUsername(),
+                "sluice.db.password", db.getPassword() == null ? "" : db.getPassword(),
+                "sluice.temporal.address", address,
+                "sluice.temporal.task-queue", queue,
+                "sluice.paths.data-root", data.toString(),
+                "sluice.paths.pipelines-dir", pipelines.toString(),
+                "sluice.paths.artifacts-dir", root.resolve("artifacts").toString(),
+                "sluice.worker.enabled", "true"));
+    properties.putAll(overrides);
+    this.context = ApplicationContext.builder().properties(properties).start();
   }
 
   /**
