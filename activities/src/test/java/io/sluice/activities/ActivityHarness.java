@@ -2,6 +2,7 @@ package io.sluice.activities;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.features.FeatureActivitiesImpl;
+import io.sluice.activities.features.SchemaMigration;
 import io.sluice.activities.ingest.IngestActivitiesImpl;
 import io.sluice.activities.ops.BackfillActivitiesImpl;
 import io.sluice.activities.ops.SourceActivitiesImpl;
@@ -42,8 +43,12 @@ import org.jooq.impl.DSL;
  */
 public final class ActivityHarness implements AutoCloseable {
 
+  /** The pool the activities use, and the owner's (the same pool unless least privilege). */
   public final HikariDataSource dataSource;
+
   public final DSLContext dsl;
+  public final HikariDataSource owner;
+  public final DSLContext ownerDsl;
   public final SluiceSettings settings;
   public final Path root;
   private final TestActivityEnvironment env;
@@ -58,15 +63,30 @@ public final class ActivityHarness implements AutoCloseable {
   public final BackfillActivities planner;
 
   public ActivityHarness(Path root) {
+    this(root, false);
+  }
+
+  /**
+   * With {@code leastPrivilege}, the activities run as a login role that is only a member of {@code
+   * sluice_worker}, after {@link SchemaMigration} ran as the owner: as a production worker.
+   */
+  public ActivityHarness(Path root, boolean leastPrivilege) {
     this.root = root;
-    this.dataSource = TestDatabases.fresh();
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+    this.owner = TestDatabases.fresh();
+    this.ownerDsl = DSL.using(owner, SQLDialect.POSTGRES);
     try {
       Files.createDirectories(root.resolve("pipelines"));
       Files.copy(repoFile("pipelines/orders.yaml"), root.resolve("pipelines/orders.yaml"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    if (leastPrivilege) {
+      SchemaMigration.run(owner, root.resolve("pipelines"));
+      this.dataSource = TestDatabases.workerRole(owner);
+    } else {
+      this.dataSource = owner;
+    }
+    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
     this.settings =
         new SluiceSettings(
             root.resolve("data"), root.resolve("pipelines"), root.resolve("artifacts"), "test");
@@ -98,6 +118,25 @@ public final class ActivityHarness implements AutoCloseable {
     publish = env.newActivityStub(PublishActivities.class, once);
     source = env.newActivityStub(SourceActivities.class, once);
     planner = env.newActivityStub(BackfillActivities.class, once);
+  }
+
+  /**
+   * An ingest on {@code dataSource} committing every {@code chunkRows} rows, registered in {@code
+   * env}, behind a stub that makes one attempt.
+   */
+  public static IngestActivities ingestInChunks(
+      TestActivityEnvironment env,
+      javax.sql.DataSource dataSource,
+      SluiceSettings settings,
+      int chunkRows) {
+    env.registerActivitiesImplementations(
+        new IngestActivitiesImpl(dataSource, settings, chunkRows));
+    return env.newActivityStub(
+        IngestActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(java.time.Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
   }
 
   public static PartitionRef ref(LocalDate d) {
@@ -143,5 +182,6 @@ public final class ActivityHarness implements AutoCloseable {
   public void close() {
     env.close();
     dataSource.close();
+    owner.close();
   }
 }

@@ -26,7 +26,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public DbSettings settings(String database, int maxPoolSize) {
-    return new DbSettings(postgres.getJdbcUrl("postgres", database), "postgres", "", maxPoolSize);
+    // the user goes in the settings, not the URL, where it would win over any other user
+    return new DbSettings(
+        "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database,
+        "postgres",
+        "",
+        maxPoolSize);
   }
 
   public int port() {

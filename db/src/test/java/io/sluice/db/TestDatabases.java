@@ -34,6 +34,24 @@ public final class TestDatabases {
     return ds;
   }
 
+  /**
+   * A new login role in the group {@code sluice_worker} (created by the migrations) with a random
+   * password, and a small pool as that role on the database of {@code owner}: how a least-privilege
+   * worker connects.
+   */
+  public static HikariDataSource workerRole(HikariDataSource owner) {
+    String role = "sluice_app_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String password = UUID.randomUUID().toString();
+    try (Connection c = owner.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' IN ROLE sluice_worker");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create the login role " + role, e);
+    }
+    return Database.open(new DbSettings(owner.getJdbcUrl(), role, password, 4));
+  }
+
   private record Server(String adminUrl, String user, String password, EmbeddedDatabase embedded) {
 
     static Server fromEnvironment() {

@@ -22,7 +22,12 @@ import org.jooq.impl.DSL;
  */
 final class RealWorker implements AutoCloseable {
 
+  /** The database, as its owner (who migrates it); the worker logs in as {@link #workerRole}. */
   final HikariDataSource db = TestDatabases.fresh();
+
+  /** A least-privilege login role, member of sluice_worker, as production workers use. */
+  final HikariDataSource workerRole = TestDatabases.workerRole(db);
+
   final DSLContext dsl = DSL.using(db, SQLDialect.POSTGRES);
   final String queue = "sluice-test-" + UUID.randomUUID();
   final String address = System.getenv("TEMPORAL_ADDRESS");
@@ -41,14 +46,16 @@ final class RealWorker implements AutoCloseable {
         new java.util.HashMap<>(
             Map.of(
                 "sluice.db.url", db.getJdbcUrl(),
-                "sluice.db.user", db.getUsername(),
-                "sluice.db.password", db.getPassword() == null ? "" : db.getPassword(),
+                "sluice.db.user", workerRole.getUsername(),
+                "sluice.db.password", workerRole.getPassword(),
                 "sluice.temporal.address", address,
                 "sluice.temporal.task-queue", queue,
                 "sluice.paths.data-root", data.toString(),
                 "sluice.paths.pipelines-dir", pipelines.toString(),
                 "sluice.paths.artifacts-dir", root.resolve("artifacts").toString(),
                 "sluice.worker.enabled", "true"));
+    properties.put("sluice.db.migrate-user", db.getUsername());
+    properties.put("sluice.db.migrate-password", db.getPassword() == null ? "" : db.getPassword());
     properties.putAll(overrides);
     this.context = ApplicationContext.builder().properties(properties).start();
   }
@@ -146,6 +153,7 @@ final class RealWorker implements AutoCloseable {
   @Override
   public void close() {
     context.close();
+    workerRole.close();
     db.close();
   }
 }

@@ -55,7 +55,7 @@ class SecretsTest {
     String history;
     try (RealWorker admin = new RealWorker(tmp.resolve("admin"))) {
       admin.dsl.execute(
-          "CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password + "'"); // test only
+          "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' IN ROLE sluice_worker");
       // from here on everything is logged and kept
       captured.start();
       for (Logger l : logs.getLoggerList()) {

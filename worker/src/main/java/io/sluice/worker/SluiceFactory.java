@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
+import io.sluice.activities.features.SchemaMigration;
 import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.Database;
@@ -26,10 +27,14 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place the worker's infrastructure is built: database, Temporal client, settings. */
 @Factory
 public class SluiceFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SluiceFactory.class);
 
   @Singleton
   DbSettings dbSettings(
@@ -41,14 +46,51 @@ public class SluiceFactory {
     return new DbSettings(url, user, DbSettings.password(password, passwordFile), poolSize);
   }
 
+  /**
+   * The pool the activities use. When {@code sluice.db.migrate} is on, the schema and the feature
+   * tables of every pipeline config are brought up to date first, as {@code sluice.db.migrate-user}
+   * when it is set (the owner role; the workers' own role then needs no DDL privilege), else as the
+   * workers' user.
+   */
   @Singleton
   @Bean(preDestroy = "close")
-  HikariDataSource dataSource(DbSettings settings, @Value("${sluice.db.migrate}") boolean migrate) {
-    HikariDataSource ds = Database.open(settings);
+  HikariDataSource dataSource(
+      DbSettings settings,
+      SluiceSettings sluice,
+      @Value("${sluice.db.migrate}") boolean migrate,
+      @Value("${sluice.db.migrate-user:}") String migrateUser,
+      @Value("${sluice.db.migrate-password:}") String migratePassword,
+      @Value("${sluice.db.migrate-password-file:}") String migratePasswordFile) {
     if (migrate) {
-      Database.migrate(ds);
+      if (migrateUser.isBlank()) {
+        migrate(settings, sluice);
+      } else {
+        migrate(
+            new DbSettings(
+                settings.url(),
+                migrateUser,
+                DbSettings.password(migratePassword, migratePasswordFile),
+                2), // Flyway holds two connections at once
+            sluice);
+      }
     }
-    return ds;
+    return Database.open(settings);
+  }
+
+  private static void migrate(DbSettings owner, SluiceSettings sluice) {
+    try (HikariDataSource ds = Database.open(owner)) {
+      SchemaMigration.Result r = SchemaMigration.run(ds, sluice.pipelinesDir());
+      LOG.info(
+          "database migrated as {}: schema version {}, {} migrations applied, feature tables"
+              + " created {}",
+          owner.user(),
+          r.schemaVersion(),
+          r.migrationsApplied(),
+          r.tablesCreated());
+      for (String bad : r.badConfigs()) {
+        LOG.warn("pipeline config skipped by the migration (its runs will fail): {}", bad);
+      }
+    }
   }
 
   @Singleton

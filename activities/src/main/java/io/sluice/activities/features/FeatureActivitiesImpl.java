@@ -10,6 +10,7 @@ import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
 import io.sluice.db.jooq.meta.tables.records.FeatureStateRecord;
 import io.sluice.workflows.DateRanges;
+import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import jakarta.inject.Singleton;
@@ -76,7 +77,12 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                     + d
                     + " is not staged: run the stage step first");
           }
-          set.createTable(tx);
+          try {
+            FeatureTables.ensure(tx, set);
+          } catch (FeatureTables.NotMigrated e) {
+            throw Failures.of(
+                FailureTypes.BAD_CONFIG, ref.dataset() + "/" + d + ": " + e.getMessage(), e);
+          }
           Table<Record> table = set.table(tx);
           String tableName = table.getQualifiedName().toString();
           Map<LocalDate, FeatureDatesRecord> ledger =
@@ -109,7 +115,6 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           if (!compute.isEmpty()) {
             tx.deleteFrom(table).where(fdField.in(compute)).execute();
             FeatureState state = new FeatureState(set, table);
-            state.createTables(tx);
             FeatureStateRecord at =
                 tx.selectFrom(FEATURE_STATE)
                     .where(FEATURE_STATE.FEATURE_TABLE.eq(tableName))
@@ -164,7 +169,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 .and(FEATURE_DATES.FEATURE_DATE.eq(fd))
                 .execute();
           }
-          set.replaceView(tx);
+          set.pointView(tx);
           if (compute.size() > 1 || !relabel.isEmpty()) {
             LOG.info(
                 "{}/{}: computed feature dates {} and labels of {} in {}",

@@ -479,10 +479,12 @@ public final class FeatureSet {
     return DSL.table(DSL.name("feats", dataset + "_features"));
   }
 
-  /** Points {@link #view()} at this feature set's table. */
-  public void replaceView(DSLContext dsl) {
-    dsl.dropViewIfExists(view()).execute();
-    dsl.createView(view()).as(DSL.selectFrom(table(dsl))).execute();
+  /**
+   * Points {@link #view()} at this feature set's table, through the owner's function {@code
+   * feats.point_features_view}, which checks both names: the worker itself needs no DDL privilege.
+   */
+  public void pointView(DSLContext dsl) {
+    dsl.execute("SELECT feats.point_features_view(?, ?)", dataset, table(dsl).getName());
   }
 
   /** Creates the feature table when it does not exist yet. */

@@ -127,6 +127,14 @@ final class FeatureState {
     this.windows = List.copyOf(ws);
   }
 
+  Table<Record> accTable() {
+    return acc;
+  }
+
+  Table<Record> keysTable() {
+    return keys;
+  }
+
   /** Creates the state tables when they do not exist yet. */
   void createTables(DSLContext dsl) {
     List<Field<?>> accColumns =

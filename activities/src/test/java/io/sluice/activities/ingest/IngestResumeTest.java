@@ -7,15 +7,12 @@ import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -37,14 +34,7 @@ class IngestResumeTest {
       DataSource flaky = failingOnCommit(h.dataSource, 3, commits);
       TestActivityEnvironment env = TestActivityEnvironment.newInstance();
       try {
-        env.registerActivitiesImplementations(new IngestActivitiesImpl(flaky, h.settings, 20));
-        IngestActivities once =
-            env.newActivityStub(
-                IngestActivities.class,
-                ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofMinutes(1))
-                    .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                    .build());
+        IngestActivities once = ActivityHarness.ingestInChunks(env, flaky, h.settings, 20);
 
         assertThatThrownBy(() -> once.ingest(ActivityHarness.ref(D)))
             .hasStackTraceContaining("connection lost");

@@ -1,0 +1,86 @@
+package io.sluice.activities.features;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.db.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * Everything that changes the schema, run by the owner role: Flyway's migrations, then the tables
+ * of the feature set of every {@code <dataset>.yaml} in the pipelines directory. After it a worker
+ * needs no DDL privilege; run it again after changing a pipeline's features or label.
+ */
+public final class SchemaMigration {
+
+  /** What a migration did. Bad configs are reported, not fatal: their runs fail with BadConfig. */
+  public record Result(
+      int migrationsApplied,
+      String schemaVersion,
+      List<String> tablesCreated,
+      List<String> viewsCreated,
+      List<String> badConfigs) {}
+
+  private SchemaMigration() {}
+
+  public static Result run(DataSource owner, Path pipelinesDir) {
+    var flyway = Database.migrate(owner);
+    DSLContext dsl = DSL.using(owner, SQLDialect.POSTGRES);
+    List<String> tables = new ArrayList<>();
+    List<String> views = new ArrayList<>();
+    List<String> bad = new ArrayList<>();
+    PipelineConfigLoader loader = new PipelineConfigLoader(pipelinesDir);
+    for (String dataset : datasets(pipelinesDir)) {
+      FeatureSet set;
+      try {
+        LoadedConfig config = loader.load(dataset);
+        set = new FeatureSet(config);
+      } catch (RuntimeException e) {
+        bad.add(e.getMessage());
+        continue;
+      }
+      dsl.transaction(
+          trx -> {
+            tables.addAll(FeatureTables.ensure(trx.dsl(), set));
+            if (FeatureTables.ensureView(trx.dsl(), set)) {
+              views.add(set.view().getQualifiedName().toString());
+            }
+          });
+    }
+    return new Result(
+        flyway.migrationsExecuted,
+        // the target is null when nothing was applied: the schema stayed where it was
+        flyway.targetSchemaVersion != null
+            ? flyway.targetSchemaVersion
+            : flyway.initialSchemaVersion,
+        tables,
+        views,
+        List.copyOf(bad));
+  }
+
+  /** The datasets configured in {@code dir}: the names of its {@code *.yaml} files, sorted. */
+  static List<String> datasets(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml"))
+          .map(n -> n.substring(0, n.length() - ".yaml".length()))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the pipelines directory " + dir, e);
+    }
+  }
+}
