@@ -48,6 +48,18 @@ public record DbSettings(String url, String user, String password, int maxPoolSi
     }
   }
 
+  /**
+   * What migrations connect with: the owner role {@code ownerUser} with its own password (the file
+   * wins, as for the runtime user) when it is set, else these settings' user; and a pool of two,
+   * the connections Flyway holds at once (its lock and the migration).
+   */
+  public DbSettings forMigration(String ownerUser, String ownerPassword, String ownerPasswordFile) {
+    if (ownerUser == null || ownerUser.isBlank()) {
+      return new DbSettings(url, user, password, 2);
+    }
+    return new DbSettings(url, ownerUser, password(ownerPassword, ownerPasswordFile), 2);
+  }
+
   @Override
   public String toString() {
     return "DbSettings[url=" + url + ", user=" + user + ", maxPoolSize=" + maxPoolSize + "]";

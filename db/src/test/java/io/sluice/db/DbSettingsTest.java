@@ -52,4 +52,18 @@ class DbSettingsTest {
     assertThatThrownBy(() -> new DbSettings("jdbc:mysql://x/y", "u", "p", 1))
         .hasMessageContaining("SLUICE_DB_URL");
   }
+
+  @Test
+  void migrationsRunAsTheOwnerWhenOneIsNamedElseAsTheUser(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    DbSettings worker = new DbSettings("jdbc:postgresql://h/db", "app", "app-secret", 8);
+    assertThat(worker.forMigration(null, null, null))
+        .isEqualTo(new DbSettings("jdbc:postgresql://h/db", "app", "app-secret", 2));
+    assertThat(worker.forMigration("owner", "owner-secret", ""))
+        .isEqualTo(new DbSettings("jdbc:postgresql://h/db", "owner", "owner-secret", 2));
+    java.nio.file.Path file = tmp.resolve("owner");
+    java.nio.file.Files.writeString(file, "from-file\n");
+    assertThat(worker.forMigration("owner", "owner-secret", file.toString()).password())
+        .isEqualTo("from-file");
+  }
 }

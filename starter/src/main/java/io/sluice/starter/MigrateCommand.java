@@ -23,9 +23,6 @@ import picocli.CommandLine.Option;
     })
 final class MigrateCommand implements Callable<Integer> {
 
-  /** Flyway holds two connections at once (its lock and the migration). */
-  static final int POOL = 2;
-
   @Option(
       names = "--owner",
       defaultValue = "${env:SLUICE_DB_MIGRATE_USER}",
@@ -37,15 +34,11 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DbSettings settings =
-        owner == null || owner.isBlank()
-            ? new DbSettings(ledger.dbUrl, ledger.dbUser, LedgerOptions.password(), POOL)
-            : new DbSettings(
-                ledger.dbUrl,
+        new DbSettings(ledger.dbUrl, ledger.dbUser, LedgerOptions.password(), 1)
+            .forMigration(
                 owner,
-                DbSettings.password(
-                    System.getenv("SLUICE_DB_MIGRATE_PASSWORD"),
-                    System.getenv("SLUICE_DB_MIGRATE_PASSWORD_FILE")),
-                POOL);
+                System.getenv("SLUICE_DB_MIGRATE_PASSWORD"),
+                System.getenv("SLUICE_DB_MIGRATE_PASSWORD_FILE"));
     SchemaMigration.Result r;
     try (HikariDataSource ds = Database.open(settings)) {
       r = SchemaMigration.run(ds, ledger.pipelinesDir);

@@ -62,17 +62,7 @@ public class SluiceFactory {
       @Value("${sluice.db.migrate-password:}") String migratePassword,
       @Value("${sluice.db.migrate-password-file:}") String migratePasswordFile) {
     if (migrate) {
-      if (migrateUser.isBlank()) {
-        migrate(settings, sluice);
-      } else {
-        migrate(
-            new DbSettings(
-                settings.url(),
-                migrateUser,
-                DbSettings.password(migratePassword, migratePasswordFile),
-                2), // Flyway holds two connections at once
-            sluice);
-      }
+      migrate(settings.forMigration(migrateUser, migratePassword, migratePasswordFile), sluice);
     }
     return Database.open(settings);
   }
