@@ -238,6 +238,37 @@ public final class FeatureSet {
         .asTable("v");
   }
 
+  /**
+   * The staged versions with event time in [from, to) received by {@code knownBy}, each with the
+   * first later partition up to knownBy that superseded it (null when none), found by a probe of
+   * the primary key per version. For one date this reads the window's rows only, where {@link
+   * #versions} sorts every version of their orders (the label of one date: 1.4 s against 2.6 s on
+   * 30 days x 33,000 orders); for a range of dates the window function is the faster (20 s against
+   * 40 s for 24 dates).
+   */
+  Table<?> versionsInWindow(
+      LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
+    Orders s = STG.as("s");
+    Orders x = STG.as("x");
+    Table<?> next =
+        DSL.lateral(
+                DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
+                    .from(x)
+                    .where(x.ORDER_ID.eq(s.ORDER_ID))
+                    .and(x.PARTITION_DATE.gt(s.PARTITION_DATE))
+                    .and(x.PARTITION_DATE.le(knownBy)))
+            .as("next");
+    List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
+    fields.add(next.field(SUPERSEDED_ON));
+    return DSL.select(fields)
+        .from(s)
+        .crossJoin(next)
+        .where(s.PARTITION_DATE.le(knownBy))
+        .and(s.ORDER_TS.ge(from))
+        .and(s.ORDER_TS.lt(to))
+        .asTable("v");
+  }
+
   /** Condition: the version of {@code v} is the one current at the end of partition {@code k}. */
   private static Condition currentAt(Table<?> v, Field<LocalDate> k) {
     Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
@@ -433,11 +464,11 @@ public final class FeatureSet {
     LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
     Table<?> d = dates(dates);
     Field<LocalDate> fd = d.field(FEATURE_DATE, LocalDate.class);
+    Field<OffsetDateTime> from = endOf(DSL.val(first));
+    Field<OffsetDateTime> to = plusDays(endOf(DSL.val(last)), horizonDays);
+    LocalDate knownBy = last.plusDays(horizonDays);
     Table<?> v =
-        versions(
-            last.plusDays(horizonDays),
-            endOf(DSL.val(first)),
-            plusDays(endOf(DSL.val(last)), horizonDays));
+        dates.size() == 1 ? versionsInWindow(knownBy, from, to) : versions(knownBy, from, to);
     Field<OffsetDateTime> t = endOf(fd);
     Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
     return DSL.selectDistinct(fd.as(FEATURE_DATE), col(v, entity, String.class).as(entity))
@@ -551,6 +582,8 @@ public final class FeatureSet {
     }
     b.append(dsl.renderInlined(featureRows(any))).append('\n');
     b.append(dsl.renderInlined(labelPositives(any))).append('\n');
+    b.append(dsl.renderInlined(labelPositives(List.of(any.get(0), any.get(0).plusDays(1)))));
+    b.append('\n');
     b.append(new FeatureState(this, DSL.table(DSL.name("feats", "t"))).sql(dsl, any.get(0)));
     return Hashing.sha256Hex(b.toString());
   }

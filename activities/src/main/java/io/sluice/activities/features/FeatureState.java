@@ -51,6 +51,7 @@ final class FeatureState {
   private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
   private static final Name EVENT_DATE = DSL.name("event_date");
+  private static final Name DELTA = DSL.name("feature_state_delta");
   private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
   private static final OffsetDateTime NO_TS =
       OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
@@ -203,22 +204,25 @@ final class FeatureState {
                     .crossJoin(previous)
                     .where(n.PARTITION_DATE.eq(d)))
             .asTable("old");
+    // a lateral join, not a scalar subquery: the windows' CASEs read superseded_on several times
+    // per row, and PostgreSQL would run a scalar subquery once for every read
     Orders x = STG.as("x");
-    Field<LocalDate> next =
-        DSL.field(
-            DSL.select(DSL.min(x.PARTITION_DATE))
-                .from(x)
-                .where(x.ORDER_ID.eq(old.field(STG.ORDER_ID)))
-                .and(x.PARTITION_DATE.gt(old.field(STG.PARTITION_DATE)))
-                .and(x.PARTITION_DATE.le(d)));
+    Table<?> next =
+        DSL.lateral(
+                DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
+                    .from(x)
+                    .where(x.ORDER_ID.eq(old.field(STG.ORDER_ID)))
+                    .and(x.PARTITION_DATE.gt(old.field(STG.PARTITION_DATE)))
+                    .and(x.PARTITION_DATE.le(d)))
+            .as("next");
     List<SelectField<?>> oldFields = new ArrayList<>(List.of(old.fields()));
-    oldFields.add(next.as(SUPERSEDED_ON));
+    oldFields.add(next.field(SUPERSEDED_ON));
     List<SelectField<?>> newFields = new ArrayList<>(List.of(s.fields()));
     newFields.add(DSL.castNull(SQLDataType.LOCALDATE).as(SUPERSEDED_ON));
     return DSL.select(newFields)
         .from(s)
         .where(s.PARTITION_DATE.eq(d))
-        .unionAll(DSL.select(oldFields).from(old))
+        .unionAll(DSL.select(oldFields).from(old).crossJoin(next))
         .asTable("v");
   }
 
@@ -379,9 +383,28 @@ final class FeatureState {
     }
   }
 
-  /** Advances the state from d - 1 (which it must be of) to {@code d}. */
+  /**
+   * Advances the state from d - 1 (which it must be of) to {@code d}. The versions that enter or
+   * leave a window are found once, into a temporary table that both the running sums and the keyed
+   * counts read: computed inline, their superseding partition was looked up once per window per
+   * row, and once more for the keys (6.3 of 11 s of a daily run on 30 days x 33,000 orders).
+   */
   void advance(DSLContext dsl, LocalDate d) {
-    Table<?> m = membership(changedOn(d), d, true);
+    // in a transaction of its own (a savepoint inside the caller's): the temporary table lives
+    // until the commit, on one connection
+    dsl.transaction(trx -> advanceIn(trx.dsl(), d));
+  }
+
+  private void advanceIn(DSLContext dsl, LocalDate d) {
+    Table<?> delta = membership(changedOn(d), d, true);
+    Table<?> changed = DSL.table(DELTA);
+    dsl.dropTemporaryTableIfExists(changed).execute();
+    dsl.createTemporaryTable(changed).as(DSL.selectFrom(delta)).onCommitDrop().execute();
+    List<SelectField<?>> columns = new ArrayList<>();
+    for (Field<?> f : delta.fields()) {
+      columns.add(DSL.field(DSL.name(f.getName()), f.getDataType()));
+    }
+    Table<?> m = DSL.select(columns).from(changed).asTable("m");
     var upsert = dsl.insertInto(acc).select(runningOf(m)).onConflict(entity).doUpdate();
     Map<Field<?>, Field<?>> sums = new LinkedHashMap<>();
     for (Running r : running) {

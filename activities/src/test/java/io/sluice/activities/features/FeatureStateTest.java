@@ -167,6 +167,29 @@ class FeatureStateTest {
   }
 
   @Test
+  void theLabelOfOneDateIsTheLabelOfThatDateInARange() {
+    stageAll();
+    FeatureSet set = new FeatureSet(h.settings.config("orders"));
+    List<LocalDate> labelled = new ArrayList<>();
+    for (int i = 0; i + set.horizonDays() < DAYS; i++) {
+      labelled.add(day(i));
+    }
+    String range = h.dsl.renderInlined(set.labelPositives(labelled));
+    long positives = 0;
+    for (LocalDate d : labelled) {
+      String one = h.dsl.renderInlined(set.labelPositives(List.of(d)));
+      assertThat(one).as("one date probes the window's versions").contains("lateral");
+      assertThat(range).as("a range uses the window function").doesNotContain("lateral");
+      String ofD = "select * from (" + range + ") r where feature_date = date '" + d + "'";
+      assertThat(difference(one, ofD)).as("positives of %s", d).isZero();
+      positives += h.dsl.fetchCount(set.labelPositives(List.of(d)));
+    }
+    assertThat(positives)
+        .as("the comparison compared something")
+        .isGreaterThan(labelled.size() * 10L);
+  }
+
+  @Test
   void dailyRunsOfTheActivityGiveTheRowsOfOneRangePass() {
     for (int i = 0; i < DAYS; i++) {
       PartitionRef ref = ActivityHarness.ref(day(i));
@@ -193,5 +216,17 @@ class FeatureStateTest {
         .isZero();
     assertThat(h.dsl.fetchValue("select state_date::text from meta.feature_state"))
         .isEqualTo(day(DAYS - 1).toString());
+
+    // The range insert (features and labels over one materialized set of versions) gives the rows
+    // and labels the daily runs left, label filled in later included.
+    String table = h.dsl.render(set.table(h.dsl));
+    h.dsl.execute("create table daily_rows as select * from " + table);
+    h.dsl.execute("truncate " + table);
+    List<LocalDate> labelled =
+        all.stream().filter(d -> d.plusDays(set.horizonDays()).isBefore(day(DAYS))).toList();
+    set.insert(h.dsl, all, labelled).execute();
+    assertThat(difference("select * from daily_rows", "select * from " + table)).isZero();
+    assertThat(h.dsl.fetchCount(DSL.table("daily_rows"), DSL.field("ordered_next_7d").eq(1)))
+        .isGreaterThan(50);
   }
 }
