@@ -9,14 +9,8 @@ import io.sluice.workflows.activity.StageActivities.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
@@ -151,19 +145,7 @@ class SamplePipelineTest {
     Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
     List<String> csv = Files.readAllLines(v1.resolve("train.csv"));
     Path parquet = v1.resolve("train.parquet");
-    List<Group> rows = new ArrayList<>();
-    try (ParquetReader<Group> reader =
-        new ParquetReader.Builder<Group>(
-            new LocalInputFile(parquet), new PlainParquetConfiguration()) {
-          @Override
-          protected ReadSupport<Group> getReadSupport() {
-            return new GroupReadSupport();
-          }
-        }.build()) {
-      for (Group g = reader.read(); g != null; g = reader.read()) {
-        rows.add(g);
-      }
-    }
+    List<Group> rows = ParquetRows.read(parquet);
     assertThat(rows).hasSize(csv.size() - 1).isNotEmpty();
     MessageType schema = (MessageType) rows.get(0).getType();
     assertThat(String.join(",", schema.getFields().stream().map(f -> f.getName()).toList()))

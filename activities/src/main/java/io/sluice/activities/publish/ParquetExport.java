@@ -8,29 +8,33 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.jooq.Cursor;
 import org.jooq.DataType;
-import org.jooq.Record;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Writes feature rows to a Parquet file (Snappy), streaming from a database cursor. Types: date as
- * DATE, text as STRING, integers as INT32, numeric as DOUBLE (model input, not money), instants as
+ * Writes feature rows to a Parquet file (Snappy), a row at a time. Types: date as DATE, text as
+ * STRING, integers as INT32, numeric as DOUBLE (model input, not money), instants as
  * TIMESTAMP(micros, UTC); a nullable column is OPTIONAL.
  */
 final class ParquetExport {
+
+  private static final OffsetDateTime EPOCH = OffsetDateTime.parse("1970-01-01T00:00Z");
 
   private ParquetExport() {}
 
@@ -52,7 +56,7 @@ final class ParquetExport {
     if (t.isDate() || isInteger(t)) {
       return PrimitiveTypeName.INT32;
     }
-    if (t.isTimestamp()) {
+    if (isInstant(t)) {
       return PrimitiveTypeName.INT64;
     }
     if (t.isNumeric()) {
@@ -65,7 +69,7 @@ final class ParquetExport {
     if (t.isDate()) {
       return LogicalTypeAnnotation.dateType();
     }
-    if (t.isTimestamp()) {
+    if (isInstant(t)) {
       return LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS);
     }
     if (t.getSQLType() == SQLDataType.SMALLINT.getSQLType()) {
@@ -77,62 +81,131 @@ final class ParquetExport {
     return LogicalTypeAnnotation.stringType();
   }
 
+  /** timestamptz (and timestamp): jOOQ's isTimestamp() alone is false for timestamptz. */
+  static boolean isInstant(DataType<?> t) {
+    return t.isTimestamp() || t.isTimestampWithTimeZone();
+  }
+
   private static boolean isInteger(DataType<?> t) {
     Class<?> type = t.getType();
     return type == Integer.class || type == Short.class;
   }
 
-  /**
-   * Writes every row of {@code rows} (fields in {@code columns} order) to {@code file}.
-   *
-   * @return the rows written
-   */
-  static long write(Path file, List<Column> columns, Cursor<? extends Record> rows)
-      throws IOException {
-    MessageType schema = schema(columns);
-    SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-    long n = 0;
-    try (ParquetWriter<Group> out =
-        ExampleParquetWriter.builder(new LocalOutputFile(file))
-            .withConf(new PlainParquetConfiguration())
-            .withType(schema)
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .build()) {
-      for (Record r : rows) {
-        Group g = groups.newGroup();
-        for (int i = 0; i < columns.size(); i++) {
-          append(g, columns.get(i), r.get(i));
-        }
-        out.write(g);
-        n++;
-      }
+  /** A Parquet file being written, a row at a time. */
+  static final class Writer implements AutoCloseable {
+    private final ParquetWriter<Object[]> out;
+
+    private Writer(Path file, List<Column> columns) throws IOException {
+      this.out =
+          new RowsBuilder(new LocalOutputFile(file), columns)
+              .withConf(new PlainParquetConfiguration())
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+              .build();
     }
-    return n;
+
+    /** Appends one row: {@code values} in column order (Java values, nulls where missing). */
+    void write(Object[] values) throws IOException {
+      out.write(values);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
   }
 
-  private static void append(Group g, Column c, Object v) {
-    if (v == null) {
-      if (!c.type().nullable()) {
-        throw new IllegalStateException("column " + c.name() + " is null in a non-null column");
-      }
-      return;
+  private static final class RowsBuilder extends ParquetWriter.Builder<Object[], RowsBuilder> {
+    private final List<Column> columns;
+
+    RowsBuilder(OutputFile file, List<Column> columns) {
+      super(file);
+      this.columns = columns;
     }
-    String name = c.name();
-    DataType<?> t = c.type();
+
+    @Override
+    protected RowsBuilder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+      return new Rows(columns);
+    }
+
+    @Override
+    protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
+      return new Rows(columns);
+    }
+  }
+
+  /**
+   * Hands each row's values straight to Parquet's record consumer: no intermediate objects per
+   * value (the example Group API took about twice as long on 185,000 rows).
+   */
+  private static final class Rows extends WriteSupport<Object[]> {
+    private final List<Column> columns;
+    private final MessageType schema;
+    private RecordConsumer out;
+
+    Rows(List<Column> columns) {
+      this.columns = columns;
+      this.schema = schema(columns);
+    }
+
+    @Override
+    public WriteContext init(Configuration conf) {
+      return new WriteContext(schema, Map.of());
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration conf) {
+      return new WriteContext(schema, Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+      this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(Object[] values) {
+      out.startMessage();
+      for (int i = 0; i < columns.size(); i++) {
+        Object v = values[i];
+        Column c = columns.get(i);
+        if (v == null) {
+          if (!c.type().nullable()) {
+            throw new IllegalStateException("column " + c.name() + " is null in a non-null column");
+          }
+          continue;
+        }
+        out.startField(c.name(), i);
+        add(out, c.type(), v);
+        out.endField(c.name(), i);
+      }
+      out.endMessage();
+    }
+  }
+
+  /** Opens {@code file} (replacing it) for rows with {@code columns}. */
+  static Writer open(Path file, List<Column> columns) throws IOException {
+    return new Writer(file, columns);
+  }
+
+  private static void add(RecordConsumer out, DataType<?> t, Object v) {
     if (v instanceof Boolean b) {
-      g.append(name, b);
+      out.addBoolean(b);
     } else if (t.isDate()) {
-      g.append(name, (int) ((LocalDate) v).toEpochDay());
-    } else if (t.isTimestamp()) {
-      OffsetDateTime ts = (OffsetDateTime) v;
-      g.append(name, ChronoUnit.MICROS.between(OffsetDateTime.parse("1970-01-01T00:00Z"), ts));
+      out.addInteger((int) ((LocalDate) v).toEpochDay());
+    } else if (isInstant(t)) {
+      out.addLong(ChronoUnit.MICROS.between(EPOCH, (OffsetDateTime) v));
     } else if (isInteger(t)) {
-      g.append(name, ((Number) v).intValue());
+      out.addInteger(((Number) v).intValue());
     } else if (t.isNumeric()) {
-      g.append(name, v instanceof BigDecimal d ? d.doubleValue() : ((Number) v).doubleValue());
+      out.addDouble(v instanceof BigDecimal d ? d.doubleValue() : ((Number) v).doubleValue());
     } else {
-      g.append(name, v.toString());
+      out.addBinary(Binary.fromString(v.toString()));
     }
   }
 }

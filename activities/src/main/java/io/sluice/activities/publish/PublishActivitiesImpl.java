@@ -20,7 +20,6 @@ import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -30,15 +29,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
-import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
-import org.postgresql.copy.CopyManager;
-import org.postgresql.core.BaseConnection;
 
 /**
  * Publish: the feature-set version (new when the config or the generated SQL changes), the registry
@@ -169,12 +164,12 @@ public final class PublishActivitiesImpl implements PublishActivities {
         Range r = new Range(s.getFromDate(), s.getToDate());
         String file = name + ".csv";
         String parquet = name + ".parquet";
-        rows += copyOut(tx, set, cols, r, tmp.resolve(file));
-        long parquetRows = writeParquet(tx, set, cols, r, tmp.resolve(parquet));
-        if (parquetRows != s.getRowCount()) {
+        long written = writeSplit(tx, set, cols, r, tmp.resolve(file), tmp.resolve(parquet));
+        if (written != s.getRowCount()) {
           throw new IllegalStateException(
-              parquet + " has " + parquetRows + " rows, the split " + s.getRowCount());
+              name + " has " + written + " rows, the split " + s.getRowCount());
         }
+        rows += written;
         info.put(
             name,
             new ExportMetadata.SplitInfo(
@@ -214,32 +209,25 @@ public final class PublishActivitiesImpl implements PublishActivities {
   }
 
   /**
-   * The exported columns and how each is selected: the feature table's columns, then for every
-   * numeric feature {@code <name>_scaled} = (value - training mean) / training standard deviation
-   * (6 decimals; null when the value is null or the deviation is 0), then the label.
+   * The exported columns: the feature table's columns, then for every numeric feature {@code
+   * <name>_scaled} = (value - training mean) / training standard deviation (6 decimals; null when
+   * the value is null or the deviation is 0), then the label; and how each scaled one is computed.
    */
-  record Exported(List<FeatureSet.Column> columns, List<Field<?>> fields) {
+  record Exported(List<FeatureSet.Column> columns, List<SplitExport.Scaled> scaled) {
 
     static Exported of(FeatureSet set, Map<String, SplitStatsRecord> stats) {
-      List<FeatureSet.Column> columns = new ArrayList<>();
-      List<Field<?>> fields = new ArrayList<>();
       List<FeatureSet.Column> all = set.columns();
-      for (FeatureSet.Column c : all.subList(0, all.size() - 1)) {
-        columns.add(c);
-        fields.add(c.field());
-      }
+      List<FeatureSet.Column> columns = new ArrayList<>(all.subList(0, all.size() - 1));
+      List<SplitExport.Scaled> scaled = new ArrayList<>();
       for (Field<?> f : set.numericFeatures()) {
         SplitStatsRecord st = stats.get(f.getName());
-        Double mean = st == null ? null : st.getMean();
-        Double sd = st == null ? null : st.getStddev();
-        Field<Double> z =
-            f.cast(SQLDataType.DOUBLE)
-                .minus(DSL.inline(mean, SQLDataType.DOUBLE))
-                .div(DSL.nullif(DSL.inline(sd, SQLDataType.DOUBLE), DSL.inline(0.0)));
-        String name = f.getName() + "_scaled";
+        int source = indexOf(all, f.getName());
+        scaled.add(
+            new SplitExport.Scaled(
+                source, st == null ? null : st.getMean(), st == null ? null : st.getStddev()));
         columns.add(
             new FeatureSet.Column(
-                name,
+                f.getName() + "_scaled",
                 SQLDataType.NUMERIC,
                 "("
                     + f.getName()
@@ -247,42 +235,39 @@ public final class PublishActivitiesImpl implements PublishActivities {
                     + " null when "
                     + f.getName()
                     + " is null or the deviation is 0"));
-        fields.add(DSL.round(z.cast(SQLDataType.NUMERIC), 6).as(name));
       }
-      FeatureSet.Column label = all.get(all.size() - 1);
-      columns.add(label);
-      fields.add(label.field());
-      return new Exported(List.copyOf(columns), List.copyOf(fields));
+      columns.add(all.get(all.size() - 1));
+      return new Exported(List.copyOf(columns), List.copyOf(scaled));
+    }
+
+    private static int indexOf(List<FeatureSet.Column> columns, String name) {
+      for (int i = 0; i < columns.size(); i++) {
+        if (columns.get(i).name().equals(name)) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException("no column " + name);
     }
   }
 
-  /** The split's rows, in the CSV's order, streamed from a cursor into a Parquet file. */
-  private static long writeParquet(DSLContext tx, FeatureSet set, Exported cols, Range r, Path file)
-      throws IOException {
-    try (Cursor<Record> rows =
-        tx.select(cols.fields())
-            .from(set.table(tx))
-            .where(SplitActivitiesImpl.rowsOf(set, r))
-            .orderBy(cols.fields().get(0), cols.fields().get(1))
-            .fetchSize(10_000)
-            .fetchLazy()) {
-      return ParquetExport.write(file, cols.columns(), rows);
-    }
-  }
-
-  private static long copyOut(DSLContext tx, FeatureSet set, Exported cols, Range r, Path file)
-      throws IOException {
+  /**
+   * The split's rows in (feature date, entity) order, read once and written as CSV and Parquet. The
+   * session's time zone is UTC for the export, so instants read the same on every server.
+   */
+  private static long writeSplit(
+      DSLContext tx, FeatureSet set, Exported cols, Range r, Path csv, Path parquet) {
+    List<Field<?>> fields = set.columns().stream().<Field<?>>map(FeatureSet.Column::field).toList();
     String select =
         tx.renderInlined(
-            DSL.select(cols.fields())
+            DSL.select(fields)
                 .from(set.table(tx))
                 .where(SplitActivitiesImpl.rowsOf(set, r))
-                .orderBy(cols.fields().get(0), cols.fields().get(1)));
-    String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)";
+                .orderBy(fields.get(0), fields.get(1)));
+    tx.execute("SET LOCAL TimeZone = 'UTC'");
     return tx.connectionResult(
         c -> {
-          try (OutputStream out = Files.newOutputStream(file)) {
-            return new CopyManager(c.unwrap(BaseConnection.class)).copyOut(sql, out);
+          try {
+            return SplitExport.write(c, select, cols.columns(), cols.scaled(), csv, parquet);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

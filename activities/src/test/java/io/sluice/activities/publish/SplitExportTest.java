@@ -1,0 +1,251 @@
+package io.sluice.activities.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.activities.ParquetRows;
+import io.sluice.activities.features.FeatureSet.Column;
+import io.sluice.db.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.parquet.example.data.Group;
+import org.jooq.impl.SQLDataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+/**
+ * The split export writes, byte for byte, the CSV that PostgreSQL's COPY writes for the same rows
+ * with the scaled columns computed in SQL ({@code round(((x::float8 - mean) / nullif(sd,
+ * 0))::numeric, 6)}), on text that needs quoting, nulls, empty strings, instants, booleans and
+ * thousands of random values near rounding ties; and its Parquet file holds the same values.
+ */
+class SplitExportTest {
+
+  static HikariDataSource ds;
+
+  static final List<Column> BASE =
+      List.of(
+          new Column("feature_date", SQLDataType.LOCALDATE.notNull(), ""),
+          new Column("customer_id", SQLDataType.CLOB.notNull(), ""),
+          new Column("n", SQLDataType.INTEGER, ""),
+          new Column("x", SQLDataType.NUMERIC, ""),
+          new Column("ts", SQLDataType.TIMESTAMPWITHTIMEZONE, ""),
+          new Column("b", SQLDataType.BOOLEAN, ""),
+          new Column("ordered_next_7d", SQLDataType.SMALLINT, ""));
+
+  static final List<SplitExport.Scaled> SCALED =
+      List.of(
+          new SplitExport.Scaled(2, 1.5, 0.7),
+          new SplitExport.Scaled(3, -0.3, 3.0000001),
+          new SplitExport.Scaled(3, 12.0, 0.0),
+          new SplitExport.Scaled(2, null, null));
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void createRows() throws Exception {
+    ds = TestDatabases.fresh();
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(
+          "create table t (feature_date date not null, customer_id text not null, n int,"
+              + " x numeric, ts timestamptz, b boolean, ordered_next_7d smallint)");
+      List<String> ids =
+          List.of("C1", "a,b", "say \"hi\"", "", "line\nbreak", "ünï", "\\.", " padded ");
+      Random random = new Random(7);
+      try (PreparedStatement ins =
+          c.prepareStatement(
+              "insert into t values (?, ?, ?, ?::numeric, ?, ?, ?)" + " on conflict do nothing")) {
+        for (int i = 0; i < 5000; i++) {
+          ins.setObject(1, LocalDate.of(2024, 1, 1).plusDays(i % 40));
+          ins.setString(2, i < ids.size() ? ids.get(i) : "C" + i);
+          ins.setObject(3, i % 11 == 0 ? null : random.nextInt(7) - 1);
+          String x =
+              switch (i % 5) {
+                case 0 -> null;
+                // values whose scaled form sits at a 6th-decimal tie, in binary or in decimal
+                case 1 ->
+                    String.valueOf(-0.3 + 3.0000001 * (random.nextInt(2_000_000) + 0.5) / 1e6);
+                default ->
+                    new java.math.BigDecimal(random.nextGaussian() * 1000)
+                        .setScale(random.nextInt(7), java.math.RoundingMode.HALF_UP)
+                        .toPlainString();
+              };
+          ins.setString(4, x);
+          ins.setObject(
+              5,
+              i % 7 == 0
+                  ? null
+                  : OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.ofHours(i % 3))
+                      .plusSeconds(random.nextInt(1_000_000))
+                      .plusNanos(random.nextInt(3) * 123_456_000L));
+          ins.setObject(6, i % 13 == 0 ? null : i % 2 == 0);
+          ins.setObject(7, i % 3 == 0 ? null : (short) (i % 2));
+          ins.addBatch();
+        }
+        ins.executeBatch();
+      }
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    ds.close();
+  }
+
+  static List<Column> exported() {
+    List<Column> out = new ArrayList<>(BASE.subList(0, BASE.size() - 1));
+    for (int k = 0; k < SCALED.size(); k++) {
+      out.add(new Column("s" + k, SQLDataType.NUMERIC, ""));
+    }
+    out.add(BASE.get(BASE.size() - 1));
+    return out;
+  }
+
+  /** The scaled column as the SQL the export used to run. */
+  static String sqlScaled(SplitExport.Scaled s) {
+    String x = BASE.get(s.source()).name();
+    String mean = s.mean() == null ? "null" : "'" + s.mean() + "'";
+    String sd = s.stddev() == null ? "null" : "'" + s.stddev() + "'";
+    return "round(cast(((cast("
+        + x
+        + " as double precision) - cast("
+        + mean
+        + " as double precision)) / nullif(cast("
+        + sd
+        + " as double precision), 0)) as numeric), 6)";
+  }
+
+  @Test
+  void writesTheCsvThatCopyWritesAndTheSameValuesAsParquet() throws Exception {
+    Path csv = tmp.resolve("train.csv");
+    Path parquet = tmp.resolve("train.parquet");
+    String select = "select * from t order by feature_date, customer_id";
+    long rows;
+    String expected;
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      c.createStatement().execute("SET LOCAL TimeZone = 'UTC'");
+      rows = SplitExport.write(c, select, exported(), SCALED, csv, parquet);
+      List<String> cols = new ArrayList<>();
+      for (int i = 0; i < BASE.size() - 1; i++) {
+        cols.add(BASE.get(i).name());
+      }
+      for (int k = 0; k < SCALED.size(); k++) {
+        cols.add(sqlScaled(SCALED.get(k)) + " as s" + k);
+      }
+      cols.add("ordered_next_7d");
+      var out = new java.io.ByteArrayOutputStream();
+      new CopyManager(c.unwrap(BaseConnection.class))
+          .copyOut(
+              "COPY (select "
+                  + String.join(", ", cols)
+                  + " from t order by feature_date, customer_id) TO STDOUT (FORMAT csv, HEADER"
+                  + " true)",
+              out);
+      expected = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      c.rollback();
+    }
+    assertThat(rows).isGreaterThan(4000);
+    String written = Files.readString(csv);
+    assertThat(written).isEqualTo(expected);
+    assertThat(written).contains("\"a,b\"", "\"say \"\"hi\"\"\"", "\"line\nbreak\"", ",\"\",");
+
+    List<Group> groups = ParquetRows.read(parquet);
+    assertThat(groups).hasSize((int) rows);
+    try (Connection c = ds.getConnection();
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "select feature_date, customer_id, n, x::float8, ts, b, "
+                        + sqlScaled(SCALED.get(1))
+                        + "::float8, ordered_next_7d from t order by feature_date, customer_id")) {
+      int i = 0;
+      while (rs.next()) {
+        Group g = groups.get(i++);
+        assertThat(LocalDate.ofEpochDay(g.getInteger("feature_date", 0)))
+            .isEqualTo(rs.getObject(1, LocalDate.class));
+        assertThat(g.getString("customer_id", 0)).isEqualTo(rs.getString(2));
+        assertValue(g, "n", rs.getObject(3) == null ? null : rs.getInt(3));
+        assertValue(g, "x", rs.getObject(4) == null ? null : rs.getDouble(4));
+        OffsetDateTime ts = rs.getObject(5, OffsetDateTime.class);
+        assertValue(
+            g,
+            "ts",
+            ts == null
+                ? null
+                : ChronoUnit.MICROS.between(OffsetDateTime.parse("1970-01-01T00:00Z"), ts));
+        assertValue(g, "b", rs.getObject(6) == null ? null : rs.getBoolean(6));
+        assertValue(g, "s1", rs.getObject(7) == null ? null : rs.getDouble(7));
+        assertThat(g.getFieldRepetitionCount("s2")).as("scaled by a deviation of 0").isZero();
+        assertValue(g, "ordered_next_7d", rs.getObject(8) == null ? null : rs.getInt(8));
+      }
+      assertThat(i).isEqualTo(groups.size());
+    }
+  }
+
+  private static void assertValue(Group g, String field, Object expected) {
+    if (expected == null) {
+      assertThat(g.getFieldRepetitionCount(field)).as(field + " is null").isZero();
+      return;
+    }
+    Object actual;
+    if (expected instanceof Integer) {
+      actual = g.getInteger(field, 0);
+    } else if (expected instanceof Long) {
+      actual = g.getLong(field, 0);
+    } else if (expected instanceof Double) {
+      actual = g.getDouble(field, 0);
+    } else {
+      actual = g.getBoolean(field, 0);
+    }
+    assertThat(actual).as(field).isEqualTo(expected);
+  }
+
+  @Test
+  void aFailedExportLeavesTheConnectionUsable() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      assertThatThrownBy(
+              () ->
+                  SplitExport.write(
+                      c,
+                      "select * from t",
+                      exported(),
+                      SCALED,
+                      tmp.resolve("missing-dir/train.csv"),
+                      tmp.resolve("train.parquet")))
+          .isInstanceOf(java.nio.file.NoSuchFileException.class);
+      // a failure in the middle of the rows: the rest is read, no cancel is left in flight
+      assertThatThrownBy(
+              () ->
+                  SplitExport.write(
+                      c,
+                      "select feature_date, customer_id from t",
+                      exported(),
+                      SCALED,
+                      tmp.resolve("train.csv"),
+                      tmp.resolve("train.parquet")))
+          .hasMessageContaining("COPY row has 2 fields, expected 7");
+      Thread.sleep(200);
+      try (var rs = c.createStatement().executeQuery("select count(*) from t")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isGreaterThan(4000);
+      }
+    }
+  }
+}
