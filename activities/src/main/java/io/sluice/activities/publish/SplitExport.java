@@ -77,6 +77,7 @@ final class SplitExport {
       copy = new CopyManager(connection.unwrap(BaseConnection.class)).copyOut(sql);
       out.write(header(exported));
       CsvFields f = new CsvFields(base);
+      byte[] digits = new byte[24];
       Object[] values = new Object[exported.size()];
       byte[] row;
       while ((row = copy.readFromCopy()) != null) {
@@ -88,12 +89,18 @@ final class SplitExport {
         }
         for (int k = 0; k < scaled.size(); k++) {
           Scaled s = scaled.get(k);
-          BigDecimal z = scale(values[s.source()], s);
-          if (z != null) {
+          long micros = scaleMicros(values[s.source()], s);
+          if (micros == HUGE) {
+            BigDecimal z = scale(values[s.source()], s);
             out.write(z.toPlainString().getBytes(StandardCharsets.US_ASCII));
+            values[base - 1 + k] = z.doubleValue();
+          } else if (micros != NULL) {
+            writeMicros(out, micros, digits);
+            values[base - 1 + k] = micros / 1e6;
+          } else {
+            values[base - 1 + k] = null;
           }
           out.write(',');
-          values[base - 1 + k] = z == null ? null : z.doubleValue();
         }
         int label = base - 1;
         out.write(row, f.start[label], f.end[label] - f.start[label]);
@@ -116,6 +123,63 @@ final class SplitExport {
   private static byte[] header(List<Column> columns) {
     return (String.join(",", columns.stream().map(Column::name).toList()) + "\n")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What {@link #scaleMicros} returns for a null scaled value. */
+  static final long NULL = Long.MIN_VALUE;
+
+  /** What {@link #scaleMicros} returns for |z| >= 10^12, whose millionths may not fit a long. */
+  static final long HUGE = Long.MIN_VALUE + 1;
+
+  /**
+   * The scaled value of {@code x} in millionths, or {@link #NULL}. Most values are done in double
+   * arithmetic: for |z| < 1000 the product z * 10^6 is within 6e-6 of the exact 15-digit value
+   * times 10^6, so unless its fraction is that close to one half, rounding it half away from zero
+   * gives the exact result. The others take {@link #scale}'s exact path (a BigDecimal per value
+   * costs about 1.3 us, 2 s on 185,000 rows of 8 scaled columns).
+   */
+  static long scaleMicros(Object x, Scaled s) {
+    if (x == null || s.mean() == null || s.stddev() == null || s.stddev() == 0.0) {
+      return NULL;
+    }
+    double z = (((Number) x).doubleValue() - s.mean()) / s.stddev();
+    if (Double.isNaN(z) || Double.isInfinite(z)) {
+      return NULL;
+    }
+    double a = Math.abs(z);
+    if (a < 1000) {
+      double y = a * 1e6;
+      double whole = Math.floor(y);
+      double fraction = y - whole;
+      if (Math.abs(fraction - 0.5) > 1e-5) {
+        long m = (long) whole + (fraction > 0.5 ? 1 : 0);
+        return z < 0 ? -m : m;
+      }
+    }
+    if (a >= 1e12) {
+      return HUGE;
+    }
+    return scale(x, s).movePointRight(6).longValueExact();
+  }
+
+  /** Writes {@code micros} / 10^6 with exactly 6 decimals, as PostgreSQL prints numeric(_, 6). */
+  static void writeMicros(OutputStream out, long micros, byte[] digits) throws IOException {
+    boolean negative = micros < 0;
+    long m = Math.abs(micros);
+    int p = digits.length;
+    for (int i = 0; i < 6; i++) {
+      digits[--p] = (byte) ('0' + m % 10);
+      m /= 10;
+    }
+    digits[--p] = '.';
+    do {
+      digits[--p] = (byte) ('0' + m % 10);
+      m /= 10;
+    } while (m > 0);
+    if (negative) {
+      digits[--p] = '-';
+    }
+    out.write(digits, p, digits.length - p);
   }
 
   /** {@code round(((x::float8 - mean) / nullif(sd, 0))::numeric, 6)}, as PostgreSQL computes it. */

@@ -53,7 +53,9 @@ class SplitExportTest {
           new SplitExport.Scaled(2, 1.5, 0.7),
           new SplitExport.Scaled(3, -0.3, 3.0000001),
           new SplitExport.Scaled(3, 12.0, 0.0),
-          new SplitExport.Scaled(2, null, null));
+          new SplitExport.Scaled(2, null, null),
+          // a deviation so small that every value is huge
+          new SplitExport.Scaled(3, 0.25, 3e-13));
 
   @TempDir Path tmp;
 
@@ -215,6 +217,30 @@ class SplitExportTest {
       actual = g.getBoolean(field, 0);
     }
     assertThat(actual).as(field).isEqualTo(expected);
+  }
+
+  @Test
+  void theFastPathGivesTheExactResultEverywhere() {
+    Random random = new Random(11);
+    SplitExport.Scaled s = new SplitExport.Scaled(0, -0.3, 3.0000001);
+    int slow = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      double x =
+          switch (i % 4) {
+            case 0 -> random.nextGaussian() * 1000;
+            case 1 -> -0.3 + 3.0000001 * (random.nextInt(2_000_000_000) + 0.5) / 1e6;
+            case 2 -> random.nextInt(100);
+            default -> -0.3 + 3.0000001 * random.nextInt(1_000_000) / 1e3 + 1e-12 * i;
+          };
+      java.math.BigDecimal exact = SplitExport.scale(x, s);
+      long micros = SplitExport.scaleMicros(x, s);
+      assertThat(micros).as("x = %s", x).isEqualTo(exact.movePointRight(6).longValueExact());
+      double z = Math.abs((x + 0.3) / 3.0000001) * 1e6;
+      if (Math.abs(z - Math.floor(z) - 0.5) <= 1e-5) {
+        slow++;
+      }
+    }
+    assertThat(slow).as("ties took the exact path").isGreaterThan(1000);
   }
 
   @Test
