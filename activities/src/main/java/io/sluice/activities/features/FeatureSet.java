@@ -249,15 +249,7 @@ public final class FeatureSet {
   Table<?> versionsInWindow(
       LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
     Orders s = STG.as("s");
-    Orders x = STG.as("x");
-    Table<?> next =
-        DSL.lateral(
-                DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
-                    .from(x)
-                    .where(x.ORDER_ID.eq(s.ORDER_ID))
-                    .and(x.PARTITION_DATE.gt(s.PARTITION_DATE))
-                    .and(x.PARTITION_DATE.le(knownBy)))
-            .as("next");
+    Table<?> next = supersededBy(s.ORDER_ID, s.PARTITION_DATE, knownBy);
     List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
     fields.add(next.field(SUPERSEDED_ON));
     return DSL.select(fields)
@@ -267,6 +259,24 @@ public final class FeatureSet {
         .and(s.ORDER_TS.ge(from))
         .and(s.ORDER_TS.lt(to))
         .asTable("v");
+  }
+
+  /**
+   * A lateral table {@code next} with one column, superseded_on: the first partition after {@code
+   * partition}, up to {@code knownBy}, with a version of the order {@code orderId} (null when
+   * none). Lateral rather than a scalar subquery, which PostgreSQL would run again for every
+   * reference to the column.
+   */
+  static Table<?> supersededBy(
+      Field<String> orderId, Field<LocalDate> partition, LocalDate knownBy) {
+    Orders x = STG.as("x");
+    return DSL.lateral(
+            DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
+                .from(x)
+                .where(x.ORDER_ID.eq(orderId))
+                .and(x.PARTITION_DATE.gt(partition))
+                .and(x.PARTITION_DATE.le(knownBy)))
+        .as("next");
   }
 
   /** Condition: the version of {@code v} is the one current at the end of partition {@code k}. */

@@ -204,17 +204,9 @@ final class FeatureState {
                     .crossJoin(previous)
                     .where(n.PARTITION_DATE.eq(d)))
             .asTable("old");
-    // a lateral join, not a scalar subquery: the windows' CASEs read superseded_on several times
-    // per row, and PostgreSQL would run a scalar subquery once for every read
-    Orders x = STG.as("x");
+    // the windows' CASEs read superseded_on several times per row: a lateral join, computed once
     Table<?> next =
-        DSL.lateral(
-                DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
-                    .from(x)
-                    .where(x.ORDER_ID.eq(old.field(STG.ORDER_ID)))
-                    .and(x.PARTITION_DATE.gt(old.field(STG.PARTITION_DATE)))
-                    .and(x.PARTITION_DATE.le(d)))
-            .as("next");
+        FeatureSet.supersededBy(old.field(STG.ORDER_ID), old.field(STG.PARTITION_DATE), d);
     List<SelectField<?>> oldFields = new ArrayList<>(List.of(old.fields()));
     oldFields.add(next.field(SUPERSEDED_ON));
     List<SelectField<?>> newFields = new ArrayList<>(List.of(s.fields()));

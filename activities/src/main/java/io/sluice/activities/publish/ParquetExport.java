@@ -91,30 +91,6 @@ final class ParquetExport {
     return type == Integer.class || type == Short.class;
   }
 
-  /** A Parquet file being written, a row at a time. */
-  static final class Writer implements AutoCloseable {
-    private final ParquetWriter<Object[]> out;
-
-    private Writer(Path file, List<Column> columns) throws IOException {
-      this.out =
-          new RowsBuilder(new LocalOutputFile(file), columns)
-              .withConf(new PlainParquetConfiguration())
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-              .build();
-    }
-
-    /** Appends one row: {@code values} in column order (Java values, nulls where missing). */
-    void write(Object[] values) throws IOException {
-      out.write(values);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
-    }
-  }
-
   private static final class RowsBuilder extends ParquetWriter.Builder<Object[], RowsBuilder> {
     private final List<Column> columns;
 
@@ -140,8 +116,8 @@ final class ParquetExport {
   }
 
   /**
-   * Hands each row's values straight to Parquet's record consumer: no intermediate objects per
-   * value (the example Group API took about twice as long on 185,000 rows).
+   * Hands each row's values straight to Parquet's record consumer, with no intermediate object per
+   * value as the example Group API makes.
    */
   private static final class Rows extends WriteSupport<Object[]> {
     private final List<Column> columns;
@@ -188,9 +164,16 @@ final class ParquetExport {
     }
   }
 
-  /** Opens {@code file} (replacing it) for rows with {@code columns}. */
-  static Writer open(Path file, List<Column> columns) throws IOException {
-    return new Writer(file, columns);
+  /**
+   * Opens {@code file} (replacing it) for rows with {@code columns}: each row an array of Java
+   * values in column order, nulls where missing.
+   */
+  static ParquetWriter<Object[]> open(Path file, List<Column> columns) throws IOException {
+    return new RowsBuilder(new LocalOutputFile(file), columns)
+        .withConf(new PlainParquetConfiguration())
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .build();
   }
 
   private static void add(RecordConsumer out, DataType<?> t, Object v) {

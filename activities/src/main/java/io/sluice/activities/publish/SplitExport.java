@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.List;
+import org.apache.parquet.hadoop.ParquetWriter;
 import org.jooq.DataType;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
@@ -73,7 +74,7 @@ final class SplitExport {
     CopyOut copy = null;
     long n = 0;
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 16);
-        ParquetExport.Writer pq = ParquetExport.open(parquet, exported)) {
+        ParquetWriter<Object[]> pq = ParquetExport.open(parquet, exported)) {
       copy = new CopyManager(connection.unwrap(BaseConnection.class)).copyOut(sql);
       out.write(header(exported));
       CsvFields f = new CsvFields(base);
