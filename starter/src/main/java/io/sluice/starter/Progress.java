@@ -58,12 +58,24 @@ final class Progress {
   }
 
   static String line(BackfillProgress p) {
+    return line(p, System.currentTimeMillis());
+  }
+
+  /**
+   * The elapsed time counts on from the backfill's start while a long activity runs (the query's
+   * own figure stands still then); it never shows less than the workflow reported.
+   */
+  static String line(BackfillProgress p, long nowMillis) {
+    long elapsed =
+        p.startedAtMillis() > 0
+            ? Math.max(p.elapsedMillis(), nowMillis - p.startedAtMillis())
+            : p.elapsedMillis();
     int finished = p.done() + p.failed().size();
     int filled = p.total() == 0 ? BAR : (int) ((long) BAR * finished / p.total());
     String bar = "#".repeat(filled) + ".".repeat(BAR - filled);
     String eta = "-";
-    if (finished > 0 && finished < p.total() && p.elapsedMillis() > 0) {
-      eta = human(p.elapsedMillis() * (p.total() - finished) / finished);
+    if (finished > 0 && finished < p.total() && elapsed > 0) {
+      eta = human(elapsed * (p.total() - finished) / finished);
     }
     return String.format(
         "[%s] %d/%d partitions  done %d  failed %d  running %d  rows %,d  elapsed %s  eta %s  %s%s",
@@ -74,7 +86,7 @@ final class Progress {
         p.failed().size(),
         p.running(),
         p.rowsStaged(),
-        human(p.elapsedMillis()),
+        human(elapsed),
         eta,
         p.phase(),
         p.paused() ? " (PAUSED)" : "");

@@ -11,7 +11,11 @@ import java.util.Map;
  * @param total partitions to ingest/validate/stage
  * @param failed partition → failure type and message
  * @param noSource partitions of the range without files (gaps)
+ * @param elapsedMillis since the backfill started, as of the workflow's last task (a query does not
+ *     move workflow time, so this stands still during a long activity)
  * @param continuations how many times the backfill continued as new
+ * @param startedAtMillis workflow time (epoch millis) the backfill started; a watcher measures
+ *     elapsed time from it
  */
 public record BackfillProgress(
     String dataset,
@@ -27,4 +31,5 @@ public record BackfillProgress(
     int parallelism,
     boolean paused,
     long elapsedMillis,
-    int continuations) {}
+    int continuations,
+    long startedAtMillis) {}
