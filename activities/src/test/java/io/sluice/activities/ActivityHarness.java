@@ -149,7 +149,7 @@ public final class ActivityHarness implements AutoCloseable {
     ingest.ingest(ref);
     validate.validate(ref);
     stage.stage(ref);
-    features.computeFeatures(ref);
+    features.computeFeatures(ref, 1);
     split.split(ref);
     publish.publish(ref);
   }

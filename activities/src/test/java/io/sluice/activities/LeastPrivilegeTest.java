@@ -127,7 +127,7 @@ class LeastPrivilegeTest {
       assertThat(changed).isNotEqualTo(yaml);
       Files.writeString(config, changed, StandardCharsets.UTF_8);
 
-      assertThatThrownBy(() -> h.features.computeFeatures(ActivityHarness.ref(FIRST)))
+      assertThatThrownBy(() -> h.features.computeFeatures(ActivityHarness.ref(FIRST), 1))
           .getCause()
           .isInstanceOfSatisfying(
               ApplicationFailure.class,
@@ -141,7 +141,7 @@ class LeastPrivilegeTest {
       SchemaMigration.Result r = SchemaMigration.run(h.owner, h.root.resolve("pipelines"));
       assertThat(r.tablesCreated()).hasSize(3);
       assertThat(r.badConfigs()).isEmpty();
-      h.features.computeFeatures(ActivityHarness.ref(FIRST));
+      h.features.computeFeatures(ActivityHarness.ref(FIRST), 1);
       assertThat(number(h.dsl, "select count(orders_14d) from feats.orders_features"))
           .as("the view now shows the new feature set's table")
           .isPositive();

@@ -182,9 +182,9 @@ class OrderFeaturesTest {
     h.ingest.ingest(ActivityHarness.ref(D2));
     h.validate.validate(ActivityHarness.ref(D2));
     h.stage.stage(ActivityHarness.ref(D2));
-    FeatureResult rerunOfD2 = h.features.computeFeatures(ActivityHarness.ref(D2));
+    FeatureResult rerunOfD2 = h.features.computeFeatures(ActivityHarness.ref(D2), 1);
     assertThat(rerunOfD2.datesComputed()).as("D2 only: D8 is later than this run").isEqualTo(1);
-    FeatureResult daily = h.features.computeFeatures(ActivityHarness.ref(D8));
+    FeatureResult daily = h.features.computeFeatures(ActivityHarness.ref(D8), 1);
     assertThat(daily.datesComputed()).as("D8, stale since D2 changed").isEqualTo(1);
     assertThat(
             h.checksum(
@@ -193,7 +193,7 @@ class OrderFeaturesTest {
         .isEqualTo(d1);
     assertThat(row(D2, "A").get("orders_7d", Integer.class)).isEqualTo(1);
     assertThat(row(D2, "A").get("refund_rate_90d", BigDecimal.class)).isEqualByComparingTo("0.4");
-    FeatureResult again = h.features.computeFeatures(ActivityHarness.ref(D8));
+    FeatureResult again = h.features.computeFeatures(ActivityHarness.ref(D8), 1);
     assertThat(again.datesComputed()).as("nothing stale any more").isZero();
   }
 
@@ -235,7 +235,7 @@ class OrderFeaturesTest {
       h.validate.validate(ActivityHarness.ref(d));
       h.stage.stage(ActivityHarness.ref(d));
     }
-    h.features.computeFeatures(ActivityHarness.ref(D1));
+    h.features.computeFeatures(ActivityHarness.ref(D1), 1);
     assertThat(
             h.checksum(
                 "(select "
@@ -253,7 +253,7 @@ class OrderFeaturesTest {
                     + ") r where feature_date = '2024-03-10')",
                 "customer_id"))
         .isEqualTo(before);
-    h.features.computeFeatures(ActivityHarness.ref(D2));
+    h.features.computeFeatures(ActivityHarness.ref(D2), 1);
     assertThat(row(D2, "E")).as("the late order does count for D2").isNotNull();
   }
 

@@ -152,7 +152,7 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
     PartitionRef last = new PartitionRef(dataset, through.toString(), runId);
     try {
       setStage("features");
-      FeatureResult f = features.computeFeatures(last);
+      FeatureResult f = features.computeFeatures(last, parallelism);
       setStage("split");
       split.split(last);
       setStage("publish");
@@ -266,7 +266,8 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
         parallelism,
         paused,
         startedAt == 0 ? 0 : Workflow.currentTimeMillis() - startedAt,
-        continuations);
+        continuations,
+        startedAt);
   }
 
   private static void checked(BackfillRequest request) {

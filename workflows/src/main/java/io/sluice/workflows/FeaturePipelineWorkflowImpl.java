@@ -82,7 +82,7 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     }
     run(
         Stage.FEATURES,
-        () -> features.computeFeatures(ref),
+        () -> features.computeFeatures(ref, 1),
         PipelineCounts::of,
         r ->
             r.gaps() == null || r.gaps().isEmpty()

@@ -2,7 +2,9 @@ package io.sluice.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -70,7 +72,7 @@ class BackfillWorkflowTest {
               inStage.decrementAndGet();
               return new StageResult(100, 5, 90, 5);
             });
-    when(features.computeFeatures(any())).thenReturn(new FeatureResult(80, 0, 0, 9));
+    when(features.computeFeatures(any(), anyInt())).thenReturn(new FeatureResult(80, 0, 0, 9));
     when(split.split(any())).thenReturn(new SplitResult(50, 10, 10, 7));
     when(publish.publish(any())).thenReturn(new PublishResult(3, "c", "s", 70, "/v3"));
   }
@@ -126,8 +128,9 @@ class BackfillWorkflowTest {
     assertThat(r.featureSetVersion()).isEqualTo(3);
     assertThat(maxInStage.get()).isBetween(1, 2);
     verify(stage, times(8)).stage(any());
+    // the range of feature dates is computed at the backfill's parallelism too
     verify(features, times(1))
-        .computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-08")));
+        .computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-08")), eq(2));
     verify(split, times(1)).split(any());
     verify(publish, times(1)).publish(any());
   }
@@ -154,7 +157,8 @@ class BackfillWorkflowTest {
     assertThat(r.blockedBy()).isEqualTo("2024-01-04");
     assertThat(r.featuresThrough()).isEqualTo("2024-01-03");
     verify(stage, times(5)).stage(any());
-    verify(features).computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-03")));
+    verify(features)
+        .computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-03")), anyInt());
   }
 
   @Test
@@ -197,7 +201,8 @@ class BackfillWorkflowTest {
     assertThat(r.partitionsDone()).isEqualTo(1);
     assertThat(r.blockedBy()).isEqualTo("2024-01-05");
     assertThat(r.featuresThrough()).isEqualTo("2024-01-04");
-    verify(features).computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-04")));
+    verify(features)
+        .computeFeatures(argThat(ref -> ref.partitionDate().equals("2024-01-04")), anyInt());
   }
 
   @Test
@@ -223,7 +228,7 @@ class BackfillWorkflowTest {
     assertThat(r.featuresThrough()).isEqualTo("2024-01-28");
     verify(planner, times(1)).plan(any());
     verify(ingest, times(30)).ingest(any());
-    verify(features, times(1)).computeFeatures(any());
+    verify(features, times(1)).computeFeatures(any(), anyInt());
   }
 
   @Test
@@ -256,7 +261,7 @@ class BackfillWorkflowTest {
       runs++;
     }
     assertThat(runs).isEqualTo(r.continuations() + 1);
-    verify(features, times(1)).computeFeatures(any());
+    verify(features, times(1)).computeFeatures(any(), anyInt());
   }
 
   @Test
@@ -295,7 +300,7 @@ class BackfillWorkflowTest {
     BackfillResult r = stub.getResult(BackfillResult.class);
     assertThat(r.status()).isEqualTo("CANCELLED");
     verify(ingest, never()).ingest(any());
-    verify(features, never()).computeFeatures(any());
+    verify(features, never()).computeFeatures(any(), anyInt());
   }
 
   /** The plan returns {@code dates} once the test counts the latch down. */

@@ -3,6 +3,7 @@ package io.sluice.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -57,7 +58,7 @@ class FeaturePipelineWorkflowTest {
     when(ingest.ingest(any())).thenReturn(new IngestResult(1, 1, 1, 300, 300));
     when(validate.validate(any())).thenReturn(new ValidateResult(7, 0, 0, 300, "/r.json"));
     when(stage.stage(any())).thenReturn(new StageResult(300, 20, 275, 5));
-    when(features.computeFeatures(any())).thenReturn(new FeatureResult(100, 0, 100, 1));
+    when(features.computeFeatures(any(), anyInt())).thenReturn(new FeatureResult(100, 0, 100, 1));
     when(split.split(any())).thenReturn(new SplitResult(70, 15, 15, 7));
     when(publish.publish(any())).thenReturn(new PublishResult(1, "c", "s", 100, "/v1"));
   }
@@ -86,7 +87,7 @@ class FeaturePipelineWorkflowTest {
     order.verify(ingest).ingest(any());
     order.verify(validate).validate(any());
     order.verify(stage).stage(any());
-    order.verify(features).computeFeatures(any());
+    order.verify(features).computeFeatures(any(), anyInt());
     order.verify(split).split(any());
     order.verify(publish).publish(any());
     assertThat(result.stages())
@@ -290,7 +291,7 @@ class FeaturePipelineWorkflowTest {
   void changedEarlierPartitionsAreStagedAgainBeforeTheFeatures(
       TestWorkflowEnvironment env, Worker worker) {
     when(source.changedPartitions(any())).thenReturn(java.util.List.of("2024-01-02"));
-    when(features.computeFeatures(any())).thenReturn(new FeatureResult(100, 0, 100, 4));
+    when(features.computeFeatures(any(), anyInt())).thenReturn(new FeatureResult(100, 0, 100, 4));
 
     PipelineResult result = start(env, worker).run(REQUEST);
 
@@ -301,7 +302,7 @@ class FeaturePipelineWorkflowTest {
     order
         .verify(stage)
         .stage(org.mockito.ArgumentMatchers.argThat(r -> r.partitionDate().equals("2024-01-02")));
-    order.verify(features).computeFeatures(any());
+    order.verify(features).computeFeatures(any(), anyInt());
     verify(ingest)
         .ingest(org.mockito.ArgumentMatchers.argThat(r -> r.partitionDate().equals("2024-01-02")));
     StageSummary late = result.stages().get(3);
@@ -313,7 +314,7 @@ class FeaturePipelineWorkflowTest {
 
   @Test
   void featuresComputedAcrossAGapSaySo(TestWorkflowEnvironment env, Worker worker) {
-    when(features.computeFeatures(any()))
+    when(features.computeFeatures(any(), anyInt()))
         .thenReturn(new FeatureResult(100, 0, 0, 1, java.util.List.of("2024-01-02", "2024-01-03")));
     StageSummary f = start(env, worker).run(REQUEST).stages().get(3);
     assertThat(f.counts()).containsEntry("gaps", 2L);

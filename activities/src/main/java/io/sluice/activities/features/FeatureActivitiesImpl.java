@@ -4,8 +4,10 @@ import static io.sluice.db.jooq.meta.Tables.FEATURE_DATES;
 import static io.sluice.db.jooq.meta.Tables.FEATURE_STATE;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.SideBySide;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
 import io.sluice.db.jooq.meta.tables.records.FeatureStateRecord;
@@ -20,11 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,23 +55,27 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   }
 
   @Override
-  public FeatureResult computeFeatures(PartitionRef ref) {
+  public FeatureResult computeFeatures(PartitionRef ref, int parallelism) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
     FeatureSet set = new FeatureSet(config);
     int h = set.horizonDays();
+    // created and committed first: the range pass writes them from connections of its own
+    dsl.transaction(
+        trx -> {
+          lock(trx.dsl(), ref.dataset());
+          try {
+            FeatureTables.ensure(trx.dsl(), set);
+          } catch (FeatureTables.NotMigrated e) {
+            throw Failures.of(
+                FailureTypes.BAD_CONFIG, ref.dataset() + "/" + d + ": " + e.getMessage(), e);
+          }
+        });
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
-          tx.select(
-                  DSL.function(
-                      "pg_advisory_xact_lock",
-                      Object.class,
-                      DSL.val(("features/" + ref.dataset()).hashCode() * 31L)))
-              .fetch();
-          // These statements are big trees over modest row counts; compiling them with LLVM costs
-          // seconds (4.2 of 4.5 s for a daily run's state update, measured) and saves little.
-          tx.execute("SET LOCAL jit = off");
+          lock(tx, ref.dataset());
+          noJit(tx);
           NavigableMap<LocalDate, Long> staged = stagings(tx, ref.dataset());
           if (!staged.containsKey(d)) {
             throw new IllegalStateException(
@@ -76,12 +84,6 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                     + "/"
                     + d
                     + " is not staged: run the stage step first");
-          }
-          try {
-            FeatureTables.ensure(tx, set);
-          } catch (FeatureTables.NotMigrated e) {
-            throw Failures.of(
-                FailureTypes.BAD_CONFIG, ref.dataset() + "/" + d + ": " + e.getMessage(), e);
           }
           Table<Record> table = set.table(tx);
           String tableName = table.getQualifiedName().toString();
@@ -112,8 +114,8 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           }
 
           Field<LocalDate> fdField = FeatureSet.featureDate();
+          Map<LocalDate, Integer> counts = Map.of();
           if (!compute.isEmpty()) {
-            tx.deleteFrom(table).where(fdField.in(compute)).execute();
             FeatureState state = new FeatureState(set, table);
             FeatureStateRecord at =
                 tx.selectFrom(FEATURE_STATE)
@@ -122,46 +124,22 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             boolean current = at != null && at.getStageSeq() == maxSeq(staged, at.getStateDate());
             if (current && compute.equals(List.of(d)) && at.getStateDate().equals(d.minusDays(1))) {
               // the daily run: d - 1's state plus what enters and leaves the windows on d
+              tx.deleteFrom(table).where(fdField.eq(d)).execute();
               state.advance(tx, d);
               set.insert(tx, state.featureRows(d), labelled).execute();
               saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
+              counts = counts(tx, table, compute);
+              recordDates(tx, ref, tableName, compute, counts, labelled, staged, h);
             } else {
-              set.insert(tx, compute, labelled).execute();
               // a state of d or later that is still good stays: the next daily run continues it
-              if (!current || at.getStateDate().isBefore(d)) {
-                state.rebuild(tx, d);
-                saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
-              }
+              boolean rebuild = !current || at.getStateDate().isBefore(d);
+              counts =
+                  new RangePass(ref, set, table, staged, labelled, rebuild ? state : null)
+                      .run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
             }
           }
 
           long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel).execute();
-
-          Map<LocalDate, Integer> counts =
-              compute.isEmpty()
-                  ? Map.of()
-                  : tx.select(fdField, DSL.count())
-                      .from(table)
-                      .where(fdField.in(compute))
-                      .groupBy(fdField)
-                      .fetchMap(fdField, DSL.count());
-          for (LocalDate fd : compute) {
-            FeatureDatesRecord row = tx.newRecord(FEATURE_DATES);
-            row.setDataset(ref.dataset());
-            row.setFeatureTable(tableName);
-            row.setFeatureDate(fd);
-            row.setFeatureRows((long) counts.getOrDefault(fd, 0));
-            row.setFeaturesSeq(maxSeq(staged, fd));
-            row.setLabelsSeq(labelled.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
-            row.setRunId(ref.runId());
-            tx.insertInto(FEATURE_DATES)
-                .set(row)
-                .onConflict(FEATURE_DATES.FEATURE_TABLE, FEATURE_DATES.FEATURE_DATE)
-                .doUpdate()
-                .set(row)
-                .set(FEATURE_DATES.COMPUTED_AT, DSL.currentOffsetDateTime())
-                .execute();
-          }
           for (LocalDate fd : relabel) {
             tx.update(FEATURE_DATES)
                 .set(FEATURE_DATES.LABELS_SEQ, maxSeq(staged, fd.plusDays(h)))
@@ -191,6 +169,181 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           return new FeatureResult(
               rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size(), gaps);
         });
+  }
+
+  /**
+   * The range pass: the dates to compute, cut into at most {@code parallelism} runs of consecutive
+   * dates of about equal work, each deleted, inserted and recorded in the feature-date ledger in a
+   * transaction of its own, side by side on connections of their own; the running state of the last
+   * date rebuilt beside them. PostgreSQL 15 runs an INSERT ... SELECT on one core, so this is how a
+   * backfill at parallelism 2 computes its features on two. A run that fails leaves the others
+   * committed and recorded: a retry computes only what is still missing.
+   */
+  private final class RangePass {
+    private final PartitionRef ref;
+    private final FeatureSet set;
+    private final Table<Record> table;
+    private final NavigableMap<LocalDate, Long> staged;
+    private final List<LocalDate> labelled;
+    private final FeatureState rebuild;
+
+    RangePass(
+        PartitionRef ref,
+        FeatureSet set,
+        Table<Record> table,
+        NavigableMap<LocalDate, Long> staged,
+        List<LocalDate> labelled,
+        FeatureState rebuild) {
+      this.ref = ref;
+      this.set = set;
+      this.table = table;
+      this.staged = staged;
+      this.labelled = labelled;
+      this.rebuild = rebuild;
+    }
+
+    Map<LocalDate, Integer> run(List<LocalDate> compute, int parallelism) {
+      List<List<LocalDate>> runs =
+          DateChunks.split(
+              compute,
+              DateChunks.rangeStatement(compute, stagedRows(ref.dataset()), set.maxWindowDays()),
+              parallelism);
+      List<Callable<Map<LocalDate, Integer>>> tasks = new ArrayList<>();
+      for (List<LocalDate> dates : runs) {
+        tasks.add(() -> compute(dates));
+      }
+      LocalDate d = Failures.date(ref);
+      if (rebuild != null) {
+        tasks.add(
+            () -> {
+              dsl.transaction(
+                  trx -> {
+                    noJit(trx.dsl());
+                    rebuild.rebuild(trx.dsl(), d);
+                    saveState(
+                        trx.dsl(),
+                        table.getQualifiedName().toString(),
+                        d,
+                        maxSeq(staged, d),
+                        ref.runId());
+                  });
+              return Map.of();
+            });
+      }
+      Map<LocalDate, Integer> counts = new TreeMap<>();
+      for (Map<LocalDate, Integer> c :
+          SideBySide.run("sluice-features-" + ref.dataset(), tasks, parallelism)) {
+        counts.putAll(c);
+      }
+      if (runs.size() > 1) {
+        LOG.info(
+            "{}/{}: feature dates computed in {} runs side by side: {}",
+            ref.dataset(),
+            d,
+            runs.size(),
+            runs.stream().map(DateRanges::of).toList());
+      }
+      return counts;
+    }
+
+    private Map<LocalDate, Integer> compute(List<LocalDate> dates) {
+      return dsl.transactionResult(
+          trx -> {
+            DSLContext tx = trx.dsl();
+            noJit(tx);
+            List<LocalDate> labels = labelled.stream().filter(dates::contains).toList();
+            tx.deleteFrom(table).where(FeatureSet.featureDate().in(dates)).execute();
+            set.insert(tx, dates, labels).execute();
+            Map<LocalDate, Integer> counts = counts(tx, table, dates);
+            recordDates(
+                tx,
+                ref,
+                table.getQualifiedName().toString(),
+                dates,
+                counts,
+                labels,
+                staged,
+                set.horizonDays());
+            return counts;
+          });
+    }
+  }
+
+  /**
+   * The most connections a range pass takes besides its own: half the pool, so the worker's other
+   * activities still get theirs (Hikari makes a borrower wait, then fails it).
+   */
+  private int sideBySideLimit() {
+    if (dsl.configuration().connectionProvider() instanceof DataSourceConnectionProvider p
+        && p.dataSource() instanceof HikariDataSource pool) {
+      return Math.max(1, pool.getMaximumPoolSize() / 2);
+    }
+    return 1;
+  }
+
+  private Map<LocalDate, Long> stagedRows(String dataset) {
+    return dsl.select(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGED_ROWS)
+        .from(STAGE_RECONCILIATION)
+        .where(STAGE_RECONCILIATION.DATASET.eq(dataset))
+        .fetchMap(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGED_ROWS);
+  }
+
+  /** Rows of the feature table per date of {@code dates}. */
+  private static Map<LocalDate, Integer> counts(
+      DSLContext tx, Table<Record> table, List<LocalDate> dates) {
+    Field<LocalDate> fd = FeatureSet.featureDate();
+    return tx.select(fd, DSL.count())
+        .from(table)
+        .where(fd.in(dates))
+        .groupBy(fd)
+        .fetchMap(fd, DSL.count());
+  }
+
+  /** The feature-date ledger rows of {@code dates}: what each was computed from, and when. */
+  private static void recordDates(
+      DSLContext tx,
+      PartitionRef ref,
+      String tableName,
+      List<LocalDate> dates,
+      Map<LocalDate, Integer> counts,
+      List<LocalDate> labelled,
+      NavigableMap<LocalDate, Long> staged,
+      int h) {
+    for (LocalDate fd : dates) {
+      FeatureDatesRecord row = tx.newRecord(FEATURE_DATES);
+      row.setDataset(ref.dataset());
+      row.setFeatureTable(tableName);
+      row.setFeatureDate(fd);
+      row.setFeatureRows((long) counts.getOrDefault(fd, 0));
+      row.setFeaturesSeq(maxSeq(staged, fd));
+      row.setLabelsSeq(labelled.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
+      row.setRunId(ref.runId());
+      tx.insertInto(FEATURE_DATES)
+          .set(row)
+          .onConflict(FEATURE_DATES.FEATURE_TABLE, FEATURE_DATES.FEATURE_DATE)
+          .doUpdate()
+          .set(row)
+          .set(FEATURE_DATES.COMPUTED_AT, DSL.currentOffsetDateTime())
+          .execute();
+    }
+  }
+
+  /** Serializes the feature runs of a dataset (held to the end of the transaction). */
+  private static void lock(DSLContext tx, String dataset) {
+    tx.select(
+            DSL.function(
+                "pg_advisory_xact_lock",
+                Object.class,
+                DSL.val(("features/" + dataset).hashCode() * 31L)))
+        .fetch();
+  }
+
+  /**
+   * These statements are big trees over modest row counts; compiling them with LLVM costs seconds
+   * (4.2 of 4.5 s for a daily run's state update, measured) and saves little.
+   */
+  private static void noJit(DSLContext tx) {
+    tx.execute("SET LOCAL jit = off");
   }
 
   /**

@@ -51,7 +51,7 @@ final class FeatureState {
   private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
   private static final Name EVENT_DATE = DSL.name("event_date");
-  private static final Name DELTA = DSL.name("feature_state_delta");
+  private static final Name MEMBERSHIP = DSL.name("feature_state_membership");
   private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
   private static final OffsetDateTime NO_TS =
       OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
@@ -357,15 +357,23 @@ final class FeatureState {
     return c;
   }
 
-  /** Replaces the state with the one of {@code d}, computed from the windows of d. */
+  /**
+   * Replaces the state with the one of {@code d}, computed from the windows of d. The window
+   * membership of the versions is computed once, into a temporary table that both the running sums
+   * and the keyed counts read, as {@link #advance} does.
+   */
   void rebuild(DSLContext dsl, LocalDate d) {
+    dsl.transaction(trx -> rebuildIn(trx.dsl(), d));
+  }
+
+  private void rebuildIn(DSLContext dsl, LocalDate d) {
     int longest = set.maxWindowDays();
     Table<?> v =
         set.versions(
             d,
             FeatureSet.minusDays(FeatureSet.endOf(DSL.val(d)), longest),
             FeatureSet.endOf(DSL.val(d)));
-    Table<?> m = membership(v, d, false);
+    Table<?> m = materialized(dsl, membership(v, d, false));
     dsl.truncate(acc).execute();
     dsl.insertInto(acc).select(runningOf(m)).execute();
     dsl.deleteFrom(acc).where(allZero()).execute();
@@ -373,6 +381,21 @@ final class FeatureState {
     if (!keyed.isEmpty()) {
       dsl.insertInto(keys).select(keyedOf(m)).execute();
     }
+  }
+
+  /**
+   * {@code rows} computed once into a temporary table that lives until the commit (on this
+   * connection: call it inside a transaction), as a table {@code m} with the same columns.
+   */
+  private static Table<?> materialized(DSLContext dsl, Table<?> rows) {
+    Table<?> t = DSL.table(MEMBERSHIP);
+    dsl.dropTemporaryTableIfExists(t).execute();
+    dsl.createTemporaryTable(t).as(DSL.selectFrom(rows)).onCommitDrop().execute();
+    List<SelectField<?>> columns = new ArrayList<>();
+    for (Field<?> f : rows.fields()) {
+      columns.add(DSL.field(DSL.name(f.getName()), f.getDataType()));
+    }
+    return DSL.select(columns).from(t).asTable("m");
   }
 
   /**
@@ -388,15 +411,7 @@ final class FeatureState {
   }
 
   private void advanceIn(DSLContext dsl, LocalDate d) {
-    Table<?> delta = membership(changedOn(d), d, true);
-    Table<?> changed = DSL.table(DELTA);
-    dsl.dropTemporaryTableIfExists(changed).execute();
-    dsl.createTemporaryTable(changed).as(DSL.selectFrom(delta)).onCommitDrop().execute();
-    List<SelectField<?>> columns = new ArrayList<>();
-    for (Field<?> f : delta.fields()) {
-      columns.add(DSL.field(DSL.name(f.getName()), f.getDataType()));
-    }
-    Table<?> m = DSL.select(columns).from(changed).asTable("m");
+    Table<?> m = materialized(dsl, membership(changedOn(d), d, true));
     var upsert = dsl.insertInto(acc).select(runningOf(m)).onConflict(entity).doUpdate();
     Map<Field<?>, Field<?>> sums = new LinkedHashMap<>();
     for (Running r : running) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.config.OrdersSchema;
 import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.workflows.activity.FeatureActivities.FeatureResult;
 import io.sluice.workflows.activity.PartitionRef;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -196,7 +197,7 @@ class FeatureStateTest {
       h.ingest.ingest(ref);
       h.validate.validate(ref);
       h.stage.stage(ref);
-      h.features.computeFeatures(ref);
+      h.features.computeFeatures(ref, 1);
     }
     FeatureSet set = new FeatureSet(h.settings.config("orders"));
     List<LocalDate> all = new ArrayList<>();
@@ -228,5 +229,33 @@ class FeatureStateTest {
     assertThat(difference("select * from daily_rows", "select * from " + table)).isZero();
     assertThat(h.dsl.fetchCount(DSL.table("daily_rows"), DSL.field("ordered_next_7d").eq(1)))
         .isGreaterThan(50);
+
+    // The activity's range pass, cut into runs computed side by side with the state rebuilt
+    // beside them, gives the same rows, ledger and state.
+    String acc = h.dsl.render(DSL.name("feats", set.table(h.dsl).getName() + "_acc"));
+    String keys = h.dsl.render(DSL.name("feats", set.table(h.dsl).getName() + "_keys"));
+    h.dsl.execute("create table daily_acc as select * from " + acc);
+    h.dsl.execute("create table daily_keys as select * from " + keys);
+    String ledger =
+        "select feature_date, feature_rows, features_seq, labels_seq from meta.feature_dates";
+    h.dsl.execute("create table daily_ledger as " + ledger);
+    h.dsl.execute("truncate " + table + ", " + acc + ", " + keys);
+    h.dsl.execute("delete from meta.feature_dates");
+    h.dsl.execute("delete from meta.feature_state");
+
+    FeatureResult r = h.features.computeFeatures(ActivityHarness.ref(day(DAYS - 1)), 2);
+
+    assertThat(r.datesComputed()).isEqualTo(DAYS);
+    assertThat(difference("select * from daily_rows", "select * from " + table)).isZero();
+    assertThat(difference("select * from daily_ledger", ledger)).isZero();
+    assertThat(difference("select * from daily_acc", "select * from " + acc)).isZero();
+    assertThat(difference("select * from daily_keys", "select * from " + keys)).isZero();
+    assertThat(h.dsl.fetchValue("select state_date::text from meta.feature_state"))
+        .isEqualTo(day(DAYS - 1).toString());
+    assertThat(
+            h.dsl.fetchValue(
+                "select count(distinct run_id) from meta.feature_dates where run_id = ?",
+                ActivityHarness.ref(day(DAYS - 1)).runId()))
+        .isEqualTo(1L);
   }
 }

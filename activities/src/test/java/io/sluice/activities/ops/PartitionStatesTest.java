@@ -135,10 +135,10 @@ class PartitionStatesTest {
   @Test
   void featuresComputedAcrossAGapSayWhichPartitionsTheyLack() {
     // 06-03 failed to ingest: the features of 06-04 read a window without it
-    h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(3)));
-    assertThat(h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(3))).gaps())
+    h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(3)), 1);
+    assertThat(h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(3)), 1).gaps())
         .containsExactly("2024-06-03");
-    assertThat(h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(1))).gaps()).isEmpty();
+    assertThat(h.features.computeFeatures(ActivityHarness.ref(D1.plusDays(1)), 1).gaps()).isEmpty();
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.time.LocalDate;
  *
  * <p>Modes: {@code stage <first> <days>} ingests, validates and stages those days; {@code daily
  * <first> <days>} does the same and runs the features step after each day, as daily runs do; {@code
- * features <date>} runs the features step for that date (computing every missing or stale date up
- * to it in one pass) and prints {@code features_ms} and {@code dates}.
+ * features <date> [parallelism]} runs the features step for that date (computing every missing or
+ * stale date up to it in one pass, cut into runs side by side at the given parallelism, default 1)
+ * and prints {@code features_ms} and {@code dates}.
  *
  * <p>Arguments: jdbc-url user password data-root pipelines-dir mode ...
  */
@@ -26,7 +27,7 @@ public final class FeatureBench {
     if (args.length < 7) {
       System.err.println(
           "usage: FeatureBench <jdbc-url> <user> <password> <data-root> <pipelines-dir>"
-              + " stage|daily <first-date> <days> | features <date>");
+              + " stage|daily <first-date> <days> | features <date> [parallelism]");
       System.exit(2);
     }
     try (BenchActivities bench = new BenchActivities(args)) {
@@ -45,7 +46,7 @@ public final class FeatureBench {
           validate.validate(ref);
           stage.stage(ref);
           if (daily) {
-            features.computeFeatures(ref);
+            features.computeFeatures(ref, 1);
           }
           System.err.print("\rbench: " + args[5] + " " + (i + 1) + "/" + days);
         }
@@ -54,8 +55,9 @@ public final class FeatureBench {
       } else {
         FeatureActivities features = bench.stub(FeatureActivities.class);
         PartitionRef ref = new PartitionRef("orders", args[6], "bench-" + System.nanoTime());
+        int parallelism = args.length > 7 ? Integer.parseInt(args[7]) : 1;
         long start = System.nanoTime();
-        FeatureActivities.FeatureResult r = features.computeFeatures(ref);
+        FeatureActivities.FeatureResult r = features.computeFeatures(ref, parallelism);
         System.out.println("features_ms=" + (System.nanoTime() - start) / 1_000_000);
         System.out.println("dates=" + r.datesComputed());
         System.out.println("rows_of_date=" + r.featureRows());

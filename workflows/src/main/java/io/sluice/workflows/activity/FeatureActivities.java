@@ -7,8 +7,13 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface FeatureActivities {
 
+  /**
+   * @param parallelism how many connections a range of feature dates may be computed on side by
+   *     side (a backfill passes its own parallelism; 0 from a task scheduled before this parameter
+   *     existed means 1)
+   */
   @ActivityMethod(name = ActivityNames.COMPUTE_FEATURES)
-  FeatureResult computeFeatures(PartitionRef partition);
+  FeatureResult computeFeatures(PartitionRef partition, int parallelism);
 
   /**
    * @param featureRows feature rows for the partition date
