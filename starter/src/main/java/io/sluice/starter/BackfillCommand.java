@@ -42,7 +42,9 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(
       names = "--parallelism",
       defaultValue = "2",
-      description = "Partitions ingested/validated/staged at once (default ${DEFAULT-VALUE}).")
+      description =
+          "Partitions ingested/validated/staged at once, and runs of feature dates computed side"
+              + " by side in the range's features pass (default ${DEFAULT-VALUE}).")
   int parallelism;
 
   @ArgGroup(exclusive = true)
