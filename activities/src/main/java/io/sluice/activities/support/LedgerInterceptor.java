@@ -61,7 +61,8 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
         ActivityInfo info = context.getInfo();
         int index = ActivityNames.STAGES.indexOf(info.getActivityType());
         Object[] args = input.getArguments();
-        if (index < 0 || args.length != 1 || !(args[0] instanceof PartitionRef ref)) {
+        // the partition is the first argument (the features step also takes its parallelism)
+        if (index < 0 || args.length == 0 || !(args[0] instanceof PartitionRef ref)) {
           return super.execute(input);
         }
         LocalDate date;
