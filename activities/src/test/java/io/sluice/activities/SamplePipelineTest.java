@@ -3,6 +3,7 @@ package io.sluice.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sluice.activities.features.FeatureSet;
 import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.StageActivities.StageResult;
@@ -138,6 +139,31 @@ class SamplePipelineTest {
             .fetchOne("select avg(orders_30d)::float8 from feats.orders_features")
             .get(0, Double.class);
     assertThat(all).isGreaterThan(stats.get(0, Double.class));
+  }
+
+  @Test
+  void theStatisticsDoNotDependOnThePhysicalOrderOfTheFeatureRows() {
+    LocalDate asOf = FIRST.plusDays(DAYS - 1);
+    String stats =
+        "select feature, mean, stddev, min_value, max_value, null_fraction from meta.split_stats"
+            + " where as_of_date = '"
+            + asOf
+            + "' order by feature";
+    List<Record> before = h.dsl.fetch(stats);
+    assertThat(before).hasSizeGreaterThan(3);
+    // the same rows laid down in another order, as runs of a range pass side by side leave them
+    String table = h.dsl.render(new FeatureSet(h.settings.config("orders")).table(h.dsl));
+    h.dsl.execute("create temporary table shuffled as select * from " + table);
+    h.dsl.execute("truncate " + table);
+    h.dsl.execute(
+        "insert into "
+            + table
+            + " select * from shuffled order by md5(customer_id || feature_date)");
+    h.dsl.execute("drop table shuffled");
+
+    h.split.split(ActivityHarness.ref(asOf));
+
+    assertThat(h.dsl.fetch(stats)).isEqualTo(before);
   }
 
   @Test

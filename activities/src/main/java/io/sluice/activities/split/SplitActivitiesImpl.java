@@ -12,6 +12,7 @@ import io.sluice.activities.support.SluiceSettings;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.SplitActivities;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Split: labelled feature dates up to the partition date, planned into train / val / test with an
@@ -111,8 +113,12 @@ public final class SplitActivitiesImpl implements SplitActivities {
     aggregates.add(DSL.count());
     for (Field<?> f : numeric) {
       Field<Double> x = f.cast(Double.class);
-      aggregates.add(DSL.avg(x).cast(Double.class));
-      aggregates.add(DSL.stddevSamp(x).cast(Double.class));
+      // mean and deviation in numeric: exact sums, so the same rows give the same statistics
+      // whatever their physical order (a float8 sum depends on it, and a range pass written by
+      // runs side by side lays the rows down in a different order each time)
+      Field<BigDecimal> exact = f.cast(SQLDataType.NUMERIC);
+      aggregates.add(DSL.avg(exact).cast(Double.class));
+      aggregates.add(DSL.stddevSamp(exact).cast(Double.class));
       aggregates.add(DSL.min(x));
       aggregates.add(DSL.max(x));
       aggregates.add(DSL.count(x));
