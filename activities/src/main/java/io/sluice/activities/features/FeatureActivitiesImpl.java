@@ -18,9 +18,11 @@ import io.sluice.workflows.activity.PartitionRef;
 import jakarta.inject.Singleton;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.jooq.DSLContext;
@@ -247,11 +249,28 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     }
 
     private Map<LocalDate, Integer> compute(List<LocalDate> dates) {
+      try {
+        return computeIn(dates);
+      } catch (RuntimeException e) {
+        // the activity's failure names the partition; which run of dates failed is said here
+        LOG.warn(
+            "{}/{}: feature dates {} failed (run {}); the runs that committed stay recorded: {}",
+            ref.dataset(),
+            ref.partitionDate(),
+            DateRanges.of(dates),
+            ref.runId(),
+            e.getMessage());
+        throw e;
+      }
+    }
+
+    private Map<LocalDate, Integer> computeIn(List<LocalDate> dates) {
       return dsl.transactionResult(
           trx -> {
             DSLContext tx = trx.dsl();
             noJit(tx);
-            List<LocalDate> labels = labelled.stream().filter(dates::contains).toList();
+            Set<LocalDate> these = new HashSet<>(dates);
+            List<LocalDate> labels = labelled.stream().filter(these::contains).toList();
             tx.deleteFrom(table).where(FeatureSet.featureDate().in(dates)).execute();
             set.insert(tx, dates, labels).execute();
             Map<LocalDate, Integer> counts = counts(tx, table, dates);
@@ -309,6 +328,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       List<LocalDate> labelled,
       NavigableMap<LocalDate, Long> staged,
       int h) {
+    Set<LocalDate> known = new HashSet<>(labelled);
     for (LocalDate fd : dates) {
       FeatureDatesRecord row = tx.newRecord(FEATURE_DATES);
       row.setDataset(ref.dataset());
@@ -316,7 +336,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       row.setFeatureDate(fd);
       row.setFeatureRows((long) counts.getOrDefault(fd, 0));
       row.setFeaturesSeq(maxSeq(staged, fd));
-      row.setLabelsSeq(labelled.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
+      row.setLabelsSeq(known.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
       row.setRunId(ref.runId());
       tx.insertInto(FEATURE_DATES)
           .set(row)
