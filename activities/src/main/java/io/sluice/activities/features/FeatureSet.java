@@ -10,17 +10,23 @@ import io.sluice.db.jooq.stg.tables.Orders;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Name;
 import org.jooq.Record;
+import org.jooq.RowN;
 import org.jooq.Select;
 import org.jooq.SelectField;
 import org.jooq.Table;
@@ -218,6 +224,11 @@ public final class FeatureSet {
    * latest).
    */
   Table<?> versions(LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
+    return versionRows(knownBy, from, to).asTable("v");
+  }
+
+  private Select<? extends Record> versionRows(
+      LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
     Orders s = STG.as("s");
     Orders w = STG.as("w");
     List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
@@ -234,8 +245,7 @@ public final class FeatureSet {
                     .from(w)
                     .where(w.PARTITION_DATE.le(knownBy))
                     .and(w.ORDER_TS.ge(from))
-                    .and(w.ORDER_TS.lt(to))))
-        .asTable("v");
+                    .and(w.ORDER_TS.lt(to))));
   }
 
   /**
@@ -317,7 +327,16 @@ public final class FeatureSet {
    * date, the entity and the exported features, in column order.
    */
   public Select<? extends Record> featureRows(Collection<LocalDate> dates) {
-    return withSql(aggregateRows(dates), dates);
+    return withSql(aggregateRows(dates, null), dates);
+  }
+
+  /**
+   * {@link #featureRows} with the label as the last column, from the same pass: 1 or 0 for the
+   * dates in {@code labelled} (whose partition d + horizon is staged), null for the others.
+   */
+  Select<? extends Record> labelledRows(
+      Collection<LocalDate> dates, Collection<LocalDate> labelled) {
+    return withSql(aggregateRows(dates, labelled), dates);
   }
 
   /**
@@ -385,48 +404,161 @@ public final class FeatureSet {
     };
   }
 
-  /** The date, entity and aggregate features of {@code dates}, without the SQL features. */
-  private Select<? extends Record> aggregateRows(Collection<LocalDate> dates) {
+  /**
+   * The date, entity and aggregate features of {@code dates}, without the SQL features; with the
+   * label last when {@code labelled} is not null (see {@link #labelledRows}).
+   *
+   * <p>One pass: the versions, in entity order, joined with the dates each is read by (its features
+   * at d, or with a label, the label window [T, T + horizon) as known at d + horizon), then
+   * aggregated per (entity, date). Entities are compared byte-wise (collation "C"): grouping is the
+   * same as under the database's collation, which is deterministic, and because the versions come
+   * sorted by entity PostgreSQL sorts each entity's few rows by date (an incremental sort) instead
+   * of every (date, version) pair of the range. The window bounds of each date come with the date
+   * (computed here, in UTC like every session of Sluice's), not computed again for every row.
+   */
+  private Select<? extends Record> aggregateRows(
+      Collection<LocalDate> dates, Collection<LocalDate> labelled) {
     LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
     LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
-    Table<?> d = dates(dates);
-    Field<LocalDate> fd = d.field(FEATURE_DATE, LocalDate.class);
+    int h = labelled == null || labelled.isEmpty() ? 0 : horizonDays;
     Table<?> v =
-        versions(last, minusDays(endOf(DSL.val(first)), maxWindowDays), endOf(DSL.val(last)));
-    Field<OffsetDateTime> t = endOf(fd);
+        byEntity(
+            versionRows(
+                last.plusDays(h),
+                minusDays(endOf(DSL.val(first)), maxWindowDays),
+                plusDays(endOf(DSL.val(last)), h)));
+    Bounds d = new Bounds(dates, h);
+    Field<LocalDate> fd = d.date();
+    Field<OffsetDateTime> t = d.since(0);
     Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
+    Field<LocalDate> partition = v.field(STG.PARTITION_DATE);
+    Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
+    Field<String> key = col(v, entity, String.class);
+    // read by the features of d: current at d (the join holds the rest) and before T
+    Condition known = partition.le(fd).and(ts.lt(t));
     Map<String, Field<?>> byName = new LinkedHashMap<>();
     List<SelectField<?>> select = new ArrayList<>();
     select.add(fd.as(FEATURE_DATE));
-    select.add(col(v, entity, String.class).as(entity));
+    select.add(key.as(entity));
     for (Aggregate a : features.aggregates()) {
-      Field<?> f = aggregate(a, v, fd, t, ts, byName);
+      Field<?> f = aggregate(a, v, known, fd, d::since, ts, byName);
       byName.put(a.name(), f);
       if (!Boolean.FALSE.equals(a.export())) {
         select.add(f.as(a.name()));
       }
     }
+    if (labelled != null) {
+      // read by the label of d: current at d + horizon, in [T, T + horizon), a label row
+      Condition labelRow =
+          ts.ge(t)
+              .and(superseded.isNull().or(superseded.gt(d.labelKnownBy())))
+              .and(filter(v, labelFilter));
+      Field<Short> label =
+          DSL.when(DSL.count().filterWhere(labelRow).gt(0), DSL.inline((short) 1))
+              .otherwise(DSL.inline((short) 0));
+      select.add(
+          (labelled.isEmpty()
+                  ? DSL.castNull(SQLDataType.SMALLINT)
+                  : DSL.when(fd.in(labelled), label).otherwise(DSL.castNull(SQLDataType.SMALLINT)))
+              .as(labelName));
+    }
     Condition inPopulation =
         DSL.count()
             .filterWhere(
-                filter(v, features.population().filter())
-                    .and(ts.ge(minusDays(t, windowDays(features.population().window())))))
+                known
+                    .and(filter(v, features.population().filter()))
+                    .and(ts.ge(d.since(windowDays(features.population().window())))))
             .gt(0);
     return DSL.select(select)
-        .from(d)
-        .join(v)
-        .on(currentAt(v, fd))
-        .and(ts.ge(minusDays(t, maxWindowDays)))
-        .and(ts.lt(t))
-        .groupBy(fd, col(v, entity, String.class))
+        .from(v)
+        .join(d.table())
+        .on(partition.le(d.labelKnownBy()))
+        .and(superseded.isNull().or(superseded.gt(fd)))
+        .and(ts.ge(d.since(maxWindowDays)))
+        .and(ts.lt(d.labelUntil()))
+        .groupBy(key, fd)
         .having(inPopulation);
+  }
+
+  /**
+   * The feature dates as a table of literal rows: each date d with T - n days for every window n of
+   * the feature set (n = 0 is T), d + horizon and T + horizon days ({@code h} = 0 without labels).
+   */
+  private final class Bounds {
+    private final Table<?> table;
+    private final Map<Integer, Integer> windowColumn = new LinkedHashMap<>();
+
+    Bounds(Collection<LocalDate> dates, int h) {
+      Set<Integer> windows = new TreeSet<>(List.of(0, maxWindowDays));
+      windows.add(windowDays(features.population().window()));
+      for (Aggregate a : features.aggregates()) {
+        if (a.window() != null) {
+          windows.add(windowDays(a.window()));
+        }
+      }
+      List<String> names = new ArrayList<>(List.of(FEATURE_DATE.last(), "label_known_by"));
+      names.add("label_until");
+      for (int n : windows) {
+        windowColumn.put(n, names.size());
+        names.add("t_minus_" + n + "d");
+      }
+      List<RowN> rows = new ArrayList<>();
+      for (LocalDate fd : dates) {
+        OffsetDateTime end = fd.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        List<Object> row = new ArrayList<>(List.of(fd, fd.plusDays(h), end.plusDays(h)));
+        for (int n : windows) {
+          row.add(end.minusDays(n));
+        }
+        rows.add(DSL.row(row.stream().map(DSL::val).toArray(Field[]::new)));
+      }
+      this.table = DSL.values(rows.toArray(RowN[]::new)).as("dates", names.toArray(String[]::new));
+    }
+
+    Table<?> table() {
+      return table;
+    }
+
+    Field<LocalDate> date() {
+      return table.field(0, LocalDate.class);
+    }
+
+    Field<LocalDate> labelKnownBy() {
+      return table.field(1, LocalDate.class);
+    }
+
+    Field<OffsetDateTime> labelUntil() {
+      return table.field(2, OffsetDateTime.class);
+    }
+
+    /** T - n days. */
+    Field<OffsetDateTime> since(int n) {
+      return table.field(windowColumn.get(n), OffsetDateTime.class);
+    }
+  }
+
+  /** The versions of {@code rows} in entity order, the entity under collation "C". */
+  private Table<?> byEntity(Select<? extends Record> rows) {
+    Table<?> all = rows.asTable("vs");
+    Field<String> key = col(all, entity, String.class).collate(DSL.collation(DSL.name("C")));
+    Set<String> read = new HashSet<>(List.of(eventTime, STG.PARTITION_DATE.getName()));
+    read.add(SUPERSEDED_ON.last());
+    features.filters().values().forEach(f -> read.add(f.column()));
+    features.aggregates().stream().map(Aggregate::column).filter(c -> c != null).forEach(read::add);
+    List<SelectField<?>> fields = new ArrayList<>(List.of(key.as(entity)));
+    for (Field<?> f : all.fields()) {
+      if (read.contains(f.getName()) && !f.getName().equals(entity)) {
+        fields.add(f);
+      }
+    }
+    return DSL.select(fields).from(all).orderBy(key).asTable("v");
   }
 
   private Field<?> aggregate(
       Aggregate a,
       Table<?> v,
+      Condition known,
       Field<LocalDate> fd,
-      Field<OffsetDateTime> t,
+      IntFunction<Field<OffsetDateTime>> since,
       Field<OffsetDateTime> ts,
       Map<String, Field<?>> earlier) {
     if ("ratio".equals(a.agg())) {
@@ -434,7 +566,8 @@ public final class FeatureSet {
       Field<BigDecimal> den = earlier.get(a.denominator()).cast(SQLDataType.NUMERIC);
       return DSL.round(num.div(DSL.nullif(den, BigDecimal.ZERO)), 6);
     }
-    Condition when = filter(v, a.filter()).and(ts.ge(minusDays(t, windowDays(a.window()))));
+    Condition when =
+        known.and(filter(v, a.filter())).and(ts.ge(since.apply(windowDays(a.window()))));
     Field<Object> x = a.column() == null ? null : col(v, a.column(), Object.class);
     return switch (a.agg()) {
       case "count" -> DSL.count().filterWhere(when);
@@ -542,7 +675,12 @@ public final class FeatureSet {
    */
   public org.jooq.Insert<?> insert(
       DSLContext dsl, Collection<LocalDate> dates, Collection<LocalDate> labelled) {
-    return insert(dsl, featureRows(dates), labelled);
+    Table<?> f = labelledRows(dates, labelled).asTable("f");
+    List<SelectField<?>> select = new ArrayList<>();
+    for (Column c : columns) {
+      select.add(f.field(DSL.name(c.name())));
+    }
+    return dsl.insertInto(table(dsl)).columns(fields()).select(DSL.select(select).from(f));
   }
 
   /**
@@ -591,6 +729,7 @@ public final class FeatureSet {
       b.append(c.name()).append(' ').append(c.type().getCastTypeName()).append('\n');
     }
     b.append(dsl.renderInlined(featureRows(any))).append('\n');
+    b.append(dsl.renderInlined(labelledRows(any, any))).append('\n');
     b.append(dsl.renderInlined(labelPositives(any))).append('\n');
     b.append(dsl.renderInlined(labelPositives(List.of(any.get(0), any.get(0).plusDays(1)))));
     b.append('\n');

@@ -81,12 +81,14 @@ class FeatureStateTest {
     }
     // Hand-made versions: an order dated two days after the partition it arrives in; a correction
     // that moves an order's event date, status and customer, and a second one that moves it back;
-    // a correction of an order that left every window long ago.
+    // a correction of an order that left every window long ago; a customer who orders once (label
+    // 0 on every later date).
     append(3, "X1,C00001,2024-05-06T10:00:00Z,150.00,EUR,completed,books,DE,web,2");
     append(4, "X2,C00002,2024-05-04T23:59:59Z,120.00,EUR,completed,books,DE,app,3");
     append(9, "X2,C00003,2024-05-07T00:00:00Z,20.00,EUR,refunded,toys,DE,store,1");
     append(11, "X2,C00002,2024-05-03T00:00:00Z,220.00,EUR,completed,home,DE,web,4");
     append(20, "X1,C00001,2024-05-06T10:00:00Z,15.00,EUR,refunded,books,DE,web,2");
+    append(2, "X3,C09999,2024-05-03T12:00:00Z,30.00,EUR,completed,toys,DE,web,1");
   }
 
   private static LocalDate day(int i) {
@@ -218,8 +220,8 @@ class FeatureStateTest {
     assertThat(h.dsl.fetchValue("select state_date::text from meta.feature_state"))
         .isEqualTo(day(DAYS - 1).toString());
 
-    // The range insert (features and labels over one materialized set of versions) gives the rows
-    // and labels the daily runs left, label filled in later included.
+    // The range insert (features and labels in one pass over the versions, in entity order) gives
+    // the rows and labels the daily runs left, label filled in later included.
     String table = h.dsl.render(set.table(h.dsl));
     h.dsl.execute("create table daily_rows as select * from " + table);
     h.dsl.execute("truncate " + table);
@@ -228,6 +230,11 @@ class FeatureStateTest {
     set.insert(h.dsl, all, labelled).execute();
     assertThat(difference("select * from daily_rows", "select * from " + table)).isZero();
     assertThat(h.dsl.fetchCount(DSL.table("daily_rows"), DSL.field("ordered_next_7d").eq(1)))
+        .isGreaterThan(50);
+    // C09999 orders once: in the population on the 9 dates of its 9-day window, label 0 on each
+    assertThat(h.dsl.fetchCount(DSL.table("daily_rows"), DSL.field("ordered_next_7d").eq(0)))
+        .isGreaterThanOrEqualTo(9);
+    assertThat(h.dsl.fetchCount(DSL.table("daily_rows"), DSL.field("ordered_next_7d").isNull()))
         .isGreaterThan(50);
 
     // The activity's range pass, cut into runs computed side by side with the state rebuilt
