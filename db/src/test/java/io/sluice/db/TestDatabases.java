@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A fresh, migrated database for each test class, on a real PostgreSQL: the embedded one by
@@ -16,7 +18,19 @@ public final class TestDatabases {
 
   public static final String URL_ENV = "SLUICE_TEST_DB_URL";
 
+  /** Set to keep the test databases and roles on the server after the tests, to look into. */
+  public static final String KEEP_ENV = "SLUICE_TEST_KEEP_DBS";
+
   private static final Server SERVER = Server.fromEnvironment();
+  private static final List<String> DATABASES = new CopyOnWriteArrayList<>();
+  private static final List<String> ROLES = new CopyOnWriteArrayList<>();
+
+  static {
+    if (SERVER.embedded() == null && System.getenv(KEEP_ENV) == null) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(TestDatabases::dropAll, "test-databases-drop"));
+    }
+  }
 
   private TestDatabases() {}
 
@@ -26,6 +40,7 @@ public final class TestDatabases {
     try (Connection admin = SERVER.adminConnection();
         Statement st = admin.createStatement()) {
       st.execute("CREATE DATABASE " + name);
+      DATABASES.add(name);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create test database on " + SERVER.describe(), e);
     }
@@ -46,10 +61,31 @@ public final class TestDatabases {
         Statement st = c.createStatement()) {
       st.execute(
           "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' IN ROLE sluice_worker");
+      ROLES.add(role);
     } catch (SQLException e) {
       throw new IllegalStateException("could not create the login role " + role, e);
     }
     return Database.open(new DbSettings(owner.getJdbcUrl(), role, password, 4));
+  }
+
+  /**
+   * Drops the databases and roles this JVM created on a shared server (the embedded one goes away
+   * with the JVM): a developer's PostgreSQL does not collect a database per test class per run.
+   * Their pools may still be open, hence FORCE.
+   */
+  private static void dropAll() {
+    try (Connection admin = SERVER.adminConnection();
+        Statement st = admin.createStatement()) {
+      for (String name : DATABASES) {
+        st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
+      for (String role : ROLES) {
+        st.execute("DROP ROLE IF EXISTS " + role);
+      }
+    } catch (SQLException e) {
+      System.err.println(
+          "could not drop the test databases " + DATABASES + " on " + SERVER.describe() + ": " + e);
+    }
   }
 
   private record Server(String adminUrl, String user, String password, EmbeddedDatabase embedded) {
