@@ -141,7 +141,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             }
           }
 
-          long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel).execute();
+          long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel);
           for (LocalDate fd : relabel) {
             tx.update(FEATURE_DATES)
                 .set(FEATURE_DATES.LABELS_SEQ, maxSeq(staged, fd.plusDays(h)))

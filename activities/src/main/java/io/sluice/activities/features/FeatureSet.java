@@ -249,29 +249,6 @@ public final class FeatureSet {
   }
 
   /**
-   * The staged versions with event time in [from, to) received by {@code knownBy}, each with the
-   * first later partition up to knownBy that superseded it (null when none), found by a probe of
-   * the primary key per version. For one date this reads the window's rows only, where {@link
-   * #versions} sorts every version of their orders (the label of one date: 1.4 s against 2.6 s on
-   * 30 days x 33,000 orders); for a range of dates the window function is the faster (20 s against
-   * 40 s for 24 dates).
-   */
-  Table<?> versionsInWindow(
-      LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
-    Orders s = STG.as("s");
-    Table<?> next = supersededBy(s.ORDER_ID, s.PARTITION_DATE, knownBy);
-    List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
-    fields.add(next.field(SUPERSEDED_ON));
-    return DSL.select(fields)
-        .from(s)
-        .crossJoin(next)
-        .where(s.PARTITION_DATE.le(knownBy))
-        .and(s.ORDER_TS.ge(from))
-        .and(s.ORDER_TS.lt(to))
-        .asTable("v");
-  }
-
-  /**
    * A lateral table {@code next} with one column, superseded_on: the first partition after {@code
    * partition}, up to {@code knownBy}, with a version of the order {@code orderId} (null when
    * none). Lateral rather than a scalar subquery, which PostgreSQL would run again for every
@@ -603,6 +580,9 @@ public final class FeatureSet {
    * horizon), as known at the end of partition d + horizon, for every date in {@code dates}.
    */
   public Select<? extends Record> labelPositives(Collection<LocalDate> dates) {
+    if (dates.size() == 1) {
+      return labelPositives(dates.iterator().next());
+    }
     LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
     LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
     Table<?> d = dates(dates);
@@ -610,8 +590,7 @@ public final class FeatureSet {
     Field<OffsetDateTime> from = endOf(DSL.val(first));
     Field<OffsetDateTime> to = plusDays(endOf(DSL.val(last)), horizonDays);
     LocalDate knownBy = last.plusDays(horizonDays);
-    Table<?> v =
-        dates.size() == 1 ? versionsInWindow(knownBy, from, to) : versions(knownBy, from, to);
+    Table<?> v = versions(knownBy, from, to);
     Field<OffsetDateTime> t = endOf(fd);
     Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
     return DSL.selectDistinct(fd.as(FEATURE_DATE), col(v, entity, String.class).as(entity))
@@ -623,14 +602,47 @@ public final class FeatureSet {
         .and(filter(v, labelFilter));
   }
 
+  /**
+   * The positives of one date: the label-filter versions with event time in [T, T + horizon)
+   * received by d + horizon that no partition after theirs, up to d + horizon, superseded (an
+   * anti-join on the primary key, stopping at the first later version), the bounds as literals. It
+   * reads the window's rows only, where the window function of {@link #versions} sorts every
+   * version of their orders, and lets PostgreSQL scan in parallel and hash the entities: 0.34 s
+   * against 1.25 s for the label of one date of 33,000 orders a day (a probe per version for its
+   * superseding partition, then a sort).
+   */
+  private Select<? extends Record> labelPositives(LocalDate d) {
+    LocalDate knownBy = d.plusDays(horizonDays);
+    OffsetDateTime t = d.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+    Orders v = STG.as("v");
+    Orders x = STG.as("x");
+    Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
+    return DSL.selectDistinct(DSL.val(d).as(FEATURE_DATE), col(v, entity, String.class).as(entity))
+        .from(v)
+        .where(v.PARTITION_DATE.le(knownBy))
+        .and(ts.ge(t))
+        .and(ts.lt(t.plusDays(horizonDays)))
+        .and(filter(v, labelFilter))
+        .andNotExists(
+            DSL.selectOne()
+                .from(x)
+                .where(x.ORDER_ID.eq(v.ORDER_ID))
+                .and(x.PARTITION_DATE.gt(v.PARTITION_DATE))
+                .and(x.PARTITION_DATE.le(knownBy)));
+  }
+
   /** The label of a row of {@code positives}' dates: 1 when the entity is among them, else 0. */
   private Field<Short> label(Table<?> positives, Field<LocalDate> fd, Field<String> key) {
     return DSL.when(
             DSL.row(fd, key)
                 .in(
                     DSL.select(
-                            positives.field(FEATURE_DATE, LocalDate.class),
-                            positives.field(DSL.name(entity), String.class))
+                            DSL.field(
+                                DSL.name(positives.getUnqualifiedName(), FEATURE_DATE),
+                                LocalDate.class),
+                            DSL.field(
+                                DSL.name(positives.getUnqualifiedName(), DSL.name(entity)),
+                                String.class))
                         .from(positives)),
             DSL.inline((short) 1))
         .otherwise(DSL.inline((short) 0));
@@ -705,17 +717,24 @@ public final class FeatureSet {
   }
 
   /**
-   * Sets the label of every row of the dates in {@code labelled} (their label partition is staged).
+   * Sets the label of every row of the dates in {@code labelled} (their label partition is staged)
+   * and returns how many rows it set. The positives go to a temporary table first: PostgreSQL runs
+   * no part of an UPDATE in parallel, a CREATE TABLE ... AS it may.
    */
-  public org.jooq.Update<?> fillLabels(DSLContext dsl, Collection<LocalDate> labelled) {
-    Table<Record> t = table(dsl);
+  public long fillLabels(DSLContext tx, Collection<LocalDate> labelled) {
+    Table<Record> positives = DSL.table(DSL.name("label_positives"));
+    tx.createTemporaryTable(positives).as(labelPositives(labelled)).onCommitDrop().execute();
+    Table<Record> t = table(tx);
     Field<LocalDate> fd =
         DSL.field(DSL.name(t.getUnqualifiedName(), FEATURE_DATE), LocalDate.class);
     Field<String> key = DSL.field(DSL.name(t.getUnqualifiedName(), DSL.name(entity)), String.class);
-    Table<?> p = labelPositives(labelled).asTable("p");
-    return dsl.update(t)
-        .set(DSL.field(DSL.name(labelName), SQLDataType.SMALLINT), label(p, fd, key))
-        .where(fd.in(labelled));
+    long filled =
+        tx.update(t)
+            .set(DSL.field(DSL.name(labelName), SQLDataType.SMALLINT), label(positives, fd, key))
+            .where(fd.in(labelled))
+            .execute();
+    tx.dropTable(positives).execute();
+    return filled;
   }
 
   /**
