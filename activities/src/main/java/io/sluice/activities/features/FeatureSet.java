@@ -13,10 +13,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
@@ -90,6 +92,7 @@ public final class FeatureSet {
   private final int horizonDays;
   private final String labelFilter;
   private final List<Column> columns;
+  private final NavigableSet<Integer> windows;
   private final int maxWindowDays;
   private final String featuresSql;
 
@@ -102,13 +105,14 @@ public final class FeatureSet {
     this.labelName = c.label().name();
     this.horizonDays = c.label().horizonDays();
     this.labelFilter = c.label().filter();
-    int max = windowDays(features.population().window());
+    NavigableSet<Integer> w = new TreeSet<>(List.of(windowDays(features.population().window())));
     for (Aggregate a : features.aggregates()) {
       if (a.window() != null) {
-        max = Math.max(max, windowDays(a.window()));
+        w.add(windowDays(a.window()));
       }
     }
-    this.maxWindowDays = max;
+    this.windows = Collections.unmodifiableNavigableSet(w);
+    this.maxWindowDays = w.last();
     List<Column> cols = new ArrayList<>();
     cols.add(
         new Column(
@@ -199,6 +203,11 @@ public final class FeatureSet {
   // The versions, the dates and the join of the two
 
   /** T for a feature date: the next day at 00:00 UTC. */
+  static OffsetDateTime endOf(LocalDate d) {
+    return d.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+  }
+
+  /** {@link #endOf(LocalDate)} in SQL. */
   static Field<OffsetDateTime> endOf(Field<LocalDate> d) {
     return DSL.field(
         "(({0} + 1)::timestamp AT TIME ZONE 'UTC')", SQLDataType.TIMESTAMPWITHTIMEZONE, d);
@@ -466,24 +475,19 @@ public final class FeatureSet {
     private final Map<Integer, Integer> windowColumn = new LinkedHashMap<>();
 
     Bounds(Collection<LocalDate> dates, int h) {
-      Set<Integer> windows = new TreeSet<>(List.of(0, maxWindowDays));
-      windows.add(windowDays(features.population().window()));
-      for (Aggregate a : features.aggregates()) {
-        if (a.window() != null) {
-          windows.add(windowDays(a.window()));
-        }
-      }
-      List<String> names = new ArrayList<>(List.of(FEATURE_DATE.last(), "label_known_by"));
-      names.add("label_until");
-      for (int n : windows) {
+      Set<Integer> bounds = new TreeSet<>(windows);
+      bounds.add(0);
+      List<String> names =
+          new ArrayList<>(List.of(FEATURE_DATE.last(), "label_known_by", "label_until"));
+      for (int n : bounds) {
         windowColumn.put(n, names.size());
         names.add("t_minus_" + n + "d");
       }
       List<RowN> rows = new ArrayList<>();
       for (LocalDate fd : dates) {
-        OffsetDateTime end = fd.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        OffsetDateTime end = endOf(fd);
         List<Object> row = new ArrayList<>(List.of(fd, fd.plusDays(h), end.plusDays(h)));
-        for (int n : windows) {
+        for (int n : bounds) {
           row.add(end.minusDays(n));
         }
         rows.add(DSL.row(row.stream().map(DSL::val).toArray(Field[]::new)));
@@ -613,7 +617,7 @@ public final class FeatureSet {
    */
   private Select<? extends Record> labelPositives(LocalDate d) {
     LocalDate knownBy = d.plusDays(horizonDays);
-    OffsetDateTime t = d.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+    OffsetDateTime t = endOf(d);
     Orders v = STG.as("v");
     Orders x = STG.as("x");
     Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
