@@ -16,7 +16,6 @@ import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
-import io.sluice.db.jooq.raw.Routines;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
@@ -93,8 +92,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
   }
 
   private String copySql(DSLContext db, LocalDate date) {
-    String table = db.select(Routines.ordersPartition(date)).fetchOne(0, String.class);
-    return "COPY " + table + " " + copyColumns + " FROM STDIN";
+    return "COPY " + PartitionStore.rawDayTable(db, date) + " " + copyColumns + " FROM STDIN";
   }
 
   /** Progress detail recorded with each heartbeat: the file, its last line in raw, rows added. */

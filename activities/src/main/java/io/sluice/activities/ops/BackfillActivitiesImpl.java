@@ -1,13 +1,22 @@
 package io.sluice.activities.ops;
 
 import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.BackfillActivities;
 import jakarta.inject.Singleton;
+import java.time.LocalDate;
 import org.jooq.DSLContext;
 
-/** Plans a backfill from the data directory and the partition ledger. */
+/**
+ * Plans a backfill from the data directory and the partition ledger, and makes the raw day tables
+ * of the partitions it will run. Adding a day table to raw.orders locks it against every reader
+ * until the statement commits; made by each ingest, side by side with the other partitions'
+ * validate and stage, every first COPY of a day waited for the other partitions' reads of raw and
+ * held up the ones after it (bench/backfill-throughput at parallelism 2: about one second of lock
+ * waits in a 90-day backfill).
+ */
 @Singleton
 public final class BackfillActivitiesImpl implements BackfillActivities {
 
@@ -22,7 +31,11 @@ public final class BackfillActivitiesImpl implements BackfillActivities {
   @Override
   public BackfillPlan plan(PlanRequest request) {
     try {
-      return new BackfillPlanner(dsl, settings).plan(request);
+      BackfillPlan plan = new BackfillPlanner(dsl, settings).plan(request);
+      for (String date : plan.run()) {
+        PartitionStore.rawDayTable(dsl, LocalDate.parse(date));
+      }
+      return plan;
     } catch (IllegalArgumentException e) {
       throw Failures.of(FailureTypes.BAD_REQUEST, e.getMessage());
     }

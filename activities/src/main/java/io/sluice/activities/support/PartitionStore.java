@@ -5,6 +5,7 @@ import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
 import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import io.sluice.db.jooq.raw.Routines;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,17 @@ public final class PartitionStore {
   public static void unlockSession(DSLContext db, String dataset, LocalDate date) {
     db.select(DSL.function("pg_advisory_unlock", Object.class, DSL.val(lockKey(dataset, date))))
         .fetch();
+  }
+
+  /**
+   * The raw day table of the date ({@code raw.orders_20240105}), made if it is not there yet by the
+   * owner function {@code raw.orders_partition}. Making one locks raw.orders against every reader
+   * until it commits, so a backfill makes its days' tables while it plans, before its partitions
+   * run side by side (see {@code BackfillActivitiesImpl}); a statement on its own, so the lock ends
+   * with it.
+   */
+  public static String rawDayTable(DSLContext db, LocalDate date) {
+    return db.select(Routines.ordersPartition(date)).fetchOne(0, String.class);
   }
 
   static long lockKey(String dataset, LocalDate date) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,30 @@ class PartitionStatesTest {
     assertThatThrownBy(
             () -> h.planner.plan(new PlanRequest("orders", "2024-06-05", "2024-06-01", "all")))
         .hasMessageContaining("after");
+  }
+
+  @Test
+  void aBackfillPlanMakesTheRawDayTablesOfThePartitionsItRuns() throws IOException {
+    LocalDate d6 = D1.plusDays(5);
+    new OrdersGenerator(5, 60).writeDay(h.settings.dataRoot(), D1, d6);
+    assertThat(dayTable(d6)).isNull();
+
+    BackfillPlan plan =
+        h.planner.plan(new PlanRequest("orders", "2024-06-05", "2024-06-06", "all"));
+
+    assertThat(plan.run()).containsExactly("2024-06-06");
+    assertThat(dayTable(d6)).isEqualTo("raw.orders_20240606");
+    assertThat(dayTable(D1.plusDays(4))).as("a gap gets no table").isNull();
+    // the ingest that follows copies into the table the plan made
+    long loaded = h.ingest.ingest(ActivityHarness.ref(d6)).rowsLoaded();
+    assertThat(loaded).isPositive();
+    assertThat((long) h.dsl.fetchCount(DSL.table(DSL.name("raw", "orders_20240606"))))
+        .isEqualTo(loaded);
+  }
+
+  private String dayTable(LocalDate date) {
+    String name = "raw.orders_" + date.toString().replace("-", "");
+    return h.dsl.fetchOne("select to_regclass(?)::text", name).get(0, String.class);
   }
 
   @Test
