@@ -13,9 +13,9 @@ import org.jooq.DSLContext;
  * Plans a backfill from the data directory and the partition ledger, and makes the raw day tables
  * of the partitions it will run. Adding a day table to raw.orders locks it against every reader
  * until the statement commits; made by each ingest, side by side with the other partitions'
- * validate and stage, every first COPY of a day waited for the other partitions' reads of raw and
- * held up the ones after it (bench/backfill-throughput at parallelism 2: about one second of lock
- * waits in a 90-day backfill).
+ * validate and stage, a day's first COPY waited for the other partitions' reads of raw and held up
+ * the reads queued behind it (bench/backfill-throughput at parallelism 2: about one second of lock
+ * waits in a 90-day backfill, none once the plan made the tables).
  */
 @Singleton
 public final class BackfillActivitiesImpl implements BackfillActivities {
