@@ -285,6 +285,11 @@ public final class FeatureSet {
     return v.field(DSL.name(name), type);
   }
 
+  /** The column {@code name} of {@code t} by name alone, for a table whose columns jOOQ lacks. */
+  private static <T> Field<T> named(Table<?> t, Name name, Class<T> type) {
+    return DSL.field(DSL.name(t.getUnqualifiedName(), name), type);
+  }
+
   /** The named filter of the config over the columns of {@code v}; true for no name. */
   Condition filter(Table<?> v, String name) {
     if (name == null) {
@@ -641,12 +646,8 @@ public final class FeatureSet {
             DSL.row(fd, key)
                 .in(
                     DSL.select(
-                            DSL.field(
-                                DSL.name(positives.getUnqualifiedName(), FEATURE_DATE),
-                                LocalDate.class),
-                            DSL.field(
-                                DSL.name(positives.getUnqualifiedName(), DSL.name(entity)),
-                                String.class))
+                            named(positives, FEATURE_DATE, LocalDate.class),
+                            named(positives, DSL.name(entity), String.class))
                         .from(positives)),
             DSL.inline((short) 1))
         .otherwise(DSL.inline((short) 0));
@@ -729,9 +730,8 @@ public final class FeatureSet {
     Table<Record> positives = DSL.table(DSL.name("label_positives"));
     tx.createTemporaryTable(positives).as(labelPositives(labelled)).onCommitDrop().execute();
     Table<Record> t = table(tx);
-    Field<LocalDate> fd =
-        DSL.field(DSL.name(t.getUnqualifiedName(), FEATURE_DATE), LocalDate.class);
-    Field<String> key = DSL.field(DSL.name(t.getUnqualifiedName(), DSL.name(entity)), String.class);
+    Field<LocalDate> fd = named(t, FEATURE_DATE, LocalDate.class);
+    Field<String> key = named(t, DSL.name(entity), String.class);
     long filled =
         tx.update(t)
             .set(DSL.field(DSL.name(labelName), SQLDataType.SMALLINT), label(positives, fd, key))
