@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** Reads and checks {@code pipelines/<dataset>.yaml}; every complaint names the key. */
@@ -62,14 +64,20 @@ public final class PipelineConfigLoader {
     this.pipelinesDir = pipelinesDir;
   }
 
-  /** Loads the config of {@code dataset}; throws {@link BadConfigException} naming the key. */
+  /**
+   * Loads the config of {@code dataset}; throws {@link BadConfigException} naming the key. A file
+   * that reads the same as at its last load (and names a SQL file that does too) gives the same
+   * {@link LoadedConfig} without being parsed and checked again: every activity loads its dataset's
+   * config, and the parse and the checks cost more than the activity's own Java work. An edit
+   * applies to the next load. The instance is shared; nothing may change it.
+   */
   public LoadedConfig load(String dataset) {
     Partitions.requireDataset(dataset);
     Path file = pipelinesDir.resolve(dataset + ".yaml");
     String where = file.toString();
-    PipelineConfig config;
+    String yaml;
     try {
-      config = YAML.readValue(Files.readString(file), PipelineConfig.class);
+      yaml = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new BadConfigException(
           where
@@ -78,6 +86,16 @@ public final class PipelineConfigLoader {
               + "' (looked in "
               + pipelinesDir
               + "; set SLUICE_PIPELINES_DIR to point elsewhere)");
+    } catch (IOException e) {
+      throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
+    }
+    Loaded last = LAST.get(file);
+    if (last != null && last.readsTheSame(yaml)) {
+      return last.config();
+    }
+    PipelineConfig config;
+    try {
+      config = YAML.readValue(yaml, PipelineConfig.class);
     } catch (UnrecognizedPropertyException e) {
       throw new BadConfigException(
           where
@@ -95,24 +113,51 @@ public final class PipelineConfigLoader {
     } catch (JsonProcessingException e) {
       throw new BadConfigException(
           where + ": not valid YAML" + at(e) + ": " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
     }
     if (config == null) {
       throw new BadConfigException(where + ": the file is empty");
     }
     PipelineConfig checked = check(where, dataset, config);
-    String sql = featuresSql(where, checked);
+    SqlFile sql = featuresSql(where, checked);
     String hash = hash(checked);
-    return new LoadedConfig(
-        checked, file, sql == null ? hash : Hashing.sha256Hex(hash + "\n" + sql), sql);
+    LoadedConfig loaded =
+        sql == null
+            ? new LoadedConfig(checked, file, hash, null)
+            : new LoadedConfig(
+                checked, file, Hashing.sha256Hex(hash + "\n" + sql.query()), sql.query());
+    LAST.put(file, new Loaded(yaml, sql, loaded));
+    return loaded;
   }
+
+  /** The last config loaded from each file, with the text it was loaded from. */
+  private static final Map<Path, Loaded> LAST = new ConcurrentHashMap<>();
+
+  private record Loaded(String yaml, SqlFile sql, LoadedConfig config) {
+
+    boolean readsTheSame(String yamlNow) {
+      if (!yaml.equals(yamlNow)) {
+        return false;
+      }
+      if (sql == null) {
+        return true;
+      }
+      try {
+        return Files.size(sql.file()) <= MAX_SQL_BYTES
+            && sql.text().equals(Files.readString(sql.file()));
+      } catch (IOException e) {
+        return false; // the full load says what is wrong with it
+      }
+    }
+  }
+
+  /** A SQL features file: where, its text as read, and the query left once checked. */
+  private record SqlFile(Path file, String text, String query) {}
 
   /** Longest SQL features file read: a query, not a data file. */
   static final int MAX_SQL_BYTES = 1 << 20;
 
-  /** The text of the hand-written SQL features file, checked; null when the config names none. */
-  private String featuresSql(String where, PipelineConfig c) {
+  /** The hand-written SQL features file, checked; null when the config names none. */
+  private SqlFile featuresSql(String where, PipelineConfig c) {
     FeaturesConfig.SqlFeatures sql = c.features().sql();
     if (sql == null) {
       return null;
@@ -148,7 +193,7 @@ public final class PipelineConfigLoader {
       throw new BadConfigException(
           key + file + ": must hold one statement; it has a ';' before its end");
     }
-    return body;
+    return new SqlFile(file, text, body);
   }
 
   static String hash(PipelineConfig config) {

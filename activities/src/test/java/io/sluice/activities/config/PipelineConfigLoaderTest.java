@@ -33,6 +33,35 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void aFileThatReadsTheSameIsNotLoadedAgainAndAnEditAppliesToTheNextLoad() throws IOException {
+    LoadedConfig first = load(bundled());
+    assertThat(new PipelineConfigLoader(dir).load("orders")).isSameAs(first);
+    LoadedConfig edited =
+        load(bundled().replace("train: 0.7", "train: 0.6").replace("val: 0.15", "val: 0.25"));
+    assertThat(edited).isNotSameAs(first);
+    assertThat(edited.config().split().train()).isEqualTo(0.6);
+    assertThat(load(bundled()).hash()).isEqualTo(first.hash());
+    Files.writeString(dir.resolve("orders.yaml"), "dataset: [");
+    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders"))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'dataset'");
+  }
+
+  @Test
+  void aSqlFileGoneAfterALoadFailsTheNextLoad() throws IOException {
+    LoadedConfig withSql =
+        load(
+            withSql(
+                "sql/orders_weekend.sql",
+                "weekend_orders_30d: integer, largest_order_30d: numeric"));
+    assertThat(new PipelineConfigLoader(dir).load("orders")).isSameAs(withSql);
+    Files.delete(dir.resolve("sql/orders_weekend.sql"));
+    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders"))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
   void aChangedValueChangesTheHash() throws IOException {
     String changed =
         bundled().replace("train: 0.7", "train: 0.6").replace("val: 0.15", "val: 0.25");
