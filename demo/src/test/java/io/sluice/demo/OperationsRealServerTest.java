@@ -6,8 +6,11 @@ import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
 import io.sluice.demo.RealWorker.Cli;
 import io.sluice.workflows.BackfillProgress;
+import io.sluice.workflows.BackfillRequest;
 import io.sluice.workflows.BackfillWorkflow;
 import io.sluice.workflows.PipelineResult;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,24 +143,28 @@ class OperationsRealServerTest {
           .contains("COMPLETED: 6 of 6 partition(s) staged");
       assertThat(wf.progress().parallelism()).isEqualTo(3);
 
-      // Ctrl-C on a following CLI detaches; the backfill goes on and can be cancelled
+      // Ctrl-C on a following CLI detaches; the backfill goes on and can be cancelled. The
+      // backfill is started paused (signal-with-start: the pause is in its first workflow task),
+      // so it is still in its partitions when the CLI detaches, however fast they would have run.
       String second = "sluice-backfill/orders/2024-05-01..2024-05-03";
       w.terminateLeftovers(second);
+      BackfillWorkflow held =
+          w.client()
+              .newWorkflowStub(
+                  BackfillWorkflow.class,
+                  WorkflowOptions.newBuilder().setWorkflowId(second).setTaskQueue(w.queue).build());
+      BatchRequest start = w.client().newSignalWithStartRequest();
+      start.add(held::run, new BackfillRequest("orders", "2024-05-01", "2024-05-03", 1, "all"));
+      start.add(held::pause);
+      w.client().signalWithStart(start);
       Process cli =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-cp",
                   System.getProperty("java.class.path"),
                   "io.sluice.starter.SluiceCli",
-                  "backfill",
-                  "--dataset",
-                  "orders",
-                  "--from",
-                  "2024-05-01",
-                  "--to",
-                  "2024-05-03",
-                  "--parallelism",
-                  "1",
+                  "watch",
+                  second,
                   "--address",
                   w.address,
                   "--task-queue",
@@ -169,7 +176,6 @@ class OperationsRealServerTest {
           () ->
               Files.exists(tmp.resolve("cli.log"))
                   && read(tmp.resolve("cli.log")).contains("following " + second));
-      assertThat(w.sluice("pause " + second).exit()).isZero();
       new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
       assertThat(cli.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(read(tmp.resolve("cli.log")))
