@@ -20,7 +20,17 @@ class PipelineConfigLoaderTest {
 
   private LoadedConfig load(String yaml) throws IOException {
     Files.writeString(dir.resolve("orders.yaml"), yaml);
+    return loadAgain();
+  }
+
+  /** Loads orders.yaml as it is now, through a new loader (the cache is the class's). */
+  private LoadedConfig loadAgain() {
     return new PipelineConfigLoader(dir).load("orders");
+  }
+
+  /** The bundled config with another split (still summing to 1). */
+  private String changedSplit() throws IOException {
+    return bundled().replace("train: 0.7", "train: 0.6").replace("val: 0.15", "val: 0.25");
   }
 
   @Test
@@ -35,14 +45,13 @@ class PipelineConfigLoaderTest {
   @Test
   void aFileThatReadsTheSameIsNotLoadedAgainAndAnEditAppliesToTheNextLoad() throws IOException {
     LoadedConfig first = load(bundled());
-    assertThat(new PipelineConfigLoader(dir).load("orders")).isSameAs(first);
-    LoadedConfig edited =
-        load(bundled().replace("train: 0.7", "train: 0.6").replace("val: 0.15", "val: 0.25"));
+    assertThat(loadAgain()).isSameAs(first);
+    LoadedConfig edited = load(changedSplit());
     assertThat(edited).isNotSameAs(first);
     assertThat(edited.config().split().train()).isEqualTo(0.6);
     assertThat(load(bundled()).hash()).isEqualTo(first.hash());
     Files.writeString(dir.resolve("orders.yaml"), "dataset: [");
-    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders"))
+    assertThatThrownBy(this::loadAgain)
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("key 'dataset'");
   }
@@ -54,18 +63,16 @@ class PipelineConfigLoaderTest {
             withSql(
                 "sql/orders_weekend.sql",
                 "weekend_orders_30d: integer, largest_order_30d: numeric"));
-    assertThat(new PipelineConfigLoader(dir).load("orders")).isSameAs(withSql);
+    assertThat(loadAgain()).isSameAs(withSql);
     Files.delete(dir.resolve("sql/orders_weekend.sql"));
-    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders"))
+    assertThatThrownBy(this::loadAgain)
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("does not exist");
   }
 
   @Test
   void aChangedValueChangesTheHash() throws IOException {
-    String changed =
-        bundled().replace("train: 0.7", "train: 0.6").replace("val: 0.15", "val: 0.25");
-    assertThat(load(changed).hash()).isNotEqualTo(load(bundled()).hash());
+    assertThat(load(changedSplit()).hash()).isNotEqualTo(load(bundled()).hash());
   }
 
   @Test
@@ -103,7 +110,7 @@ class PipelineConfigLoaderTest {
 
   @Test
   void aMissingFileSaysWhereItLooked() {
-    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders"))
+    assertThatThrownBy(this::loadAgain)
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("no pipeline config for dataset 'orders'");
   }
@@ -225,7 +232,7 @@ class PipelineConfigLoaderTest {
     assertThat(withSql.hash()).isNotEqualTo(plain.hash());
     Files.writeString(
         dir.resolve("sql/orders_weekend.sql"), withSql.featuresSql().replace(">= 6", ">= 7"));
-    assertThat(new PipelineConfigLoader(dir).load("orders").hash())
+    assertThat(loadAgain().hash())
         .as("a change to the SQL file is a change to the config")
         .isNotEqualTo(withSql.hash());
   }
