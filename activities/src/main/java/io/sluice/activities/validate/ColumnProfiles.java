@@ -5,9 +5,7 @@ import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
-import io.sluice.db.jooq.meta.Routines;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,13 +25,13 @@ final class ColumnProfiles {
   private ColumnProfiles() {}
 
   /** The aggregates a profile needs; they ride along in the validation's single scan. */
-  static List<SelectField<?>> aggregates(PipelineConfig config) {
+  static List<SelectField<?>> aggregates(PipelineConfig config, RawReads raw) {
     List<SelectField<?>> select = new ArrayList<>();
     for (String c : config.requiredColumns()) {
-      select.add(DSL.count().filterWhere(CompiledExpectation.cleaned(ORDERS, c).isNull()));
+      select.add(DSL.count().filterWhere(raw.cleaned(c).isNull()));
     }
     for (String c : numeric(config)) {
-      Field<Double> x = number(c);
+      Field<Double> x = raw.decimal(c).cast(Double.class);
       select.add(DSL.avg(x).cast(Double.class));
       select.add(DSL.min(x));
       select.add(DSL.max(x));
@@ -73,8 +71,7 @@ final class ColumnProfiles {
   }
 
   private static Field<Double> number(String column) {
-    Field<BigDecimal> d = Routines.tryDecimal(CompiledExpectation.cleaned(ORDERS, column));
-    return d.cast(Double.class);
+    return RawReads.inline(ORDERS).decimal(column).cast(Double.class);
   }
 
   /** Counts per equal-width bin; the maximum itself falls into the last bin. */

@@ -2,17 +2,15 @@ package io.sluice.activities.validate;
 
 import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
-import io.sluice.db.jooq.meta.Routines;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
  * One row-level expectation as SQL: which values it checks ({@code checked}) and which of those
- * fail ({@code unexpected}), over the raw partition's text columns.
+ * fail ({@code unexpected}), over the raw partition's text columns as {@link RawReads} reads them.
  */
 record CompiledExpectation(
     ExpectationConfig config, Field<String> value, Condition checked, Condition unexpected) {
@@ -21,21 +19,16 @@ record CompiledExpectation(
     return config.mostly() == null ? 1.0 : config.mostly();
   }
 
-  /** Trimmed text, with empty meaning missing: how every check sees a raw field. */
-  static Field<String> cleaned(Table<?> raw, String column) {
-    Field<String> f = raw.field(column, String.class);
-    return DSL.nullif(DSL.trim(f), DSL.inline(""));
-  }
-
-  static CompiledExpectation compile(ExpectationConfig e, PipelineConfig config, Table<?> raw) {
-    Field<String> v = cleaned(raw, e.column());
+  static CompiledExpectation compile(ExpectationConfig e, PipelineConfig config, RawReads raw) {
+    Field<String> v = raw.cleaned(e.column());
     Condition present = v.isNotNull();
     return switch (e.type()) {
       case "not_null" -> new CompiledExpectation(e, v, DSL.trueCondition(), v.isNull());
       case "parses" ->
-          new CompiledExpectation(e, v, present, present.and(parsed(e.as(), v).isNull()));
+          new CompiledExpectation(
+              e, v, present, present.and(parsed(e.as(), raw, e.column()).isNull()));
       case "between" -> {
-        Field<java.math.BigDecimal> n = Routines.tryDecimal(v);
+        Field<java.math.BigDecimal> n = raw.decimal(e.column());
         Condition out = n.isNull();
         if (e.min() != null) {
           out = out.or(n.lt(e.min()));
@@ -51,7 +44,7 @@ record CompiledExpectation(
       }
       // the raw field as received (untrimmed), so a pattern can insist on exact formatting
       case "matches" -> {
-        Field<String> received = raw.field(e.column(), String.class);
+        Field<String> received = raw.received(e.column());
         yield new CompiledExpectation(
             e, received, present, present.and(received.likeRegex(e.pattern()).not()));
       }
@@ -64,11 +57,11 @@ record CompiledExpectation(
     return java.util.Set.of("not_null", "parses", "between", "in_set", "matches").contains(type);
   }
 
-  private static Field<?> parsed(String as, Field<String> v) {
+  private static Field<?> parsed(String as, RawReads raw, String column) {
     return switch (as) {
-      case "instant" -> Routines.tryInstant(v);
-      case "decimal" -> Routines.tryDecimal(v);
-      case "integer" -> Routines.tryInteger(v);
+      case "instant" -> raw.instant(column);
+      case "decimal" -> raw.decimal(column);
+      case "integer" -> raw.integer(column);
       default -> throw new IllegalArgumentException("unknown parse type " + as);
     };
   }

@@ -13,7 +13,6 @@ import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.activities.validate.ValidationReport.Outcome;
-import io.sluice.db.jooq.meta.Routines;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.FailureTypes;
@@ -143,30 +142,34 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
 
   /**
    * One aggregate query over the partition: every row-level expectation, the latest event time (for
-   * freshness) and the column profiles. Samples are fetched only for failing expectations, each
-   * with a LIMIT that stops at the first matches.
+   * freshness) and the column profiles, each raw field trimmed and parsed once per row. Samples are
+   * fetched only for failing expectations, each with a LIMIT that stops at the first matches.
    */
   private Scan scan(LoadedConfig config, Condition raw, Map<String, Outcome> outcomes) {
-    List<CompiledExpectation> compiled = new ArrayList<>();
+    RawReads once = RawReads.once(ORDERS);
+    RawReads inline = RawReads.inline(ORDERS);
+    List<CompiledExpectation> counted = new ArrayList<>();
+    List<CompiledExpectation> sampled = new ArrayList<>();
     for (ExpectationConfig e : config.config().expectations()) {
       if (CompiledExpectation.isRowLevel(e.type())) {
-        compiled.add(CompiledExpectation.compile(e, config.config(), ORDERS));
+        counted.add(CompiledExpectation.compile(e, config.config(), once));
+        sampled.add(CompiledExpectation.compile(e, config.config(), inline));
       }
     }
     List<SelectField<?>> aggregates = new ArrayList<>();
     aggregates.add(DSL.count());
-    for (CompiledExpectation c : compiled) {
+    for (CompiledExpectation c : counted) {
       aggregates.add(DSL.count().filterWhere(c.checked()));
       aggregates.add(DSL.count().filterWhere(c.unexpected()));
     }
     int latestAt = aggregates.size();
-    aggregates.add(DSL.max(Routines.tryInstant(CompiledExpectation.cleaned(ORDERS, "order_ts"))));
+    aggregates.add(DSL.max(once.instant("order_ts")));
     int profileAt = aggregates.size();
-    aggregates.addAll(ColumnProfiles.aggregates(config.config()));
-    Record r = dsl.select(aggregates).from(ORDERS).where(raw).fetchOne();
+    aggregates.addAll(ColumnProfiles.aggregates(config.config(), once));
+    Record r = dsl.select(aggregates).from(once.table(raw)).fetchOne();
     long rows = r.get(0, Long.class);
-    for (int i = 0; i < compiled.size(); i++) {
-      CompiledExpectation c = compiled.get(i);
+    for (int i = 0; i < sampled.size(); i++) {
+      CompiledExpectation c = sampled.get(i);
       long checked = r.get(1 + 2 * i, Long.class);
       long unexpected = r.get(2 + 2 * i, Long.class);
       List<String> samples =
@@ -204,7 +207,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
 
   /** Duplicates within the partition, or keys that staging already holds from other days. */
   private Outcome unique(ExpectationConfig e, LocalDate date, Condition raw) {
-    Field<String> v = CompiledExpectation.cleaned(ORDERS, e.column());
+    Field<String> v = RawReads.inline(ORDERS).cleaned(e.column());
     boolean staged = "staged".equals(e.scope());
     Field<Integer> unexpected =
         staged

@@ -2,6 +2,7 @@ package io.sluice.activities.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.activities.ActivityHarness;
@@ -114,6 +115,43 @@ class ValidationTest {
 
     String html = Files.readString(h.settings.reportFile("orders", D2, "run-" + D2, "html"));
     assertThat(html).contains("<svg", "amount_mean_stable", "PASSED").doesNotContain("<script");
+  }
+
+  @Test
+  void parsedFieldsAreCountedSampledAndProfiledFromTheirTrimmedText() throws IOException {
+    String t = "2024-04-01T12:00:00Z";
+    StringBuilder rows =
+        new StringBuilder()
+            .append(row("o1", "not-a-time", "10", "EUR", "completed"))
+            .append(row("o2", t, "-5", "EUR", "completed"))
+            .append(row("o3", t, "ten", "EUR", "completed"))
+            .append(row("o4", " 2024-04-01T23:30:00+01:00 ", " 20 ", "EUR", "completed"));
+    for (int i = 5; i <= 20; i++) {
+      rows.append(row("o" + i, t, "10", "EUR", "completed"));
+    }
+    write(D1, rows.toString());
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    catchThrowable(() -> h.validate.validate(ActivityHarness.ref(D1))); // 2 of 20 amounts fail
+    JsonNode r = report(D1);
+
+    JsonNode ts = outcome(r, "order_ts_is_instant");
+    assertThat(ts.path("element_count").asLong()).isEqualTo(20);
+    assertThat(ts.path("unexpected_count").asLong()).isEqualTo(1);
+    assertThat(ts.path("unexpected_samples").toString()).isEqualTo("[\"not-a-time\"]");
+    JsonNode amount = outcome(r, "amount_non_negative");
+    assertThat(amount.path("unexpected_count").asLong()).isEqualTo(2);
+    assertThat(amount.path("unexpected_samples").toString()).isEqualTo("[\"-5\",\"ten\"]");
+    assertThat(outcome(r, "events_are_recent").path("observed").asText())
+        .contains("latest event 2024-04-01T22:30Z");
+    JsonNode profile = null;
+    for (JsonNode c : r.path("columns")) {
+      profile = c.path("column").asText().equals("amount") ? c : profile;
+    }
+    // 10 x 17 - 5 + 20 over the 19 amounts that parse; "ten" counts as present, not parsed
+    assertThat(profile.path("null_count").asLong()).isZero();
+    assertThat(profile.path("mean").asDouble()).isCloseTo(185.0 / 19, within(1e-9));
+    assertThat(profile.path("min").asDouble()).isEqualTo(-5.0);
+    assertThat(profile.path("max").asDouble()).isEqualTo(20.0);
   }
 
   @Test
