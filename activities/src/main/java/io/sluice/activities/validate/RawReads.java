@@ -21,9 +21,9 @@ import org.jooq.impl.DSL;
  */
 final class RawReads {
 
-  private final Table<?> raw;
-
   private static final String TABLE = "reads";
+
+  private final Table<?> raw;
 
   /** For {@link #once}: each read's expression as its column, by (kind, column); null inline. */
   private final Map<String, Field<?>> reads;
