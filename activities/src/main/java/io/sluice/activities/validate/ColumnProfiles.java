@@ -9,7 +9,10 @@ import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -41,66 +44,107 @@ final class ColumnProfiles {
 
   /**
    * Profiles from the values of {@link #aggregates} found in {@code r} from index {@code first} on,
-   * plus one histogram query per numeric column.
+   * plus the numeric columns' histograms (one more query).
    */
   static List<ColumnProfile> fromRecord(
       DSLContext dsl, PipelineConfig config, Condition raw, Record r, int first, long rows) {
     List<String> columns = config.requiredColumns();
     List<String> numeric = numeric(config);
+    Map<String, Spread> spreads = new LinkedHashMap<>();
+    for (int n = 0; n < numeric.size(); n++) {
+      int base = first + columns.size() + 3 * n;
+      spreads.put(
+          numeric.get(n),
+          new Spread(
+              r.get(base, Double.class),
+              r.get(base + 1, Double.class),
+              r.get(base + 2, Double.class)));
+    }
+    Map<String, List<Long>> histograms = histograms(dsl, raw, spreads);
     List<ColumnProfile> profiles = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       String c = columns.get(i);
       long nulls = r.get(first + i, Long.class);
-      int n = numeric.indexOf(c);
-      if (n < 0) {
-        profiles.add(new ColumnProfile(c, rows, nulls, null, null, null, List.of()));
-        continue;
-      }
-      int base = first + columns.size() + 3 * n;
-      Double mean = r.get(base, Double.class);
-      Double min = r.get(base + 1, Double.class);
-      Double max = r.get(base + 2, Double.class);
+      Spread m = spreads.get(c);
       profiles.add(
-          new ColumnProfile(c, rows, nulls, mean, min, max, histogram(dsl, c, raw, min, max)));
+          m == null
+              ? new ColumnProfile(c, rows, nulls, null, null, null, List.of())
+              : new ColumnProfile(
+                  c,
+                  rows,
+                  nulls,
+                  m.mean(),
+                  m.min(),
+                  m.max(),
+                  histograms.getOrDefault(c, List.of())));
     }
     return profiles;
   }
+
+  /** A numeric column's mean, minimum and maximum; all null when no value parses. */
+  private record Spread(Double mean, Double min, Double max) {}
 
   private static List<String> numeric(PipelineConfig config) {
     return config.numericColumns() == null ? List.of() : config.numericColumns();
   }
 
-  private static Field<Double> number(String column) {
-    return RawReads.inline(ORDERS).decimal(column).cast(Double.class);
+  /**
+   * Counts per equal-width bin between each column's minimum and maximum, for every column with a
+   * value: the maximum itself falls into the last bin, and when all values are equal they are all
+   * in the first. One scan, each column parsed once per row, one grouping set per column.
+   */
+  private static Map<String, List<Long>> histograms(
+      DSLContext dsl, Condition raw, Map<String, Spread> spreads) {
+    RawReads once = RawReads.once(ORDERS);
+    Map<String, Field<Integer>> bins = new LinkedHashMap<>();
+    spreads.forEach(
+        (column, m) -> {
+          Double min = m.min();
+          Double max = m.max();
+          if (min == null || max == null) {
+            return;
+          }
+          Field<Double> x = once.decimal(column).cast(Double.class);
+          // LEAST ignores a null, so the value's absence is tested first
+          Field<Integer> bin =
+              min.equals(max)
+                  ? DSL.inline(1)
+                  : DSL.least(
+                      DSL.widthBucket(x, DSL.inline(min), DSL.inline(max), DSL.inline(BINS))
+                          .cast(Integer.class),
+                      DSL.inline(BINS));
+          bins.put(column, DSL.when(x.isNotNull(), bin));
+        });
+    Map<String, List<Long>> histograms = new HashMap<>();
+    if (bins.isEmpty()) {
+      return histograms;
+    }
+    Map<String, Long[]> counts = new LinkedHashMap<>();
+    bins.keySet().forEach(c -> counts.put(c, zeros()));
+    List<SelectField<?>> select = new ArrayList<>(bins.values());
+    select.add(DSL.count());
+    Field<?>[][] sets =
+        bins.values().stream().map(b -> new Field<?>[] {b}).toArray(Field<?>[][]::new);
+    for (Record r :
+        dsl.select(select).from(once.table(raw)).groupBy(DSL.groupingSets(sets)).fetch()) {
+      // a row of one column's grouping set: the other bins are null, as is this one for the rows
+      // whose value is missing or does not parse
+      int k = 0;
+      for (String c : bins.keySet()) {
+        Integer bin = r.get(k++, Integer.class);
+        if (bin != null) {
+          counts.get(c)[bin - 1] = r.get(bins.size(), Long.class);
+        }
+      }
+    }
+    counts.forEach((c, n) -> histograms.put(c, List.of(n)));
+    return histograms;
   }
 
-  /** Counts per equal-width bin; the maximum itself falls into the last bin. */
-  private static List<Long> histogram(
-      DSLContext dsl, String column, Condition raw, Double min, Double max) {
-    if (min == null || max == null) {
-      return List.of();
-    }
-    Long[] counts = new Long[BINS];
-    java.util.Arrays.fill(counts, 0L);
-    if (min.equals(max)) {
-      counts[0] = (long) dsl.fetchCount(ORDERS, raw.and(number(column).isNotNull()));
-      return List.of(counts);
-    }
-    Field<Integer> bin =
-        DSL.least(
-            DSL.widthBucket(number(column), DSL.inline(min), DSL.inline(max), DSL.inline(BINS))
-                .cast(Integer.class),
-            DSL.inline(BINS));
-    for (Record r :
-        dsl.select(bin, DSL.count())
-            .from(ORDERS)
-            .where(raw)
-            .and(number(column).isNotNull())
-            .groupBy(bin)
-            .fetch()) {
-      counts[r.get(0, Integer.class) - 1] = r.get(1, Long.class);
-    }
-    return List.of(counts);
+  private static Long[] zeros() {
+    Long[] zeros = new Long[BINS];
+    java.util.Arrays.fill(zeros, 0L);
+    return zeros;
   }
 
   /** The stored profiles of {@code column} for up to {@code n} partitions before {@code d}. */

@@ -143,15 +143,40 @@ class ValidationTest {
     assertThat(amount.path("unexpected_samples").toString()).isEqualTo("[\"-5\",\"ten\"]");
     assertThat(outcome(r, "events_are_recent").path("observed").asText())
         .contains("latest event 2024-04-01T22:30Z");
-    JsonNode profile = null;
-    for (JsonNode c : r.path("columns")) {
-      profile = c.path("column").asText().equals("amount") ? c : profile;
-    }
+    JsonNode amountProfile = profile(r, "amount");
     // 10 x 17 - 5 + 20 over the 19 amounts that parse; "ten" counts as present, not parsed
-    assertThat(profile.path("null_count").asLong()).isZero();
-    assertThat(profile.path("mean").asDouble()).isCloseTo(185.0 / 19, within(1e-9));
-    assertThat(profile.path("min").asDouble()).isEqualTo(-5.0);
-    assertThat(profile.path("max").asDouble()).isEqualTo(20.0);
+    assertThat(amountProfile.path("null_count").asLong()).isZero();
+    assertThat(amountProfile.path("mean").asDouble()).isCloseTo(185.0 / 19, within(1e-9));
+    assertThat(amountProfile.path("min").asDouble()).isEqualTo(-5.0);
+    assertThat(amountProfile.path("max").asDouble()).isEqualTo(20.0);
+    // 20 bins of 1.25 from -5: -5 in the first, 10 in the 13th, the maximum in the last
+    long[] amounts = new long[20];
+    amounts[0] = 1;
+    amounts[12] = 17;
+    amounts[19] = 1;
+    assertThat(histogram(amountProfile)).containsExactly(amounts);
+    // every quantity is 1: all in the first bin
+    long[] quantities = new long[20];
+    quantities[0] = 20;
+    assertThat(histogram(profile(r, "quantity"))).containsExactly(quantities);
+    assertThat(histogram(profile(r, "status"))).isEmpty();
+  }
+
+  private static JsonNode profile(JsonNode report, String column) {
+    for (JsonNode c : report.path("columns")) {
+      if (c.path("column").asText().equals(column)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no profile of " + column);
+  }
+
+  private static long[] histogram(JsonNode profile) {
+    long[] counts = new long[profile.path("histogram").size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = profile.path("histogram").get(i).asLong();
+    }
+    return counts;
   }
 
   @Test
