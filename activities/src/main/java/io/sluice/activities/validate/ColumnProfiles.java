@@ -8,6 +8,7 @@ import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -115,9 +116,8 @@ final class ColumnProfiles {
                       DSL.inline(BINS));
           bins.put(column, DSL.when(x.isNotNull(), bin));
         });
-    Map<String, List<Long>> histograms = new HashMap<>();
     if (bins.isEmpty()) {
-      return histograms;
+      return Map.of();
     }
     Map<String, Long[]> counts = new LinkedHashMap<>();
     bins.keySet().forEach(c -> counts.put(c, zeros()));
@@ -137,13 +137,14 @@ final class ColumnProfiles {
         }
       }
     }
+    Map<String, List<Long>> histograms = new HashMap<>();
     counts.forEach((c, n) -> histograms.put(c, List.of(n)));
     return histograms;
   }
 
   private static Long[] zeros() {
     Long[] zeros = new Long[BINS];
-    java.util.Arrays.fill(zeros, 0L);
+    Arrays.fill(zeros, 0L);
     return zeros;
   }
 

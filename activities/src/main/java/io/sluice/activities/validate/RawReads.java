@@ -45,8 +45,7 @@ final class RawReads {
 
   /** Trimmed text, with empty meaning missing: how every check sees a raw field. */
   Field<String> cleaned(String column) {
-    return read(
-        "cleaned", column, () -> DSL.nullif(DSL.trim(textField(raw, column)), DSL.inline("")));
+    return read("cleaned", column, () -> cleanedText(raw, column));
   }
 
   /** The field as received, untrimmed (so a pattern can insist on exact formatting). */
@@ -56,17 +55,17 @@ final class RawReads {
 
   /** The cleaned field as a plain decimal number; null when it does not parse. */
   Field<BigDecimal> decimal(String column) {
-    return read("decimal", column, () -> Routines.tryDecimal(inline(raw).cleaned(column)));
+    return read("decimal", column, () -> Routines.tryDecimal(cleanedText(raw, column)));
   }
 
   /** The cleaned field as an instant that carries its zone; null when it does not parse. */
   Field<OffsetDateTime> instant(String column) {
-    return read("instant", column, () -> Routines.tryInstant(inline(raw).cleaned(column)));
+    return read("instant", column, () -> Routines.tryInstant(cleanedText(raw, column)));
   }
 
   /** The cleaned field as a whole number; null when it does not parse. */
   Field<Integer> integer(String column) {
-    return read("integer", column, () -> Routines.tryInteger(inline(raw).cleaned(column)));
+    return read("integer", column, () -> Routines.tryInteger(cleanedText(raw, column)));
   }
 
   /**
@@ -89,6 +88,10 @@ final class RawReads {
     }
     Field<?> as = reads.computeIfAbsent(kind + " " + column, k -> e.as("r" + reads.size()));
     return DSL.field(DSL.name(TABLE, as.getName()), e.getDataType());
+  }
+
+  private static Field<String> cleanedText(Table<?> raw, String column) {
+    return DSL.nullif(DSL.trim(textField(raw, column)), DSL.inline(""));
   }
 
   private static Field<String> textField(Table<?> raw, String column) {
