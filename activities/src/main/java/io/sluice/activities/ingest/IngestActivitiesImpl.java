@@ -9,6 +9,7 @@ import io.sluice.activities.config.PipelineConfigLoader;
 import io.sluice.activities.ingest.CsvFileProblem.Kind;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
+import io.sluice.activities.support.HeartbeatTicker;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionFiles;
@@ -20,7 +21,6 @@ import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +103,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
     LocalDate date = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
     List<SourceFile> files = sourceFiles(ref, config, date);
-    ActivityExecutionContext activity = Activity.getExecutionContext();
+    HeartbeatTicker.Progress heartbeats =
+        new HeartbeatTicker.Progress(Activity.getExecutionContext());
     try (Connection c = dataSource.getConnection()) {
       DSLContext db = DSL.using(c, SQLDialect.POSTGRES);
       PartitionStore.lockSession(db, ref.dataset(), date);
@@ -123,7 +124,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
           if (row == null) {
             row = register(db, ref, date, f, config);
           }
-          loaded += load(c, db, ref, date, f, row, activity);
+          loaded += load(c, db, ref, date, f, row, heartbeats);
           ids.add(row.getFileId());
           fresh++;
         }
@@ -230,7 +231,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
       LocalDate date,
       SourceFile f,
       IngestedFilesRecord row,
-      ActivityExecutionContext activity)
+      HeartbeatTicker.Progress heartbeats)
       throws SQLException {
     long id = row.getFileId();
     long resumeAfter = row.getLoadedThroughLine();
@@ -267,7 +268,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
                 @Override
                 public void committed(long lastLine, long rows) {
-                  activity.heartbeat(new IngestProgress(f.name(), lastLine, before + rows));
+                  heartbeats.beat(new IngestProgress(f.name(), lastLine, before + rows));
                 }
               });
     } catch (CsvFileProblem p) {

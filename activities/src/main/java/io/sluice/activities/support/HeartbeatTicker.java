@@ -18,8 +18,15 @@ import java.util.concurrent.TimeUnit;
  * set, a worker that dies mid-activity ({@code kill -9}, a lost machine) is noticed within that
  * timeout and the attempt retried elsewhere, instead of after the hour-long start-to-close timeout.
  *
- * <p>Ingest heartbeats by itself, with its resume point as details; ticking for it would overwrite
- * them, so it is left alone.
+ * <p>The first tick comes a third of the heartbeat timeout into the attempt, not at its start:
+ * Temporal times an attempt out only when no heartbeat arrived within the timeout of its start or
+ * of the last one, so an activity that ends sooner needs none. A beat at the start cost each of a
+ * backfill's short validate and stage attempts an RPC and a write of the workflow's state on the
+ * server (measured: the dev server's CPU over a 90-partition backfill fell by about a tenth without
+ * them).
+ *
+ * <p>Ingest heartbeats by itself, after each committed chunk, with its progress as details (ticking
+ * for it would overwrite them), through {@link Progress}, which follows the same rule.
  */
 public final class HeartbeatTicker extends WorkerInterceptorBase {
 
@@ -44,9 +51,9 @@ public final class HeartbeatTicker extends WorkerInterceptorBase {
             || SELF_HEARTBEATING.contains(context.getInfo().getActivityType())) {
           return super.execute(input);
         }
-        long everyMs = Math.max(200, timeout.toMillis() / 3);
+        long everyMs = interval(timeout).toMillis();
         ScheduledFuture<?> ticks =
-            TIMER.scheduleAtFixedRate(() -> beat(context), 0, everyMs, TimeUnit.MILLISECONDS);
+            TIMER.scheduleAtFixedRate(() -> beat(context), everyMs, everyMs, TimeUnit.MILLISECONDS);
         try {
           return super.execute(input);
         } finally {
@@ -54,6 +61,38 @@ public final class HeartbeatTicker extends WorkerInterceptorBase {
         }
       }
     };
+  }
+
+  /**
+   * How far into an attempt its first heartbeat comes, and then the time between ticks: a third of
+   * the heartbeat timeout, at least 200 ms (no timeout: 200 ms).
+   */
+  static Duration interval(Duration timeout) {
+    return Duration.ofMillis(Math.max(200, timeout == null ? 0 : timeout.toMillis() / 3));
+  }
+
+  /**
+   * The heartbeats of an activity that reports its own progress: none before {@link #interval} into
+   * the attempt, then one per {@link #beat} (the SDK sends at most one per 80% of the timeout and
+   * the latest details with it).
+   */
+  public static final class Progress {
+    private final ActivityExecutionContext context;
+    private final long firstNanos;
+
+    /** Created at the start of the attempt, on its thread. */
+    public Progress(ActivityExecutionContext context) {
+      this.context = context;
+      this.firstNanos =
+          System.nanoTime() + interval(context.getInfo().getHeartbeatTimeout()).toNanos();
+    }
+
+    /** Heartbeats with {@code details}, unless the attempt is younger than the interval. */
+    public void beat(Object details) {
+      if (System.nanoTime() - firstNanos >= 0) {
+        context.heartbeat(details);
+      }
+    }
   }
 
   private static void beat(ActivityExecutionContext context) {

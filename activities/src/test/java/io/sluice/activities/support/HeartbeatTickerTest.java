@@ -3,6 +3,8 @@ package io.sluice.activities.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.activity.ActivityOptions;
@@ -10,6 +12,9 @@ import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.Header;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -19,12 +24,16 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
  * An activity busy in one long call for longer than its heartbeat timeout: with the ticker it
- * completes, without it Temporal times it out (so the test can tell the ticker works).
+ * completes, without it Temporal times it out (so the test can tell the ticker works). And when the
+ * heartbeats come: none in the first third of the timeout.
  */
 class HeartbeatTickerTest {
 
@@ -106,5 +115,89 @@ class HeartbeatTickerTest {
         .isInstanceOfSatisfying(
             TimeoutFailure.class,
             t -> assertThat(t.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+  }
+
+  /** A heartbeat seen by the fake context: when (ms into the attempt) and with what details. */
+  private record Beat(long atMs, Object details) {}
+
+  /** An attempt's context that records its heartbeats, with this heartbeat timeout and type. */
+  private static ActivityExecutionContext context(
+      Duration heartbeatTimeout, String type, List<Beat> beats) {
+    long start = System.nanoTime();
+    ActivityInfo info =
+        (ActivityInfo)
+            Proxy.newProxyInstance(
+                ActivityInfo.class.getClassLoader(),
+                new Class<?>[] {ActivityInfo.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "getHeartbeatTimeout" -> heartbeatTimeout;
+                      case "getActivityType" -> type;
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    });
+    return (ActivityExecutionContext)
+        Proxy.newProxyInstance(
+            ActivityExecutionContext.class.getClassLoader(),
+            new Class<?>[] {ActivityExecutionContext.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getInfo" -> info;
+                  case "heartbeat" -> {
+                    beats.add(new Beat((System.nanoTime() - start) / 1_000_000, args[0]));
+                    yield null;
+                  }
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+
+  /** Runs one attempt of {@code millis} through the ticker; the heartbeats it sent. */
+  private static List<Beat> tick(Duration heartbeatTimeout, long millis) {
+    List<Beat> beats = new CopyOnWriteArrayList<>();
+    ActivityInboundCallsInterceptor attempt =
+        new HeartbeatTicker()
+            .interceptActivity(
+                new ActivityInboundCallsInterceptorBase(null) {
+                  @Override
+                  public void init(ActivityExecutionContext context) {}
+
+                  @Override
+                  public ActivityOutput execute(ActivityInput input) {
+                    try {
+                      Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    return new ActivityOutput("done");
+                  }
+                });
+    attempt.init(context(heartbeatTimeout, "Stage", beats));
+    attempt.execute(
+        new ActivityInboundCallsInterceptor.ActivityInput(Header.empty(), new Object[0]));
+    return beats;
+  }
+
+  @Test
+  void anAttemptShorterThanAThirdOfItsTimeoutSendsNoHeartbeat() {
+    assertThat(tick(Duration.ofSeconds(3), 300)).isEmpty();
+  }
+
+  @Test
+  void aLongerAttemptHeartbeatsEveryThirdOfItsTimeoutFromAThirdIn() {
+    List<Beat> beats = tick(Duration.ofMillis(900), 1_100);
+    assertThat(beats).hasSizeBetween(2, 4);
+    assertThat(beats.get(0).atMs()).isBetween(290L, 800L);
+    assertThat(beats).allSatisfy(b -> assertThat(b.details()).isNull());
+  }
+
+  @Test
+  void progressBeatsOnlyOnceTheAttemptIsAThirdOfItsTimeoutOld() throws InterruptedException {
+    List<Beat> beats = new CopyOnWriteArrayList<>();
+    HeartbeatTicker.Progress progress =
+        new HeartbeatTicker.Progress(context(Duration.ofMillis(600), "Ingest", beats));
+    progress.beat("chunk 1");
+    assertThat(beats).isEmpty();
+    Thread.sleep(250);
+    progress.beat("chunk 2");
+    assertThat(beats).extracting(Beat::details).containsExactly("chunk 2");
   }
 }
