@@ -1,5 +1,6 @@
 package io.sluice.starter;
 
+import io.sluice.workflows.BackfillProgress;
 import io.sluice.workflows.BackfillResult;
 import io.sluice.workflows.BackfillWorkflow;
 import io.sluice.workflows.FeaturePipelineWorkflow;
@@ -14,6 +15,7 @@ import io.temporal.failure.CanceledFailure;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,16 @@ final class Watcher {
 
   /** How often the display is refreshed and the run checked for closing. */
   private static final Duration POLL = Duration.ofSeconds(1);
+
+  /**
+   * How often a backfill in its last steps (split, publish) is checked for closing, so that the
+   * command returns within this of the run's end rather than within {@link #POLL}. Those steps take
+   * seconds, and a check is one DescribeWorkflowExecution call.
+   */
+  static final Duration CLOSING_POLL = Duration.ofMillis(100);
+
+  /** The backfill phases after which only the run's close is left to wait for. */
+  private static final Set<String> LAST_STEPS = Set.of("split", "publish", "done");
 
   private Watcher() {}
 
@@ -54,25 +66,32 @@ final class Watcher {
     BackfillWorkflow typed = client.newWorkflowStub(BackfillWorkflow.class, id);
     Progress progress = new Progress(out, System.console() != null);
     while (true) {
+      String phase = null;
       try {
-        progress.show(typed.progress());
+        BackfillProgress p = typed.progress();
+        progress.show(p);
+        phase = p.phase();
       } catch (WorkflowException | io.grpc.StatusRuntimeException q) {
         // between runs of a continue-as-new, or no worker yet: the next tick will tell
       }
-      try {
-        if (closed(stub)) {
-          BackfillResult r = stub.getResult(BackfillResult.class);
+      // the display is refreshed once a second, the close checked as often as checkEvery says
+      Duration every = checkEvery(phase);
+      for (long waited = 0; waited < POLL.toMillis(); waited += every.toMillis()) {
+        try {
+          if (closed(stub)) {
+            BackfillResult r = stub.getResult(BackfillResult.class);
+            progress.finish();
+            printBackfill(out, r);
+            return "COMPLETED".equals(r.status()) ? 0 : "CANCELLED".equals(r.status()) ? 3 : 1;
+          }
+        } catch (WorkflowFailedException e) {
           progress.finish();
-          printBackfill(out, r);
-          return "COMPLETED".equals(r.status()) ? 0 : "CANCELLED".equals(r.status()) ? 3 : 1;
+          return closedBadly(id, e);
+        } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
+          // a blip of the connection: poll again
         }
-      } catch (WorkflowFailedException e) {
-        progress.finish();
-        return closedBadly(id, e);
-      } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
-        // a blip of the connection: poll again
+        pause(every);
       }
-      pause();
     }
   }
 
@@ -87,9 +106,14 @@ final class Watcher {
     return stub.describe().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
-  private static void pause() {
+  /** How often a backfill in {@code phase} (null: not known) is checked for closing. */
+  static Duration checkEvery(String phase) {
+    return phase != null && LAST_STEPS.contains(phase) ? CLOSING_POLL : POLL;
+  }
+
+  private static void pause(Duration d) {
     try {
-      TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+      TimeUnit.MILLISECONDS.sleep(d.toMillis());
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while following the run", interrupted);
@@ -121,7 +145,7 @@ final class Watcher {
       } catch (WorkflowException | io.grpc.StatusRuntimeException q) {
         // no worker answered yet
       }
-      pause();
+      pause(POLL);
     }
   }
 
