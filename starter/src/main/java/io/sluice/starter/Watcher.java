@@ -32,7 +32,7 @@ final class Watcher {
    * command returns within this of the run's end rather than within {@link #POLL}. Those steps take
    * seconds, and a check is one DescribeWorkflowExecution call.
    */
-  static final Duration CLOSING_POLL = Duration.ofMillis(100);
+  private static final Duration CLOSING_POLL = Duration.ofMillis(100);
 
   /** The backfill phases after which only the run's close is left to wait for. */
   private static final Set<String> LAST_STEPS = Set.of("split", "publish", "done");
