@@ -27,7 +27,9 @@ import io.temporal.workflow.WorkflowMethod;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,29 +127,35 @@ class HeartbeatTickerTest {
       Duration heartbeatTimeout, String type, List<Beat> beats) {
     long start = System.nanoTime();
     ActivityInfo info =
-        (ActivityInfo)
-            Proxy.newProxyInstance(
-                ActivityInfo.class.getClassLoader(),
-                new Class<?>[] {ActivityInfo.class},
-                (proxy, method, args) ->
-                    switch (method.getName()) {
-                      case "getHeartbeatTimeout" -> heartbeatTimeout;
-                      case "getActivityType" -> type;
-                      default -> throw new UnsupportedOperationException(method.getName());
-                    });
-    return (ActivityExecutionContext)
+        fake(
+            ActivityInfo.class,
+            Map.of(
+                "getHeartbeatTimeout", args -> heartbeatTimeout, "getActivityType", args -> type));
+    return fake(
+        ActivityExecutionContext.class,
+        Map.of(
+            "getInfo",
+            args -> info,
+            "heartbeat",
+            args -> {
+              beats.add(new Beat((System.nanoTime() - start) / 1_000_000, args[0]));
+              return null;
+            }));
+  }
+
+  /** An implementation of {@code type} answering only the methods named in {@code answers}. */
+  private static <T> T fake(Class<T> type, Map<String, Function<Object[], Object>> answers) {
+    return type.cast(
         Proxy.newProxyInstance(
-            ActivityExecutionContext.class.getClassLoader(),
-            new Class<?>[] {ActivityExecutionContext.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "getInfo" -> info;
-                  case "heartbeat" -> {
-                    beats.add(new Beat((System.nanoTime() - start) / 1_000_000, args[0]));
-                    yield null;
-                  }
-                  default -> throw new UnsupportedOperationException(method.getName());
-                });
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              Function<Object[], Object> answer = answers.get(method.getName());
+              if (answer == null) {
+                throw new UnsupportedOperationException(method.getName());
+              }
+              return answer.apply(args);
+            }));
   }
 
   /** Runs one attempt of {@code millis} through the ticker; the heartbeats it sent. */
