@@ -94,6 +94,7 @@ public final class PipelineConfigLoader {
     if (last != null && last.readsTheSame(yaml)) {
       return last.config();
     }
+    StrictYaml written = StrictYaml.read(where, yaml);
     PipelineConfig config;
     try {
       config = YAML.readValue(yaml, PipelineConfig.class);
@@ -103,7 +104,7 @@ public final class PipelineConfigLoader {
               + ": unknown key '"
               + path(e)
               + "'"
-              + at(e)
+              + at(written, e)
               + "; known keys here: "
               + e.getKnownPropertyIds(),
           e);
@@ -429,18 +430,25 @@ public final class PipelineConfigLoader {
   }
 
   private static String path(JsonMappingException e) {
-    StringBuilder b = new StringBuilder();
+    return StrictYaml.path(steps(e));
+  }
+
+  private static List<Object> steps(JsonMappingException e) {
+    List<Object> steps = new ArrayList<>();
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
-        if (!b.isEmpty()) {
-          b.append('.');
-        }
-        b.append(r.getFieldName());
+        steps.add(r.getFieldName());
       } else if (r.getIndex() >= 0) {
-        b.append('[').append(r.getIndex()).append(']');
+        steps.add(r.getIndex());
       }
     }
-    return b.toString();
+    return steps;
+  }
+
+  /** Where the unknown key is written: Jackson's location is the end of the mapping holding it. */
+  private static String at(StrictYaml written, UnrecognizedPropertyException e) {
+    String where = written.whereWritten(steps(e));
+    return where == null ? at(e) : " (" + where + ")";
   }
 
   private static String at(JsonProcessingException e) {

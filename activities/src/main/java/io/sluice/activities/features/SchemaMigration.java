@@ -1,6 +1,7 @@
 package io.sluice.activities.features;
 
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PatternCheck;
 import io.sluice.activities.config.PipelineConfigLoader;
 import io.sluice.db.Database;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class SchemaMigration {
       FeatureSet set;
       try {
         LoadedConfig config = loader.load(dataset);
+        PatternCheck.require(dsl, config);
         set = new FeatureSet(config);
       } catch (RuntimeException e) {
         bad.add(e.getMessage());

@@ -4,7 +4,9 @@ import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.VALIDATION_RESULTS;
 import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
+import io.sluice.activities.config.BadConfigException;
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PatternCheck;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
@@ -67,6 +69,11 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
   public ValidateResult validate(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    try {
+      PatternCheck.require(dsl, config);
+    } catch (BadConfigException e) {
+      throw Failures.of(FailureTypes.BAD_CONFIG, e.getMessage(), e);
+    }
     PartitionVersionsRecord version = PartitionStore.requireLatest(dsl, ref.dataset(), date);
     Long[] fileIds = version.getFileIds();
 

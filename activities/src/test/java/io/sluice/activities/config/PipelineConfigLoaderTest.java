@@ -7,6 +7,7 @@ import io.sluice.activities.ActivityHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,5 +264,142 @@ class PipelineConfigLoaderTest {
             () -> load(withSql("sql/orders_weekend.sql", "weekend_orders_30d: int4); drop")))
         .isInstanceOf(BadConfigException.class)
         .hasMessageContaining("key 'features.sql.columns.weekend_orders_30d': one of");
+  }
+
+  /** "line N, column M" of the first {@code text} in {@code yaml}, counted from 1 as YAML does. */
+  private static String lineOf(String yaml, String text) {
+    int at = yaml.indexOf(text);
+    assertThat(at).as("'%s' in the config", text).isNotNegative();
+    long line = 1 + yaml.substring(0, at).chars().filter(c -> c == '\n').count();
+    return "line " + line + ", column " + (at - yaml.lastIndexOf('\n', at - 1));
+  }
+
+  /** YAML that Jackson would read as something other than what is written. */
+  @Nested
+  class ValuesMustBeSpelledOut {
+
+    /** {@code yaml} is refused for {@code what}, located where {@code written} stands. */
+    private void assertRefused(String yaml, String what, String written) {
+      assertThatThrownBy(() -> load(yaml))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessageContaining("orders.yaml: " + what + " (" + lineOf(yaml, written) + ")")
+          .hasMessageContaining("pipeline files must spell values out");
+    }
+
+    @Test
+    void anAnchorIsRefusedAtItsLine() throws IOException {
+      // the alias would read as the anchor's name, order_id, not as the anchored customer_id
+      String yaml =
+          bundled()
+              .replace("entity_key: customer_id", "entity_key: &order_id customer_id")
+              .replace(
+                  "type: not_null\n    column: customer_id",
+                  "type: not_null\n    column: *order_id");
+      assertRefused(yaml, "anchor '&order_id'", "&order_id");
+    }
+
+    @Test
+    void anAliasIsRefusedAtItsLine() throws IOException {
+      String yaml =
+          bundled()
+              .replace(
+                  "type: not_null\n    column: order_id", "type: not_null\n    column: *order_id");
+      assertRefused(yaml, "alias '*order_id'", "*order_id");
+    }
+
+    @Test
+    void aMergeKeyIsRefusedAtItsLine() throws IOException {
+      String yaml =
+          bundled().replace("settled: {column: status, in:", "settled: {<<: {column: status}, in:");
+      assertRefused(yaml, "merge key '<<'", "<<");
+    }
+  }
+
+  /** A repeated key would silently keep its last value. */
+  @Nested
+  class RepeatedKeys {
+
+    @Test
+    void atTheTopLevel() throws IOException {
+      String yaml =
+          bundled()
+              .replace(
+                  "entity_key: customer_id\n", "entity_key: customer_id\nentity_key: order_id\n");
+      assertThatThrownBy(() -> load(yaml))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessageContaining(
+              "orders.yaml: key 'entity_key' is repeated ("
+                  + lineOf(yaml, "entity_key: order_id")
+                  + "; first at "
+                  + lineOf(yaml, "entity_key: customer_id")
+                  + ")");
+    }
+
+    @Test
+    void inAListItem() throws IOException {
+      String yaml = bundled().replace("    mostly: 0.90\n", "    mostly: 0.90\n    mostly: 0.5\n");
+      assertThatThrownBy(() -> load(yaml))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessageContaining(
+              "key 'expectations[3].mostly' is repeated ("
+                  + lineOf(yaml, "mostly: 0.5")
+                  + "; first at "
+                  + lineOf(yaml, "mostly: 0.90")
+                  + ")");
+    }
+
+    @Test
+    void inAFlowMapping() throws IOException {
+      String yaml =
+          bundled()
+              .replace(
+                  "{name: orders_30d, agg: count,", "{name: orders_30d, agg: count, agg: sum,");
+      assertThatThrownBy(() -> load(yaml))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessageContaining(
+              "key 'features.aggregates[1].agg' is repeated (" + lineOf(yaml, "agg: sum,") + ";");
+    }
+  }
+
+  /** An unknown key is reported where it is written, not where its mapping ends. */
+  @Nested
+  class UnknownKeyLines {
+
+    @Test
+    void atTheTopLevel() throws IOException {
+      String yaml = bundled().replace("split:", "splitt:");
+      assertThatThrownBy(() -> load(yaml))
+          .hasMessageContaining(
+              "unknown key 'splitt' (" + lineOf(yaml, "splitt:") + "); known keys here: [");
+    }
+
+    @Test
+    void inAListItem() throws IOException {
+      String yaml = bundled().replace("    as: instant\n", "    as: instant\n    bogus: 1\n");
+      assertThatThrownBy(() -> load(yaml))
+          .hasMessageContaining(
+              "orders.yaml: unknown key 'expectations[3].bogus' ("
+                  + lineOf(yaml, "bogus: 1")
+                  + "); known keys here: [");
+    }
+
+    @Test
+    void inAFlowMappingInAList() throws IOException {
+      String yaml =
+          bundled()
+              .replace("{name: revenue_7d, agg: sum,", "{name: revenue_7d, bogus: 1, agg: sum,");
+      assertThatThrownBy(() -> load(yaml))
+          .hasMessageContaining(
+              "unknown key 'features.aggregates[2].bogus' (" + lineOf(yaml, "bogus: 1") + ")");
+    }
+
+    @Test
+    void inAFlowMappingInAMapping() throws IOException {
+      String yaml =
+          bundled().replace("completed: {column: status,", "completed: {column: status, bogus: 1,");
+      assertThatThrownBy(() -> load(yaml))
+          .hasMessageContaining(
+              "unknown key 'features.filters.completed.bogus' (" + lineOf(yaml, "bogus: 1") + ")");
+    }
   }
 }
