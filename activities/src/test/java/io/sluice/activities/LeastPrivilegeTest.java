@@ -76,8 +76,10 @@ class LeastPrivilegeTest {
                       "select feats.point_features_view('orders', 'orders_features; drop')"))
           .hasMessageContaining("not a feature set table of dataset orders");
       long sealed = number(h.dsl, "select min(file_id) from meta.ingested_files");
-      assertThatThrownBy(() -> h.dsl.execute("select raw.discard_unsealed(?, ?)", sealed, FIRST))
-          .hasMessageContaining("is sealed");
+      assertThatThrownBy(() -> h.dsl.execute("select meta.discard_load(?, 'x')", sealed))
+          .hasMessageContaining("is sealed, not loading");
+      assertThatThrownBy(() -> h.dsl.execute("select meta.claim_file(?, 'x')", sealed))
+          .hasMessageContaining("is sealed, not loading");
       assertThat(number(h.dsl, "select count(*) from raw.orders")).isEqualTo(DAYS * 150L);
     }
   }

@@ -22,6 +22,10 @@ public final class Database {
     config.setPoolName("sluice");
     // Day boundaries and instants are UTC everywhere; never the server's or the JVM's zone.
     config.setConnectionInitSql("SET TIME ZONE 'UTC'");
+    // PostgreSQL's error details quote the values of the row that failed ("Failing row contains
+    // ..."), which are a file's content: they must not reach a failure message, a log or the
+    // ledger.
+    config.addDataSourceProperty("logServerErrorDetail", "false");
     return new HikariDataSource(config);
   }
 

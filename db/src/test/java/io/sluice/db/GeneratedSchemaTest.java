@@ -115,15 +115,24 @@ class GeneratedSchemaTest {
 
   @Test
   void rawIsAppendOnly() {
-    dsl.execute(
-        "insert into meta.ingested_files (dataset, partition_date, file_name, sha256, size_bytes,"
-            + " row_count, header, run_id) values ('orders', '2024-01-01', 'a.csv', repeat('0', 64),"
-            + " 1, 1, '{order_id}', 'r')");
-    assertThat(dsl.fetchValue("select raw.orders_partition('2024-01-01')"))
-        .isEqualTo("raw.orders_20240101");
-    dsl.execute(
-        "insert into raw.orders (partition_date, file_id, line_no, order_id) select"
-            + " partition_date, file_id, 2, 'o1' from meta.ingested_files");
+    // a file's rows go in through the load that claimed it, on one session, then it is sealed
+    dsl.connection(
+        c -> {
+          DSLContext one = DSL.using(c, SQLDialect.POSTGRES);
+          one.execute(
+              "insert into meta.ingested_files (dataset, partition_date, file_name, sha256,"
+                  + " size_bytes, row_count, header, run_id, state) values ('orders', '2024-01-01',"
+                  + " 'a.csv', repeat('0', 64), 1, 0, '{order_id}', 'r', 'loading')");
+          Object file = one.fetchValue("select file_id from meta.ingested_files");
+          assertThat(one.fetchValue("select raw.orders_partition('2024-01-01')"))
+              .isEqualTo("raw.orders_20240101");
+          one.execute("select meta.claim_file(?, 'r')", file);
+          one.execute(
+              "insert into raw.orders (partition_date, file_id, line_no, order_id) select"
+                  + " partition_date, file_id, 2, 'o1' from meta.ingested_files");
+          one.execute("select meta.file_progress(?, 2, 1)", file);
+          one.execute("select meta.seal_file(?)", file);
+        });
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> dsl.execute("update raw.orders set order_id = 'x'"))
         .hasMessageContaining("append-only");

@@ -36,6 +36,26 @@ public final class TestDatabases {
 
   /** Creates a new database, migrates it and opens a small pool on it. */
   public static HikariDataSource fresh() {
+    HikariDataSource ds = empty();
+    Database.migrate(ds);
+    return ds;
+  }
+
+  /** A new database migrated up to {@code version} only, to test a later migration with data. */
+  public static HikariDataSource migratedTo(String version) {
+    HikariDataSource ds = empty();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(ds)
+        .locations(Database.MIGRATIONS)
+        .createSchemas(true)
+        .target(version)
+        .load()
+        .migrate();
+    return ds;
+  }
+
+  /** Creates a new, empty database and opens a small pool on it. */
+  private static HikariDataSource empty() {
     String name = "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try (Connection admin = SERVER.adminConnection();
         Statement st = admin.createStatement()) {
@@ -44,9 +64,7 @@ public final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("could not create test database on " + SERVER.describe(), e);
     }
-    HikariDataSource ds = Database.open(SERVER.settings(name));
-    Database.migrate(ds);
-    return ds;
+    return Database.open(SERVER.settings(name));
   }
 
   /**

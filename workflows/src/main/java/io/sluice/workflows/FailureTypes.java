@@ -29,6 +29,12 @@ public final class FailureTypes {
   /** Writing reports or exports failed in a way a retry cannot fix (permissions, bad path). */
   public static final String OUTPUT_FAILED = "OutputFailed";
 
+  /**
+   * A database error the same data raises again (a value out of range, too large for an index
+   * entry, a division by zero in a SQL feature): retrying cannot help; the message says where.
+   */
+  public static final String DATA_ERROR = "DataError";
+
   /** Failure types no retry can fix: activities stop at once on these. */
   public static final List<String> NON_RETRYABLE =
       List.of(
@@ -39,7 +45,8 @@ public final class FailureTypes {
           BAD_REQUEST,
           BAD_INPUT,
           RECONCILIATION_FAILED,
-          OUTPUT_FAILED);
+          OUTPUT_FAILED,
+          DATA_ERROR);
 
   private FailureTypes() {}
 }

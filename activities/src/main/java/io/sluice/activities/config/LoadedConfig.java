@@ -1,6 +1,10 @@
 package io.sluice.activities.config;
 
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
 
 /**
  * A checked config, the file it came from, the SHA-256 of its canonical form (and of the SQL file
@@ -33,5 +37,86 @@ public record LoadedConfig(PipelineConfig config, Path file, String hash, String
   public int embargoDays() {
     Integer e = config.split().embargoDays();
     return e != null ? e : labelHorizonDays();
+  }
+
+  /**
+   * Whether the late-data look-back hashes every file of the window ({@code
+   * source.change_detection: content}) instead of trusting names, sizes and modification times.
+   */
+  public boolean changeDetectionByContent() {
+    return "content".equals(config.source().changeDetection());
+  }
+
+  /** The most bytes a compressed file may inflate to: {@code source.max_decompressed_size}. */
+  public long maxDecompressedBytes() {
+    String s = config.source().maxDecompressedSize();
+    return s == null ? DEFAULT_MAX_DECOMPRESSED_BYTES : bytes(s);
+  }
+
+  public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 16L << 30;
+
+  /**
+   * How many times its size a compressed file may inflate: {@code source.max_compression_ratio}.
+   */
+  public int maxCompressionRatio() {
+    Integer r = config.source().maxCompressionRatio();
+    return r == null ? 100 : r;
+  }
+
+  /** The longest value (in characters) of a key or categorical column: {@code max_text_length}. */
+  public int maxTextLength() {
+    Integer n = config.maxTextLength();
+    return n == null ? 256 : n;
+  }
+
+  /** Whether key columns may hold control and invisible characters (zero-width, bidi, BOM). */
+  public boolean allowInvisibleInKeys() {
+    return Boolean.TRUE.equals(config.allowInvisibleInKeys());
+  }
+
+  /** Event times before this are quarantined: {@code event_time_bounds.min}, default 1900-01-01. */
+  public OffsetDateTime eventTimeMin() {
+    PipelineConfig.EventTimeBounds b = config.eventTimeBounds();
+    return instant(b == null || b.min() == null ? "1900-01-01" : b.min());
+  }
+
+  /** Event times at or after this are quarantined: {@code event_time_bounds.max}, default 2100. */
+  public OffsetDateTime eventTimeMax() {
+    PipelineConfig.EventTimeBounds b = config.eventTimeBounds();
+    return instant(b == null || b.max() == null ? "2100-01-01" : b.max());
+  }
+
+  /** A date (midnight UTC) or an instant with its zone. */
+  static OffsetDateTime instant(String text) {
+    return text.length() == 10
+        ? LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC)
+        : OffsetDateTime.parse(text);
+  }
+
+  /** A size such as {@code 16GiB}, {@code 500MB} or a number of bytes. */
+  static long bytes(String text) {
+    String t = text.strip().toUpperCase(Locale.ROOT);
+    int unit = 0;
+    while (unit < t.length() && Character.isDigit(t.charAt(unit))) {
+      unit++;
+    }
+    if (unit == 0) {
+      throw new NumberFormatException("not a size: " + text);
+    }
+    long n = Long.parseLong(t.substring(0, unit));
+    long factor =
+        switch (t.substring(unit).strip()) {
+          case "", "B" -> 1L;
+          case "KB" -> 1_000L;
+          case "MB" -> 1_000_000L;
+          case "GB" -> 1_000_000_000L;
+          case "TB" -> 1_000_000_000_000L;
+          case "KIB" -> 1L << 10;
+          case "MIB" -> 1L << 20;
+          case "GIB" -> 1L << 30;
+          case "TIB" -> 1L << 40;
+          default -> throw new NumberFormatException("unknown unit in " + text);
+        };
+    return Math.multiplyExact(n, factor);
   }
 }

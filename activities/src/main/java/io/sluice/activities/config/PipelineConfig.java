@@ -13,6 +13,9 @@ public record PipelineConfig(
     List<String> numericColumns,
     List<String> categories,
     List<String> statuses,
+    Integer maxTextLength,
+    Boolean allowInvisibleInKeys,
+    EventTimeBounds eventTimeBounds,
     List<ExpectationConfig> expectations,
     FeaturesConfig features,
     LabelConfig label,
@@ -21,9 +24,20 @@ public record PipelineConfig(
   /**
    * Where a partition's files are: {@code path} under the data root, {date} substituted; {@code
    * files} a glob (default {@code *.{csv,csv.gz}}); whether a file with a header and no rows is a
-   * valid (empty) day.
+   * valid (empty) day; how far back daily runs look for changed files and how they tell ({@code
+   * change_detection}: metadata or content); how far a compressed file may inflate.
    */
-  public record Source(String path, String files, Boolean allowHeaderOnly, Integer lateDays) {}
+  public record Source(
+      String path,
+      String files,
+      Boolean allowHeaderOnly,
+      Integer lateDays,
+      String changeDetection,
+      String maxDecompressedSize,
+      Integer maxCompressionRatio) {}
+
+  /** Event times outside [min, max) are quarantined: a year 10000 is a typo, not an order. */
+  public record EventTimeBounds(String min, String max) {}
 
   /**
    * One expectation; see the README for each {@code type}. {@code mostly} is the fraction of

@@ -232,6 +232,7 @@ public final class PipelineConfigLoader {
       problems.add(
           "key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
     }
+    checkLimits(problems, c);
     requireColumn(problems, "primary_key", c.primaryKey());
     requireColumn(problems, "entity_key", c.entityKey());
     requireColumn(problems, "event_time", c.eventTime());
@@ -375,6 +376,60 @@ public final class PipelineConfigLoader {
       default -> {}
     }
   }
+
+  /** The keys that bound what a file or a value may be. */
+  private static void checkLimits(List<String> problems, PipelineConfig c) {
+    PipelineConfig.Source s = c.source();
+    if (s != null) {
+      if (s.changeDetection() != null
+          && !Set.of("metadata", "content").contains(s.changeDetection())) {
+        problems.add(
+            "key 'source.change_detection': metadata or content, got '"
+                + s.changeDetection()
+                + "'");
+      }
+      if (s.maxDecompressedSize() != null) {
+        try {
+          if (LoadedConfig.bytes(s.maxDecompressedSize()) < 1 << 20) {
+            problems.add("key 'source.max_decompressed_size': at least 1MiB");
+          }
+        } catch (NumberFormatException | ArithmeticException e) {
+          problems.add(
+              "key 'source.max_decompressed_size': a size such as 16GiB or 500MB, got '"
+                  + s.maxDecompressedSize()
+                  + "'");
+        }
+      }
+      if (s.maxCompressionRatio() != null && s.maxCompressionRatio() < 2) {
+        problems.add(
+            "key 'source.max_compression_ratio': at least 2, got " + s.maxCompressionRatio());
+      }
+    }
+    if (c.maxTextLength() != null
+        && (c.maxTextLength() < 1 || c.maxTextLength() > MAX_TEXT_LENGTH)) {
+      problems.add(
+          "key 'max_text_length': 1.."
+              + MAX_TEXT_LENGTH
+              + " characters (a longer key would not fit an index entry), got "
+              + c.maxTextLength());
+    }
+    if (c.eventTimeBounds() != null) {
+      try {
+        LoadedConfig bounds = new LoadedConfig(c, null, null, null);
+        if (!bounds.eventTimeMin().isBefore(bounds.eventTimeMax())) {
+          problems.add("key 'event_time_bounds': min must be before max");
+        }
+      } catch (java.time.format.DateTimeParseException e) {
+        problems.add(
+            "key 'event_time_bounds': min and max are dates (2024-01-31) or instants with a zone"
+                + " (2024-01-31T00:00:00Z): "
+                + e.getParsedString());
+      }
+    }
+  }
+
+  /** 600 characters of up to 4 UTF-8 bytes stay under PostgreSQL's btree entry limit. */
+  static final int MAX_TEXT_LENGTH = 600;
 
   private static void checkSplit(List<String> problems, PipelineConfig c) {
     var s = c.split();

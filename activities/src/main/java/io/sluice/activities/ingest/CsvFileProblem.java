@@ -15,6 +15,7 @@ public final class CsvFileProblem extends RuntimeException {
     NUL_CHARACTER,
     RECORD_TOO_LONG,
     TOO_MANY_FIELDS,
+    DECOMPRESSED_TOO_LARGE,
     UNREADABLE
   }
 

@@ -15,6 +15,7 @@ import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionFiles;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.Routines;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.FailureTypes;
@@ -26,15 +27,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -76,11 +78,11 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
   /**
    * COPY cannot be said in jOOQ; its column names still come from the generated code. The table is
-   * the partition's own day table, named by {@code raw.orders_partition}, which creates it on first
-   * use; its partition_date defaults to its day, so the column is not sent.
+   * the file's own, named by {@code meta.claim_file}; its partition_date and file_id default to its
+   * own, so neither is sent.
    */
   private static String copyColumns(DSLContext dsl) {
-    List<Field<?>> cols = new ArrayList<>(List.of(ORDERS.FILE_ID, ORDERS.LINE_NO));
+    List<Field<?>> cols = new ArrayList<>(List.of(ORDERS.LINE_NO));
     for (String c : PipelineConfigLoader.ORDERS_COLUMNS) {
       cols.add(ORDERS.field(c));
     }
@@ -89,10 +91,6 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return cols.stream()
         .map(f -> dsl.render(DSL.name(f.getName())))
         .collect(Collectors.joining(", ", "(", ")"));
-  }
-
-  private String copySql(DSLContext db, LocalDate date) {
-    return "COPY " + PartitionStore.rawDayTable(db, date) + " " + copyColumns + " FROM STDIN";
   }
 
   /** Progress detail recorded with each heartbeat: the file, its last line in raw, rows added. */
@@ -124,7 +122,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
           if (row == null) {
             row = register(db, ref, date, f, config);
           }
-          loaded += load(c, db, ref, date, f, row, heartbeats);
+          loaded += load(c, db, ref, date, f, row, heartbeats, SourceStream.Limits.of(config));
           ids.add(row.getFileId());
           fresh++;
         }
@@ -136,7 +134,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
                 .where(INGESTED_FILES.FILE_ID.in(ids))
                 .fetch(INGESTED_FILES.ROW_COUNT)
                 .stream()
-                .mapToLong(Integer::longValue)
+                .mapToLong(Long::longValue)
                 .sum();
         return new IngestResult(version, files.size(), fresh, loaded, rawRows);
       } finally {
@@ -146,6 +144,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
       throw new IllegalStateException(
           "database error while ingesting " + ref.dataset() + "/" + date + ": " + e.getMessage(),
           e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot read the files of " + ref.dataset() + "/" + date + ": " + e.getMessage(), e);
     }
   }
 
@@ -164,7 +165,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     List<String> header = List.of();
     String rejection = null;
     try {
-      header = RawCsvLoader.readHeader(f.path());
+      header = RawCsvLoader.readHeader(f.path(), SourceStream.Limits.of(config));
       rejection = headerProblem(f, header, config);
     } catch (CsvFileProblem p) {
       rejection = p.getMessage();
@@ -175,9 +176,10 @@ public final class IngestActivitiesImpl implements IngestActivities {
     row.setFileName(f.name());
     row.setSha256(f.sha256());
     row.setSizeBytes(f.size());
-    row.setRowCount(0);
-    row.setLoadedThroughLine(0);
-    row.setHeader(header.toArray(String[]::new));
+    row.setRowCount(0L);
+    row.setLoadedThroughLine(0L);
+    // a refused file's first line may be anything (a secret file's content): it is not kept
+    row.setHeader(rejection == null ? header.toArray(String[]::new) : new String[0]);
     row.setRunId(ref.runId());
     row.setState(rejection == null ? "loading" : "rejected");
     row.setRejection(rejection);
@@ -193,12 +195,11 @@ public final class IngestActivitiesImpl implements IngestActivities {
       return new CsvFileProblem(f.name(), 1, Kind.EMPTY_FILE, "the file is empty", null)
           .getMessage();
     }
-    Set<String> seen = new HashSet<>();
-    List<String> duplicates = header.stream().filter(h -> !seen.add(h)).distinct().toList();
-    if (!duplicates.isEmpty()) {
-      return new CsvFileProblem(
-              f.name(), 1, Kind.DUPLICATE_HEADER, "column(s) named twice: " + duplicates, null)
-          .getMessage();
+    // Messages name columns the config declares and positions, never a value read from the file:
+    // a "header" may be any line of any file (a secret file behind a symlink, a headerless file).
+    String duplicates = duplicateColumns(header, config.config().requiredColumns());
+    if (duplicates != null) {
+      return new CsvFileProblem(f.name(), 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
     }
     List<String> missing =
         config.config().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
@@ -207,11 +208,16 @@ public final class IngestActivitiesImpl implements IngestActivities {
               f.name(),
               1,
               Kind.MISSING_COLUMNS,
-              "required column(s) missing: " + missing + " (header: " + header + ")",
+              "required column(s) missing from the header: "
+                  + missing
+                  + " (the first line has "
+                  + header.size()
+                  + " field(s); a file without a header line is refused too)",
               null)
           .getMessage();
     }
-    if (!config.allowHeaderOnly() && !RawCsvLoader.hasRecords(f.path())) {
+    if (!config.allowHeaderOnly()
+        && !RawCsvLoader.hasRecords(f.path(), SourceStream.Limits.of(config))) {
       return new CsvFileProblem(
               f.name(),
               2,
@@ -223,6 +229,26 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return null;
   }
 
+  /**
+   * The header's repeated names: a declared column by its name, any other by its positions; null
+   * when no name repeats.
+   */
+  static String duplicateColumns(List<String> header, List<String> declared) {
+    Map<String, List<Integer>> positions = new LinkedHashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      positions.computeIfAbsent(header.get(i), k -> new ArrayList<>()).add(i + 1);
+    }
+    List<String> repeated = new ArrayList<>();
+    positions.forEach(
+        (name, at) -> {
+          if (at.size() > 1) {
+            repeated.add(
+                (declared.contains(name) ? "'" + name + "' at" : "one name at") + " columns " + at);
+          }
+        });
+    return repeated.isEmpty() ? null : "column names repeated: " + String.join("; ", repeated);
+  }
+
   /** Loads the rows after the last line already committed for this file, then seals it. */
   private long load(
       Connection c,
@@ -231,8 +257,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
       LocalDate date,
       SourceFile f,
       IngestedFilesRecord row,
-      HeartbeatTicker.Progress heartbeats)
-      throws SQLException {
+      HeartbeatTicker.Progress heartbeats,
+      SourceStream.Limits limits)
+      throws SQLException, IOException {
     long id = row.getFileId();
     long resumeAfter = row.getLoadedThroughLine();
     long before = row.getRowCount();
@@ -245,25 +272,24 @@ public final class IngestActivitiesImpl implements IngestActivities {
           resumeAfter,
           before);
     }
-    String copySql = copySql(db, date);
-    long added;
+    // Rows go into the file's own table, and only from the session holding its load: the
+    // database refuses any other (docs/concepts.md, "Raw is final").
+    String table = Routines.claimFile(db.configuration(), id, ref.runId());
+    String copySql = "COPY " + table + " " + copyColumns + " FROM STDIN";
+    RawCsvLoader.Loaded loaded;
     c.setAutoCommit(false);
     try {
-      added =
+      loaded =
           loader.load(
               c,
               copySql,
-              id,
               f.path(),
               resumeAfter,
+              limits,
               new RawCsvLoader.ChunkListener() {
                 @Override
                 public void committing(long lastLine, long rows) {
-                  db.update(INGESTED_FILES)
-                      .set(INGESTED_FILES.LOADED_THROUGH_LINE, Math.toIntExact(lastLine))
-                      .set(INGESTED_FILES.ROW_COUNT, Math.toIntExact(before + rows))
-                      .where(INGESTED_FILES.FILE_ID.eq(id))
-                      .execute();
+                  Routines.fileProgress(db.configuration(), id, lastLine, before + rows);
                 }
 
                 @Override
@@ -275,14 +301,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
       c.rollback();
       c.setAutoCommit(true);
       // through the owner's function: the worker's role may not delete from raw
-      db.execute("SELECT raw.discard_unsealed(?, ?)", id, date);
-      db.update(INGESTED_FILES)
-          .set(INGESTED_FILES.STATE, "rejected")
-          .set(INGESTED_FILES.REJECTION, p.getMessage())
-          .set(INGESTED_FILES.ROW_COUNT, 0)
-          .set(INGESTED_FILES.LOADED_THROUGH_LINE, 0)
-          .where(INGESTED_FILES.FILE_ID.eq(id))
-          .execute();
+      Routines.discardLoad(db.configuration(), id, p.getMessage());
       throw rejected(ref, date, f, p.getMessage(), p);
     } catch (SQLException | RuntimeException e) {
       c.rollback();
@@ -290,11 +309,18 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } finally {
       c.setAutoCommit(true);
     }
-    db.update(INGESTED_FILES)
-        .set(INGESTED_FILES.STATE, "sealed")
-        .where(INGESTED_FILES.FILE_ID.eq(id))
-        .execute();
-    return added;
+    String changed = f.changedSince(loaded.sha256());
+    if (changed != null) {
+      Routines.discardLoad(db.configuration(), id, null);
+      throw new IllegalStateException(
+          String.format(
+              "%s/%s: %s changed while it was read (%s); its rows were removed from raw and the"
+                  + " ingest will be retried. If this repeats, the file is still being written:"
+                  + " have its producer write to a temporary name and rename it into place.",
+              ref.dataset(), date, f.name(), changed));
+    }
+    Routines.sealFile(db.configuration(), id);
+    return loaded.rows();
   }
 
   /** Writes the ingest report and builds the non-retryable failure that names it. */
@@ -392,8 +418,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     List<SourceFile> files = new ArrayList<>();
     try {
       for (Path p : found.files()) {
-        files.add(
-            new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
+        files.add(SourceFile.of(p));
       }
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
@@ -402,5 +427,25 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return files;
   }
 
-  private record SourceFile(String name, Path path, String sha256, long size) {}
+  /** A file as hashed before its load: the load must read the same bytes. */
+  private record SourceFile(String name, Path path, String sha256, long size, FileTime modified) {
+
+    static SourceFile of(Path p) throws IOException {
+      long size = Files.size(p);
+      FileTime modified = Files.getLastModifiedTime(p);
+      return new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), size, modified);
+    }
+
+    /** What differs between this and the file as it is now, or null when nothing does. */
+    String changedSince(String sha256Read) throws IOException {
+      long sizeNow = Files.size(path);
+      FileTime modifiedNow = Files.getLastModifiedTime(path);
+      if (sizeNow != size || !modifiedNow.equals(modified) || !sha256Read.equals(sha256)) {
+        return String.format(
+            "%,d bytes modified %s when hashed, %,d bytes modified %s after its load read it",
+            size, modified, sizeNow, modifiedNow);
+      }
+      return null;
+    }
+  }
 }

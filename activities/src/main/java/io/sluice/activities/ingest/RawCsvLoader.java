@@ -61,9 +61,13 @@ final class RawCsvLoader {
     this.chunkRows = chunkRows;
   }
 
+  /** What a load did: the rows it appended, and the SHA-256 of the bytes it read. */
+  record Loaded(long rows, String sha256) {}
+
   /** The header, BOM stripped and names trimmed; an empty list for an empty file. */
-  static List<String> readHeader(Path file) {
-    try (CsvRecordReader csv = open(file)) {
+  static List<String> readHeader(Path file, SourceStream.Limits limits) {
+    try (SourceStream src = SourceStream.open(file, limits);
+        CsvRecordReader csv = reader(src)) {
       return csv.next() ? header(csv) : List.of();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 1, e);
@@ -71,8 +75,9 @@ final class RawCsvLoader {
   }
 
   /** Whether the file has at least one record after its header. */
-  static boolean hasRecords(Path file) {
-    try (CsvRecordReader csv = open(file)) {
+  static boolean hasRecords(Path file, SourceStream.Limits limits) {
+    try (SourceStream src = SourceStream.open(file, limits);
+        CsvRecordReader csv = reader(src)) {
       return csv.next() && csv.next();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 2, e);
@@ -81,8 +86,8 @@ final class RawCsvLoader {
 
   /**
    * Appends the records of {@code file} that start after line {@code resumeAfter} with COPY {@code
-   * copySql} (text format; columns file_id, line_no, the text columns, extra, field_count),
-   * committing {@code connection} (auto-commit off) every chunk.
+   * copySql} (text format; columns line_no, the text columns, extra, field_count), committing
+   * {@code connection} (auto-commit off) every chunk.
    *
    * <p>Two threads share the work: a parser thread reads the file's bytes ({@link CsvRecordReader})
    * and encodes each record into blocks of COPY bytes; the calling thread writes the blocks to the
@@ -90,24 +95,24 @@ final class RawCsvLoader {
    * stays bounded whatever the file's size, and the server works on one block while the next is
    * parsed.
    *
-   * @return the rows appended by this call
+   * @return the rows appended by this call, and the SHA-256 of every byte read from the file (all
+   *     of it, whatever {@code resumeAfter})
    * @throws CsvFileProblem when the file cannot be read at some line; chunks before it may have
    *     been committed, and the caller removes them
    */
-  long load(
+  Loaded load(
       Connection connection,
       String copySql,
-      long fileId,
       Path file,
       long resumeAfter,
+      SourceStream.Limits limits,
       ChunkListener listener)
       throws SQLException {
     CopyManager copyManager = connection.unwrap(BaseConnection.class).getCopyAPI();
-    byte[] prefix = Long.toString(fileId).getBytes(StandardCharsets.US_ASCII);
     BlockPipe pipe = new BlockPipe();
     Thread parser =
         new Thread(
-            () -> parse(pipe, prefix, file, resumeAfter), "sluice-parse-" + file.getFileName());
+            () -> parse(pipe, file, resumeAfter, limits), "sluice-parse-" + file.getFileName());
     parser.setDaemon(true);
     parser.start();
     CopyIn copy = null;
@@ -131,7 +136,7 @@ final class RawCsvLoader {
           listener.committed(block.lastLine, block.rows);
         }
         if (block.last) {
-          return block.rows;
+          return new Loaded(block.rows, block.sha256);
         }
         pipe.recycle(block);
       }
@@ -158,12 +163,13 @@ final class RawCsvLoader {
   /**
    * The parser thread: records to COPY blocks, handed over when full, at chunk ends, at the end.
    */
-  private void parse(BlockPipe pipe, byte[] prefix, Path file, long resumeAfter) {
+  private void parse(BlockPipe pipe, Path file, long resumeAfter, SourceStream.Limits limits) {
     long lineEnd = 1;
     long rows = 0;
     long chunkRowsSoFar = 0;
     Block block = null;
-    try (CsvRecordReader csv = open(file)) {
+    try (SourceStream src = SourceStream.open(file, limits);
+        CsvRecordReader csv = reader(src)) {
       block = pipe.free.take();
       if (csv.next()) {
         List<String> names = header(csv);
@@ -175,7 +181,7 @@ final class RawCsvLoader {
           if (startLine <= resumeAfter) {
             continue;
           }
-          encode(block.out, prefix, startLine, csv, names, sources, file);
+          encode(block.out, startLine, csv, names, sources, file);
           rows++;
           boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
           if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
@@ -185,6 +191,7 @@ final class RawCsvLoader {
           }
         }
       }
+      block.sha256 = src.sha256();
       pipe.full.put(block.mark(true, true, lineEnd, rows));
     } catch (InterruptedException e) {
       // the writer has stopped and wants nothing more
@@ -205,6 +212,7 @@ final class RawCsvLoader {
     boolean last;
     long lastLine;
     long rows;
+    String sha256;
     RuntimeException failure;
 
     Block mark(boolean chunkEnd, boolean last, long lastLine, long rows) {
@@ -229,6 +237,7 @@ final class RawCsvLoader {
 
     void recycle(Block block) {
       block.out.clear();
+      block.sha256 = null;
       free.add(block);
     }
 
@@ -241,17 +250,16 @@ final class RawCsvLoader {
     }
   }
 
-  /** One row: file, line, the text columns, unknown fields as JSON, field count. */
+  /** One row: line, the text columns, unknown fields as JSON, field count. */
   private void encode(
       CopyTextEncoder out,
-      byte[] prefix,
       long line,
       CsvRecordReader record,
       List<String> names,
       int[] sources,
       Path file) {
     try {
-      out.verbatim(prefix).number(line);
+      out.number(line);
       byte[] data = record.data();
       int size = record.size();
       for (int field : sources) {
@@ -312,13 +320,9 @@ final class RawCsvLoader {
     return names;
   }
 
-  /** The file's records (gzip-compressed when the name ends in .gz). */
-  static CsvRecordReader open(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    if (file.getFileName().toString().endsWith(".gz")) {
-      in = new GZIPInputStream(in, 1 << 16);
-    }
-    return new CsvRecordReader(in, MAX_RECORD_BYTES, MAX_FIELDS);
+  /** The records of a file's bytes. */
+  static CsvRecordReader reader(SourceStream src) {
+    return new CsvRecordReader(src.data(), MAX_RECORD_BYTES, MAX_FIELDS);
   }
 
   private static CsvFileProblem problem(Path file, long line, Exception e) {
@@ -326,6 +330,18 @@ final class RawCsvLoader {
     String name = file.getFileName().toString();
     if (t instanceof CsvRecordReader.Malformed m) {
       return new CsvFileProblem(name, m.line, m.kind, m.getMessage(), e);
+    }
+    if (t instanceof SourceStream.TooLarge big) {
+      return new CsvFileProblem(
+          name,
+          line,
+          Kind.DECOMPRESSED_TOO_LARGE,
+          String.format(
+              "the %,d compressed bytes inflate past %,d (source.max_compression_ratio,"
+                  + " source.max_decompressed_size): refused as a likely decompression bomb; raise"
+                  + " the limits in the pipeline file if the file is genuine",
+              big.compressedBytes, big.bound),
+          e);
     }
     if (t instanceof CharacterCodingException) {
       // The reader checks a field's bytes once the field is read: find the exact line of the first

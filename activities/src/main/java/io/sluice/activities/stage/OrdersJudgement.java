@@ -3,6 +3,7 @@ package io.sluice.activities.stage;
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
+import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfig;
 import io.sluice.db.jooq.meta.Routines;
 import java.math.BigDecimal;
@@ -29,7 +30,7 @@ final class OrdersJudgement {
   static final Table<?> JUDGED = DSL.table(TABLE);
 
   static final Field<Long> FILE_ID = f("file_id", Long.class);
-  static final Field<Integer> LINE_NO = f("line_no", Integer.class);
+  static final Field<Long> LINE_NO = f("line_no", Long.class);
   static final Field<String> FILE_NAME = f("file_name", String.class);
   static final Field<String> ORDER_ID = f("order_id", String.class);
   static final Field<String> CUSTOMER_ID = f("customer_id", String.class);
@@ -58,7 +59,8 @@ final class OrdersJudgement {
    * Each field is parsed once, in a derived table fenced with OFFSET 0 (so the planner cannot pull
    * it up and parse again for every reference), then judged from the parsed columns.
    */
-  static Select<?> select(PipelineConfig config, Condition raw) {
+  static Select<?> select(LoadedConfig loaded, Condition raw) {
+    PipelineConfig config = loaded.config();
     Table<?> p =
         DSL.select(
                 ORDERS.FILE_ID.as(FILE_ID.getName()),
@@ -120,6 +122,24 @@ final class OrdersJudgement {
             "missing_status",
             status.notIn(lower(config.statuses())),
             "unknown_status"));
+    // Bounds on what a value may be: a key that would not fit an index, a key that only differs
+    // by characters nobody can see, an event time no order has.
+    for (String column : TEXT_COLUMNS) {
+      reasons.add(
+          reason(
+              DSL.charLength(p.field(column, String.class)).gt(loaded.maxTextLength()),
+              "too_long_" + column));
+    }
+    if (!loaded.allowInvisibleInKeys()) {
+      for (String column : List.of(config.primaryKey(), config.entityKey())) {
+        reasons.add(
+            reason(p.field(column, String.class).likeRegex(INVISIBLE), "invisible_" + column));
+      }
+    }
+    reasons.add(
+        reason(
+            ts.lt(loaded.eventTimeMin()).or(ts.ge(loaded.eventTimeMax())),
+            "out_of_range_" + ORDER_TS.getName()));
 
     return DSL.select(
             p.field(FILE_ID.getName()),
@@ -154,6 +174,18 @@ final class OrdersJudgement {
   static Condition valid() {
     return DSL.cardinality(REASONS).eq(0);
   }
+
+  /** The columns staged as text: the keys and the categorical columns. */
+  static final List<String> TEXT_COLUMNS =
+      List.of("order_id", "customer_id", "currency", "status", "category", "country", "channel");
+
+  /**
+   * Control characters, soft hyphen, zero-width and joiner characters, direction marks and
+   * overrides, invisible operators and the byte-order mark (a PostgreSQL regular expression).
+   */
+  static final String INVISIBLE =
+      "[\\x01-\\x1F\\x7F-\\x9F\\u00AD\\u200B-\\u200F\\u202A-\\u202E"
+          + "\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]";
 
   private static Field<String> reason(Condition c, String code) {
     return DSL.when(c, DSL.inline(code));

@@ -2,12 +2,14 @@ package io.sluice.activities.stage;
 
 import static io.sluice.activities.stage.OrdersJudgement.JUDGED;
 import static io.sluice.db.jooq.meta.Sequences.STAGE_SEQ;
+import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.db.jooq.meta.tables.records.StageReconciliationRecord;
 import io.sluice.db.jooq.quarantine.tables.Orders;
@@ -18,6 +20,9 @@ import jakarta.inject.Singleton;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
@@ -52,9 +57,10 @@ public final class StageActivitiesImpl implements StageActivities {
           PartitionStore.lock(tx, ref.dataset(), date);
           PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
           tx.createTemporaryTable(OrdersJudgement.TABLE)
-              .as(OrdersJudgement.select(config.config(), PartitionStore.rawRows(version)))
+              .as(OrdersJudgement.select(config, PartitionStore.rawRows(version)))
               .onCommitDrop()
               .execute();
+          requireSealedCounts(tx, ref, date, version);
 
           tx.deleteFrom(QUARANTINE).where(QUARANTINE.PARTITION_DATE.eq(date)).execute();
           tx.deleteFrom(STG).where(STG.PARTITION_DATE.eq(date)).execute();
@@ -153,5 +159,42 @@ public final class StageActivitiesImpl implements StageActivities {
               .execute();
           return new StageResult(raw, quarantined, staged, duplicates);
         });
+  }
+
+  /**
+   * Raw holds exactly the rows each file of the version was sealed with. The database lets no role
+   * add or remove a sealed file's rows, so a difference means raw was changed behind its back (a
+   * superuser, a restored backup): the run stops before staging anything from it.
+   */
+  private static void requireSealedCounts(
+      DSLContext tx, PartitionRef ref, LocalDate date, PartitionVersionsRecord version) {
+    Map<Long, Integer> inRaw =
+        tx.select(OrdersJudgement.FILE_ID, DSL.count())
+            .from(JUDGED)
+            .groupBy(OrdersJudgement.FILE_ID)
+            .fetchMap(OrdersJudgement.FILE_ID, DSL.count());
+    List<String> differ = new ArrayList<>();
+    for (IngestedFilesRecord f :
+        tx.selectFrom(INGESTED_FILES)
+            .where(INGESTED_FILES.FILE_ID.in(version.getFileIds()))
+            .orderBy(INGESTED_FILES.FILE_NAME)
+            .fetch()) {
+      long rows = inRaw.getOrDefault(f.getFileId(), 0);
+      if (!"sealed".equals(f.getState()) || rows != f.getRowCount()) {
+        differ.add(
+            String.format(
+                "%s (file %d, %s) was sealed with %d rows, raw holds %d",
+                f.getFileName(), f.getFileId(), f.getState(), f.getRowCount(), rows));
+      }
+    }
+    if (!differ.isEmpty()) {
+      throw Failures.of(
+          FailureTypes.RECONCILIATION_FAILED,
+          String.format(
+              "raw does not hold what the files of %s/%s were sealed with (run %s): %s. Raw was"
+                  + " changed outside Sluice's loads; find out how before staging this partition"
+                  + " again. Nothing was staged.",
+              ref.dataset(), date, ref.runId(), String.join("; ", differ)));
+    }
   }
 }

@@ -30,6 +30,15 @@ public final class Hashing {
     return HexFormat.of().formatHex(md.digest());
   }
 
+  /** A new SHA-256 digest. */
+  public static MessageDigest sha256() {
+    return digest();
+  }
+
+  public static String hex(byte[] digest) {
+    return HexFormat.of().formatHex(digest);
+  }
+
   private static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -63,19 +63,19 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
         Object[] args = input.getArguments();
         // the partition is the first argument (the features step also takes its parallelism)
         if (index < 0 || args.length == 0 || !(args[0] instanceof PartitionRef ref)) {
-          return super.execute(input);
+          return bounded(input);
         }
         LocalDate date;
         try {
           date = LocalDate.parse(ref.partitionDate());
         } catch (RuntimeException e) {
-          return super.execute(input); // the activity refuses the date itself, with its message
+          return bounded(input); // the activity refuses the date itself, with its message
         }
         Stage stage = Stage.values()[index];
         start(ref, date, stage, info);
         ActivityOutput out;
         try {
-          out = super.execute(input);
+          out = bounded(input);
         } catch (RuntimeException | Error e) {
           try {
             finish(ref, date, stage, "failed", null, message(e));
@@ -86,6 +86,15 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
         }
         finish(ref, date, stage, "done", out.getResult(), null);
         return out;
+      }
+
+      /** The activity, its failure bounded and typed ({@link FailureBounds}). */
+      private ActivityOutput bounded(ActivityInput input) {
+        try {
+          return super.execute(input);
+        } catch (RuntimeException e) {
+          throw FailureBounds.bound(e);
+        }
       }
     };
   }
@@ -176,8 +185,8 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
 
   private static String message(Throwable e) {
     if (e instanceof ApplicationFailure a) {
-      return a.getType() + ": " + a.getOriginalMessage();
+      return a.getType() + ": " + FailureBounds.cut(a.getOriginalMessage());
     }
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getClass().getSimpleName() + ": " + FailureBounds.cut(e.getMessage());
   }
 }

@@ -170,7 +170,12 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       aggregates.add(DSL.count().filterWhere(c.unexpected()));
     }
     int latestAt = aggregates.size();
-    aggregates.add(DSL.max(once.instant("order_ts")));
+    // an event time outside the bounds is quarantined by staging: it says nothing of freshness
+    Field<OffsetDateTime> eventTime = once.instant(config.config().eventTime());
+    aggregates.add(
+        DSL.max(eventTime)
+            .filterWhere(
+                eventTime.ge(config.eventTimeMin()).and(eventTime.lt(config.eventTimeMax()))));
     int profileAt = aggregates.size();
     aggregates.addAll(ColumnProfiles.aggregates(config.config(), once));
     Record r = dsl.select(aggregates).from(once.table(raw)).fetchOne();

@@ -99,12 +99,18 @@ class BadInputTest {
 
   @Test
   void missingRequiredColumn() throws IOException {
-    assertRefused("missing-column", "missing_columns: required column(s) missing: [amount]", 1);
+    assertRefused(
+        "missing-column",
+        "missing_columns: required column(s) missing from the header: [amount]",
+        1);
   }
 
   @Test
   void duplicateHeaderNames() throws IOException {
-    assertRefused("duplicate-header", "duplicate_header: column(s) named twice: [currency]", 1);
+    assertRefused(
+        "duplicate-header",
+        "duplicate_header: column names repeated: 'currency' at columns [5, 8]",
+        1);
   }
 
   @Test
