@@ -391,9 +391,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
     List<SourceFile> files = new ArrayList<>();
     try {
-      for (Path p : found.files()) {
+      for (PartitionFiles.Listed f : found.files()) {
         files.add(
-            new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), Files.size(p)));
+            new SourceFile(f.name(), f.path(), Hashing.sha256Hex(f.path()), Files.size(f.path())));
       }
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
