@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -71,6 +72,11 @@ public final class ActivityHarness implements AutoCloseable {
    * sluice_worker}, after {@link SchemaMigration} ran as the owner: as a production worker.
    */
   public ActivityHarness(Path root, boolean leastPrivilege) {
+    this(root, leastPrivilege, List.of());
+  }
+
+  /** With {@code allowedRoots} as the operator's extra roots (SLUICE_ALLOWED_ROOTS). */
+  public ActivityHarness(Path root, boolean leastPrivilege, List<Path> allowedRoots) {
     this.root = root;
     this.owner = TestDatabases.fresh();
     this.ownerDsl = DSL.using(owner, SQLDialect.POSTGRES);
@@ -89,7 +95,11 @@ public final class ActivityHarness implements AutoCloseable {
     this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
     this.settings =
         new SluiceSettings(
-            root.resolve("data"), root.resolve("pipelines"), root.resolve("artifacts"), "test");
+            root.resolve("data"),
+            root.resolve("pipelines"),
+            root.resolve("artifacts"),
+            "test",
+            allowedRoots);
     this.env =
         TestActivityEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()

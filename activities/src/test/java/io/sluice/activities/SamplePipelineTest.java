@@ -7,10 +7,14 @@ import io.sluice.activities.features.FeatureSet;
 import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.StageActivities.StageResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.MessageType;
 import org.jooq.Record;
@@ -169,32 +173,35 @@ class SamplePipelineTest {
   @Test
   void theParquetExportHoldsTheCsvRowsAndReadsBackWithAParquetReader() throws Exception {
     Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
-    List<String> csv = Files.readAllLines(v1.resolve("train.csv"));
+    List<CSVRecord> csv;
+    try (CSVParser p =
+        CSVParser.parse(v1.resolve("train.csv"), StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
+      csv = p.getRecords();
+    }
     Path parquet = v1.resolve("train.parquet");
     List<Group> rows = ParquetRows.read(parquet);
     assertThat(rows).hasSize(csv.size() - 1).isNotEmpty();
     MessageType schema = (MessageType) rows.get(0).getType();
-    assertThat(String.join(",", schema.getFields().stream().map(f -> f.getName()).toList()))
-        .isEqualTo(csv.get(0));
-    String[] first = csv.get(1).split(",", -1);
+    List<String> header = csv.get(0).toList();
+    assertThat(schema.getFields().stream().map(f -> f.getName()).toList()).isEqualTo(header);
+    CSVRecord first = csv.get(1);
     Group g = rows.get(0);
     assertThat(LocalDate.ofEpochDay(g.getInteger("feature_date", 0)).toString())
-        .isEqualTo(first[0]);
-    assertThat(g.getString("customer_id", 0)).isEqualTo(first[1]);
-    assertThat(g.getInteger("orders_7d", 0)).isEqualTo(Integer.parseInt(first[2]));
-    assertThat(g.getDouble("revenue_30d", 0)).isEqualTo(Double.parseDouble(first[5]));
+        .isEqualTo(first.get(0));
+    assertThat(g.getString("customer_id", 0)).isEqualTo(first.get(1));
+    assertThat(g.getInteger("orders_7d", 0)).isEqualTo(Integer.parseInt(first.get(2)));
+    assertThat(g.getDouble("revenue_30d", 0)).isEqualTo(Double.parseDouble(first.get(5)));
 
     // Scaled columns use the training split's statistics, in every split.
-    List<String> header = List.of(csv.get(0).split(","));
     assertThat(header.get(header.size() - 1)).isEqualTo("ordered_next_7d");
     Record st =
         h.dsl.fetchOne(
             "select mean, stddev from meta.split_stats where as_of_date = ? and feature = 'orders_7d'",
             FIRST.plusDays(DAYS - 1));
     double expected =
-        (Integer.parseInt(first[2]) - st.get(0, Double.class)) / st.get(1, Double.class);
+        (Integer.parseInt(first.get(2)) - st.get(0, Double.class)) / st.get(1, Double.class);
     assertThat(g.getDouble("orders_7d_scaled", 0)).isCloseTo(expected, within(1e-6));
-    assertThat(Double.parseDouble(first[header.indexOf("orders_7d_scaled")]))
+    assertThat(Double.parseDouble(first.get(header.indexOf("orders_7d_scaled"))))
         .isCloseTo(expected, within(1e-6));
   }
 

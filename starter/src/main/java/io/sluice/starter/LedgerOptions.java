@@ -45,6 +45,14 @@ public final class LedgerOptions {
   Path pipelinesDir;
 
   @Option(
+      names = "--allowed-roots",
+      defaultValue = "${env:SLUICE_ALLOWED_ROOTS:-}",
+      description =
+          "Directories outside the data root that a symbolic link in it may lead into, absolute"
+              + " and separated by ':' (env SLUICE_ALLOWED_ROOTS; default none).")
+  String allowedRoots;
+
+  @Option(
       names = "--code-version",
       defaultValue = "${env:SLUICE_CODE_VERSION}",
       description =
@@ -62,7 +70,11 @@ public final class LedgerOptions {
   SluiceSettings settings() {
     String version = codeVersion != null ? codeVersion : SluiceCli.version();
     return new SluiceSettings(
-        dataRoot, pipelinesDir, Path.of(System.getProperty("java.io.tmpdir")), version);
+        dataRoot,
+        pipelinesDir,
+        Path.of(System.getProperty("java.io.tmpdir")),
+        version,
+        SluiceSettings.roots(allowedRoots));
   }
 
   /** Runs {@code work} on a small pool; the database is not migrated from the CLI. */

@@ -92,13 +92,15 @@ public class SluiceFactory {
   SluiceSettings sluiceSettings(
       @Value("${sluice.paths.data-root}") String dataRoot,
       @Value("${sluice.paths.pipelines-dir}") String pipelinesDir,
-      @Value("${sluice.paths.artifacts-dir}") String artifactsDir) {
+      @Value("${sluice.paths.artifacts-dir}") String artifactsDir,
+      @Value("${sluice.paths.allowed-roots:}") String allowedRoots) {
     String version = SluiceFactory.class.getPackage().getImplementationVersion();
     return new SluiceSettings(
         Path.of(dataRoot),
         Path.of(pipelinesDir),
         Path.of(artifactsDir),
-        version == null ? "dev" : version);
+        version == null ? "dev" : version,
+        SluiceSettings.roots(allowedRoots));
   }
 
   @Singleton

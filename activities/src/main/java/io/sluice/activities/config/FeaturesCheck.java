@@ -7,12 +7,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The checks of the {@code features} block: every name an identifier, every column one of the
- * staged table's, every reference resolved. Each complaint names its key.
+ * The checks of the {@code features} block and of the label's name (a column of the exports too):
+ * every name an identifier, every column one of the staged table's, every reference resolved. Each
+ * complaint names its key.
  */
 final class FeaturesCheck {
 
@@ -60,11 +62,10 @@ final class FeaturesCheck {
     if (aggs.isEmpty()) {
       problems.add("key 'features.aggregates': declare at least one feature");
     }
-    Set<String> reserved =
-        Set.of(
-            "feature_date",
-            c.entityKey(),
-            c.label() == null ? "" : String.valueOf(c.label().name()));
+    Set<String> reserved = new HashSet<>(Set.of("feature_date"));
+    if (c.entityKey() != null) {
+      reserved.add(c.entityKey());
+    }
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < aggs.size(); i++) {
       Aggregate a = aggs.get(i);
@@ -73,26 +74,45 @@ final class FeaturesCheck {
         problems.add("key '" + key + "': empty entry");
         continue;
       }
-      if (a.name() == null || !IDENTIFIER.matcher(a.name()).matches()) {
-        problems.add(
-            "key '"
-                + key
-                + ".name': a lower-case identifier ([a-z][a-z0-9_]*), got '"
-                + a.name()
-                + "'");
-      } else if (a.name().endsWith("_scaled")) {
-        problems.add(
-            "key '" + key + ".name': names ending in _scaled are the exports' scaled columns");
-      } else if (reserved.contains(a.name()) || index.putIfAbsent(a.name(), i) != null) {
-        problems.add("key '" + key + ".name': '" + a.name() + "' is already a column");
-      }
+      int at = i;
+      checkName(
+          problems,
+          key + ".name",
+          a.name(),
+          n -> reserved.contains(n) || index.putIfAbsent(n, at) != null);
       checkAggregate(problems, key, a, filters, index);
     }
-    if (c.label() != null) {
-      checkFilterRef(problems, "label.filter", c.label().filter(), filters);
-    }
+    Map<String, String> sqlColumns =
+        f.sql() == null || f.sql().columns() == null ? Map.of() : f.sql().columns();
     if (f.sql() != null) {
       checkSql(problems, f.sql(), reserved, index);
+    }
+    if (c.label() != null) {
+      // a blank name is the loader's complaint ('label' needs a name)
+      if (c.label().name() != null && !c.label().name().isBlank()) {
+        checkName(
+            problems,
+            "label.name",
+            c.label().name(),
+            n -> reserved.contains(n) || index.containsKey(n) || sqlColumns.containsKey(n));
+      }
+      checkFilterRef(problems, "label.filter", c.label().filter(), filters);
+    }
+  }
+
+  /**
+   * A column of the exports is named by a lower-case identifier that is not a scaled column's name
+   * and not {@code taken} already; otherwise the complaint goes to {@code key}.
+   */
+  private static void checkName(
+      List<String> problems, String key, String name, Predicate<String> taken) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      problems.add(
+          "key '" + key + "': a lower-case identifier ([a-z][a-z0-9_]*), got '" + name + "'");
+    } else if (name.endsWith("_scaled")) {
+      problems.add("key '" + key + "': names ending in _scaled are the exports' scaled columns");
+    } else if (taken.test(name)) {
+      problems.add("key '" + key + "': '" + name + "' is already a column");
     }
   }
 

@@ -173,10 +173,24 @@ public final class PipelineConfigLoader {
     }
     String text;
     try {
-      if (Files.size(file) > MAX_SQL_BYTES) {
+      // the path as written stays inside; a symbolic link on it must too
+      Path real = io.sluice.activities.support.RealPaths.of(file);
+      if (!real.startsWith(io.sluice.activities.support.RealPaths.of(root))) {
+        throw new BadConfigException(
+            key
+                + "a .sql file inside "
+                + root
+                + ", got '"
+                + sql.file()
+                + "', a symbolic link to "
+                + real
+                + "; copy the file into "
+                + root);
+      }
+      if (Files.size(real) > MAX_SQL_BYTES) {
         throw new BadConfigException(key + file + " is larger than " + MAX_SQL_BYTES + " bytes");
       }
-      text = Files.readString(file);
+      text = Files.readString(real);
     } catch (NoSuchFileException e) {
       throw new BadConfigException(key + file + " does not exist");
     } catch (IOException e) {

@@ -417,8 +417,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
     List<SourceFile> files = new ArrayList<>();
     try {
-      for (Path p : found.files()) {
-        files.add(SourceFile.of(p));
+      for (PartitionFiles.Listed f : found.files()) {
+        files.add(SourceFile.of(f.name(), f.path()));
       }
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
@@ -430,10 +430,10 @@ public final class IngestActivitiesImpl implements IngestActivities {
   /** A file as hashed before its load: the load must read the same bytes. */
   private record SourceFile(String name, Path path, String sha256, long size, FileTime modified) {
 
-    static SourceFile of(Path p) throws IOException {
+    static SourceFile of(String name, Path p) throws IOException {
       long size = Files.size(p);
       FileTime modified = Files.getLastModifiedTime(p);
-      return new SourceFile(p.getFileName().toString(), p, Hashing.sha256Hex(p), size, modified);
+      return new SourceFile(name, p, Hashing.sha256Hex(p), size, modified);
     }
 
     /** What differs between this and the file as it is now, or null when nothing does. */

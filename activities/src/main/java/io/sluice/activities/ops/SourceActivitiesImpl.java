@@ -22,7 +22,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -98,14 +97,14 @@ public final class SourceActivitiesImpl implements SourceActivities {
       return true;
     }
     try {
-      for (Path f : now.files()) {
-        IngestedFilesRecord was = ingested.get(f.getFileName().toString());
-        if (was == null || was.getSizeBytes() != Files.size(f)) {
+      for (PartitionFiles.Listed f : now.files()) {
+        IngestedFilesRecord was = ingested.get(f.name());
+        if (was == null || was.getSizeBytes() != Files.size(f.path())) {
           return true;
         }
-        Instant modified = Files.getLastModifiedTime(f).toInstant();
+        Instant modified = Files.getLastModifiedTime(f.path()).toInstant();
         if (!modified.isBefore(version.getCreatedAt().toInstant())
-            && !Hashing.sha256Hex(f).equals(was.getSha256().trim())) {
+            && !Hashing.sha256Hex(f.path()).equals(was.getSha256().trim())) {
           return true;
         }
       }

@@ -18,6 +18,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.QuoteMode;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.jooq.DataType;
 import org.postgresql.copy.CopyManager;
@@ -28,12 +30,15 @@ import org.postgresql.core.BaseConnection;
  * One split's rows, read once from PostgreSQL as COPY CSV, written as the split's CSV and Parquet
  * files side by side, with the scaled columns computed here.
  *
- * <p>Each row's fields keep PostgreSQL's own text in the CSV; the Parquet file gets the same values
- * parsed. The scaled value of x is {@code round((x - mean) / sd, 6)} with x, mean and sd as doubles
- * and the quotient taken to 15 significant digits first, exactly as PostgreSQL's {@code
- * round(((x::float8 - mean) / nullif(sd, 0))::numeric, 6)} computes it (tested against it); null
- * when x, the mean or the deviation is null or the deviation is 0. Done in SQL, the numeric
- * conversions cost 2 s per 175,000 rows, and the split was read twice (once per format).
+ * <p>Numbers, dates, instants and booleans keep PostgreSQL's own text in the CSV, copied as bytes.
+ * Text goes through Commons CSV, quoted whenever it is not null (so an empty string stays apart
+ * from a null, as in COPY), and text a spreadsheet would run as a formula gets a leading {@code '}
+ * (OWASP's rule against CSV injection); the Parquet file gets every value as it is, parsed. The
+ * scaled value of x is {@code round((x - mean) / sd, 6)} with x, mean and sd as doubles and the
+ * quotient taken to 15 significant digits first, exactly as PostgreSQL's {@code round(((x::float8 -
+ * mean) / nullif(sd, 0))::numeric, 6)} computes it (tested against it); null when x, the mean or
+ * the deviation is null or the deviation is 0. Done in SQL, the numeric conversions cost 2 s per
+ * 175,000 rows, and the split was read twice (once per format).
  */
 final class SplitExport {
 
@@ -41,6 +46,9 @@ final class SplitExport {
   record Scaled(int source, Double mean, Double stddev) {}
 
   private static final MathContext DBL_DIG = new MathContext(15, RoundingMode.HALF_EVEN);
+
+  private static final CSVFormat TEXT =
+      CSVFormat.DEFAULT.builder().setQuoteMode(QuoteMode.ALL_NON_NULL).get();
 
   /** PostgreSQL's ISO output of timestamptz with the session in UTC. */
   private static final DateTimeFormatter PG_TIMESTAMPTZ =
@@ -70,6 +78,12 @@ final class SplitExport {
       Path parquet)
       throws IOException, SQLException {
     int base = exported.size() - scaled.size();
+    int label = base - 1;
+    boolean[] text = new boolean[base];
+    for (int i = 0; i < label; i++) {
+      text[i] = exported.get(i).type().isString();
+    }
+    text[label] = exported.get(exported.size() - 1).type().isString();
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv)";
     CopyOut copy = null;
     long n = 0;
@@ -79,14 +93,15 @@ final class SplitExport {
       out.write(header(exported));
       CsvFields f = new CsvFields(base);
       byte[] digits = new byte[24];
+      StringBuilder cell = new StringBuilder();
       Object[] values = new Object[exported.size()];
       byte[] row;
       while ((row = copy.readFromCopy()) != null) {
         f.split(row);
-        for (int i = 0; i < base - 1; i++) {
-          out.write(row, f.start[i], f.end[i] - f.start[i]);
-          out.write(',');
+        for (int i = 0; i < label; i++) {
           values[i] = value(exported.get(i), f, row, i);
+          writeField(out, f, row, i, values[i], text[i], cell);
+          out.write(',');
         }
         for (int k = 0; k < scaled.size(); k++) {
           Scaled s = scaled.get(k);
@@ -94,19 +109,19 @@ final class SplitExport {
           if (micros == HUGE) {
             BigDecimal z = scale(values[s.source()], s);
             out.write(z.toPlainString().getBytes(StandardCharsets.US_ASCII));
-            values[base - 1 + k] = z.doubleValue();
+            values[label + k] = z.doubleValue();
           } else if (micros != NULL) {
             writeMicros(out, micros, digits);
-            values[base - 1 + k] = micros / 1e6;
+            values[label + k] = micros / 1e6;
           } else {
-            values[base - 1 + k] = null;
+            values[label + k] = null;
           }
           out.write(',');
         }
-        int label = base - 1;
-        out.write(row, f.start[label], f.end[label] - f.start[label]);
+        Object labelValue = value(exported.get(exported.size() - 1), f, row, label);
+        values[exported.size() - 1] = labelValue;
+        writeField(out, f, row, label, labelValue, text[label], cell);
         out.write('\n');
-        values[exported.size() - 1] = value(exported.get(exported.size() - 1), f, row, label);
         pq.write(values);
         n++;
       }
@@ -122,8 +137,42 @@ final class SplitExport {
   }
 
   private static byte[] header(List<Column> columns) {
-    return (String.join(",", columns.stream().map(Column::name).toList()) + "\n")
+    return (CSVFormat.DEFAULT.format(columns.stream().map(Column::name).toArray()) + "\n")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Field {@code i} of the COPY row: its bytes as they are, or {@code value} as a text cell. */
+  private static void writeField(
+      OutputStream out,
+      CsvFields f,
+      byte[] row,
+      int i,
+      Object value,
+      boolean text,
+      StringBuilder cell)
+      throws IOException {
+    if (!text) {
+      out.write(row, f.start[i], f.end[i] - f.start[i]);
+      return;
+    }
+    cell.setLength(0);
+    // printed as the first of a record, so that no delimiter comes before it
+    TEXT.print(value == null ? null : neutralised((String) value), cell, true);
+    out.write(cell.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@code text} with a leading {@code '} when a spreadsheet would take it for a formula: it starts
+   * with {@code = + - @}, a tab or a carriage return.
+   */
+  static String neutralised(String text) {
+    if (text.isEmpty()) {
+      return text;
+    }
+    return switch (text.charAt(0)) {
+      case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
+      default -> text;
+    };
   }
 
   /** What {@link #scaleMicros} returns for a null scaled value. */

@@ -239,6 +239,24 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void aSqlFileLinkedOutsideThePipelinesDirectoryIsRefusedAndOneLinkedInsideIsRead()
+      throws IOException {
+    String columns = "weekend_orders_30d: integer, largest_order_30d: numeric";
+    String yaml = withSql("sql/linked.sql", columns);
+    Path outside = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-outside"));
+    Files.copy(dir.resolve("sql/orders_weekend.sql"), outside.resolve("weekend.sql"));
+    Files.createSymbolicLink(dir.resolve("sql/linked.sql"), outside.resolve("weekend.sql"));
+    assertThatThrownBy(() -> load(yaml))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageContaining("key 'features.sql.file': a .sql file inside")
+        .hasMessageContaining(outside.toRealPath().resolve("weekend.sql").toString());
+
+    Files.delete(dir.resolve("sql/linked.sql"));
+    Files.createSymbolicLink(dir.resolve("sql/linked.sql"), dir.resolve("sql/orders_weekend.sql"));
+    assertThat(load(yaml).featuresSql()).contains("FROM known");
+  }
+
+  @Test
   void sqlFeaturesOutsideThePipelinesDirectoryOrWithTwoStatementsAreRefused() throws IOException {
     String columns = "weekend_orders_30d: integer";
     assertThatThrownBy(() -> load(withSql("../../etc/passwd.sql", columns)))

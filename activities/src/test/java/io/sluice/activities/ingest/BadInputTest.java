@@ -2,6 +2,7 @@ package io.sluice.activities.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sluice.activities.ActivityHarness;
 import io.sluice.workflows.FailureTypes;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -255,6 +257,84 @@ class BadInputTest {
           Files.readString(cfg).replace("allow_header_only: false", "allow_header_only: true"));
       drop("header-only");
       assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isZero();
+    }
+  }
+
+  /** Symbolic links in the partition's path: followed only where they stay under a root. */
+  @Nested
+  class Links {
+
+    /** A directory outside every root holding the corpus' plain file. */
+    private Path outside() throws IOException {
+      Path dir = tmp.resolve("outside").resolve(D.toString());
+      Files.createDirectories(dir);
+      Files.copy(
+          ActivityHarness.repoFile("activities/src/test/resources/bad-files/plain/orders.csv"),
+          dir.resolve("orders.csv"));
+      return dir;
+    }
+
+    private Path partitionDir() {
+      return h.settings.dataRoot().resolve("raw").resolve(D.toString());
+    }
+
+    private void assertRefusedAsOutside(ApplicationFailure f, String path) {
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage())
+          .contains("orders/2024-05-01", path, h.settings.dataRoot().toString())
+          .contains("SLUICE_ALLOWED_ROOTS");
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).as("raw untouched").isZero();
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.ingested_files"))).isZero();
+    }
+
+    @Test
+    void aPartitionDirectoryLinkedOutsideTheDataRootIsRefused() throws IOException {
+      Path target = outside();
+      Files.createDirectories(partitionDir().getParent());
+      Files.createSymbolicLink(partitionDir(), target);
+      assertRefusedAsOutside(ingestFails(), "raw/2024-05-01");
+    }
+
+    @Test
+    void aFileLinkedOutsideTheDataRootIsRefusedAndNoFileOfThePartitionLoads() throws IOException {
+      Path target = outside().resolve("orders.csv");
+      drop("plain");
+      Files.createSymbolicLink(partitionDir().resolve("orders-late.csv"), target);
+      assertRefusedAsOutside(ingestFails(), "raw/2024-05-01/orders-late.csv");
+    }
+
+    @Test
+    void theSensorRefusesAPartitionLinkedOutside() throws IOException {
+      Path target = outside();
+      Files.createDirectories(partitionDir().getParent());
+      Files.createSymbolicLink(partitionDir(), target);
+      Throwable t = catchThrowable(() -> h.source.probe(ActivityHarness.ref(D)));
+      assertThat(t).as("probe refused").isNotNull();
+      assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
+      assertRefusedAsOutside((ApplicationFailure) t.getCause(), "raw/2024-05-01");
+    }
+
+    @Test
+    void aLinkThatStaysInsideTheDataRootLoads() throws IOException {
+      Path archived = h.settings.dataRoot().resolve("archive").resolve(D.toString());
+      Files.createDirectories(archived);
+      Files.copy(
+          ActivityHarness.repoFile("activities/src/test/resources/bad-files/plain/orders.csv"),
+          archived.resolve("orders.csv"));
+      Files.createDirectories(partitionDir().getParent());
+      Files.createSymbolicLink(partitionDir(), archived);
+      assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isEqualTo(5);
+    }
+
+    @Test
+    void aLinkIntoAnAllowedRootLoads() throws IOException {
+      Path target = outside();
+      h.close();
+      h = new ActivityHarness(tmp.resolve("allowing"), false, List.of(tmp.resolve("outside")));
+      Files.createDirectories(partitionDir().getParent());
+      Files.createSymbolicLink(partitionDir(), target);
+      assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isEqualTo(5);
     }
   }
 

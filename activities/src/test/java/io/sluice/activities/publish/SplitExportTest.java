@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.ParquetRows;
 import io.sluice.activities.features.FeatureSet.Column;
 import io.sluice.db.TestDatabases;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.parquet.example.data.Group;
 import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +35,10 @@ import org.postgresql.core.BaseConnection;
 /**
  * The split export writes, byte for byte, the CSV that PostgreSQL's COPY writes for the same rows
  * with the scaled columns computed in SQL ({@code round(((x::float8 - mean) / nullif(sd,
- * 0))::numeric, 6)}), on text that needs quoting, nulls, empty strings, instants, booleans and
- * thousands of random values near rounding ties; and its Parquet file holds the same values.
+ * 0))::numeric, 6)}), its text columns quoted whenever not null ({@code FORCE_QUOTE}) and the text
+ * cells a spreadsheet would run as a formula neutralised with a leading {@code '}; on text that
+ * needs quoting, nulls, empty strings, formulas, instants, booleans, negative numbers and thousands
+ * of random values near rounding ties; and its Parquet file holds the values unchanged.
  */
 class SplitExportTest {
 
@@ -46,7 +52,21 @@ class SplitExportTest {
           new Column("x", SQLDataType.NUMERIC, ""),
           new Column("ts", SQLDataType.TIMESTAMPWITHTIMEZONE, ""),
           new Column("b", SQLDataType.BOOLEAN, ""),
+          new Column("note", SQLDataType.CLOB, ""),
           new Column("ordered_next_7d", SQLDataType.SMALLINT, ""));
+
+  /** Text a spreadsheet runs as a formula (OWASP's CSV injection cases), and text it does not. */
+  static final List<String> FORMULAS =
+      List.of(
+          "=cmd|' /C calc'!A0",
+          "+SUM(1,2)",
+          "-2+3",
+          "@SUM(A1)",
+          "=HYPERLINK(\"http://x\",\"y\")",
+          "\tTAB",
+          "\rCR",
+          "'=already quoted",
+          "a=b");
 
   static final List<SplitExport.Scaled> SCALED =
       List.of(
@@ -66,13 +86,14 @@ class SplitExportTest {
         Statement st = c.createStatement()) {
       st.execute(
           "create table t (feature_date date not null, customer_id text not null, n int,"
-              + " x numeric, ts timestamptz, b boolean, ordered_next_7d smallint)");
-      List<String> ids =
-          List.of("C1", "a,b", "say \"hi\"", "", "line\nbreak", "ünï", "\\.", " padded ");
+              + " x numeric, ts timestamptz, b boolean, note text, ordered_next_7d smallint)");
+      List<String> ids = new ArrayList<>(FORMULAS);
+      ids.addAll(List.of("C1", "a,b", "say \"hi\"", "", "line\nbreak", "ünï", "\\.", " padded "));
       Random random = new Random(7);
       try (PreparedStatement ins =
           c.prepareStatement(
-              "insert into t values (?, ?, ?, ?::numeric, ?, ?, ?)" + " on conflict do nothing")) {
+              "insert into t values (?, ?, ?, ?::numeric, ?, ?, ?, ?)"
+                  + " on conflict do nothing")) {
         for (int i = 0; i < 5000; i++) {
           ins.setObject(1, LocalDate.of(2024, 1, 1).plusDays(i % 40));
           ins.setString(2, i < ids.size() ? ids.get(i) : "C" + i);
@@ -97,7 +118,15 @@ class SplitExportTest {
                       .plusSeconds(random.nextInt(1_000_000))
                       .plusNanos(random.nextInt(3) * 123_456_000L));
           ins.setObject(6, i % 13 == 0 ? null : i % 2 == 0);
-          ins.setObject(7, i % 3 == 0 ? null : (short) (i % 2));
+          ins.setString(
+              7,
+              switch (i % 4) {
+                case 0 -> null;
+                case 1 -> "";
+                case 2 -> FORMULAS.get(i % FORMULAS.size());
+                default -> "n" + i;
+              });
+          ins.setObject(8, i % 3 == 0 ? null : (short) (i % 2));
           ins.addBatch();
         }
         ins.executeBatch();
@@ -145,8 +174,23 @@ class SplitExportTest {
       c.createStatement().execute("SET LOCAL TimeZone = 'UTC'");
       rows = SplitExport.write(c, select, exported(), SCALED, csv, parquet);
       List<String> cols = new ArrayList<>();
+      List<String> text = new ArrayList<>();
       for (int i = 0; i < BASE.size() - 1; i++) {
-        cols.add(BASE.get(i).name());
+        String name = BASE.get(i).name();
+        if (BASE.get(i).type().isString()) {
+          text.add(name);
+          cols.add(
+              "case when left("
+                  + name
+                  + ", 1) in ('=', '+', '-', '@', chr(9), chr(13)) then '''' || "
+                  + name
+                  + " else "
+                  + name
+                  + " end as "
+                  + name);
+        } else {
+          cols.add(name);
+        }
       }
       for (int k = 0; k < SCALED.size(); k++) {
         cols.add(sqlScaled(SCALED.get(k)) + " as s" + k);
@@ -157,8 +201,10 @@ class SplitExportTest {
           .copyOut(
               "COPY (select "
                   + String.join(", ", cols)
-                  + " from t order by feature_date, customer_id) TO STDOUT (FORMAT csv, HEADER"
-                  + " true)",
+                  + " from t order by t.feature_date, t.customer_id) TO STDOUT (FORMAT csv, HEADER"
+                  + " true, FORCE_QUOTE ("
+                  + String.join(", ", text)
+                  + "))",
               out);
       expected = out.toString(java.nio.charset.StandardCharsets.UTF_8);
       c.rollback();
@@ -166,7 +212,11 @@ class SplitExportTest {
     assertThat(rows).isGreaterThan(4000);
     String written = Files.readString(csv);
     assertThat(written).isEqualTo(expected);
-    assertThat(written).contains("\"a,b\"", "\"say \"\"hi\"\"\"", "\"line\nbreak\"", ",\"\",");
+    assertThat(written)
+        .contains("\"a,b\"", "\"say \"\"hi\"\"\"", "\"line\nbreak\"", ",\"\",")
+        .contains(",\"'=cmd|' /C calc'!A0\",", ",\"'-2+3\",", ",\"'\tTAB\",", ",\"'\rCR\",")
+        .contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",", ",\"'=already quoted\",")
+        .contains(",-1,");
 
     List<Group> groups = ParquetRows.read(parquet);
     assertThat(groups).hasSize((int) rows);
@@ -176,7 +226,8 @@ class SplitExportTest {
                 .executeQuery(
                     "select feature_date, customer_id, n, x::float8, ts, b, "
                         + sqlScaled(SCALED.get(1))
-                        + "::float8, ordered_next_7d from t order by feature_date, customer_id")) {
+                        + "::float8, ordered_next_7d, note from t order by feature_date,"
+                        + " customer_id")) {
       int i = 0;
       while (rs.next()) {
         Group g = groups.get(i++);
@@ -196,6 +247,13 @@ class SplitExportTest {
         assertValue(g, "s1", rs.getObject(7) == null ? null : rs.getDouble(7));
         assertThat(g.getFieldRepetitionCount("s2")).as("scaled by a deviation of 0").isZero();
         assertValue(g, "ordered_next_7d", rs.getObject(8) == null ? null : rs.getInt(8));
+        if (rs.getString(9) == null) {
+          assertThat(g.getFieldRepetitionCount("note")).as("note is null").isZero();
+        } else {
+          assertThat(g.getString("note", 0))
+              .as("Parquet keeps the text")
+              .isEqualTo(rs.getString(9));
+        }
       }
       assertThat(i).isEqualTo(groups.size());
     }
@@ -217,6 +275,25 @@ class SplitExportTest {
       actual = g.getBoolean(field, 0);
     }
     assertThat(actual).as(field).isEqualTo(expected);
+  }
+
+  @Test
+  void aHeaderNameThatNeedsQuotingIsQuoted() throws Exception {
+    List<Column> columns = new ArrayList<>(exported());
+    String name = "customer \"id\", as sent";
+    columns.set(1, new Column(name, SQLDataType.CLOB, ""));
+    Path csv = tmp.resolve("train.csv");
+    try (Connection c = ds.getConnection()) {
+      SplitExport.write(
+          c, "select * from t limit 1", columns, SCALED, csv, tmp.resolve("train.parquet"));
+    }
+    try (CSVParser parser = CSVParser.parse(csv, StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
+      List<CSVRecord> records = parser.getRecords();
+      assertThat(records.get(0).toList())
+          .hasSize(columns.size())
+          .isEqualTo(columns.stream().map(Column::name).toList());
+      assertThat(records.get(1).size()).isEqualTo(columns.size());
+    }
   }
 
   @Test
@@ -266,7 +343,7 @@ class SplitExportTest {
                       SCALED,
                       tmp.resolve("train.csv"),
                       tmp.resolve("train.parquet")))
-          .hasMessageContaining("COPY row has 2 fields, expected 7");
+          .hasMessageContaining("COPY row has 2 fields, expected 8");
       Thread.sleep(200);
       try (var rs = c.createStatement().executeQuery("select count(*) from t")) {
         assertThat(rs.next()).isTrue();

@@ -207,6 +207,27 @@ class ValidationTest {
   }
 
   @Test
+  void aReportDirectoryLinkedOutsideTheArtifactsDirectoryIsRefused() throws IOException {
+    write(D1, row("o1", "2024-04-01T12:00:00Z", "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Path reports = h.settings.artifactsDir().resolve("reports");
+    Files.createDirectories(reports);
+    Files.createSymbolicLink(reports.resolve("orders"), elsewhere);
+
+    Throwable t = catchThrowable(() -> h.validate.validate(ActivityHarness.ref(D1)));
+    assertThat(t).as("validate refused").isNotNull();
+    ApplicationFailure f = (ApplicationFailure) t.getCause();
+    assertThat(f.getType()).isEqualTo(FailureTypes.OUTPUT_FAILED);
+    assertThat(f.getOriginalMessage())
+        .contains(
+            "reports/orders/2024-04-01/run-2024-04-01.", h.settings.artifactsDir().toString());
+    try (var written = Files.list(elsewhere)) {
+      assertThat(written).as("nothing written outside the artifacts directory").isEmpty();
+    }
+  }
+
+  @Test
   void aRowCountOutsideItsBoundsFails() throws IOException {
     Path cfg = h.settings.pipelinesDir().resolve("orders.yaml");
     Files.writeString(cfg, Files.readString(cfg).replace("    min: 1\n", "    min: 10\n"));
