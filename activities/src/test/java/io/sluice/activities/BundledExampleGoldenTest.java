@@ -111,9 +111,9 @@ class BundledExampleGoldenTest {
 
   /**
    * The CSV files byte for byte (their text cells quoted since the CSV writer neutralises formula
-   * cells; the values are those of the Parquet rows, unchanged), the rows the Parquet files read back as (their bytes carry more
-   * than the rows), and metadata.json without its config hash, which changes whenever the pipeline
-   * file's schema gains a key, by design.
+   * cells; the values are those of the Parquet rows, unchanged), the rows the Parquet files read
+   * back as (their bytes carry more than the rows), and metadata.json without its config hash,
+   * which changes whenever the pipeline file's schema gains a key, by design.
    */
   @Test
   void exports() throws IOException {

@@ -1,6 +1,7 @@
 package io.sluice.workflows;
 
 import io.sluice.workflows.activity.FeatureActivities;
+import io.sluice.workflows.activity.FeatureActivities.FeatureResult;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
@@ -84,10 +85,7 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
         Stage.FEATURES,
         () -> features.computeFeatures(ref, 1),
         PipelineCounts::of,
-        r ->
-            r.gaps() == null || r.gaps().isEmpty()
-                ? null
-                : "computed without partitions " + DateRanges.ofIso(r.gaps()) + " (not staged)");
+        FeaturePipelineWorkflowImpl::featureNotes);
     run(Stage.SPLIT, () -> split.split(ref), PipelineCounts::of, r -> null);
     PublishResult p =
         run(
@@ -256,5 +254,20 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
     }
+  }
+
+  /** What a person should know of a features step: partitions it lacked, dates it left out. */
+  static String featureNotes(FeatureResult r) {
+    List<String> notes = new ArrayList<>();
+    if (r.gaps() != null && !r.gaps().isEmpty()) {
+      notes.add("computed without partitions " + DateRanges.ofIso(r.gaps()) + " (not staged)");
+    }
+    if (r.failedDates() != null && !r.failedDates().isEmpty()) {
+      notes.add(
+          "feature dates "
+              + DateRanges.ofIso(r.failedDates())
+              + " failed on their data and were left out (meta.feature_date_failures)");
+    }
+    return notes.isEmpty() ? null : String.join("; ", notes);
   }
 }

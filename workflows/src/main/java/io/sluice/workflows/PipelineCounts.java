@@ -45,7 +45,8 @@ final class PipelineCounts {
         "labelled_rows", r.labelledRows(),
         "labels_filled", r.labelsFilled(),
         "dates_computed", r.datesComputed(),
-        "gaps", r.gaps() == null ? 0 : r.gaps().size());
+        "gaps", r.gaps() == null ? 0 : r.gaps().size(),
+        "failed_dates", r.failedDates() == null ? 0 : r.failedDates().size());
   }
 
   static Map<String, Long> of(SplitResult r) {

@@ -315,7 +315,9 @@ class FeaturePipelineWorkflowTest {
   @Test
   void featuresComputedAcrossAGapSaySo(TestWorkflowEnvironment env, Worker worker) {
     when(features.computeFeatures(any(), anyInt()))
-        .thenReturn(new FeatureResult(100, 0, 0, 1, java.util.List.of("2024-01-02", "2024-01-03")));
+        .thenReturn(
+            new FeatureResult(
+                100, 0, 0, 1, java.util.List.of("2024-01-02", "2024-01-03"), java.util.List.of()));
     StageSummary f = start(env, worker).run(REQUEST).stages().get(3);
     assertThat(f.counts()).containsEntry("gaps", 2L);
     assertThat(f.detail())

@@ -1,20 +1,24 @@
 package io.sluice.activities.features;
 
 import static io.sluice.db.jooq.meta.Tables.FEATURE_DATES;
+import static io.sluice.db.jooq.meta.Tables.FEATURE_DATE_FAILURES;
 import static io.sluice.db.jooq.meta.Tables.FEATURE_STATE;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.support.FailureBounds;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.SideBySide;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.db.jooq.meta.tables.records.FeatureDateFailuresRecord;
 import io.sluice.db.jooq.meta.tables.records.FeatureDatesRecord;
 import io.sluice.db.jooq.meta.tables.records.FeatureStateRecord;
 import io.sluice.workflows.DateRanges;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.FeatureActivities;
 import io.sluice.workflows.activity.PartitionRef;
+import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Singleton;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -73,6 +77,22 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 FailureTypes.BAD_CONFIG, ref.dataset() + "/" + d + ": " + e.getMessage(), e);
           }
         });
+    try {
+      return compute(ref, d, set, h, parallelism);
+    } catch (ApplicationFailure e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (FailureBounds.deterministicSqlState(e) == null) {
+        throw e; // retried: a lost connection, a full disk
+      }
+      // The daily path's one statement failed on d's data: recorded, so later runs go on.
+      recordFailure(ref, set.table(dsl).getQualifiedName().toString(), d, e);
+      throw failedOn(ref, List.of(d), FailureBounds.databaseError(e));
+    }
+  }
+
+  private FeatureResult compute(
+      PartitionRef ref, LocalDate d, FeatureSet set, int h, int parallelism) {
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
@@ -94,12 +114,34 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                   .where(FEATURE_DATES.FEATURE_TABLE.eq(tableName))
                   .fetchMap(FEATURE_DATES.FEATURE_DATE);
 
+          // A date that failed on the data it reads is tried again once that data changes, or
+          // when a run asks for it; until then later dates go on without it.
+          Map<LocalDate, FeatureDateFailuresRecord> failures =
+              tx.selectFrom(FEATURE_DATE_FAILURES)
+                  .where(FEATURE_DATE_FAILURES.FEATURE_TABLE.eq(tableName))
+                  .fetchMap(FEATURE_DATE_FAILURES.FEATURE_DATE);
           List<LocalDate> compute = new ArrayList<>();
+          List<LocalDate> skipped = new ArrayList<>();
           for (LocalDate fd : staged.headMap(d, true).keySet()) {
             FeatureDatesRecord row = ledger.get(fd);
             if (row == null || row.getFeaturesSeq() < maxSeq(staged, fd)) {
-              compute.add(fd);
+              FeatureDateFailuresRecord failed = failures.get(fd);
+              if (!fd.equals(d)
+                  && failed != null
+                  && failed.getFeaturesSeq() == maxSeq(staged, fd)) {
+                skipped.add(fd);
+              } else {
+                compute.add(fd);
+              }
             }
+          }
+          if (!skipped.isEmpty()) {
+            LOG.warn(
+                "{}/{}: feature dates {} failed on their data before (see"
+                    + " meta.feature_date_failures) and are not computed until it changes",
+                ref.dataset(),
+                d,
+                DateRanges.of(skipped));
           }
           List<LocalDate> labelled =
               compute.stream().filter(fd -> staged.containsKey(fd.plusDays(h))).toList();
@@ -117,6 +159,8 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
 
           Field<LocalDate> fdField = FeatureSet.featureDate();
           Map<LocalDate, Integer> counts = Map.of();
+          List<LocalDate> failed = new ArrayList<>();
+          Map<LocalDate, String> errors = new TreeMap<>();
           if (!compute.isEmpty()) {
             FeatureState state = new FeatureState(set, table);
             FeatureStateRecord at =
@@ -135,10 +179,15 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             } else {
               // a state of d or later that is still good stays: the next daily run continues it
               boolean rebuild = !current || at.getStateDate().isBefore(d);
-              counts =
-                  new RangePass(ref, set, table, staged, labelled, rebuild ? state : null)
-                      .run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
+              RangePass pass =
+                  new RangePass(ref, set, table, staged, labelled, rebuild ? state : null);
+              counts = pass.run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
+              failed.addAll(pass.failed.keySet());
+              errors.putAll(pass.failed);
             }
+          }
+          if (failed.contains(d)) {
+            throw failedOn(ref, failed, errors.get(d));
           }
 
           long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel);
@@ -168,8 +217,17 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 d,
                 gaps);
           }
+          List<String> notComputed = new ArrayList<>();
+          for (LocalDate fd : new java.util.TreeSet<>(concat(failed, skipped))) {
+            notComputed.add(fd.toString());
+          }
           return new FeatureResult(
-              rowsOfD, labelled.contains(d) ? rowsOfD : 0, filled, compute.size(), gaps);
+              rowsOfD,
+              labelled.contains(d) ? rowsOfD : 0,
+              filled,
+              compute.size() - failed.size(),
+              gaps,
+              notComputed);
         });
   }
 
@@ -248,10 +306,16 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       return counts;
     }
 
+    /** Dates that failed on their data in this pass, with the error. */
+    final Map<LocalDate, String> failed = new java.util.concurrent.ConcurrentSkipListMap<>();
+
     private Map<LocalDate, Integer> compute(List<LocalDate> dates) {
       try {
         return computeIn(dates);
       } catch (RuntimeException e) {
+        if (FailureBounds.deterministicSqlState(e) != null) {
+          return isolate(dates, e);
+        }
         // the activity's failure names the partition; which run of dates failed is said here
         LOG.warn(
             "{}/{}: feature dates {} failed (run {}); the runs that committed stay recorded: {}",
@@ -262,6 +326,31 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             e.getMessage());
         throw e;
       }
+    }
+
+    /**
+     * A run of dates failed on its data: each date alone, so the dates that can be computed are,
+     * and each one that cannot is recorded with its error.
+     */
+    private Map<LocalDate, Integer> isolate(List<LocalDate> dates, RuntimeException e) {
+      Map<LocalDate, Integer> counts = new TreeMap<>();
+      if (dates.size() == 1) {
+        recordFailure(ref, table.getQualifiedName().toString(), dates.get(0), e);
+        failed.put(dates.get(0), FailureBounds.databaseError(e));
+        return counts;
+      }
+      for (LocalDate fd : dates) {
+        try {
+          counts.putAll(computeIn(List.of(fd)));
+        } catch (RuntimeException one) {
+          if (FailureBounds.deterministicSqlState(one) == null) {
+            throw one;
+          }
+          recordFailure(ref, table.getQualifiedName().toString(), fd, one);
+          failed.put(fd, FailureBounds.databaseError(one));
+        }
+      }
+      return counts;
     }
 
     private Map<LocalDate, Integer> computeIn(List<LocalDate> dates) {
@@ -286,6 +375,60 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
             return counts;
           });
     }
+  }
+
+  /**
+   * Records that {@code fd} failed on the data it reads now (in a transaction of its own: the one
+   * that failed is gone); a later staging of one of its partitions makes it worth trying again.
+   */
+  private void recordFailure(PartitionRef ref, String tableName, LocalDate fd, Throwable e) {
+    long seq = maxSeq(stagings(dsl, ref.dataset()), fd);
+    String error = FailureBounds.databaseError(e);
+    dsl.insertInto(FEATURE_DATE_FAILURES)
+        .set(FEATURE_DATE_FAILURES.DATASET, ref.dataset())
+        .set(FEATURE_DATE_FAILURES.FEATURE_TABLE, tableName)
+        .set(FEATURE_DATE_FAILURES.FEATURE_DATE, fd)
+        .set(FEATURE_DATE_FAILURES.FEATURES_SEQ, seq)
+        .set(FEATURE_DATE_FAILURES.RUN_ID, ref.runId())
+        .set(FEATURE_DATE_FAILURES.ERROR, error)
+        .onConflict(FEATURE_DATE_FAILURES.FEATURE_TABLE, FEATURE_DATE_FAILURES.FEATURE_DATE)
+        .doUpdate()
+        .set(FEATURE_DATE_FAILURES.FEATURES_SEQ, seq)
+        .set(FEATURE_DATE_FAILURES.RUN_ID, ref.runId())
+        .set(FEATURE_DATE_FAILURES.ERROR, error)
+        .set(FEATURE_DATE_FAILURES.FAILED_AT, DSL.currentOffsetDateTime())
+        .execute();
+    LOG.warn(
+        "{}/{}: feature date {} failed on its data (run {}): {}",
+        ref.dataset(),
+        ref.partitionDate(),
+        fd,
+        ref.runId(),
+        error);
+  }
+
+  /** The non-retryable failure of a run whose own date could not be computed from its data. */
+  private static ApplicationFailure failedOn(
+      PartitionRef ref, List<LocalDate> dates, String error) {
+    return Failures.of(
+        FailureTypes.DATA_ERROR,
+        String.format(
+            "features of %s/%s failed on the data of feature date(s) %s (run %s): %s. They are"
+                + " recorded in meta.feature_date_failures: later runs compute later dates"
+                + " without them, and try them again once one of their partitions is staged"
+                + " again. Fix the data (re-ingest the partition) or the feature config, then"
+                + " rerun this date.",
+            ref.dataset(),
+            ref.partitionDate(),
+            DateRanges.of(dates),
+            ref.runId(),
+            FailureBounds.cut(error)));
+  }
+
+  private static List<LocalDate> concat(List<LocalDate> a, List<LocalDate> b) {
+    List<LocalDate> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /**

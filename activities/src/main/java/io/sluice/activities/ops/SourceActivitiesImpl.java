@@ -70,7 +70,9 @@ public final class SourceActivitiesImpl implements SourceActivities {
               .orderBy(PARTITION_VERSIONS.VERSION.desc())
               .limit(1)
               .fetchOne();
-      if (latest != null && differs(latest, PartitionFiles.of(settings, config, p))) {
+      if (latest != null
+          && differs(
+              latest, PartitionFiles.of(settings, config, p), config.changeDetectionByContent())) {
         changed.add(p.toString());
       }
     }
@@ -86,9 +88,11 @@ public final class SourceActivitiesImpl implements SourceActivities {
 
   /**
    * Whether the files on disk are not those of the partition's latest version: another set of
-   * names, another size, or (for a file written since that version) other bytes.
+   * names, another size, or other bytes. By metadata, only a file modified since that version is
+   * hashed (a rewrite that keeps size and modification time goes unseen); by content, every file is
+   * (docs/operations.md, "Late and corrected data").
    */
-  private boolean differs(PartitionVersionsRecord version, PartitionFiles now) {
+  private boolean differs(PartitionVersionsRecord version, PartitionFiles now, boolean byContent) {
     Map<String, IngestedFilesRecord> ingested =
         dsl.selectFrom(INGESTED_FILES)
             .where(INGESTED_FILES.FILE_ID.in(version.getFileIds()))
@@ -103,7 +107,7 @@ public final class SourceActivitiesImpl implements SourceActivities {
           return true;
         }
         Instant modified = Files.getLastModifiedTime(f.path()).toInstant();
-        if (!modified.isBefore(version.getCreatedAt().toInstant())
+        if ((byContent || !modified.isBefore(version.getCreatedAt().toInstant()))
             && !Hashing.sha256Hex(f.path()).equals(was.getSha256().trim())) {
           return true;
         }

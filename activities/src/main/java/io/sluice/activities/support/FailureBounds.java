@@ -25,10 +25,7 @@ public final class FailureBounds {
     if (dataError != null && !(e instanceof ApplicationFailure)) {
       ApplicationFailure f =
           ApplicationFailure.newNonRetryableFailureWithCause(
-              cut(e.getMessage())
-                  + " (SQLSTATE "
-                  + dataError
-                  + ": the same data fails the same way, so this is not retried)",
+              databaseError(e) + " (the same data fails the same way, so this is not retried)",
               FailureTypes.DATA_ERROR,
               bounded(e.getCause(), 1));
       f.setStackTrace(e.getStackTrace());
@@ -52,6 +49,19 @@ public final class FailureBounds {
     }
     f.setStackTrace(e.getStackTrace());
     return f;
+  }
+
+  /**
+   * The database's own words for an error, without the statement a driver or jOOQ wraps them in:
+   * {@code ERROR: division by zero (SQLSTATE 22012)}; the message itself when there is none.
+   */
+  public static String databaseError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return cut(s.getMessage()) + " (SQLSTATE " + s.getSQLState() + ")";
+      }
+    }
+    return cut(String.valueOf(e.getMessage()));
   }
 
   /** A message cut to {@link #MAX_MESSAGE} characters. */
@@ -94,7 +104,7 @@ public final class FailureBounds {
    * limit (class 54: a value too large for an index entry). Null for anything else, which is
    * retried.
    */
-  static String deterministicSqlState(Throwable e) {
+  public static String deterministicSqlState(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && s.getSQLState() != null) {
         String state = s.getSQLState();

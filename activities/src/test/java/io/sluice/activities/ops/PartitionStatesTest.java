@@ -14,6 +14,7 @@ import io.sluice.workflows.activity.SourceActivities.SourceProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.LocalDate;
 import java.util.List;
 import org.jooq.impl.DSL;
@@ -155,6 +156,33 @@ class PartitionStatesTest {
     Files.writeString(day2, original);
     assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4))))
         .containsExactly("2024-06-04");
+  }
+
+  /** A correction of the same size whose modification time was kept (a copy with -p, rsync -t). */
+  @Test
+  void aCorrectionThatKeepsSizeAndModificationTimeIsFoundWhenContentIsCompared()
+      throws IOException {
+    Path day2 = h.settings.dataRoot().resolve("raw/2024-06-02/orders.csv");
+    FileTime modified = Files.getLastModifiedTime(day2);
+    byte[] bytes = Files.readAllBytes(day2);
+    int digit = bytes.length - 1;
+    while (!Character.isDigit(bytes[digit])) {
+      digit--;
+    }
+    bytes[digit] = (byte) (bytes[digit] == '1' ? '2' : '1');
+    Files.write(day2, bytes);
+    Files.setLastModifiedTime(day2, modified);
+
+    assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4))))
+        .as("by metadata (the default) the rewrite is not seen")
+        .isEmpty();
+    Path cfg = h.settings.pipelinesDir().resolve("orders.yaml");
+    Files.writeString(
+        cfg,
+        Files.readString(cfg)
+            .replace("  late_days: 7", "  late_days: 7\n  change_detection: content"));
+    assertThat(h.source.changedPartitions(ActivityHarness.ref(D1.plusDays(4))))
+        .containsExactly("2024-06-02");
   }
 
   @Test

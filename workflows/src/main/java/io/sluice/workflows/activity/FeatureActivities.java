@@ -23,17 +23,26 @@ public interface FeatureActivities {
    *     changed or the feature config did
    * @param gaps partitions inside the date's longest window (after the first staged one) that are
    *     not staged: its features were computed without them (absent in results recorded before)
+   * @param failedDates earlier feature dates that failed on their data and were not computed: they
+   *     are tried again once their data changes (absent in results recorded before)
    */
   record FeatureResult(
       long featureRows,
       long labelledRows,
       long labelsFilled,
       long datesComputed,
-      java.util.List<String> gaps) {
+      java.util.List<String> gaps,
+      java.util.List<String> failedDates) {
 
     public FeatureResult(
         long featureRows, long labelledRows, long labelsFilled, long datesComputed) {
-      this(featureRows, labelledRows, labelsFilled, datesComputed, java.util.List.of());
+      this(
+          featureRows,
+          labelledRows,
+          labelsFilled,
+          datesComputed,
+          java.util.List.of(),
+          java.util.List.of());
     }
   }
 }
