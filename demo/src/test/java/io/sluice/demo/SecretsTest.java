@@ -109,6 +109,72 @@ class SecretsTest {
         .isNotEmpty();
   }
 
+  /**
+   * A partition whose file is a secret (the worker's environment file, say): behind a link that
+   * leads out of the data root, or copied in. The runs fail as BadInput naming the file, and the
+   * secret is in no history, ledger row, report or log line.
+   */
+  @Test
+  void aSecretFileDroppedAsAPartitionFileGoesNowhere() throws Exception {
+    String secret = "pw-" + UUID.randomUUID().toString().replace("-", "");
+    Path secretFile = tmp.resolve("worker.env");
+    Files.writeString(secretFile, "SLUICE_DB_PASSWORD=" + secret + "\n");
+    LocalDate linked = LocalDate.of(2024, 3, 2);
+    LocalDate copied = LocalDate.of(2024, 3, 3);
+    Path linkedDir = Files.createDirectories(tmp.resolve("data/raw/" + linked));
+    Files.createSymbolicLink(linkedDir.resolve("orders.csv"), secretFile);
+    Path copiedDir = Files.createDirectories(tmp.resolve("data/raw/" + copied));
+    Files.copy(secretFile, copiedDir.resolve("orders.csv"));
+
+    LoggerContext logs = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.setContext(logs);
+    captured.start();
+    Logger root = logs.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(captured);
+    StringBuilder histories = new StringBuilder();
+    try (RealWorker w = new RealWorker(tmp)) {
+      for (LocalDate d : List.of(linked, copied)) {
+        FeaturePipelineWorkflow wf =
+            PipelineRuns.start(w.client(), w.queue, PipelineRuns.request("orders", d.toString()));
+        WorkflowStub stub = WorkflowStub.fromTyped(wf);
+        Throwable failed =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () -> stub.getResult(PipelineResult.class));
+        assertThat(failed).as(d.toString()).isNotNull();
+        String history =
+            new String(
+                w.client()
+                    .fetchHistory(stub.getExecution().getWorkflowId())
+                    .getHistory()
+                    .toByteArray(),
+                StandardCharsets.ISO_8859_1);
+        assertThat(history).contains("BadInput").contains("orders.csv");
+        histories.append(history);
+      }
+      String ledger =
+          w.dsl
+              .fetchValue("select string_agg(t::text, E'\\n') from meta.partition_ledger t")
+              .toString();
+      String files =
+          w.dsl
+              .fetchValue("select string_agg(t::text, E'\\n') from meta.ingested_files t")
+              .toString();
+      assertThat(ledger).contains("BadInput").doesNotContain(secret);
+      assertThat(files).doesNotContain(secret);
+    } finally {
+      root.detachAppender(captured);
+    }
+    assertThat(histories.toString()).contains("outside").doesNotContain(secret);
+    for (ILoggingEvent e : captured.list) {
+      assertThat(e.getFormattedMessage()).doesNotContain(secret);
+      if (e.getThrowableProxy() != null) {
+        assertThat(ThrowableProxyUtil.asString(e.getThrowableProxy())).doesNotContain(secret);
+      }
+    }
+    assertThat(filesContaining(tmp.resolve("artifacts"), secret)).isEmpty();
+  }
+
   private static List<Path> filesContaining(Path dir, String text) throws IOException {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
     List<Path> found = new ArrayList<>();
