@@ -6,7 +6,7 @@
 --     (meta.claim_file); the worker role may insert into that one table only while it loads;
 --   * the worker role changes a file's record only through the owner functions below (it keeps
 --     INSERT to register a file, and SELECT), never with UPDATE.
--- Staging then checks raw against each sealed file's recorded row count (docs/concepts.md).
+-- Staging then checks raw against each sealed file's recorded row count (docs/hostile-input.md).
 -- Line numbers and counts become bigint: a long file (or one of blank lines) passes 2^31.
 
 ALTER TABLE meta.ingested_files

@@ -68,6 +68,7 @@ final class StrictYaml {
           break; // the document is a single value
         }
       }
+      requireOneDocument(where, parser);
     } catch (YAMLException e) {
       // a syntax error: left to Jackson's parse
     }
@@ -94,6 +95,21 @@ final class StrictYaml {
       }
     }
     return b.toString();
+  }
+
+  /** After the first document: Jackson would read no further, so there must be nothing more. */
+  private static void requireOneDocument(String where, Parser parser) {
+    while (parser.peekEvent() != null && !parser.checkEvent(Event.ID.StreamEnd)) {
+      Event e = parser.getEvent();
+      if (e.is(Event.ID.DocumentStart)) {
+        throw new BadConfigException(
+            where
+                + ": a second YAML document ("
+                + lineAndColumn(e.getStartMark())
+                + "): a pipeline file holds one document, and everything after the first would"
+                + " be ignored; remove the '---' or move the rest into its own file");
+      }
+    }
   }
 
   private static void requireSpelledOut(String where, NodeEvent node) {

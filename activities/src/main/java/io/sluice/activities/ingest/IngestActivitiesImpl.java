@@ -273,7 +273,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
           before);
     }
     // Rows go into the file's own table, and only from the session holding its load: the
-    // database refuses any other (docs/concepts.md, "Raw is final").
+    // database refuses any other (docs/hostile-input.md, "Raw is final").
     String table = Routines.claimFile(db.configuration(), id, ref.runId());
     String copySql = "COPY " + table + " " + copyColumns + " FROM STDIN";
     RawCsvLoader.Loaded loaded;

@@ -90,7 +90,7 @@ public final class SourceActivitiesImpl implements SourceActivities {
    * Whether the files on disk are not those of the partition's latest version: another set of
    * names, another size, or other bytes. By metadata, only a file modified since that version is
    * hashed (a rewrite that keeps size and modification time goes unseen); by content, every file is
-   * (docs/operations.md, "Late and corrected data").
+   * (docs/hostile-input.md, "Late and corrected files").
    */
   private boolean differs(PartitionVersionsRecord version, PartitionFiles now, boolean byContent) {
     Map<String, IngestedFilesRecord> ingested =

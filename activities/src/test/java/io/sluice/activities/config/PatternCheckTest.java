@@ -63,6 +63,17 @@ class PatternCheckTest {
     assertThat(h.settings.reportFile("orders", DAY, "run-" + DAY, "json")).doesNotExist();
   }
 
+  /** PostgreSQL's own escapes (start and end of a word) are its to judge, not Java's. */
+  @Test
+  void aPatternOnlyPostgresqlUnderstandsIsUsed() throws IOException {
+    String wordOnly = "pattern: \"^\\\\s*\\\\m[A-Za-z]{3}\\\\M\\\\s*$\"";
+    Files.writeString(config, Files.readString(config).replace(JAVA_ONLY, wordOnly));
+    new OrdersGenerator(5, 50).writeDay(h.settings.dataRoot(), DAY, DAY);
+    h.ingest.ingest(ActivityHarness.ref(DAY));
+    assertThat(h.validate.validate(ActivityHarness.ref(DAY)).expectations()).isEqualTo(14);
+    assertThat(SchemaMigration.run(h.owner, h.settings.pipelinesDir()).badConfigs()).isEmpty();
+  }
+
   @Test
   void theSchemaMigrationReportsEveryPatternPostgresqlCannotCompile() throws IOException {
     String more =

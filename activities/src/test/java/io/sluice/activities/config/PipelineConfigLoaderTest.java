@@ -317,6 +317,15 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void aSecondDocumentIsRefusedRatherThanIgnored() throws IOException {
+      String yaml = bundled() + "---\nsplit: {train: 1.0, val: 0.0, test: 0.0}\n";
+      assertThatThrownBy(() -> load(yaml))
+          .isInstanceOf(BadConfigException.class)
+          .hasMessageContaining("orders.yaml: a second YAML document (" + lineOf(yaml, "---") + ")")
+          .hasMessageContaining("would be ignored");
+    }
+
+    @Test
     void anAliasIsRefusedAtItsLine() throws IOException {
       String yaml =
           bundled()
