@@ -117,7 +117,7 @@ class BundledExampleGoldenTest {
    */
   @Test
   void exports() throws IOException {
-    Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
+    Path v1 = h.settings.dataRoot().resolve("features/orders/v1/latest");
     StringBuilder sums = new StringBuilder();
     for (String split : new String[] {"train", "val", "test"}) {
       sums.append(split).append(".csv ").append(sha256(v1.resolve(split + ".csv"))).append('\n');
@@ -138,7 +138,7 @@ class BundledExampleGoldenTest {
                 + "val.parquet e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
                 + "test.csv f6b296bb77966f903c2439e439a6114927182b470cc01c96ce8037b8d8f34d73\n"
                 + "test.parquet e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-                + "metadata 45582b2ce560b9c92dd8a3ae83a3369bb3c96d4c99a2add2e0fa1f5e6d5d70f2");
+                + "metadata 74910bb4bc50c54520f0a2c5084fe2f92af2d97aede57440618a5928158e9630");
   }
 
   private String md5(String select, String orderBy) {

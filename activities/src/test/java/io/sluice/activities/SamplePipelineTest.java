@@ -172,7 +172,7 @@ class SamplePipelineTest {
 
   @Test
   void theParquetExportHoldsTheCsvRowsAndReadsBackWithAParquetReader() throws Exception {
-    Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
+    Path v1 = h.settings.dataRoot().resolve("features/orders/v1/latest");
     List<CSVRecord> csv;
     try (CSVParser p =
         CSVParser.parse(v1.resolve("train.csv"), StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
@@ -207,12 +207,13 @@ class SamplePipelineTest {
 
   @Test
   void publishWritesExportsAndARegistryRow() throws Exception {
-    Path v1 = h.settings.dataRoot().resolve("features/orders/v1");
+    Path v1 = h.settings.dataRoot().resolve("features/orders/v1/latest");
     assertThat(v1.resolve("train.csv")).exists();
     assertThat(v1.resolve("metadata.json")).exists();
     assertThat(Files.readAllLines(v1.resolve("train.csv")).get(0))
         .startsWith("feature_date,customer_id");
-    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.feature_registry"))).isEqualTo(DAYS);
+    // the first 7 days have no label known yet: nothing is published for them
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.feature_registry"))).isEqualTo(DAYS - 7);
     Record reg =
         h.dsl.fetchOne(
             "select feature_table, columns::text from meta.feature_registry where as_of_date = ?",
@@ -226,9 +227,10 @@ class SamplePipelineTest {
         .containsPattern(
             "\"as_of_date\":\"2024-01-(\\d\\d)\".*\"knowledge_cutoff\":\"2024-01-\\d\\dT00:00Z\"")
         .contains("\"parquet_file\":\"train.parquet\"");
-    String asOf = metadata.replaceAll(".*\"as_of_date\":\"([0-9-]+)\".*", "$1");
+    // the end of the partition the last exported label depends on: its date plus the horizon
+    String last = metadata.replaceAll(".*\"last_feature_date\":\"([0-9-]+)\".*", "$1");
     assertThat(metadata)
-        .contains("\"knowledge_cutoff\":\"" + LocalDate.parse(asOf).plusDays(1) + "T00:00Z\"");
+        .contains("\"knowledge_cutoff\":\"" + LocalDate.parse(last).plusDays(8) + "T00:00Z\"");
     assertThat(h.settings.artifactsDir().resolve("reports/orders/2024-01-03/run-2024-01-03.json"))
         .exists();
   }

@@ -16,22 +16,38 @@ public record ExportMetadata(
     List<Column> columns,
     Map<String, SplitInfo> splits,
     TimeBounds timeBounds,
-    Map<String, Stats> trainingStatistics) {
+    Map<String, Stats> trainingStatistics,
+    String runId) {
 
   /**
-   * The feature dates exported (first and last, over all splits) and the knowledge cutoff: no row
-   * used data received after partition {@code asOfDate}, whose end this is.
+   * The feature dates exported (first and last, over all splits) and the knowledge cutoff: the end
+   * of the last partition any exported value depends on (a label of the last date reads the
+   * partitions up to that date plus the horizon), never after the end of {@code asOfDate}.
    */
   public record TimeBounds(
       String firstFeatureDate, String lastFeatureDate, String knowledgeCutoff) {}
 
   public record Label(String name, int horizonDays) {}
 
-  public record Column(String name, String type, String description) {}
+  /**
+   * An exported column; {@code knowledgeCutoff} is the last partition any of its values depends on
+   * (absent in the registry's copy of the columns).
+   */
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Column(String name, String type, String description, String knowledgeCutoff) {}
 
-  /** A split's dates (inclusive), its rows, and its files: CSV and Parquet, same rows. */
+  /**
+   * A split's dates (inclusive), its rows and how many of them have the label 1, and its files: CSV
+   * and Parquet, same rows.
+   */
   public record SplitInfo(
-      String fromDate, String toDate, long rows, String file, String parquetFile) {}
+      String fromDate,
+      String toDate,
+      long rows,
+      long positiveLabels,
+      String file,
+      String parquetFile) {}
 
   public record Stats(Double mean, Double stddev, Double min, Double max, double nullFraction) {}
 }

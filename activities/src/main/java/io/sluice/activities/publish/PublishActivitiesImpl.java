@@ -36,8 +36,10 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Publish: the feature-set version (new when the config or the generated SQL changes), the registry
- * row, and the exports, written beside the final directory and swapped in whole.
+ * Publish: the feature-set version (new when the config or the generated SQL changes), and for each
+ * publish an immutable snapshot of the exports, {@code v<N>/<as-of>_<run id>/}, written under a
+ * temporary name and renamed into place, with a registry row of its own. {@code v<N>/latest} points
+ * at the snapshot of the latest as-of date; it moves atomically, and never back.
  */
 @Singleton
 public final class PublishActivitiesImpl implements PublishActivities {
@@ -74,11 +76,19 @@ public final class PublishActivitiesImpl implements PublishActivities {
             throw new IllegalStateException(
                 "no split recorded for " + ref.dataset() + "/" + d + ": run the split step first");
           }
-          Path target = settings.exportDir(ref.dataset(), version);
+          long splitRows = splits.values().stream().mapToLong(SplitsRecord::getRowCount).sum();
+          if (splitRows == 0) {
+            // nothing labelled yet: an empty export would only shadow a useful one
+            return new PublishResult(version, config.hash(), sqlHash, 0, null);
+          }
+          String snapshot = Snapshots.name(d, ref.runId());
+          Path versionDir = settings.exportDir(ref.dataset(), version);
+          Path target = versionDir.resolve(snapshot);
           Map<String, SplitStatsRecord> stats = trainingStats(tx, ref.dataset(), d);
           Exported cols = Exported.of(set, stats);
           long exported =
               export(tx, set, cols, stats, ref, d, config, version, sqlHash, splits, target);
+          Snapshots.pointLatest(versionDir, snapshot, ref, d);
           long featureRows = tx.fetchCount(set.table(tx), FeatureSet.featureDate().eq(d));
           FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
           row.setDataset(ref.dataset());
@@ -92,6 +102,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
           row.setValRows(splits.get("val").getRowCount());
           row.setTestRows(splits.get("test").getRowCount());
           row.setExportPath(target.toString());
+          row.setSnapshot(snapshot);
           row.setRunId(ref.runId());
           row.setFeatureTable(set.table(tx).getQualifiedName().toString());
           row.setColumns(
@@ -102,14 +113,20 @@ public final class PublishActivitiesImpl implements PublishActivities {
                               .map(
                                   c ->
                                       new ExportMetadata.Column(
-                                          c.name(), c.type().getCastTypeName(), c.description()))
+                                          c.name(),
+                                          c.type().getCastTypeName(),
+                                          c.description(),
+                                          null))
                               .toList()),
                       java.nio.charset.StandardCharsets.UTF_8)));
           row.setPublishedAt(OffsetDateTime.now(ZoneOffset.UTC));
           tx.insertInto(FEATURE_REGISTRY)
               .set(row)
               .onConflict(
-                  FEATURE_REGISTRY.DATASET, FEATURE_REGISTRY.VERSION, FEATURE_REGISTRY.AS_OF_DATE)
+                  FEATURE_REGISTRY.DATASET,
+                  FEATURE_REGISTRY.VERSION,
+                  FEATURE_REGISTRY.AS_OF_DATE,
+                  FEATURE_REGISTRY.RUN_ID)
               .doUpdate()
               .set(row)
               .execute();
@@ -152,8 +169,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       String sqlHash,
       Map<String, SplitsRecord> splits,
       Path target) {
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ref.runId());
-    Path old = target.resolveSibling(target.getFileName() + ".old-" + ref.runId());
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try {
       Outputs.deleteTree(tmp);
       Files.createDirectories(tmp);
@@ -173,16 +189,23 @@ public final class PublishActivitiesImpl implements PublishActivities {
         info.put(
             name,
             new ExportMetadata.SplitInfo(
-                str(s.getFromDate()), str(s.getToDate()), s.getRowCount(), file, parquet));
+                str(s.getFromDate()),
+                str(s.getToDate()),
+                s.getRowCount(),
+                positives(tx, set, r),
+                file,
+                parquet));
       }
       Files.write(
           tmp.resolve("metadata.json"),
-          Json.bytes(metadata(cols, stats, ref, d, config, version, sqlHash, info)));
+          Json.bytes(metadata(tx, set, cols, stats, ref, d, config, version, sqlHash, info)));
       if (Files.exists(target)) {
-        Outputs.move(target, old);
+        // an earlier attempt of this run renamed the same rows into place: a snapshot is never
+        // replaced
+        Outputs.deleteTree(tmp);
+      } else {
+        Outputs.move(tmp, target);
       }
-      Outputs.move(tmp, target);
-      Outputs.deleteTree(old);
       return rows;
     } catch (IOException | RuntimeException thrown) {
       Outputs.deleteTreeQuietly(tmp);
@@ -288,7 +311,16 @@ public final class PublishActivitiesImpl implements PublishActivities {
     return stats;
   }
 
+  /** Rows of the range whose label is 1. */
+  private static long positives(DSLContext tx, FeatureSet set, Range r) {
+    return tx.fetchCount(
+        set.table(tx),
+        SplitActivitiesImpl.rowsOf(set, r).and(set.label().cast(Integer.class).eq(1)));
+  }
+
   private ExportMetadata metadata(
+      DSLContext tx,
+      FeatureSet set,
       Exported cols,
       Map<String, SplitStatsRecord> training,
       PartitionRef ref,
@@ -297,9 +329,26 @@ public final class PublishActivitiesImpl implements PublishActivities {
       int version,
       String sqlHash,
       Map<String, ExportMetadata.SplitInfo> splits) {
+    // The last partition each column's values depend on: a feature of date fd reads partitions up
+    // to fd; its scaled form also the training rows (earlier dates); a label partitions up to
+    // fd + horizon.
+    LocalDate lastDate =
+        splits.values().stream()
+            .map(ExportMetadata.SplitInfo::toDate)
+            .filter(java.util.Objects::nonNull)
+            .map(LocalDate::parse)
+            .max(LocalDate::compareTo)
+            .orElseThrow();
+    LocalDate labelCutoff = lastDate.plusDays(config.labelHorizonDays());
+    String labelName = config.config().label().name();
     List<ExportMetadata.Column> columns = new ArrayList<>();
     for (FeatureSet.Column c : cols.columns()) {
-      columns.add(new ExportMetadata.Column(c.name(), c.type().getCastTypeName(), c.description()));
+      columns.add(
+          new ExportMetadata.Column(
+              c.name(),
+              c.type().getCastTypeName(),
+              c.description(),
+              (c.name().equals(labelName) ? labelCutoff : lastDate).toString()));
     }
     Map<String, ExportMetadata.Stats> stats = new LinkedHashMap<>();
     for (SplitStatsRecord s : training.values()) {
@@ -330,8 +379,9 @@ public final class PublishActivitiesImpl implements PublishActivities {
                 .filter(java.util.Objects::nonNull)
                 .max(String::compareTo)
                 .orElse(null),
-            d.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString()),
-        stats);
+            labelCutoff.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString()),
+        stats,
+        ref.runId());
   }
 
   private static String str(LocalDate d) {

@@ -27,8 +27,9 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Split: labelled feature dates up to the partition date, planned into train / val / test with an
- * embargo; scaling statistics from the training rows only.
+ * Split: the feature dates whose label is known as of the partition date (its horizon ends by
+ * then), planned into train / val / test with an embargo; scaling statistics from the training rows
+ * only.
  */
 @Singleton
 public final class SplitActivitiesImpl implements SplitActivities {
@@ -59,10 +60,12 @@ public final class SplitActivitiesImpl implements SplitActivities {
         trx -> {
           DSLContext tx = trx.dsl();
           Table<Record> table = set.table(tx);
+          // As of d, a label is known for the dates whose horizon ends by d: a label filled in
+          // by a later run (a backfill of an older date after newer ones) is not known as of d
           List<LocalDate> dates =
               tx.selectDistinct(FeatureSet.featureDate())
                   .from(table)
-                  .where(FeatureSet.featureDate().le(d))
+                  .where(FeatureSet.featureDate().le(d.minusDays(set.horizonDays())))
                   .and(set.label().isNotNull())
                   .orderBy(FeatureSet.featureDate())
                   .fetch(FeatureSet.featureDate());

@@ -20,23 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** Publish writes its exports where their real path says, and only under the data root. */
 class PublishActivitiesTest {
 
-  static final LocalDate D = LocalDate.of(2024, 1, 1);
+  static final LocalDate FIRST = LocalDate.of(2024, 1, 1);
+
+  /** The ninth day: the first whose export has labelled rows (the label horizon is 7 days). */
+  static final LocalDate D = FIRST.plusDays(8);
 
   @TempDir Path tmp;
   ActivityHarness h;
   PartitionRef ref;
 
-  /** One partition through every stage but publish. */
+  /** Nine partitions through every stage, the last one but publish. */
   @BeforeEach
   void setUp() throws IOException {
     h = new ActivityHarness(tmp.resolve("sluice"));
-    new OrdersGenerator(5, 100).writeDay(h.settings.dataRoot(), D, D);
-    ref = ActivityHarness.ref(D);
-    h.ingest.ingest(ref);
-    h.validate.validate(ref);
-    h.stage.stage(ref);
-    h.features.computeFeatures(ref, 1);
-    h.split.split(ref);
+    OrdersGenerator g = new OrdersGenerator(5, 100);
+    for (LocalDate d = FIRST; !d.isAfter(D); d = d.plusDays(1)) {
+      g.writeDay(h.settings.dataRoot(), FIRST, d);
+      ref = ActivityHarness.ref(d);
+      h.ingest.ingest(ref);
+      h.validate.validate(ref);
+      h.stage.stage(ref);
+      h.features.computeFeatures(ref, 1);
+      h.split.split(ref);
+    }
   }
 
   @AfterEach
@@ -70,7 +76,8 @@ class PublishActivitiesTest {
     Path disk = Files.createDirectories(h.settings.dataRoot().resolve("big-disk/features"));
     Files.createSymbolicLink(h.settings.dataRoot().resolve("features"), disk);
     String exported = h.publish.publish(ref).exportPath();
-    assertThat(Path.of(exported)).isEqualTo(disk.toRealPath().resolve("orders/v1"));
-    assertThat(disk.resolve("orders/v1/train.csv")).exists();
+    assertThat(Path.of(exported))
+        .isEqualTo(disk.toRealPath().resolve("orders/v1/" + D + "_" + ref.runId()));
+    assertThat(disk.resolve("orders/v1/latest/train.csv")).exists();
   }
 }
