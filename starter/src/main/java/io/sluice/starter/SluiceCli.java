@@ -23,6 +23,7 @@ import picocli.CommandLine.HelpCommand;
       "  sluice runs --dataset orders --failed",
       "  sluice rerun sluice/orders/2024-01-05",
       "  sluice report --dataset orders --date 2024-01-05",
+      "  sluice exports list --dataset orders",
       "  sluice migrate                   schema and feature tables, as the owner role",
     },
     subcommands = {
@@ -40,6 +41,7 @@ import picocli.CommandLine.HelpCommand;
       RecoveryCommands.Rerun.class,
       RecoveryCommands.Replay.class,
       ReportCommand.class,
+      ExportsCommand.class,
       MigrateCommand.class,
       HelpCommand.class
     })
