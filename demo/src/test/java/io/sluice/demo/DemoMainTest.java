@@ -2,27 +2,36 @@ package io.sluice.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.activities.sample.OrdersGenerator;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo end to end on the embedded default, over a small generated range. */
+/**
+ * The demo end to end on the embedded default over the bundled data, as {@code ./sluice demo} runs
+ * it: a dataset a model can learn from, with both label values in every split.
+ */
 class DemoMainTest {
 
   @TempDir Path tmp;
 
   @Test
-  void runsEveryPartitionAndPrintsTheTable() throws Exception {
-    LocalDate first = LocalDate.of(2024, 6, 1);
-    OrdersGenerator g = new OrdersGenerator(11, 80);
-    for (int i = 0; i < 9; i++) {
-      g.writeDay(tmp.resolve("data"), first, first.plusDays(i));
+  void theBundledDataGivesAnExportWithBothClassesInEverySplit() throws Exception {
+    Path bundled = RealWorker.repoPipelines().resolveSibling("data/raw");
+    try (Stream<Path> files = Files.walk(bundled)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path to = tmp.resolve("data/raw").resolve(bundled.relativize(f));
+        Files.createDirectories(to.getParent());
+        Files.copy(f, to);
+      }
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int code =
@@ -35,14 +44,45 @@ class DemoMainTest {
     String out = buf.toString(StandardCharsets.UTF_8);
 
     assertThat(code).as(out).isZero();
-    assertThat(out).contains("date          raw quarantined staged duplicates features labelled");
-    assertThat(out.lines().filter(l -> l.matches("2024-06-0\\d\\s+80\\s.*"))).hasSize(9);
-    // days 1 and 2 have day+7 in range: their rows are labelled; the last day's are not
-    assertThat(out.lines().filter(l -> l.startsWith("2024-06-01")).findFirst().orElseThrow())
-        .doesNotEndWith(" 0");
-    assertThat(out.lines().filter(l -> l.startsWith("2024-06-09")).findFirst().orElseThrow())
-        .endsWith(" 0");
-    assertThat(tmp.resolve("data/features/orders/v1/metadata.json")).exists();
-    assertThat(Files.list(tmp.resolve("artifacts/reports/orders/2024-06-05"))).isNotEmpty();
+    assertThat(out)
+        .containsPattern("backfill \\S+ .* completed in")
+        .contains("date          raw quarantined staged duplicates features labelled")
+        .containsPattern("150 partitions: 22500 raw rows = \\d+ quarantined \\+ \\d+ staged")
+        .containsPattern("  train +\\d+ rows, .*label 1 in \\d+ \\(\\d+\\.\\d%\\), 0 in \\d+")
+        .containsPattern("  test +\\d+ rows, ");
+    Path latest = tmp.resolve("data/features/orders/v1/latest");
+    assertThat(latest.resolve("metadata.json")).exists();
+    for (String split : new String[] {"train", "val", "test"}) {
+      long ones = 0;
+      long zeros = 0;
+      try (Reader r = Files.newBufferedReader(latest.resolve(split + ".csv"))) {
+        for (CSVRecord row :
+            CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+          String label = row.get("ordered_next_7d");
+          ones += label.equals("1") ? 1 : 0;
+          zeros += label.equals("0") ? 1 : 0;
+        }
+      }
+      assertThat(ones).as(split + ": rows labelled 1").isPositive();
+      assertThat(zeros).as(split + ": rows labelled 0").isPositive();
+    }
+    try (Stream<Path> reports = Files.list(tmp.resolve("artifacts/reports/orders/2024-03-01"))) {
+      assertThat(reports).isNotEmpty();
+    }
+  }
+
+  /** No partition at all: the demo says so and runs nothing. */
+  @Test
+  void anEmptyDataRootRunsNothing() throws IOException, Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int code =
+        new DemoMain()
+            .run(
+                tmp.resolve("empty"),
+                RealWorker.repoPipelines(),
+                tmp.resolve("artifacts"),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(buf.toString(StandardCharsets.UTF_8)).contains("nothing to run");
   }
 }

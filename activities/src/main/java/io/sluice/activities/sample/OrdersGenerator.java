@@ -20,6 +20,11 @@ import java.util.SplittableRandom;
  * what real ones do: shuffled and extra columns, stray whitespace and case, offsets instead of Z,
  * bad values of every kind, in-partition duplicates and late corrections of past orders.
  *
+ * <p>Customers behave like customers, so a model has something to learn: each orders at a rate of
+ * its own (a few often, most now and then), some join late and some stop ordering for good, and
+ * each leans to weekdays or weekends. A day has {@code rowsPerDay} orders, drawn from the customers
+ * active that day in proportion to their rate.
+ *
  * <p>Usage: {@code OrdersGenerator <out-dir> <first-date> <days> <rows-per-day> [seed]} writes
  * {@code <out-dir>/raw/<date>/orders.csv}.
  */
@@ -36,10 +41,65 @@ public final class OrdersGenerator {
   private final int rowsPerDay;
   private final int customers;
 
+  /** Per customer: how often it orders, the day it joins and the day it stops, its weekends. */
+  private final float[] rate;
+
+  private final int[] joins;
+  private final int[] stops;
+  private final float[] weekend;
+
   public OrdersGenerator(long seed, int rowsPerDay) {
     this.seed = seed;
     this.rowsPerDay = rowsPerDay;
-    this.customers = Math.max(20, rowsPerDay / 3);
+    this.customers = Math.max(40, 3 * rowsPerDay);
+    this.rate = new float[customers];
+    this.joins = new int[customers];
+    this.stops = new int[customers];
+    this.weekend = new float[customers];
+    SplittableRandom rnd = new SplittableRandom(seed * 7_919L + 17);
+    for (int c = 0; c < customers; c++) {
+      // log-normal: a long tail of frequent buyers over many occasional ones
+      rate[c] = (float) Math.exp(1.3 * gaussian(rnd));
+      joins[c] = rnd.nextDouble() < 0.75 ? 0 : 1 + rnd.nextInt(180);
+      stops[c] = rnd.nextDouble() < 0.35 ? joins[c] + 14 + rnd.nextInt(200) : Integer.MAX_VALUE;
+      double w = rnd.nextDouble();
+      weekend[c] = w < 0.3 ? 0.5f : w < 0.8 ? 1.0f : 2.0f;
+    }
+  }
+
+  /** A standard normal value (Box-Muller). */
+  private static double gaussian(SplittableRandom rnd) {
+    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble()))
+        * Math.cos(2 * Math.PI * rnd.nextDouble());
+  }
+
+  /**
+   * The customers' running weights on a day: customer c is drawn with probability (weights[c] -
+   * weights[c - 1]) / weights[last]. Falls back to everyone alike on a day nobody is active.
+   */
+  private double[] weights(int dayIndex, LocalDate day) {
+    boolean isWeekend = day.getDayOfWeek().getValue() >= 6;
+    double[] sums = new double[customers];
+    double total = 0;
+    for (int c = 0; c < customers; c++) {
+      if (dayIndex >= joins[c] && dayIndex < stops[c]) {
+        total += rate[c] * (isWeekend ? weekend[c] : 1f);
+      }
+      sums[c] = total;
+    }
+    if (total == 0) {
+      for (int c = 0; c < customers; c++) {
+        sums[c] = c + 1;
+      }
+    }
+    return sums;
+  }
+
+  private static int draw(SplittableRandom rnd, double[] weights) {
+    double u = rnd.nextDouble() * weights[weights.length - 1];
+    int i = java.util.Arrays.binarySearch(weights, u);
+    int c = i >= 0 ? i + 1 : -i - 1;
+    return Math.min(c, weights.length - 1);
   }
 
   public static void main(String[] args) throws IOException {
@@ -76,12 +136,13 @@ public final class OrdersGenerator {
     if (extra) {
       header.add("coupon_code");
     }
+    double[] weights = weights(dayIndex, day);
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write(String.join(",", header));
       w.write("\n");
       String[] previous = null;
       for (int i = 0; i < rowsPerDay; i++) {
-        String[] row = row(rnd, day, dayIndex, i, first);
+        String[] row = row(rnd, day, dayIndex, i, weights);
         if (previous != null && rnd.nextDouble() < 0.02) {
           // an in-partition duplicate: the same order again, later line, changed status
           row = previous.clone();
@@ -94,7 +155,7 @@ public final class OrdersGenerator {
     return file;
   }
 
-  private String[] row(SplittableRandom rnd, LocalDate day, int dayIndex, int i, LocalDate first) {
+  private String[] row(SplittableRandom rnd, LocalDate day, int dayIndex, int i, double[] weights) {
     String orderId;
     LocalDate eventDay = day;
     if (dayIndex > 0 && rnd.nextDouble() < 0.03) {
@@ -106,7 +167,7 @@ public final class OrdersGenerator {
       orderId = orderId(dayIndex, i);
     }
     Instant ts = eventDay.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(rnd.nextInt(86_400));
-    String customer = String.format(Locale.ROOT, "C%05d", 1 + rnd.nextInt(customers));
+    String customer = String.format(Locale.ROOT, "C%05d", 1 + draw(rnd, weights));
     String amount = String.format(Locale.ROOT, "%.2f", 5 + rnd.nextDouble() * 295);
     double s = rnd.nextDouble();
     String status = s < 0.80 ? "completed" : s < 0.92 ? "cancelled" : "refunded";
