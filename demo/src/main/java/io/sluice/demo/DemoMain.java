@@ -72,6 +72,8 @@ public final class DemoMain {
           SearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       temporal.registerSearchAttribute(
           SearchAttributes.PARTITION_DATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_DATETIME);
+      temporal.registerSearchAttribute(
+          SearchAttributes.PARTITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
       var settings = db.settings("sluice", 4);
       Map<String, Object> props = new LinkedHashMap<>();
       props.put("sluice.db.url", settings.url());
@@ -150,6 +152,7 @@ public final class DemoMain {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(BackfillWorkflow.workflowId("orders", from, to))
                 .setTaskQueue(TASK_QUEUE)
+                .setStaticSummary("backfill orders " + from + ".." + to)
                 .build());
     BackfillResult r =
         wf.run(new BackfillRequest("orders", from, to, BackfillRequest.DEFAULT_PARALLELISM, "all"));

@@ -185,7 +185,7 @@ class OperationsRealServerTest {
       assertThat(detached.progress().phase()).isEqualTo("partitions");
 
       assertThat(w.sluice("cancel " + second).out())
-          .contains("cancelling after the running partitions finish");
+          .contains("cancelling: no new partition starts");
       Cli cancelled = w.sluice("watch " + second);
       assertThat(cancelled.exit()).isEqualTo(3);
       assertThat(cancelled.out()).contains("backfill orders 2024-05-01..2024-05-03 CANCELLED");

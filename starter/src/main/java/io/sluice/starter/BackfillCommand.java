@@ -120,6 +120,7 @@ final class BackfillCommand implements Callable<Integer> {
               WorkflowOptions.newBuilder()
                   .setWorkflowId(id)
                   .setTaskQueue(temporal.taskQueue)
+                  .setStaticSummary("backfill " + dataset + " " + from + ".." + to)
                   .setWorkflowIdReusePolicy(
                       WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                   .build());

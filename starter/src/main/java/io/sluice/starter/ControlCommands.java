@@ -1,6 +1,5 @@
 package io.sluice.starter;
 
-import io.sluice.workflows.BackfillRequest;
 import io.sluice.workflows.BackfillWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -79,14 +78,32 @@ final class ControlCommands {
               client.newUntypedWorkflowStub(workflowId).cancel();
               System.out.println("cancellation requested for " + workflowId);
             } else {
-              client.newWorkflowStub(BackfillWorkflow.class, workflowId).cancel();
-              System.out.println(workflowId + ": cancelling after the running partitions finish");
+              System.out.println(
+                  workflowId
+                      + ": "
+                      + updated(
+                          () ->
+                              client
+                                  .newWorkflowStub(BackfillWorkflow.class, workflowId)
+                                  .cancelUpdate()));
             }
           });
     }
   }
 
-  /** A signal to a running backfill. */
+  /**
+   * An update of a running backfill, so a refusal (a parallelism out of range, a resume of a run
+   * that is not paused) comes back to the caller as an error, exit 2.
+   */
+  static String updated(java.util.function.Supplier<String> update) {
+    try {
+      return update.get();
+    } catch (io.temporal.client.WorkflowUpdateException e) {
+      throw new IllegalArgumentException(SluiceCli.rootMessage(e), e);
+    }
+  }
+
+  /** An update of a running backfill. */
   abstract static class BackfillSignal implements Callable<Integer> {
     @Parameters(index = "0", description = "Backfill workflow id.")
     String workflowId;
@@ -103,7 +120,8 @@ final class ControlCommands {
               System.out.println(
                   workflowId
                       + ": "
-                      + send(client.newWorkflowStub(BackfillWorkflow.class, workflowId))));
+                      + updated(
+                          () -> send(client.newWorkflowStub(BackfillWorkflow.class, workflowId)))));
     }
   }
 
@@ -114,8 +132,7 @@ final class ControlCommands {
   static final class Pause extends BackfillSignal {
     @Override
     String send(BackfillWorkflow backfill) {
-      backfill.pause();
-      return "paused (resume with: sluice resume " + workflowId + ")";
+      return backfill.pauseUpdate() + " (resume with: sluice resume " + workflowId + ")";
     }
   }
 
@@ -126,8 +143,7 @@ final class ControlCommands {
   static final class Resume extends BackfillSignal {
     @Override
     String send(BackfillWorkflow backfill) {
-      backfill.resume();
-      return "resumed";
+      return backfill.resumeUpdate();
     }
   }
 
@@ -141,12 +157,7 @@ final class ControlCommands {
 
     @Override
     String send(BackfillWorkflow backfill) {
-      if (parallelism < 1 || parallelism > BackfillRequest.MAX_PARALLELISM) {
-        throw new IllegalArgumentException(
-            "parallelism " + parallelism + " is outside 1.." + BackfillRequest.MAX_PARALLELISM);
-      }
-      backfill.resize(parallelism);
-      return "parallelism " + parallelism;
+      return backfill.resizeUpdate(parallelism);
     }
   }
 }

@@ -45,6 +45,7 @@ public final class PipelineRuns {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(taskQueue)
+                .setStaticSummary(request.dataset() + " " + request.partitionDate())
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());

@@ -188,6 +188,10 @@ final class ScheduleCommand {
                         .setWorkflowId("sluice/" + dataset + "/scheduled")
                         .setTaskQueue(taskQueue)
                         .setMemo(Map.of("dataset", dataset, "schedule", scheduleId(dataset)))
+                        .setStaticSummary(
+                            dataset
+                                + " daily run: the day before the scheduled time (see the memo's"
+                                + " partition and SluicePartition)")
                         .setTypedSearchAttributes(
                             io.temporal.common.SearchAttributes.newBuilder()
                                 .set(SearchAttributes.DATASET, dataset)

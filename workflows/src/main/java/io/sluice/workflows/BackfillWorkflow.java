@@ -2,6 +2,8 @@ package io.sluice.workflows;
 
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -37,6 +39,36 @@ public interface BackfillWorkflow {
    */
   @SignalMethod(name = "cancel")
   void cancel();
+
+  /**
+   * The controls as updates, under the signals' names: a caller learns at once whether the request
+   * was taken, and why not (a parallelism outside 1..64, a resume of a run that is not paused, a
+   * pause after the partitions). The signals stay for the callers that send them; an invalid one is
+   * ignored, and the run's current details say so.
+   */
+  @UpdateMethod(name = "pause")
+  String pauseUpdate();
+
+  @UpdateValidatorMethod(updateName = "pause")
+  void validatePause();
+
+  @UpdateMethod(name = "resume")
+  String resumeUpdate();
+
+  @UpdateValidatorMethod(updateName = "resume")
+  void validateResume();
+
+  @UpdateMethod(name = "resize")
+  String resizeUpdate(int parallelism);
+
+  @UpdateValidatorMethod(updateName = "resize")
+  void validateResize(int parallelism);
+
+  @UpdateMethod(name = "cancel")
+  String cancelUpdate();
+
+  @UpdateValidatorMethod(updateName = "cancel")
+  void validateCancel();
 
   @QueryMethod(name = "progress")
   BackfillProgress progress();

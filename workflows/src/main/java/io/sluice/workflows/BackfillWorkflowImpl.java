@@ -36,14 +36,6 @@ import java.util.stream.Stream;
  */
 public final class BackfillWorkflowImpl implements BackfillWorkflow {
 
-  private final IngestActivities ingest = Workflow.newActivityStub(IngestActivities.class);
-  private final ValidateActivities validate = Workflow.newActivityStub(ValidateActivities.class);
-  private final StageActivities stage = Workflow.newActivityStub(StageActivities.class);
-  private final FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class);
-  private final SplitActivities split = Workflow.newActivityStub(SplitActivities.class);
-  private final PublishActivities publish = Workflow.newActivityStub(PublishActivities.class);
-  private final BackfillActivities planner = Workflow.newActivityStub(BackfillActivities.class);
-
   private String dataset;
   private String from;
   private String to;
@@ -71,7 +63,8 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.DATASET.valueSet(dataset),
         SearchAttributes.PARTITION_DATE.valueSet(
-            LocalDate.parse(from).atStartOfDay().atOffset(ZoneOffset.UTC)));
+            LocalDate.parse(from).atStartOfDay().atOffset(ZoneOffset.UTC)),
+        SearchAttributes.PARTITION.valueSet(from));
     BackfillCarry carry = request.carry();
     if (carry == null) {
       parallelism =
@@ -81,8 +74,10 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
       startedAt = Workflow.currentTimeMillis();
       setStage("planning");
       BackfillPlan plan =
-          planner.plan(
-              new PlanRequest(dataset, from, to, request.only() == null ? "all" : request.only()));
+          stub(BackfillActivities.class, "plan " + from + ".." + to)
+              .plan(
+                  new PlanRequest(
+                      dataset, from, to, request.only() == null ? "all" : request.only()));
       remaining.addAll(plan.run());
       noSource.addAll(plan.noSource());
       unstaged.addAll(plan.unstaged());
@@ -152,11 +147,13 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
     PartitionRef last = new PartitionRef(dataset, through.toString(), runId);
     try {
       setStage("features");
-      FeatureResult f = features.computeFeatures(last, parallelism);
+      FeatureResult f =
+          stub(FeatureActivities.class, "features " + from + ".." + through)
+              .computeFeatures(last, parallelism);
       setStage("split");
-      split.split(last);
+      stub(SplitActivities.class, "split as of " + through).split(last);
       setStage("publish");
-      PublishResult p = publish.publish(last);
+      PublishResult p = stub(PublishActivities.class, "publish as of " + through).publish(last);
       setStage("done");
       return result(status, blockedBy, through, f.datesComputed(), p.version(), p.exportPath());
     } catch (ActivityFailure e) {
@@ -174,9 +171,13 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
     PartitionRef ref = new PartitionRef(dataset, date, runId);
     running++;
     Promise<StageResult> chain =
-        Async.function(ingest::ingest, ref)
-            .thenCompose(i -> Async.function(validate::validate, ref))
-            .thenCompose(v -> Async.function(stage::stage, ref));
+        Async.function(stub(IngestActivities.class, "ingest " + date)::ingest, ref)
+            .thenCompose(
+                i ->
+                    Async.function(
+                        stub(ValidateActivities.class, "validate " + date)::validate, ref))
+            .thenCompose(
+                v -> Async.function(stub(StageActivities.class, "stage " + date)::stage, ref));
     chain.handle(
         (r, e) -> {
           running--;
@@ -223,31 +224,129 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
         continuations);
   }
 
+  /** A stub of {@code type} whose calls the UI labels {@code <step>} of this dataset. */
+  private <T> T stub(Class<T> type, String step) {
+    String[] words = step.split(" ", 2);
+    return Activities.labelled(type, words[0] + " " + dataset + " " + words[1]);
+  }
+
   private void setStage(String p) {
     phase = p;
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(p));
+    showStage();
+  }
+
+  /** The stage people see in visibility: a paused run says so while its partitions wait. */
+  private void showStage() {
+    String shown = paused && startsPartitions() ? "paused" : phase;
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(shown));
+    Workflow.setCurrentDetails("backfill " + dataset + " " + from + ".." + to + ": " + shown);
+  }
+
+  /** Whether the run may still start partitions: what pause, resize and cancel act on. */
+  private boolean startsPartitions() {
+    return !cancelled && ("planning".equals(phase) || "partitions".equals(phase));
   }
 
   @Override
   public void pause() {
     paused = true;
+    showStage();
   }
 
   @Override
   public void resume() {
     paused = false;
+    showStage();
   }
 
   @Override
   public void resize(int n) {
     if (n >= 1 && n <= BackfillRequest.MAX_PARALLELISM) {
       parallelism = n;
+    } else {
+      // a signal cannot be refused: the run goes on as it was, and says why
+      Workflow.setCurrentDetails(
+          "ignored the signal resize "
+              + n
+              + ": parallelism is 1.."
+              + BackfillRequest.MAX_PARALLELISM);
     }
   }
 
   @Override
   public void cancel() {
     cancelled = true;
+  }
+
+  @Override
+  public String pauseUpdate() {
+    pause();
+    return "paused: no new partition starts, running ones finish";
+  }
+
+  @Override
+  public void validatePause() {
+    requireStartingPartitions("pause");
+    if (paused) {
+      throw refused("pause", "it is paused already");
+    }
+  }
+
+  @Override
+  public String resumeUpdate() {
+    resume();
+    return "resumed at parallelism " + parallelism;
+  }
+
+  @Override
+  public void validateResume() {
+    requireStartingPartitions("resume");
+    if (!paused) {
+      throw refused("resume", "it is not paused");
+    }
+  }
+
+  @Override
+  public String resizeUpdate(int n) {
+    parallelism = n;
+    return "parallelism " + n;
+  }
+
+  @Override
+  public void validateResize(int n) {
+    if (n < 1 || n > BackfillRequest.MAX_PARALLELISM) {
+      throw refused(
+          "resize " + n, "parallelism is 1.." + BackfillRequest.MAX_PARALLELISM + ", got " + n);
+    }
+    requireStartingPartitions("resize");
+  }
+
+  @Override
+  public String cancelUpdate() {
+    cancel();
+    return "cancelling: no new partition starts; the run ends when the running ones have";
+  }
+
+  @Override
+  public void validateCancel() {
+    requireStartingPartitions("cancel");
+  }
+
+  private void requireStartingPartitions(String what) {
+    if (cancelled) {
+      throw refused(what, "the backfill is being cancelled");
+    }
+    if (!startsPartitions()) {
+      throw refused(
+          what,
+          "the backfill is past its partitions (now: "
+              + phase
+              + "); to stop it at once use temporal workflow cancel");
+    }
+  }
+
+  private static IllegalArgumentException refused(String what, String why) {
+    return new IllegalArgumentException(what + " refused: " + why);
   }
 
   @Override
@@ -273,9 +372,9 @@ public final class BackfillWorkflowImpl implements BackfillWorkflow {
   private static void checked(BackfillRequest request) {
     try {
       if (request == null) {
-        throw new IllegalArgumentException(
-            "no input: expected {\"dataset\":\"orders\",\"from\":\"2024-01-01\",\"to\":\"2024-03-31\"}");
+        throw new IllegalArgumentException("no input: expected " + BackfillRequest.SHAPE);
       }
+      Partitions.requireKnownFields(request.unknownFields(), BackfillRequest.SHAPE);
       Partitions.requireDataset(request.dataset());
       Partitions.range(request.from(), request.to());
       Integer p = request.parallelism();

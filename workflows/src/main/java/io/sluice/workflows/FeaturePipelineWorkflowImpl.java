@@ -14,6 +14,7 @@ import io.sluice.workflows.activity.ValidateActivities;
 import io.sluice.workflows.activity.ValidateActivities.ValidateResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -29,14 +30,6 @@ import java.util.function.Supplier;
 /** Sequences the six stages; all I/O happens in activities, all options come from the worker. */
 public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflow {
 
-  private final IngestActivities ingest = Workflow.newActivityStub(IngestActivities.class);
-  private final ValidateActivities validate = Workflow.newActivityStub(ValidateActivities.class);
-  private final StageActivities stage = Workflow.newActivityStub(StageActivities.class);
-  private final FeatureActivities features = Workflow.newActivityStub(FeatureActivities.class);
-  private final SplitActivities split = Workflow.newActivityStub(SplitActivities.class);
-  private final PublishActivities publish = Workflow.newActivityStub(PublishActivities.class);
-  private final SourceActivities source = Workflow.newActivityStub(SourceActivities.class);
-
   private static final Duration MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
   private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
@@ -46,6 +39,14 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
 
   /** Memo key of the run's counts so far, {@code <stage>.<count>}: number. */
   public static final String MEMO_COUNTS = "counts";
+
+  /** Memo key of the partition the run processes, {@code yyyy-MM-dd}. */
+  public static final String MEMO_PARTITION = "partition";
+
+  /** A stub of {@code type} whose calls the UI labels with their step and partition. */
+  private <T> T stub(Class<T> type, String step, String partition) {
+    return Activities.labelled(type, step + " " + dataset + " " + partition);
+  }
 
   private final List<StageSummary> completed = new ArrayList<>();
   private final Map<String, Long> memoCounts = new LinkedHashMap<>();
@@ -63,34 +64,47 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     partitionDate = date.toString();
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.DATASET.valueSet(dataset),
-        SearchAttributes.PARTITION_DATE.valueSet(date.atStartOfDay().atOffset(ZoneOffset.UTC)));
+        SearchAttributes.PARTITION_DATE.valueSet(date.atStartOfDay().atOffset(ZoneOffset.UTC)),
+        SearchAttributes.PARTITION.valueSet(partitionDate));
     PartitionRef ref = new PartitionRef(dataset, partitionDate, Workflow.getInfo().getRunId());
 
     if (!wait.isZero()) {
       awaitSource(ref, wait);
     }
-    run(Stage.INGEST, () -> ingest.ingest(ref), PipelineCounts::of, r -> null);
+    run(
+        Stage.INGEST,
+        () -> stub(IngestActivities.class, "ingest", partitionDate).ingest(ref),
+        PipelineCounts::of,
+        r -> null);
     ValidateResult v =
         run(
             Stage.VALIDATE,
-            () -> validate.validate(ref),
+            () -> stub(ValidateActivities.class, "validate", partitionDate).validate(ref),
             PipelineCounts::of,
             ValidateResult::reportPath);
-    run(Stage.STAGE, () -> stage.stage(ref), PipelineCounts::of, r -> null);
+    run(
+        Stage.STAGE,
+        () -> stub(StageActivities.class, "stage", partitionDate).stage(ref),
+        PipelineCounts::of,
+        r -> null);
     // added after runs were recorded: older histories replay without the late-data step
     if (Workflow.getVersion(LATE_DATA_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       restageLateData(ref);
     }
     run(
         Stage.FEATURES,
-        () -> features.computeFeatures(ref, 1),
+        () -> stub(FeatureActivities.class, "features", partitionDate).computeFeatures(ref, 1),
         PipelineCounts::of,
         FeaturePipelineWorkflowImpl::featureNotes);
-    run(Stage.SPLIT, () -> split.split(ref), PipelineCounts::of, r -> null);
+    run(
+        Stage.SPLIT,
+        () -> stub(SplitActivities.class, "split", partitionDate).split(ref),
+        PipelineCounts::of,
+        r -> null);
     PublishResult p =
         run(
             Stage.PUBLISH,
-            () -> publish.publish(ref),
+            () -> stub(PublishActivities.class, "publish", partitionDate).publish(ref),
             PipelineCounts::of,
             PublishResult::exportPath);
 
@@ -112,7 +126,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
    * recomputes every feature date from the earliest of them on, and the labels that read them.
    */
   private void restageLateData(PartitionRef ref) {
-    List<String> changed = source.changedPartitions(ref);
+    List<String> changed =
+        stub(SourceActivities.class, "look for late data before", partitionDate)
+            .changedPartitions(ref);
     if (changed.isEmpty()) {
       return;
     }
@@ -123,9 +139,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     for (String p : changed) {
       PartitionRef late = new PartitionRef(dataset, p, ref.runId());
       try {
-        ingest.ingest(late);
-        validate.validate(late);
-        staged += stage.stage(late).staged();
+        stub(IngestActivities.class, "late data: ingest", p).ingest(late);
+        stub(ValidateActivities.class, "late data: validate", p).validate(late);
+        staged += stub(StageActivities.class, "late data: stage", p).stage(late).staged();
       } catch (ActivityFailure e) {
         status = "FAILED";
         failure =
@@ -155,6 +171,7 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       Function<R, String> detail) {
     currentStage = s.label();
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    Workflow.setCurrentDetails(dataset + " " + partitionDate + ": " + currentStage);
     long started = Workflow.currentTimeMillis();
     R result;
     try {
@@ -179,7 +196,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
             step, new LinkedHashMap<>(counts), Workflow.currentTimeMillis() - started, detail));
     counts.forEach((k, v) -> memoCounts.put(step + "." + k, v));
     // visible in `temporal workflow list`/`describe`, the UI and `sluice runs` without a worker
-    Workflow.upsertMemo(Map.of(MEMO_COUNTS, new LinkedHashMap<>(memoCounts)));
+    // a scheduled run's input has no date: the memo shows the one it resolved, beside the counts
+    Workflow.upsertMemo(
+        Map.of(MEMO_COUNTS, new LinkedHashMap<>(memoCounts), MEMO_PARTITION, partitionDate));
   }
 
   /**
@@ -192,7 +211,8 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     long deadline = Workflow.currentTimeMillis() + wait.toMillis();
     Duration interval = clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
     while (true) {
-      SourceProbe probe = source.probe(ref);
+      SourceProbe probe =
+          stub(SourceActivities.class, "look for the files of", partitionDate).probe(ref);
       if (probe.ready()) {
         return;
       }
@@ -205,11 +225,16 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
                 "late data: %s partition %s has no files in %s after waiting %s;"
                     + " when they land, run: sluice run --dataset %s --date %s",
                 dataset, partitionDate, probe.directory(), wait, dataset, partitionDate);
-        source.recordLate(ref, failure);
+        stub(SourceActivities.class, "record late data of", partitionDate).recordLate(ref, failure);
         Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
         throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
       }
-      Workflow.sleep(clamp(interval, Duration.ZERO, Duration.ofMillis(left)));
+      Workflow.newTimer(
+              clamp(interval, Duration.ZERO, Duration.ofMillis(left)),
+              TimerOptions.newBuilder()
+                  .setSummary("wait for the files of " + dataset + " " + partitionDate)
+                  .build())
+          .get();
       interval = clamp(interval.multipliedBy(2), MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
     }
   }
@@ -225,10 +250,10 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
   private LocalDate checked(PipelineRequest request) {
     if (request == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "no input: expected {\"dataset\":\"orders\",\"partitionDate\":\"2024-01-05\"}",
-          FailureTypes.BAD_REQUEST);
+          "no input: expected " + PipelineRequest.SHAPE, FailureTypes.BAD_REQUEST);
     }
     try {
+      Partitions.requireKnownFields(request.unknownFields(), PipelineRequest.SHAPE);
       Partitions.requireDataset(request.dataset());
       if (request.partitionDate() == null || request.partitionDate().isBlank()) {
         OffsetDateTime scheduled =

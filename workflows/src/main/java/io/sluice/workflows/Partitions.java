@@ -26,6 +26,20 @@ public final class Partitions {
   }
 
   /** Throws {@link IllegalArgumentException} with a message a person can act on. */
+  /**
+   * Refuses an input that carried keys its record does not know (a typo such as {@code
+   * partition_date}), naming them and the shape expected.
+   */
+  public static void requireKnownFields(java.util.Map<String, Object> unknown, String shape) {
+    if (unknown != null && !unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the input has field(s) "
+              + new java.util.TreeSet<>(unknown.keySet())
+              + " that are not part of it; expected "
+              + shape);
+    }
+  }
+
   public static String requireDataset(String dataset) {
     if (dataset == null || !DATASET.matcher(dataset).matches()) {
       throw new IllegalArgumentException(

@@ -13,6 +13,14 @@ public final class SearchAttributes {
       SearchAttributeKey.forKeyword("SluiceDataset");
   public static final SearchAttributeKey<OffsetDateTime> PARTITION_DATE =
       SearchAttributeKey.forOffsetDateTime("SluicePartitionDate");
+
+  /**
+   * The partition as {@code yyyy-MM-dd} (a backfill: its first date), for an exact lookup: {@code
+   * SluicePartition = '2024-01-15'}. The dev server compares a Datetime attribute only by range.
+   */
+  public static final SearchAttributeKey<String> PARTITION =
+      SearchAttributeKey.forKeyword("SluicePartition");
+
   public static final SearchAttributeKey<String> STAGE =
       SearchAttributeKey.forKeyword("SluiceStage");
 

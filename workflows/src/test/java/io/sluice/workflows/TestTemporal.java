@@ -15,6 +15,7 @@ final class TestTemporal {
     return TestWorkflowExtension.newBuilder()
         .registerSearchAttribute("SluiceDataset", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute("SluiceStage", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("SluicePartition", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(
             "SluicePartitionDate", IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
         .setDoNotStart(true)

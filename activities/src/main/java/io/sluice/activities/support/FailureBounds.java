@@ -1,5 +1,6 @@
 package io.sluice.activities.support;
 
+import io.sluice.activities.config.BadConfigException;
 import io.sluice.workflows.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
@@ -21,6 +22,11 @@ public final class FailureBounds {
 
   /** {@code e} itself when it is within the bounds and typed right, else a bounded copy. */
   public static RuntimeException bound(RuntimeException e) {
+    if (e instanceof BadConfigException) {
+      // wherever a config is loaded, a bad one is fixed by a person, not by a retry
+      return ApplicationFailure.newNonRetryableFailure(
+          cut(e.getMessage()), FailureTypes.BAD_CONFIG);
+    }
     String dataError = deterministicSqlState(e);
     if (dataError != null && !(e instanceof ApplicationFailure)) {
       ApplicationFailure f =

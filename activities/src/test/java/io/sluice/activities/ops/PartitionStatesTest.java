@@ -185,6 +185,22 @@ class PartitionStatesTest {
         .containsExactly("2024-06-02");
   }
 
+  /** Planned by a backfill, an unknown dataset is a bad config at once, not five retries. */
+  @Test
+  void planningAnUnknownDatasetFailsAsBadConfigWithoutRetrying() {
+    Throwable t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> h.planner.plan(new PlanRequest("payments", "2024-06-01", "2024-06-02", "all")));
+    assertThat(t.getCause())
+        .isInstanceOfSatisfying(
+            io.temporal.failure.ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("BadConfig");
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage()).contains("payments.yaml", "no pipeline config");
+            });
+  }
+
   @Test
   void featuresComputedAcrossAGapSayWhichPartitionsTheyLack() {
     // 06-03 failed to ingest: the features of 06-04 read a window without it
