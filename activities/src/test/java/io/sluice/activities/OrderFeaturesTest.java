@@ -132,7 +132,8 @@ class OrderFeaturesTest {
     assertThat(row(D2, "A").get("weekend_orders_30d", Integer.class)).isEqualTo(2);
     assertThat(row(D2, "A").get("largest_order_30d", BigDecimal.class))
         .isEqualByComparingTo("100.00");
-    // The exports carry the columns too.
+    // The exports carry the columns too (the first export is D8's: D1's label is known then).
+    h.runPartition(D8);
     assertThat(
             h.dsl.fetchValue("select columns::text from meta.feature_registry limit 1").toString())
         .contains("weekend_orders_30d");
