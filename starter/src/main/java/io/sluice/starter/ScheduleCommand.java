@@ -188,10 +188,11 @@ final class ScheduleCommand {
                         .setWorkflowId("sluice/" + dataset + "/scheduled")
                         .setTaskQueue(taskQueue)
                         .setMemo(Map.of("dataset", dataset, "schedule", scheduleId(dataset)))
-                        .setStaticSummary(
-                            dataset
-                                + " daily run: the day before the scheduled time (see the memo's"
-                                + " partition and SluicePartition)")
+                        .setStaticSummary(dataset + " daily run")
+                        // both, or describing the schedule fails to read the empty one back
+                        .setStaticDetails(
+                            "Runs the partition of the day before the scheduled time; the run's"
+                                + " memo (partition) and search attribute SluicePartition name it.")
                         .setTypedSearchAttributes(
                             io.temporal.common.SearchAttributes.newBuilder()
                                 .set(SearchAttributes.DATASET, dataset)
