@@ -114,6 +114,17 @@ public final class Html {
   }
 
   /**
+   * Two rows of a page's summary table: Sluice's run id, and the workflow run (linked) when the
+   * report knows it.
+   */
+  public static String runRows(String runId, TemporalRun run) {
+    String rows = "<tr><th>run</th><td><code>" + esc(runId) + "</code></td></tr>";
+    return run == null
+        ? rows
+        : rows + "<tr><th>workflow</th><td>" + temporalRun(run) + "</td></tr>";
+  }
+
+  /**
    * The workflow run a report was written for, linked to its history in the Temporal UI when one is
    * configured; empty for a report that does not know its run.
    */

@@ -49,15 +49,9 @@ final class HtmlReport {
         .append(" warning-level expectation(s) failed, of ")
         .append(r.expectations().size())
         .append(".</p>\n");
-    b.append("<table><tr><th>run</th><td><code>")
-        .append(esc(r.runId()))
-        .append("</code></td></tr>");
-    if (r.temporal() != null) {
-      b.append("<tr><th>workflow</th><td>")
-          .append(Html.temporalRun(r.temporal()))
-          .append("</td></tr>");
-    }
-    b.append("<tr><th>partition version</th><td>")
+    b.append("<table>")
+        .append(Html.runRows(r.runId(), r.temporal()))
+        .append("<tr><th>partition version</th><td>")
         .append(r.partitionVersion())
         .append("</td></tr><tr><th>rows</th><td>")
         .append(r.rowCount())
