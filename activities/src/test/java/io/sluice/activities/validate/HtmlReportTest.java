@@ -325,5 +325,24 @@ class HtmlReportTest {
       assertThat(h.stage.stage(REF)).isEqualTo(new StageResult(45, 4, 40, 1));
       assertThat(report().path("quarantine").isNull()).isTrue();
     }
+
+    @Test
+    void aReportDirectoryLinkedOutsideTheArtifactsDirectoryIsLeftAsItWas() throws IOException {
+      write(40, BAD);
+      h.ingest.ingest(REF);
+      h.validate.validate(REF);
+      Path reports = h.settings.artifactsDir().resolve("reports").resolve("orders");
+      Path elsewhere = tmp.resolve("elsewhere");
+      Files.move(reports, elsewhere);
+      Files.createSymbolicLink(reports, elsewhere);
+      Path json = elsewhere.resolve(D.toString()).resolve(REF.runId() + ".json");
+      Path html = elsewhere.resolve(D.toString()).resolve(REF.runId() + ".html");
+      String jsonBefore = Files.readString(json);
+      String htmlBefore = Files.readString(html);
+
+      assertThat(h.stage.stage(REF)).isEqualTo(new StageResult(45, 4, 40, 1));
+      assertThat(Files.readString(json)).isEqualTo(jsonBefore);
+      assertThat(Files.readString(html)).isEqualTo(htmlBefore);
+    }
   }
 }
