@@ -1,5 +1,6 @@
 package io.sluice.activities.validate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
@@ -44,12 +45,28 @@ public final class ValidationReports {
     if (!Files.exists(json)) {
       return false;
     }
-    ValidationReport report =
-        Json.MAPPER
-            .readerFor(ValidationReport.class)
-            // a report written by a newer version may carry more: what this one knows is drawn
-            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .readValue(json.toFile());
+    ValidationReport report;
+    try {
+      report =
+          Json.MAPPER
+              .readerFor(ValidationReport.class)
+              // a report written by a newer version may carry more: what this one knows is drawn
+              .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(json.toFile());
+    } catch (JsonProcessingException e) {
+      // Jackson's message quotes the text it choked on, which may be a sample from a data file:
+      // only where it is goes into the message (and from there into a log line)
+      throw new IOException(
+          json
+              + " cannot be read as a validation report: "
+              + e.getClass().getSimpleName()
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()));
+    }
     if (report.expectations() == null || report.columns() == null) {
       throw new IOException(json + " is not a validation report (it has no expectations)");
     }

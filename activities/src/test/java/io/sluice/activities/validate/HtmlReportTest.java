@@ -5,9 +5,13 @@ import static io.sluice.activities.validate.ValidationTest.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.HtmlPage;
+import io.sluice.activities.stage.StageActivitiesImpl;
 import io.sluice.activities.support.Json;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities.StageResult;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The HTML validation report as a person reads it, parsed back from the file a run wrote. */
 class HtmlReportTest {
@@ -324,6 +329,29 @@ class HtmlReportTest {
 
       assertThat(h.stage.stage(REF)).isEqualTo(new StageResult(45, 4, 40, 1));
       assertThat(report().path("quarantine").isNull()).isTrue();
+    }
+
+    /** Jackson quotes the text it cannot parse: a sample value must not reach the log that way. */
+    @Test
+    void aReportThatCannotBeReadIsNamedInTheWarningButNotQuoted() throws IOException {
+      write(40, BAD);
+      h.ingest.ingest(REF);
+      h.validate.validate(REF);
+      Files.writeString(json(), "{\"expectations\": [sample-7f3a9c]}");
+      ListAppender<ILoggingEvent> log = new ListAppender<>();
+      Logger logger = (Logger) LoggerFactory.getLogger(StageActivitiesImpl.class);
+      log.start();
+      logger.addAppender(log);
+      try {
+        assertThat(h.stage.stage(REF)).isEqualTo(new StageResult(45, 4, 40, 1));
+      } finally {
+        logger.detachAppender(log);
+      }
+      assertThat(log.list).hasSize(1);
+      assertThat(log.list.get(0).getFormattedMessage())
+          .contains(json() + " cannot be read as a validation report")
+          .contains("at line 1, column")
+          .doesNotContain("7f3a9c");
     }
 
     @Test
