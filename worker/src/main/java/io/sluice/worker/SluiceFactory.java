@@ -9,6 +9,7 @@ import io.micronaut.context.env.Environment;
 import io.sluice.activities.features.SchemaMigration;
 import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.support.TemporalUi;
 import io.sluice.db.Database;
 import io.sluice.db.DbSettings;
 import io.sluice.workflows.ActivitySettings;
@@ -93,14 +94,17 @@ public class SluiceFactory {
       @Value("${sluice.paths.data-root}") String dataRoot,
       @Value("${sluice.paths.pipelines-dir}") String pipelinesDir,
       @Value("${sluice.paths.artifacts-dir}") String artifactsDir,
-      @Value("${sluice.paths.allowed-roots:}") String allowedRoots) {
+      @Value("${sluice.paths.allowed-roots:}") String allowedRoots,
+      @Value("${sluice.temporal.ui-url:}") String temporalUiUrl,
+      @Value("${sluice.temporal.namespace}") String namespace) {
     String version = SluiceFactory.class.getPackage().getImplementationVersion();
     return new SluiceSettings(
         Path.of(dataRoot),
         Path.of(pipelinesDir),
         Path.of(artifactsDir),
         version == null ? "dev" : version,
-        SluiceSettings.roots(allowedRoots));
+        SluiceSettings.roots(allowedRoots),
+        new TemporalUi(temporalUiUrl, namespace));
   }
 
   @Singleton

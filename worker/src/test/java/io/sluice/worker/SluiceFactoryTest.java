@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.context.ApplicationContext;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.support.TemporalUi;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,5 +29,25 @@ class SluiceFactoryTest {
   @Test
   void noRootIsAllowedUnlessOneIsGiven() {
     assertThat(settings(Map.of()).allowedRoots()).isEmpty();
+  }
+
+  @Test
+  void reportsLinkToTheLocalTemporalUiAndDefaultNamespaceUnlessToldOtherwise() {
+    assertThat(settings(Map.of()).temporalUi())
+        .isEqualTo(new TemporalUi("http://127.0.0.1:8233", "default"));
+  }
+
+  @Test
+  void theTemporalUiComesFromSluiceTemporalUiUrlAndTheNamespaceFromTemporalNamespace() {
+    TemporalUi ui =
+        settings(
+                Map.of(
+                    "SLUICE_TEMPORAL_UI_URL", "https://temporal.example.com/",
+                    "TEMPORAL_NAMESPACE", "pipelines"))
+            .temporalUi();
+    assertThat(ui.historyUrl("sluice/orders/2024-01-05", "r1"))
+        .isEqualTo(
+            "https://temporal.example.com/namespaces/pipelines/workflows/"
+                + "sluice%2Forders%2F2024-01-05/r1/history");
   }
 }

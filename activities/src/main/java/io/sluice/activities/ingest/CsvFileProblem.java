@@ -1,22 +1,70 @@
 package io.sluice.activities.ingest;
 
+import java.util.Locale;
+
 /** A file that cannot be read as the dataset's CSV: which file, which line, what is wrong. */
 public final class CsvFileProblem extends RuntimeException {
 
-  /** What is wrong with the file as a whole. */
+  /** What is wrong with the file as a whole, and what its owner can do about it. */
   public enum Kind {
-    EMPTY_FILE,
-    HEADER_ONLY,
-    MISSING_COLUMNS,
-    DUPLICATE_HEADER,
-    NOT_UTF8,
-    UNTERMINATED_QUOTE,
-    BAD_QUOTING,
-    NUL_CHARACTER,
-    RECORD_TOO_LONG,
-    TOO_MANY_FIELDS,
-    DECOMPRESSED_TOO_LARGE,
-    UNREADABLE
+    EMPTY_FILE(
+        "The file has no bytes: its producer may have failed or still be writing it. Put the"
+            + " complete file in its place."),
+    HEADER_ONLY(
+        "The file has a header and no rows. Put the day's complete file in its place. If days"
+            + " without rows are normal for this dataset, set source.allow_header_only: true in its"
+            + " pipeline file, so that later ones load."),
+    MISSING_COLUMNS(
+        "The first line must be a header naming every required column, in any order. Export the"
+            + " file again with its header, or with the columns that are missing."),
+    DUPLICATE_HEADER(
+        "Each column may be named once in the header. Export the file again without the repeated"
+            + " column, or rename one of them."),
+    NOT_UTF8(
+        "The file must be UTF-8. Export it again as UTF-8, or convert it (for one in Latin-1:"
+            + " iconv -f latin1 -t utf-8)."),
+    UNTERMINATED_QUOTE(
+        "A quoted field opens at this line and never closes. Fix the quoting: a field holding a"
+            + " comma, quote or line break is enclosed in double quotes, and a quote inside it is"
+            + " doubled."),
+    BAD_QUOTING(
+        "A quoted field is followed by more text before the next comma. Fix the quoting: a quote"
+            + " inside a quoted field is doubled."),
+    NUL_CHARACTER(
+        "The file holds a NUL byte, which no text column can hold: it may be binary, truncated or"
+            + " in UTF-16. Export it again as UTF-8 text."),
+    RECORD_TOO_LONG(
+        "One record is longer than 16 MiB: most likely a quote that is never closed, or a file"
+            + " that is not CSV. Fix the quoting or replace the file."),
+    TOO_MANY_FIELDS(
+        "One record has more than 2,000 fields: most likely a file that is not this dataset's"
+            + " CSV, or one with another delimiter. Replace the file."),
+    DECOMPRESSED_TOO_LARGE(
+        "The compressed file inflates past the limits: replace it. If files this large are"
+            + " genuine, raise source.max_decompressed_size or source.max_compression_ratio in the"
+            + " pipeline file, so that later ones load."),
+    UNREADABLE(
+        "The file could not be read: check that it is complete, that the worker may read it, and"
+            + " that the disk is healthy.");
+
+    private final String whatToDo;
+
+    Kind(String whatToDo) {
+      this.whatToDo = whatToDo;
+    }
+
+    /**
+     * What to do about a file refused for this. The refusal of its bytes is final: a run of the
+     * same partition refuses them again, whatever the config says by then.
+     */
+    public String whatToDo() {
+      return whatToDo;
+    }
+
+    /** As messages and reports name it: {@code missing_columns}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   private final String file;
@@ -24,10 +72,33 @@ public final class CsvFileProblem extends RuntimeException {
   private final Kind kind;
 
   CsvFileProblem(String file, long line, Kind kind, String detail, Throwable cause) {
-    super(file + " line " + line + ": " + kind.name().toLowerCase() + ": " + detail, cause);
+    super(file + " line " + line + ": " + kind.label() + ": " + detail, cause);
     this.file = file;
     this.line = line;
     this.kind = kind;
+  }
+
+  /** Where a problem is, read back from its message ({@code <file> line <n>: <kind>: ...}). */
+  public record Where(long line, Kind kind) {}
+
+  /**
+   * The line and kind of a problem with {@code file}, from its message: a refused file's ledger row
+   * keeps only the message. Null when the message is not one of a problem with that file.
+   */
+  public static Where locate(String file, String message) {
+    String prefix = file + " line ";
+    if (message == null || !message.startsWith(prefix)) {
+      return null;
+    }
+    String[] rest = message.substring(prefix.length()).split(": ", 3);
+    if (rest.length < 2) {
+      return null;
+    }
+    try {
+      return new Where(Long.parseLong(rest[0]), Kind.valueOf(rest[1].toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   public String file() {

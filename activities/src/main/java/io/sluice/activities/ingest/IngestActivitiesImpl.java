@@ -15,6 +15,7 @@ import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionFiles;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.support.TemporalRun;
 import io.sluice.db.jooq.meta.Routines;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
@@ -25,6 +26,7 @@ import io.temporal.activity.Activity;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -323,21 +325,31 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return loaded.rows();
   }
 
-  /** Writes the ingest report and builds the non-retryable failure that names it. */
+  /**
+   * Writes the ingest report, HTML and JSON, and builds the non-retryable failure that names it.
+   * {@code problem} is the refused file's ledger message: content-free by construction.
+   */
   private RuntimeException rejected(
       PartitionRef ref, LocalDate date, SourceFile f, String problem, Throwable cause) {
+    CsvFileProblem.Where where = CsvFileProblem.locate(f.name(), problem);
+    IngestRejection rejection =
+        new IngestRejection(
+            "ingest",
+            ref.dataset(),
+            date.toString(),
+            ref.runId(),
+            f.name(),
+            f.sha256(),
+            problem,
+            where == null ? null : where.line(),
+            where == null ? null : where.kind().label(),
+            where == null ? "Fix or replace the file." : where.kind().whatToDo(),
+            TemporalRun.current(settings.temporalUi()));
+    Path html = settings.reportFile(ref.dataset(), date, ref.runId(), "html");
     Path report = settings.reportFile(ref.dataset(), date, ref.runId(), "json");
-    Outputs.writeAtomically(
-        report,
-        Json.bytes(
-            new IngestRejection(
-                "ingest",
-                ref.dataset(),
-                date.toString(),
-                ref.runId(),
-                f.name(),
-                f.sha256(),
-                problem)));
+    // the HTML first, as validation does: a JSON report always has its HTML
+    Outputs.writeAtomically(html, RejectionHtml.render(rejection).getBytes(StandardCharsets.UTF_8));
+    Outputs.writeAtomically(report, Json.bytes(rejection));
     return Failures.of(
         FailureTypes.BAD_INPUT,
         "ingest of "
@@ -351,7 +363,10 @@ public final class IngestActivitiesImpl implements IngestActivities {
         cause);
   }
 
-  /** The report of a refused file. */
+  /**
+   * The report of a refused file; {@code line} and {@code kind} are null when the problem is not
+   * one of the file's CSV (see {@link CsvFileProblem#locate}).
+   */
   public record IngestRejection(
       String stage,
       String dataset,
@@ -359,7 +374,11 @@ public final class IngestActivitiesImpl implements IngestActivities {
       String runId,
       String file,
       String sha256,
-      String problem) {}
+      String problem,
+      Long line,
+      String kind,
+      String whatToDo,
+      TemporalRun temporal) {}
 
   /** The partition's content is its set of file hashes; a new set is a new version. */
   private static int recordVersion(

@@ -9,6 +9,9 @@ import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.validate.ValidationReport.Quarantine;
+import io.sluice.activities.validate.ValidationReport.ReasonCount;
+import io.sluice.activities.validate.ValidationReports;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.db.jooq.meta.tables.records.StageReconciliationRecord;
@@ -17,6 +20,7 @@ import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,14 +28,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage: the partition's staged versions and quarantined rows are replaced as a whole in one
- * transaction, then the counts are checked to reconcile with the raw rows.
+ * transaction, then the counts are checked to reconcile with the raw rows. Once committed, the
+ * quarantine (rows per reason) is added to the run's validation report.
  */
 @Singleton
 public final class StageActivitiesImpl implements StageActivities {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StageActivitiesImpl.class);
 
   private static final io.sluice.db.jooq.raw.tables.Orders RAW =
       io.sluice.db.jooq.raw.Tables.ORDERS;
@@ -51,6 +62,15 @@ public final class StageActivitiesImpl implements StageActivities {
   public StageResult stage(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    Staged staged = replace(ref, date, config);
+    report(ref, date, staged);
+    return staged.result();
+  }
+
+  /** The committed counts, and the quarantined rows per reason as the same transaction saw them. */
+  private record Staged(StageResult result, List<ReasonCount> reasons) {}
+
+  private Staged replace(PartitionRef ref, LocalDate date, LoadedConfig config) {
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
@@ -157,8 +177,49 @@ public final class StageActivitiesImpl implements StageActivities {
               .set(counts)
               .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
               .execute();
-          return new StageResult(raw, quarantined, staged, duplicates);
+          return new Staged(
+              new StageResult(raw, quarantined, staged, duplicates), reasons(tx, date));
         });
+  }
+
+  /** Quarantined rows per reason, most frequent first; a row counts under each of its reasons. */
+  private static List<ReasonCount> reasons(DSLContext tx, LocalDate date) {
+    Table<?> unnested = DSL.unnest(QUARANTINE.REASONS).as("unnested", "reason");
+    Field<String> reason = unnested.field("reason", String.class);
+    return tx.select(reason, DSL.count())
+        .from(QUARANTINE)
+        .crossJoin(unnested)
+        .where(QUARANTINE.PARTITION_DATE.eq(date))
+        .groupBy(reason)
+        .orderBy(DSL.count().desc(), reason)
+        .fetch(r -> new ReasonCount(r.value1(), r.value2()));
+  }
+
+  /**
+   * Adds the quarantine to the run's validation report. The partition is staged by now: a report
+   * that cannot be written is a warning, not a reason to stage it again.
+   */
+  private void report(PartitionRef ref, LocalDate date, Staged staged) {
+    StageResult r = staged.result();
+    Quarantine q =
+        new Quarantine(r.rawRows(), r.quarantined(), r.staged(), r.duplicates(), staged.reasons());
+    try {
+      if (!ValidationReports.addQuarantine(settings, ref.dataset(), date, ref.runId(), q)) {
+        LOG.debug(
+            "{}/{}: run {} has no validation report; the quarantine is in the database only",
+            ref.dataset(),
+            date,
+            ref.runId());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "{}/{} was staged, but its quarantine was not added to the report of run {}: {}; the"
+              + " counts are in meta.stage_reconciliation and the rows in quarantine.orders",
+          ref.dataset(),
+          date,
+          ref.runId(),
+          e.toString());
+    }
   }
 
   /**

@@ -14,19 +14,31 @@ import java.util.List;
  * date goes through here and is checked to stay under its root: as written when it is built, and by
  * its real path (symbolic links followed) before it is read or written. A real path may also lie
  * under one of {@code allowedRoots}, directories an operator allows on purpose (a mounted disk).
+ * Reports link to their run in {@code temporalUi}.
  */
 public record SluiceSettings(
     Path dataRoot,
     Path pipelinesDir,
     Path artifactsDir,
     String codeVersion,
-    List<Path> allowedRoots) {
+    List<Path> allowedRoots,
+    TemporalUi temporalUi) {
 
   public SluiceSettings {
     dataRoot = dataRoot.toAbsolutePath().normalize();
     pipelinesDir = pipelinesDir.toAbsolutePath().normalize();
     artifactsDir = artifactsDir.toAbsolutePath().normalize();
     allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    temporalUi = temporalUi == null ? TemporalUi.DEFAULT : temporalUi;
+  }
+
+  public SluiceSettings(
+      Path dataRoot,
+      Path pipelinesDir,
+      Path artifactsDir,
+      String codeVersion,
+      List<Path> allowedRoots) {
+    this(dataRoot, pipelinesDir, artifactsDir, codeVersion, allowedRoots, TemporalUi.DEFAULT);
   }
 
   public SluiceSettings(Path dataRoot, Path pipelinesDir, Path artifactsDir, String codeVersion) {

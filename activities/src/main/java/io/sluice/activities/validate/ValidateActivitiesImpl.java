@@ -10,9 +10,9 @@ import io.sluice.activities.config.PatternCheck;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
-import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.support.TemporalRun;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.activities.validate.ValidationReport.Outcome;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
@@ -22,7 +22,6 @@ import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.ValidateActivities;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -110,11 +109,12 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
             errors,
             warns,
             ordered,
-            profiles);
+            profiles,
+            TemporalRun.current(settings.temporalUi()),
+            null);
     Path json = settings.reportFile(ref.dataset(), date, ref.runId(), "json");
     Path html = settings.reportFile(ref.dataset(), date, ref.runId(), "html");
-    Outputs.writeAtomically(html, HtmlReport.render(report).getBytes(StandardCharsets.UTF_8));
-    Outputs.writeAtomically(json, Json.bytes(report));
+    ValidationReports.write(json, html, report);
     record(ref, date, ordered, profiles, json);
 
     if (errors > 0) {

@@ -1,8 +1,13 @@
 package io.sluice.activities.validate;
 
+import io.sluice.activities.support.TemporalRun;
 import java.util.List;
 
-/** The machine-readable report of one validation: what was checked and what failed. */
+/**
+ * The machine-readable report of one validation: what was checked and what failed, and the workflow
+ * run it was made for. Staging adds what it quarantined ({@code quarantine}, null until then), so
+ * the run's HTML report can be drawn again from this alone.
+ */
 public record ValidationReport(
     String dataset,
     String partitionDate,
@@ -14,7 +19,26 @@ public record ValidationReport(
     int errorFailures,
     int warnFailures,
     List<Outcome> expectations,
-    List<ColumnProfile> columns) {
+    List<ColumnProfile> columns,
+    TemporalRun temporal,
+    Quarantine quarantine) {
+
+  public ValidationReport withQuarantine(Quarantine q) {
+    return new ValidationReport(
+        dataset,
+        partitionDate,
+        runId,
+        partitionVersion,
+        files,
+        rowCount,
+        success,
+        errorFailures,
+        warnFailures,
+        expectations,
+        columns,
+        temporal,
+        q);
+  }
 
   /** One expectation's outcome, with up to five distinct unexpected values as samples. */
   public record Outcome(
@@ -47,4 +71,18 @@ public record ValidationReport(
       return rowCount == 0 ? 0.0 : (double) nullCount / rowCount;
     }
   }
+
+  /**
+   * What staging made of the partition: its counts, which reconcile as raw = quarantined + staged +
+   * duplicates, and the quarantined rows per reason, most frequent first (a row counts under each
+   * of its reasons).
+   */
+  public record Quarantine(
+      long rawRows,
+      long quarantinedRows,
+      long stagedRows,
+      long duplicateRows,
+      List<ReasonCount> reasons) {}
+
+  public record ReasonCount(String reason, long rows) {}
 }

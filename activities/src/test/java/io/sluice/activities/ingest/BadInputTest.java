@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.HtmlPage;
+import io.sluice.activities.support.Json;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.StageActivities.StageResult;
@@ -14,10 +17,13 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +80,7 @@ class BadInputTest {
   }
 
   /** The file of {@link #D} dropped already is refused with {@code problem} at {@code line}. */
-  private void assertRefused(String problem, long line) {
+  private void assertRefused(String problem, long line) throws IOException {
     ApplicationFailure f = ingestFails();
     assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
     assertThat(f.isNonRetryable()).isTrue();
@@ -84,9 +90,69 @@ class BadInputTest {
         .contains("Report: ");
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).as("raw untouched").isZero();
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.partition_versions"))).isZero();
-    assertThat(h.settings.reportFile("orders", D, "run-" + D, "json")).exists();
+    assertReported(problem.split(":")[0], line);
     // a retry of the same bytes is refused again, the same way, without reading them again
+    Files.delete(report("html"));
     assertThat(ingestFails().getOriginalMessage()).contains(problem);
+    assertReported(problem.split(":")[0], line);
+  }
+
+  private Path report(String extension) {
+    return h.settings.reportFile("orders", D, "run-" + D, extension);
+  }
+
+  /** Both reports name the file, its hash, the line and kind of problem, and what to do. */
+  private void assertReported(String kind, long line) throws IOException {
+    JsonNode json = Json.MAPPER.readTree(report("json").toFile());
+    assertThat(json.path("line").asLong()).isEqualTo(line);
+    assertThat(json.path("kind").asText()).isEqualTo(kind);
+    assertThat(json.path("sha256").asText()).matches("[0-9a-f]{64}");
+    HtmlPage page = HtmlPage.read(report("html"));
+    assertThat(page.text("//table[@id='rejection']/tr[th='file']/td")).isEqualTo("orders.csv");
+    assertThat(page.text("//table[@id='rejection']/tr[th='SHA-256']/td"))
+        .isEqualTo(json.path("sha256").asText());
+    assertThat(page.text("//td[@id='line']")).isEqualTo(Long.toString(line));
+    assertThat(page.text("//td[@id='kind']")).isEqualTo(kind);
+    assertThat(page.text("//p[@id='what-to-do']"))
+        .isEqualTo(CsvFileProblem.Kind.valueOf(kind.toUpperCase(Locale.ROOT)).whatToDo());
+  }
+
+  /**
+   * A file whose first line is anything (here a secret): the page names it by name and hash, says
+   * what is wrong and what to do, and holds nothing read from it.
+   */
+  @Test
+  void aRefusedFileHasAnHtmlReportWithNothingOfItsContent() throws Exception {
+    String secret = "AKIA-not-a-header-3f9c7e";
+    Path file = partitionFile();
+    Files.writeString(file, secret + "\n" + secret + "\n");
+    assertThat(ingestFails().getType()).isEqualTo(FailureTypes.BAD_INPUT);
+
+    String html = Files.readString(report("html"));
+    assertThat(html).doesNotContain(secret).doesNotContain("AKIA");
+    assertThat(Files.readString(report("json"))).doesNotContain("AKIA");
+    HtmlPage page = HtmlPage.read(report("html"));
+    assertThat(page.text("//table[@id='rejection']/tr[th='SHA-256']/td"))
+        .isEqualTo(
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+    assertThat(page.text("//td[@id='kind']")).isEqualTo("missing_columns");
+    assertThat(page.text("//td[@id='line']")).isEqualTo("1");
+    assertThat(page.text("//p[@id='what-to-do']"))
+        .isEqualTo(CsvFileProblem.Kind.MISSING_COLUMNS.whatToDo());
+    assertThat(page.text("//a[@id='temporal-run']/@href"))
+        .startsWith("http://127.0.0.1:8233/namespaces/default/workflows/test-workflow-id/")
+        .endsWith("/history");
+  }
+
+  @Test
+  void aProblemIsLocatedFromItsMessage() {
+    assertThat(
+            CsvFileProblem.locate("a: b.csv", "a: b.csv line 12: bad_quoting: text after a quote"))
+        .isEqualTo(new CsvFileProblem.Where(12, CsvFileProblem.Kind.BAD_QUOTING));
+    assertThat(CsvFileProblem.locate("b.csv", "b.csv line 1: no_such_kind: x")).isNull();
+    assertThat(CsvFileProblem.locate("b.csv", "c.csv line 1: empty_file: x")).isNull();
+    assertThat(CsvFileProblem.locate("b.csv", null)).isNull();
   }
 
   @Test
