@@ -83,6 +83,8 @@ public final class DemoMain {
       props.put("sluice.paths.pipelines-dir", pipelines.toAbsolutePath().toString());
       props.put("sluice.paths.artifacts-dir", artifacts.toAbsolutePath().toString());
       props.put("sluice.temporal.task-queue", TASK_QUEUE);
+      // the in-memory Temporal has no UI for reports to link to
+      props.put("sluice.temporal.ui-url", "");
       props.put("sluice.worker.enabled", "true");
       try (ApplicationContext worker =
           ApplicationContext.builder()
