@@ -2,39 +2,18 @@ package io.sluice.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The CLI's contract without a server: help, and input refused before anything starts. */
 class SluiceCliTest {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   @Test
   void helpListsTheCommands() {
     assertThat(SluiceCli.execute("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("run", "status", "sluice demo")
         .contains("backfill", "watch", "cancel", "pause", "resume", "resize")
         .contains("stale", "schedule", "runs", "rerun", "replay");
@@ -43,7 +22,7 @@ class SluiceCliTest {
   @Test
   void backfillHelpDocumentsItsOptions() {
     assertThat(SluiceCli.execute("backfill", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("--parallelism", "--only-failed", "--only-missing", "--dry-run", "--no-wait")
         .contains("Ctrl-C detaches")
         .doesNotContain("--history-limit");
@@ -52,7 +31,7 @@ class SluiceCliTest {
   @Test
   void scheduleHelpListsItsSubcommands() {
     assertThat(SluiceCli.execute("schedule", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("create", "update", "describe", "list", "pause", "unpause", "trigger")
         .contains("backfill", "delete");
   }
@@ -63,7 +42,7 @@ class SluiceCliTest {
             SluiceCli.execute(
                 "backfill", "--dataset", "orders", "--from", "2024-02-01", "--to", "2024-01-01"))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--from 2024-02-01 is after --to");
+    assertThat(console.err()).contains("--from 2024-02-01 is after --to");
   }
 
   @Test
@@ -80,19 +59,19 @@ class SluiceCliTest {
                 "--only-failed",
                 "--only-missing"))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("mutually exclusive");
+    assertThat(console.err()).contains("mutually exclusive");
   }
 
   @Test
   void statusNeedsAWorkflowIdOrADataset() {
     assertThat(SluiceCli.execute("status")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("give a workflow id");
+    assertThat(console.err()).contains("give a workflow id");
   }
 
   @Test
   void runHelpDocumentsItsOptions() {
     assertThat(SluiceCli.execute("run", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.out())
         .contains("--dataset", "--date", "--no-wait", "--address", "--task-queue");
   }
 
@@ -100,7 +79,7 @@ class SluiceCliTest {
   void aBadDateIsRefusedWithAnExample() {
     assertThat(SluiceCli.execute("run", "--dataset", "orders", "--date", "2024-13-01"))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(console.err())
         .contains("invalid partition date '2024-13-01'")
         .contains("yyyy-MM-dd");
   }
@@ -109,12 +88,12 @@ class SluiceCliTest {
   void aPathInTheDatasetNameIsRefused() {
     assertThat(SluiceCli.execute("run", "--dataset", "../../etc", "--date", "2024-01-01"))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("invalid dataset name");
+    assertThat(console.err()).contains("invalid dataset name");
   }
 
   @Test
   void aMissingOptionIsNamed() {
     assertThat(SluiceCli.execute("run", "--date", "2024-01-01")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--dataset");
+    assertThat(console.err()).contains("--dataset");
   }
 }
