@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failed runs as {@code status} sees them on the real Temporal server: three partitions fail; one
- * is fixed by a new run and one by a rerun (a reset), so only the third still needs anything, and
- * the failures of the other two are superseded.
+ * Failed runs as {@code status} and {@code runs --failed} see them on the real Temporal server:
+ * three partitions fail; one is fixed by a new run and one by a rerun (a reset), so only the third
+ * still needs anything, and the failures of the other two are superseded.
  */
 @RealTemporal
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -120,5 +120,35 @@ class FailedRunsRealServerTest {
     assertThat(terminated.out())
         .contains("TERMINATED")
         .contains("failure: Terminated: stopped by FailedRunsRealServerTest");
+  }
+
+  @Test
+  @Order(3)
+  void runsFailedShowsTheErrorAndHidesSupersededFailures() throws Exception {
+    waitFor(
+        () ->
+            w.sluice("runs --dataset orders --failed " + RANGE)
+                .out()
+                .contains("sluice/orders/" + STILL_FAILED));
+    Cli failed = w.sluice("runs --dataset orders --failed " + RANGE);
+    assertThat(failed.exit()).isZero();
+    assertThat(failed.out())
+        .contains("error")
+        .containsPattern(
+            "sluice/orders/"
+                + STILL_FAILED
+                + " +FAILED +"
+                + STILL_FAILED
+                + " +ingest .*BadInput: ingest failed for orders partition "
+                + STILL_FAILED)
+        .doesNotContain("sluice/orders/" + FIXED_BY_A_RUN)
+        .doesNotContain("sluice/orders/" + FIXED_BY_A_RERUN)
+        .containsPattern("\\d+ superseded .*--all");
+
+    Cli all = w.sluice("runs --dataset orders --failed --all " + RANGE);
+    assertThat(all.out())
+        .containsPattern("sluice/orders/" + FIXED_BY_A_RUN + " +FAILED .*superseded")
+        .containsPattern("sluice/orders/" + FIXED_BY_A_RERUN + " +FAILED .*superseded")
+        .containsPattern("sluice/orders/" + STILL_FAILED + " +FAILED .*BadInput");
   }
 }
