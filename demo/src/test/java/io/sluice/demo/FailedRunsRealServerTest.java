@@ -20,9 +20,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failed runs as {@code status} and {@code runs --failed} see them on the real Temporal server:
- * three partitions fail; one is fixed by a new run and one by a rerun (a reset), so only the third
- * still needs anything, and the failures of the other two are superseded.
+ * Failed runs as {@code status}, {@code runs --failed} and {@code rerun --failed} see them on the
+ * real Temporal server: three partitions fail; one is fixed by a new run and one by a rerun (a
+ * reset), so only the third still needs anything, and the failures of the other two are superseded.
  */
 @RealTemporal
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -150,5 +150,27 @@ class FailedRunsRealServerTest {
         .containsPattern("sluice/orders/" + FIXED_BY_A_RUN + " +FAILED .*superseded")
         .containsPattern("sluice/orders/" + FIXED_BY_A_RERUN + " +FAILED .*superseded")
         .containsPattern("sluice/orders/" + STILL_FAILED + " +FAILED .*BadInput");
+  }
+
+  @Test
+  @Order(4)
+  void rerunFailedSkipsSupersededFailuresAndRerunsTheRest() throws Exception {
+    Cli plan = w.sluice("rerun --failed --dataset orders " + RANGE + " --dry-run");
+    assertThat(plan.exit()).isZero();
+    assertThat(plan.out())
+        .contains("would rerun sluice/orders/" + STILL_FAILED)
+        .doesNotContain("would rerun sluice/orders/" + FIXED_BY_A_RUN)
+        .doesNotContain("would rerun sluice/orders/" + FIXED_BY_A_RERUN)
+        .contains("skipped sluice/orders/" + FIXED_BY_A_RUN + ": superseded by ")
+        .contains("skipped sluice/orders/" + FIXED_BY_A_RERUN + ": superseded by ");
+
+    day(STILL_FAILED); // the fix
+    Cli rerun = w.sluice("rerun --failed --dataset orders " + RANGE + " --wait");
+    assertThat(rerun.exit()).isZero();
+    assertThat(rerun.out())
+        .contains("sluice/orders/" + STILL_FAILED + ": reset to before its failed stage")
+        .contains(STILL_FAILED + " completed")
+        .contains("skipped sluice/orders/" + FIXED_BY_A_RUN + ": superseded by ");
+    assertThat(w.sluice("status sluice/orders/" + STILL_FAILED).exit()).isZero();
   }
 }

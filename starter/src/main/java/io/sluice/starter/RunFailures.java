@@ -131,4 +131,14 @@ final class RunFailures {
     }
     return superseded;
   }
+
+  /** "superseded by <workflow id> (run <id>), completed <time>". */
+  static String supersession(WorkflowExecutionMetadata completed) {
+    return "superseded by "
+        + completed.getExecution().getWorkflowId()
+        + " (run "
+        + completed.getExecution().getRunId()
+        + "), completed "
+        + completed.getCloseTime().toString().substring(0, 19);
+  }
 }
