@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,12 +38,7 @@ public final class LedgerOptions {
           "Where the raw partitions are (env SLUICE_DATA_ROOT; default ${DEFAULT-VALUE}).")
   Path dataRoot;
 
-  @Option(
-      names = "--pipelines-dir",
-      defaultValue = "${env:SLUICE_PIPELINES_DIR:-pipelines}",
-      description =
-          "Where <dataset>.yaml are (env SLUICE_PIPELINES_DIR; default ${DEFAULT-VALUE}).")
-  Path pipelinesDir;
+  @Mixin PipelinesOptions pipelines;
 
   @Option(
       names = "--allowed-roots",
@@ -71,7 +67,7 @@ public final class LedgerOptions {
     String version = codeVersion != null ? codeVersion : SluiceCli.version();
     return new SluiceSettings(
         dataRoot,
-        pipelinesDir,
+        pipelines.dir,
         Path.of(System.getProperty("java.io.tmpdir")),
         version,
         SluiceSettings.roots(allowedRoots));

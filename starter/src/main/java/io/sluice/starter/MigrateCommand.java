@@ -41,7 +41,7 @@ final class MigrateCommand implements Callable<Integer> {
                 System.getenv("SLUICE_DB_MIGRATE_PASSWORD_FILE"));
     SchemaMigration.Result r;
     try (HikariDataSource ds = Database.open(settings)) {
-      r = SchemaMigration.run(ds, ledger.pipelinesDir);
+      r = SchemaMigration.run(ds, ledger.pipelines.dir);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "migration as "

@@ -252,9 +252,11 @@ final class ScheduleCommand {
       description = "Create the dataset's daily schedule (runs process the day before).")
   static final class Create extends DatasetCommand {
     @Mixin Settings settings;
+    @Mixin PipelinesOptions pipelines;
 
     @Override
     public Integer call() {
+      pipelines.requireDataset(dataset);
       Schedule schedule = build(dataset, temporal.taskQueue, settings, null, null);
       WorkflowServiceStubs stubs = temporal.stubs();
       try {

@@ -26,6 +26,7 @@ class TemporalOptionsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "run --dataset orders --date 2024-01-01 --pipelines-dir ../pipelines",
         "status sluice/orders/2024-01-01",
         "runs --dataset orders --failed",
         "rerun sluice/orders/2024-01-01",
@@ -35,6 +36,7 @@ class TemporalOptionsTest {
         "pause sluice-backfill/orders/2024-01-01..2024-01-02",
         "backfill --dataset orders --from 2024-01-01 --to 2024-01-02 --no-wait",
         "replay sluice/orders/2024-01-01",
+        "schedule create --dataset orders --pipelines-dir ../pipelines",
         "schedule list",
         "schedule describe --dataset orders",
         "schedule trigger --dataset orders"
