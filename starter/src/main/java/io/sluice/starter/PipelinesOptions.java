@@ -20,8 +20,10 @@ final class PipelinesOptions {
   @Option(
       names = "--pipelines-dir",
       defaultValue = "${env:SLUICE_PIPELINES_DIR:-pipelines}",
-      description =
-          "Where <dataset>.yaml are (env SLUICE_PIPELINES_DIR; default ${DEFAULT-VALUE}).")
+      description = {
+        "Where the pipeline configs, <dataset>.yaml, are (env SLUICE_PIPELINES_DIR).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   Path dir;
 
   /**

@@ -244,9 +244,10 @@ final class RecoveryCommands {
       name = "replay",
       mixinStandardHelpOptions = true,
       description = {
-        "Replay a recorded history against this build's workflow code and say whether it is",
-        "deterministic (exit 0) or not (exit 1). Give a workflow id (fetched from the server) or",
-        "a history JSON file (temporal workflow show -w <id> --output json > h.json)."
+        "Check that a recorded history replays on this build's workflow code.",
+        "Says whether it is deterministic (exit 0) or not (exit 1). Give a workflow id (fetched"
+            + " from the server) or a history JSON file (temporal workflow show -w <id> --output"
+            + " json > h.json)."
       })
   static final class Replay implements Callable<Integer> {
     @Parameters(index = "0", description = "Workflow id, or a path to a history .json file.")

@@ -51,7 +51,7 @@ final class RunsCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       defaultValue = "50",
-      description = "At most this many runs (default ${DEFAULT-VALUE}).")
+      description = {"At most this many runs.", "Default: ${DEFAULT-VALUE}"})
   int limit;
 
   @Mixin TemporalOptions temporal;

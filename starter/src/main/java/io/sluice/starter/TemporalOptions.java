@@ -26,20 +26,25 @@ public final class TemporalOptions {
   @Option(
       names = "--address",
       defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
-      description = "Temporal frontend host:port (env TEMPORAL_ADDRESS; default ${DEFAULT-VALUE}).")
+      description = {
+        "Temporal frontend host:port (env TEMPORAL_ADDRESS).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   String address;
 
   @Option(
       names = "--namespace",
       defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
-      description = "Temporal namespace (env TEMPORAL_NAMESPACE; default ${DEFAULT-VALUE}).")
+      description = {"Temporal namespace (env TEMPORAL_NAMESPACE).", "Default: ${DEFAULT-VALUE}"})
   String namespace;
 
   @Option(
       names = "--task-queue",
       defaultValue = "${env:SLUICE_TASK_QUEUE:-sluice}",
-      description =
-          "Task queue the workers poll (env SLUICE_TASK_QUEUE; default ${DEFAULT-VALUE}).")
+      description = {
+        "Task queue the workers poll (env SLUICE_TASK_QUEUE).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   String taskQueue;
 
   /**
