@@ -90,7 +90,10 @@ final class RealWorker implements AutoCloseable {
    * Temporal options go after the subcommand's own arguments; {@code ledger} adds the database and
    * path options.
    */
-  /** {@code sluice <line>} (split at spaces) with the Temporal options. */
+  /**
+   * {@code sluice <line>} (split at spaces) with the Temporal options, and the pipelines directory
+   * for the commands that check a dataset before they start runs.
+   */
   Cli sluice(String line) {
     return cli(true, false, line.split(" "));
   }
@@ -110,6 +113,9 @@ final class RealWorker implements AutoCloseable {
     if (temporal) {
       all.addAll(List.of("--address", address, "--task-queue", queue));
     }
+    if (!ledger && startsRuns(all)) {
+      all.addAll(List.of("--pipelines-dir", pipelines.toString()));
+    }
     if (ledger) {
       all.addAll(
           List.of(
@@ -119,6 +125,12 @@ final class RealWorker implements AutoCloseable {
               "--pipelines-dir", pipelines.toString()));
     }
     return capture(all.toArray(String[]::new));
+  }
+
+  /** Whether the command checks the dataset's pipeline config before it starts runs. */
+  private static boolean startsRuns(List<String> args) {
+    return args.get(0).equals("run")
+        || args.size() > 1 && args.get(0).equals("schedule") && args.get(1).equals("create");
   }
 
   /** Runs {@code sluice <args>} exactly as given. */

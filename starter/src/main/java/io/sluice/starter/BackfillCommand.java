@@ -22,11 +22,12 @@ import picocli.CommandLine.Option;
     name = "backfill",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a range of partitions as one BackfillWorkflow: ingest/validate/stage in parallel,",
-      "then the range's features in one pass, then split and publish once. A failed or missing",
-      "partition blocks only the feature dates from it on; the summary names it.",
-      "Shows live progress; Ctrl-C detaches (the backfill keeps running; reattach with",
-      "'sluice watch <id>'; stop it with 'sluice cancel <id>')."
+      "Run a range of partitions as one backfill workflow.",
+      "Ingest, validate and stage in parallel, then the range's features in one pass, then split"
+          + " and publish once. A failed or missing partition blocks only the feature dates from"
+          + " it on; the summary names it.",
+      "Shows live progress; Ctrl-C detaches (the backfill keeps running; reattach with 'sluice"
+          + " watch <id>'; stop it with 'sluice cancel <id>')."
     })
 final class BackfillCommand implements Callable<Integer> {
 
@@ -42,9 +43,11 @@ final class BackfillCommand implements Callable<Integer> {
   @Option(
       names = "--parallelism",
       defaultValue = "2",
-      description =
-          "Partitions ingested/validated/staged at once, and runs of feature dates computed side"
-              + " by side in the range's features pass (default ${DEFAULT-VALUE}).")
+      description = {
+        "Partitions ingested/validated/staged at once, and runs of feature dates computed side"
+            + " by side in the range's features pass.",
+        "Default: ${DEFAULT-VALUE}"
+      })
   int parallelism;
 
   @ArgGroup(exclusive = true)

@@ -31,8 +31,9 @@ final class ControlCommands {
       name = "watch",
       mixinStandardHelpOptions = true,
       description = {
-        "Follow a backfill or a partition's run until it ends, with live progress; Ctrl-C only",
-        "detaches. Exit 0 completed, 1 failed or completed with failures, 3 cancelled."
+        "Follow a backfill or a partition's run until it ends, with live progress.",
+        "Ctrl-C only detaches. Exit 0 completed, 1 failed or completed with failures, 3"
+            + " cancelled."
       })
   static final class Watch implements Callable<Integer> {
     @Parameters(
@@ -57,8 +58,9 @@ final class ControlCommands {
       name = "cancel",
       mixinStandardHelpOptions = true,
       description = {
-        "Stop a backfill: it starts no new partition, lets the running ones finish and ends as",
-        "CANCELLED without computing features. --now cancels any run through Temporal at once."
+        "Stop a backfill after its running partitions, or any run at once with --now.",
+        "A backfill starts no new partition, lets the running ones finish and ends as CANCELLED"
+            + " without computing features. --now cancels any run through Temporal at once."
       })
   static final class Cancel implements Callable<Integer> {
     @Parameters(index = "0", description = "Workflow id.")

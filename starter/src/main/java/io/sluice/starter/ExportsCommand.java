@@ -150,8 +150,9 @@ final class ExportsCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = {
-        "The export snapshots of a dataset, oldest as-of first: rows per split and the share of",
-        "positive labels; * marks the snapshot each version's latest points at."
+        "List a dataset's export snapshots, oldest as-of first.",
+        "Each with its rows per split and the share of positive labels; * marks the snapshot each"
+            + " version's latest points at."
       })
   static final class ListSnapshots implements Callable<Integer> {
 
@@ -196,8 +197,9 @@ final class ExportsCommand implements Runnable {
       name = "show",
       mixinStandardHelpOptions = true,
       description = {
-        "One snapshot: where it is, its as-of date and knowledge cutoff, its splits with their",
-        "dates, rows and label balance, and its columns with their types and knowledge cutoffs."
+        "Show one export snapshot.",
+        "Where it is, its as-of date and knowledge cutoff, its splits with their dates, rows and"
+            + " label balance, and its columns with their types and knowledge cutoffs."
       })
   static final class Show implements Callable<Integer> {
 
@@ -256,8 +258,9 @@ final class ExportsCommand implements Runnable {
       name = "diff",
       mixinStandardHelpOptions = true,
       description = {
-        "What changed from one snapshot to another: columns added, removed or retyped; rows and",
-        "label balance per split; training statistics (mean, standard deviation, null fraction)."
+        "Say what changed from one export snapshot to another.",
+        "Columns added, removed or retyped; rows and label balance per split; training statistics"
+            + " (mean, standard deviation, null fraction)."
       })
   static final class Diff implements Callable<Integer> {
 
@@ -357,9 +360,10 @@ final class ExportsCommand implements Runnable {
       name = "prune",
       mixinStandardHelpOptions = true,
       description = {
-        "Remove old export snapshots: keep the newest --keep of each version (by as-of date) and",
-        "always the one latest points at. Runs never remove a snapshot; only this command does.",
-        "With --dry-run it only says what it would remove."
+        "Remove old export snapshots.",
+        "Keeps the newest --keep of each version (by as-of date) and always the one latest points"
+            + " at. Runs never remove a snapshot; only this command does. With --dry-run it only"
+            + " says what it would remove."
       })
   static final class Prune implements Callable<Integer> {
 

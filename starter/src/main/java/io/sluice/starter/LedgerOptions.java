@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,43 +22,46 @@ public final class LedgerOptions {
   @Option(
       names = "--db-url",
       defaultValue = "${env:SLUICE_DB_URL:-jdbc:postgresql://127.0.0.1:5432/sluice}",
-      description = "JDBC URL of Sluice's database (env SLUICE_DB_URL; default ${DEFAULT-VALUE}).")
+      description = {
+        "JDBC URL of Sluice's database (env SLUICE_DB_URL).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   String dbUrl;
 
   @Option(
       names = "--db-user",
       defaultValue = "${env:SLUICE_DB_USER:-sluice}",
-      description = "Database user (env SLUICE_DB_USER; default ${DEFAULT-VALUE}).")
+      description = {"Database user (env SLUICE_DB_USER).", "Default: ${DEFAULT-VALUE}"})
   String dbUser;
 
   @Option(
       names = "--data-root",
       defaultValue = "${env:SLUICE_DATA_ROOT:-data}",
-      description =
-          "Where the raw partitions are (env SLUICE_DATA_ROOT; default ${DEFAULT-VALUE}).")
+      description = {
+        "Where the raw partitions are (env SLUICE_DATA_ROOT).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   Path dataRoot;
 
-  @Option(
-      names = "--pipelines-dir",
-      defaultValue = "${env:SLUICE_PIPELINES_DIR:-pipelines}",
-      description =
-          "Where <dataset>.yaml are (env SLUICE_PIPELINES_DIR; default ${DEFAULT-VALUE}).")
-  Path pipelinesDir;
+  @Mixin PipelinesOptions pipelines;
 
   @Option(
       names = "--allowed-roots",
       defaultValue = "${env:SLUICE_ALLOWED_ROOTS:-}",
-      description =
-          "Directories outside the data root that a symbolic link in it may lead into, absolute"
-              + " and separated by ':' (env SLUICE_ALLOWED_ROOTS; default none).")
+      description = {
+        "Directories outside the data root that a symbolic link in it may lead into, absolute"
+            + " and separated by ':' (env SLUICE_ALLOWED_ROOTS).",
+        "Default: none"
+      })
   String allowedRoots;
 
   @Option(
       names = "--code-version",
       defaultValue = "${env:SLUICE_CODE_VERSION}",
-      description =
-          "The workers' code version outputs are compared with (env SLUICE_CODE_VERSION;"
-              + " default: this CLI's version).")
+      description = {
+        "The workers' code version outputs are compared with (env SLUICE_CODE_VERSION).",
+        "Default: this CLI's version"
+      })
   String codeVersion;
 
   /** The password: the file SLUICE_DB_PASSWORD_FILE, else SLUICE_DB_PASSWORD, else the default. */
@@ -71,7 +75,7 @@ public final class LedgerOptions {
     String version = codeVersion != null ? codeVersion : SluiceCli.version();
     return new SluiceSettings(
         dataRoot,
-        pipelinesDir,
+        pipelines.dir,
         Path.of(System.getProperty("java.io.tmpdir")),
         version,
         SluiceSettings.roots(allowedRoots));

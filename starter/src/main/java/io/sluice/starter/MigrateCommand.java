@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
     name = "migrate",
     mixinStandardHelpOptions = true,
     description = {
-      "Bring the database up to date as the owner role: the schema migrations, then the tables of",
-      "the feature set of every <dataset>.yaml in the pipelines directory. Run it after deploying",
-      "new code or changing a pipeline's features or label, before the workers need them; workers",
-      "that log in as a least-privilege member of sluice_worker cannot create tables themselves.",
-      "The owner is SLUICE_DB_MIGRATE_USER with SLUICE_DB_MIGRATE_PASSWORD or",
-      "SLUICE_DB_MIGRATE_PASSWORD_FILE; unset, the database user and password are used.",
+      "Bring the database's schema and feature tables up to date, as the owner role.",
+      "The schema migrations, then the tables of the feature set of every <dataset>.yaml in the"
+          + " pipelines directory. Run it after deploying new code or changing a pipeline's"
+          + " features or label, before the workers need them; workers that log in as a"
+          + " least-privilege member of sluice_worker cannot create tables themselves.",
+      "The owner is SLUICE_DB_MIGRATE_USER with SLUICE_DB_MIGRATE_PASSWORD or"
+          + " SLUICE_DB_MIGRATE_PASSWORD_FILE; unset, the database user and password are used.",
       "Exit 0 when done, 1 when a pipeline config is invalid (the rest is migrated all the same)."
     })
 final class MigrateCommand implements Callable<Integer> {
@@ -41,7 +42,7 @@ final class MigrateCommand implements Callable<Integer> {
                 System.getenv("SLUICE_DB_MIGRATE_PASSWORD_FILE"));
     SchemaMigration.Result r;
     try (HikariDataSource ds = Database.open(settings)) {
-      r = SchemaMigration.run(ds, ledger.pipelinesDir);
+      r = SchemaMigration.run(ds, ledger.pipelines.dir);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "migration as "

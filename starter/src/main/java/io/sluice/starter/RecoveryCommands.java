@@ -20,7 +20,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -121,15 +123,19 @@ final class RecoveryCommands {
       name = "rerun",
       mixinStandardHelpOptions = true,
       description = {
-        "Reset a failed run to just before its failed stage (Temporal reset): the stages that",
-        "succeeded are kept, the failed one and the rest run again, after a data or code fix.",
-        "With --failed --dataset --from --to: every failed run of those partitions."
+        "Reset a failed run to just before its failed stage, after a data or code fix.",
+        "A Temporal reset: the stages that succeeded are kept, the failed one and the rest run"
+            + " again. With --failed --dataset [--from --to]: every failed run of those partitions"
+            + " that no later completed run of the same partition superseded (those are listed as"
+            + " skipped); one that cannot be rerun is reported and the rest go on (exit 1)."
       })
   static final class Rerun implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "Workflow id of a failed run.")
     String workflowId;
 
-    @Option(names = "--failed", description = "Rerun every failed run of --dataset in the range.")
+    @Option(
+        names = "--failed",
+        description = "Rerun every failed, not superseded run of --dataset in the range.")
     boolean failed;
 
     @Option(names = "--dataset", description = "With --failed: the dataset.")
@@ -159,35 +165,78 @@ final class RecoveryCommands {
       WorkflowServiceStubs stubs = temporal.stubs();
       try {
         WorkflowClient client = temporal.client(stubs);
-        List<String> ids = new ArrayList<>();
         if (workflowId != null) {
-          ids.add(workflowId);
-        } else {
-          String query = RunsCommand.query(dataset, true, from, to);
-          client
-              .listExecutions(query)
-              .map(WorkflowExecutionMetadata::getExecution)
-              .map(WorkflowExecution::getWorkflowId)
-              .distinct()
-              .forEach(ids::add);
-          System.out.printf("%d failed run(s) where %s%n", ids.size(), query);
+          String runId = rerun(client, stubs, workflowId);
+          System.out.printf(
+              "%s: reset to before its failed stage; new run %s%n", workflowId, runId);
+          return await ? Watcher.watch(client, workflowId, System.out) : 0;
         }
-        int code = 0;
-        for (String id : ids) {
-          if (dryRun) {
-            System.out.println("would rerun " + id);
-            continue;
-          }
-          String runId = rerun(client, stubs, id);
-          System.out.printf("%s: reset to before its failed stage; new run %s%n", id, runId);
-          if (await) {
-            code = Math.max(code, Watcher.watch(client, id, System.out));
-          }
-        }
-        return code;
+        return rerunFailed(client, stubs);
       } finally {
         stubs.shutdown();
       }
+    }
+
+    /**
+     * Every failed partition run of the range whose failure no later completed run superseded; a
+     * run that cannot be rerun is reported and the rest go on. Exit 1 when any was not rerun.
+     */
+    private int rerunFailed(WorkflowClient client, WorkflowServiceStubs stubs) {
+      String query = RunsCommand.query(dataset, true, from, to);
+      List<WorkflowExecutionMetadata> failures =
+          client.listExecutions(query).limit(RunsCommand.SCAN_LIMIT).toList();
+      Map<String, WorkflowExecutionMetadata> superseded =
+          RunFailures.supersededBy(client, dataset, failures);
+      // the latest failure of each workflow id decides whether it is rerun
+      Map<String, WorkflowExecutionMetadata> latest = new LinkedHashMap<>();
+      for (WorkflowExecutionMetadata f : failures) {
+        latest.merge(
+            f.getExecution().getWorkflowId(),
+            f,
+            (a, b) -> a.getCloseTime().isAfter(b.getCloseTime()) ? a : b);
+      }
+      List<String> ids = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
+      latest.forEach(
+          (id, f) -> {
+            WorkflowExecutionMetadata by = superseded.get(f.getExecution().getRunId());
+            if (by == null) {
+              ids.add(id);
+            } else {
+              skipped.add("skipped " + id + ": " + RunFailures.supersession(by));
+            }
+          });
+      System.out.printf(
+          "%d failed run(s) where %s: %d to rerun, %d already superseded by a later completed run"
+              + " of the same partition%n",
+          latest.size(), query, ids.size(), skipped.size());
+      skipped.forEach(System.out::println);
+      int code = 0;
+      List<String> notRerun = new ArrayList<>();
+      for (String id : ids) {
+        if (dryRun) {
+          System.out.println("would rerun " + id);
+          continue;
+        }
+        try {
+          String runId = rerun(client, stubs, id);
+          System.out.printf("%s: reset to before its failed stage; new run %s%n", id, runId);
+        } catch (IllegalArgumentException | io.grpc.StatusRuntimeException e) {
+          System.out.println("not rerun " + id + ": " + e.getMessage());
+          notRerun.add(id);
+          continue;
+        }
+        if (await) {
+          code = Math.max(code, Watcher.watch(client, id, System.out));
+        }
+      }
+      if (!notRerun.isEmpty()) {
+        System.err.printf(
+            "sluice: %d of %d failed run(s) could not be rerun: %s%n",
+            notRerun.size(), ids.size(), String.join(", ", notRerun));
+        code = Math.max(code, 1);
+      }
+      return code;
     }
   }
 
@@ -195,9 +244,10 @@ final class RecoveryCommands {
       name = "replay",
       mixinStandardHelpOptions = true,
       description = {
-        "Replay a recorded history against this build's workflow code and say whether it is",
-        "deterministic (exit 0) or not (exit 1). Give a workflow id (fetched from the server) or",
-        "a history JSON file (temporal workflow show -w <id> --output json > h.json)."
+        "Check that a recorded history replays on this build's workflow code.",
+        "Says whether it is deterministic (exit 0) or not (exit 1). Give a workflow id (fetched"
+            + " from the server) or a history JSON file (temporal workflow show -w <id> --output"
+            + " json > h.json)."
       })
   static final class Replay implements Callable<Integer> {
     @Parameters(index = "0", description = "Workflow id, or a path to a history .json file.")

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the summary of the latest report of a partition (validation or a refused ingest)",
-      "and where its JSON and HTML files are. Exits 1 when that report failed."
+      "Print the summary of a partition's latest report and where its files are.",
+      "The report of its validation or of a refused ingest, with its JSON and HTML files. Exits 1"
+          + " when that report failed."
     })
 final class ReportCommand implements Callable<Integer> {
 
@@ -33,8 +34,10 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--artifacts-dir",
       defaultValue = "${env:SLUICE_ARTIFACTS_DIR:-artifacts}",
-      description =
-          "Where the worker writes reports (env SLUICE_ARTIFACTS_DIR; default ${DEFAULT-VALUE}).")
+      description = {
+        "Where the worker writes reports (env SLUICE_ARTIFACTS_DIR).",
+        "Default: ${DEFAULT-VALUE}"
+      })
   Path artifacts;
 
   @Override

@@ -39,10 +39,12 @@ final class RunCommand implements Callable<Integer> {
   String waitForData;
 
   @Mixin TemporalOptions temporal;
+  @Mixin PipelinesOptions pipelines;
 
   @Override
   public Integer call() {
     PipelineRequest request = PipelineRuns.request(dataset, date, waitForData);
+    pipelines.requireDataset(dataset);
     WorkflowServiceStubs stubs = temporal.stubs();
     try {
       WorkflowClient client = temporal.client(stubs);

@@ -122,32 +122,35 @@ final class ScheduleCommand {
   static final class Settings {
     @Option(
         names = "--at",
-        description = "UTC time of day of the daily run, HH:mm (default 06:00).")
+        description = {"UTC time of day of the daily run, HH:mm.", "Default: 06:00"})
     String at;
 
     @Option(
         names = "--wait-for-data",
-        description = "How long each run waits for its files (ISO-8601; default PT6H).")
+        description = {"How long each run waits for its files (ISO-8601).", "Default: PT6H"})
     String waitForData;
 
     @Option(
         names = "--catchup-window",
-        description =
-            "How late a missed run may still start, e.g. after an outage (ISO-8601; default"
-                + " P1D).")
+        description = {
+          "How late a missed run may still start, e.g. after an outage (ISO-8601).",
+          "Default: P1D"
+        })
     String catchupWindow;
 
     @Option(
         names = "--overlap",
-        description =
-            "When a run is still going at the next time: skip, buffer-one, buffer-all,"
-                + " cancel-other, terminate-other, allow-all (default buffer-one).")
+        description = {
+          "When a run is still going at the next time: skip, buffer-one, buffer-all,"
+              + " cancel-other, terminate-other, allow-all.",
+          "Default: buffer-one"
+        })
     String overlap;
 
     @Option(
         names = "--pause-on-failure",
         negatable = true,
-        description = "Pause the schedule when a run fails (default: no).")
+        description = {"Pause the schedule when a run fails.", "Default: no"})
     Boolean pauseOnFailure;
   }
 
@@ -257,9 +260,11 @@ final class ScheduleCommand {
       description = "Create the dataset's daily schedule (runs process the day before).")
   static final class Create extends DatasetCommand {
     @Mixin Settings settings;
+    @Mixin PipelinesOptions pipelines;
 
     @Override
     public Integer call() {
+      pipelines.requireDataset(dataset);
       Schedule schedule = build(dataset, temporal.taskQueue, settings, null, null);
       WorkflowServiceStubs stubs = temporal.stubs();
       try {
@@ -425,7 +430,7 @@ final class ScheduleCommand {
     }
   }
 
-  @Command(name = "unpause", mixinStandardHelpOptions = true, description = "Unpause it.")
+  @Command(name = "unpause", mixinStandardHelpOptions = true, description = "Unpause the schedule.")
   static final class Unpause extends DatasetCommand {
     @Option(names = "--note", defaultValue = "unpaused with sluice", description = "Why.")
     String note;
@@ -467,8 +472,9 @@ final class ScheduleCommand {
       name = "backfill",
       mixinStandardHelpOptions = true,
       description = {
-        "Run the schedule's action for past partitions with Temporal's schedule backfill: one",
-        "run per partition, at the scheduled time that would have processed it, in date order."
+        "Run the schedule's action for past partitions (Temporal's schedule backfill).",
+        "One run per partition, at the scheduled time that would have processed it, in date"
+            + " order."
       })
   static final class Backfill extends DatasetCommand {
     @Option(names = "--from", required = true, description = "First partition, yyyy-MM-dd.")
@@ -480,7 +486,10 @@ final class ScheduleCommand {
     @Option(
         names = "--overlap",
         defaultValue = "buffer-all",
-        description = "Overlap policy of the backfilled runs (default ${DEFAULT-VALUE}: in order).")
+        description = {
+          "Overlap policy of the backfilled runs.",
+          "Default: ${DEFAULT-VALUE} (in order)"
+        })
     String overlap;
 
     @Option(names = "--dry-run", description = "List the partitions it would run, start nothing.")

@@ -4,6 +4,8 @@ import io.sluice.starter.PipelineRuns.AlreadyRunning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code sluice} command line: starts and inspects runs on a Temporal server. */
 @Command(
@@ -12,21 +14,28 @@ import picocli.CommandLine.HelpCommand;
     versionProvider = SluiceCli.Version.class,
     description = {
       "Raw data drops to validated, point-in-time-correct feature sets, run by Temporal.",
-      "",
-      "  sluice demo                      everything embedded: PostgreSQL, Temporal, a worker",
-      "  sluice worker                    start a worker (config: worker application.yml + env)",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  sluice demo",
+      "  sluice worker",
       "  sluice run --dataset orders --date 2024-01-05",
       "  sluice status sluice/orders/2024-01-05",
       "  sluice status --dataset orders --from 2024-01-01 --to 2024-03-31",
       "  sluice backfill --dataset orders --from 2024-01-01 --to 2024-03-31 --parallelism 4",
       "  sluice schedule create --dataset orders --at 06:00",
       "  sluice runs --dataset orders --failed",
-      "  sluice rerun sluice/orders/2024-01-05",
+      "  sluice rerun --failed --dataset orders --from 2024-01-01 --to 2024-01-31",
       "  sluice report --dataset orders --date 2024-01-05",
       "  sluice exports list --dataset orders",
-      "  sluice migrate                   schema and feature tables, as the owner role",
+      "  sluice migrate",
+      "",
+      "sluice <command> --help tells more of each."
     },
     subcommands = {
+      LauncherCommands.Demo.class,
+      LauncherCommands.Worker.class,
       RunCommand.class,
       StatusCommand.class,
       BackfillCommand.class,
@@ -51,9 +60,18 @@ public final class SluiceCli implements Runnable {
     System.exit(execute(args));
   }
 
+  /**
+   * Help is this wide: at 80 columns the description column was too narrow for a default such as a
+   * JDBC URL, and every default is on a line of its own (Default: ...) so that it wraps only when
+   * it is wider than the whole column.
+   */
+  static final int USAGE_WIDTH = 100;
+
+  @Spec CommandSpec spec;
+
   /** Runs the CLI in this JVM and returns its exit code (tests and the demo call this). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new SluiceCli());
+    CommandLine cli = new CommandLine(new SluiceCli()).setUsageHelpWidth(USAGE_WIDTH);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof IllegalArgumentException || e instanceof AlreadyRunning) {
@@ -71,7 +89,7 @@ public final class SluiceCli implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(System.out);
   }
 
   /** What a failed run says: the workflow's own message (it names stage, partition, report). */

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
     name = "stale",
     mixinStandardHelpOptions = true,
     description = {
-      "List partitions whose outputs were made by another config hash, SQL hash or code version",
-      "than today's, and gaps (missing partitions) inside the range, with the backfill command",
-      "that brings them up to date. Exit 1 when something is stale or missing, else 0."
+      "List a dataset's stale partitions and the gaps in the range.",
+      "Stale: outputs made by another config hash, SQL hash or code version than today's. Gaps:"
+          + " missing partitions inside the range. Prints the backfill command that brings them up"
+          + " to date. Exit 1 when something is stale or missing, else 0."
     })
 final class StaleCommand implements Callable<Integer> {
 

@@ -1,0 +1,73 @@
+package io.sluice.starter;
+
+import io.sluice.activities.config.BadConfigException;
+import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.workflows.Partitions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the pipeline configs are ({@code <dir>/<dataset>.yaml}), as the workers read them. A
+ * command that starts runs checks the dataset's config here first, so that a mistyped dataset is
+ * refused at once instead of being started and failed by the worker.
+ */
+final class PipelinesOptions {
+
+  @Option(
+      names = "--pipelines-dir",
+      defaultValue = "${env:SLUICE_PIPELINES_DIR:-pipelines}",
+      description = {
+        "Where the pipeline configs, <dataset>.yaml, are (env SLUICE_PIPELINES_DIR).",
+        "Default: ${DEFAULT-VALUE}"
+      })
+  Path dir;
+
+  /**
+   * Refuses, with an {@link IllegalArgumentException} (exit 2), a dataset whose config is missing
+   * or does not load: the message names the file looked for and the datasets that are there.
+   */
+  void requireDataset(String dataset) {
+    Partitions.requireDataset(dataset);
+    Path file = dir.resolve(dataset + ".yaml").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "unknown dataset '"
+              + dataset
+              + "': there is no pipeline config "
+              + file
+              + " ("
+              + datasets()
+              + "); point --pipelines-dir or SLUICE_PIPELINES_DIR at the directory the workers"
+              + " read");
+    }
+    try {
+      new PipelineConfigLoader(dir).load(dataset);
+    } catch (BadConfigException e) {
+      throw new IllegalArgumentException(
+          "the pipeline config of dataset '" + dataset + "' does not load: " + e.getMessage(), e);
+    }
+  }
+
+  /** What the directory holds, said for a person. */
+  private String datasets() {
+    if (!Files.isDirectory(dir)) {
+      return dir.toAbsolutePath().normalize() + " does not exist";
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      String names =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .map(n -> n.substring(0, n.length() - ".yaml".length()))
+              .sorted()
+              .collect(Collectors.joining(", "));
+      return names.isEmpty() ? "no datasets there" : "datasets there: " + names;
+    } catch (IOException e) {
+      return dir.toAbsolutePath().normalize() + " cannot be listed: " + e.getMessage();
+    }
+  }
+}
