@@ -67,6 +67,19 @@ class InputsRealServerTest {
     }
   }
 
+  /** A run started by the CLI says in the UI's list which partition it is, before it runs. */
+  @Test
+  void aRunCarriesItsPartitionAsItsSummary() {
+    try (RealWorker w = new RealWorker(tmp)) {
+      FeaturePipelineWorkflow wf =
+          io.sluice.starter.PipelineRuns.start(
+              w.client(), w.queue, io.sluice.starter.PipelineRuns.request("orders", "2024-09-09"));
+      WorkflowStub stub = WorkflowStub.fromTyped(wf);
+      assertThat(stub.describe().getStaticSummary()).isEqualTo("orders 2024-09-09");
+      catchThrowable(() -> stub.getResult(30, TimeUnit.SECONDS, PipelineResult.class));
+    }
+  }
+
   @Test
   void aBackfillRefusesNonsenseControlsShowsItselfPausedAndIsFoundByItsDate() throws Exception {
     LocalDate first = LocalDate.of(2024, 9, 1);

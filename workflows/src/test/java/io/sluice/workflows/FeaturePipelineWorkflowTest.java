@@ -113,6 +113,38 @@ class FeaturePipelineWorkflowTest {
     assertThat(p.dataset()).isEqualTo("orders");
   }
 
+  /** What a person sees in the Temporal UI: each step labelled, the partition found exactly. */
+  @Test
+  void theUiLabelsEachStepWithItsPartitionAndTheRunCarriesThePartition(
+      TestWorkflowEnvironment env, Worker worker) {
+    FeaturePipelineWorkflow wf = start(env, worker);
+    wf.run(REQUEST);
+    String id = Partitions.workflowId(REQUEST.dataset(), REQUEST.partitionDate());
+    java.util.List<String> summaries = new java.util.ArrayList<>();
+    for (io.temporal.api.history.v1.HistoryEvent e :
+        env.getWorkflowClient().fetchHistory(id).getHistory().getEventsList()) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        summaries.add(
+            io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                e.getUserMetadata().getSummary(), String.class, String.class));
+      }
+    }
+    assertThat(summaries)
+        .containsExactly(
+            "ingest orders 2024-01-05",
+            "validate orders 2024-01-05",
+            "stage orders 2024-01-05",
+            "look for late data before orders 2024-01-05",
+            "features orders 2024-01-05",
+            "split orders 2024-01-05",
+            "publish orders 2024-01-05");
+    var described = env.getWorkflowClient().newUntypedWorkflowStub(id).describe();
+    assertThat(described.getTypedSearchAttributes().get(SearchAttributes.PARTITION))
+        .isEqualTo("2024-01-05");
+    assertThat(described.getMemo(FeaturePipelineWorkflowImpl.MEMO_PARTITION, String.class))
+        .isEqualTo("2024-01-05");
+  }
+
   @Nested
   class Failures {
 
@@ -227,6 +259,22 @@ class FeaturePipelineWorkflowTest {
             .as("gap before probe %d", i + 1)
             .isBetween(30_000L << (i - 1), (30_000L << (i - 1)) + 2_000L);
       }
+      // in the UI each wait says what it waits for
+      long labelledTimers =
+          env
+              .getWorkflowClient()
+              .fetchHistory(Partitions.workflowId(WAITING.dataset(), WAITING.partitionDate()))
+              .getHistory()
+              .getEventsList()
+              .stream()
+              .filter(e -> e.hasTimerStartedEventAttributes())
+              .filter(
+                  e ->
+                      io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE
+                          .fromPayload(e.getUserMetadata().getSummary(), String.class, String.class)
+                          .equals("wait for the files of orders 2024-01-05"))
+              .count();
+      assertThat(labelledTimers).isEqualTo(3);
     }
 
     @Test
