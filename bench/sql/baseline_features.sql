@@ -1,5 +1,6 @@
--- Hand-written baseline for bench/features: the orders features and label of DESIGN.md for every
--- feature date in [:from, :to] in one statement, with window functions for the versions.
+-- Hand-written baseline for bench/features: the orders features and label for every feature date
+-- in [:from, :to] (docs/concepts.md#features-and-label) in one statement, with window functions
+-- for the versions.
 -- psql -v from=2024-01-01 -v to=2024-01-30 -f bench/sql/baseline_features.sql
 DROP TABLE IF EXISTS bench_hand_features;
 CREATE TABLE bench_hand_features AS

@@ -97,10 +97,8 @@ final class Watcher {
 
   /**
    * Whether the run (the latest of a continue-as-new chain) has closed: one
-   * DescribeWorkflowExecution call. It replaced a getResult with a 1 s timeout in a loop (a long
-   * poll of the history) after the dev server used ~71 s of CPU during a 90-partition backfill
-   * followed that way, against ~14 s followed this way or not followed at all (measured; a third of
-   * a 2-core machine).
+   * DescribeWorkflowExecution call, not a getResult long poll of the history, which costs the
+   * server far more CPU (docs/adr/0010-the-watcher-asks-once-a-second.md).
    */
   private static boolean closed(WorkflowStub stub) {
     return stub.describe().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;

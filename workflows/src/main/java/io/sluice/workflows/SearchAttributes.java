@@ -5,7 +5,8 @@ import java.time.OffsetDateTime;
 
 /**
  * Custom search attributes Sluice sets on its runs. A server must have them registered (the
- * dev-services script does; see the README for production clusters).
+ * dev-services script does; docs/operations.md#visibility-search-attributes-and-temporal-recipes
+ * for production clusters).
  */
 public final class SearchAttributes {
 

@@ -40,8 +40,8 @@ public record PipelineConfig(
   public record EventTimeBounds(String min, String max) {}
 
   /**
-   * One expectation; see the README for each {@code type}. {@code mostly} is the fraction of
-   * checked values that must pass (default 1.0).
+   * One expectation; docs/pipeline-yaml.md#expectations describes each {@code type}. {@code mostly}
+   * is the fraction of checked values that must pass (default 1.0).
    */
   public record ExpectationConfig(
       String name,

@@ -67,10 +67,10 @@ public final class PipelineConfigLoader {
   /**
    * Loads the config of {@code dataset}; throws {@link BadConfigException} naming the key. A file
    * that reads the same as at its last load (and names a SQL file that does too) gives the same
-   * {@link LoadedConfig} without being parsed and checked again: every activity (and the ledger
-   * after it) loads its dataset's config, and in a backfill the parse and the checks were a sixth
-   * of the activity threads' CPU. An edit applies to the next load. The instance is shared; nothing
-   * may change it.
+   * {@link LoadedConfig} without being parsed and checked again, since every activity (and the
+   * ledger after it) loads its dataset's config
+   * (docs/adr/0013-pipeline-files-are-loaded-once-per-content.md). An edit applies to the next
+   * load. The instance is shared; nothing may change it.
    */
   public LoadedConfig load(String dataset) {
     Partitions.requireDataset(dataset);

@@ -88,9 +88,8 @@ final class DateChunks {
     }
     return (from, to) -> {
       long read = rows.apply(dates.get(from).minusDays(window), dates.get(to));
-      // a join test weighed as one aggregated pair. Two runs of 90 days x 2,000 orders took 36.7
-      // and 25.0 s (64 and 26 dates) with pairs alone, 29.7 and 36.8 s (58 and 32 dates) with a
-      // test weighed as 1.5 pairs
+      // a join test weighed as one aggregated pair: the weight that balanced measured runs
+      // (docs/adr/0004-one-pass-range-features.md)
       return pairs[to + 1] - pairs[from] + (to - from + 1) * read;
     };
   }

@@ -503,7 +503,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
 
   /**
    * These statements are big trees over modest row counts; compiling them with LLVM costs seconds
-   * (4.2 of 4.5 s for a daily run's state update, measured) and saves little.
+   * and saves little (docs/adr/0012-no-postgresql-jit-for-features.md).
    */
   private static void noJit(DSLContext tx) {
     tx.execute("SET LOCAL jit = off");

@@ -405,7 +405,8 @@ public final class FeatureSet {
    * same as under the database's collation, which is deterministic, and because the versions come
    * sorted by entity PostgreSQL sorts each entity's few rows by date (an incremental sort) instead
    * of every (date, version) pair of the range. The window bounds of each date come with the date
-   * (computed here, in UTC like every session of Sluice's), not computed again for every row.
+   * (computed here, in UTC like every session of Sluice's), not computed again for every row
+   * (docs/adr/0004-one-pass-range-features.md).
    */
   private Select<? extends Record> aggregateRows(
       Collection<LocalDate> dates, Collection<LocalDate> labelled) {
@@ -616,9 +617,8 @@ public final class FeatureSet {
    * received by d + horizon that no partition after theirs, up to d + horizon, superseded (an
    * anti-join on the primary key, stopping at the first later version), the bounds as literals. It
    * reads the window's rows only, where the window function of {@link #versions} sorts every
-   * version of their orders, and lets PostgreSQL scan in parallel and hash the entities: 0.34 s
-   * against 1.25 s for the label of one date of 33,000 orders a day (a probe per version for its
-   * superseding partition, then a sort).
+   * version of their orders, and lets PostgreSQL scan in parallel and hash the entities
+   * (docs/adr/0008-daily-runs-advance-a-running-state.md).
    */
   private Select<? extends Record> labelPositives(LocalDate d) {
     LocalDate knownBy = d.plusDays(horizonDays);

@@ -37,8 +37,8 @@ import org.postgresql.core.BaseConnection;
  * scaled value of x is {@code round((x - mean) / sd, 6)} with x, mean and sd as doubles and the
  * quotient taken to 15 significant digits first, exactly as PostgreSQL's {@code round(((x::float8 -
  * mean) / nullif(sd, 0))::numeric, 6)} computes it (tested against it); null when x, the mean or
- * the deviation is null or the deviation is 0. Done in SQL, the numeric conversions cost 2 s per
- * 175,000 rows, and the split was read twice (once per format).
+ * the deviation is null or the deviation is 0. Why in Java, from one read:
+ * docs/adr/0011-exports-from-one-copy-per-split.md.
  */
 final class SplitExport {
 
@@ -185,8 +185,8 @@ final class SplitExport {
    * The scaled value of {@code x} in millionths, or {@link #NULL}. Most values are done in double
    * arithmetic: for |z| < 1000 the product z * 10^6 is within 6e-6 of the exact 15-digit value
    * times 10^6, so unless its fraction is that close to one half, rounding it half away from zero
-   * gives the exact result. The others take {@link #scale}'s exact path (a BigDecimal per value
-   * costs about 1.3 us, 2 s on 185,000 rows of 8 scaled columns).
+   * gives the exact result. The others take {@link #scale}'s exact path: a BigDecimal per value is
+   * too slow for every value (docs/adr/0011-exports-from-one-copy-per-split.md).
    */
   static long scaleMicros(Object x, Scaled s) {
     if (x == null || s.mean() == null || s.stddev() == null || s.stddev() == 0.0) {

@@ -21,8 +21,9 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
- * The orders normalisation and quarantine rules of DESIGN.md as one SELECT over a raw partition:
- * each row normalised, with every reason it cannot be staged (an empty array when it can).
+ * The orders normalisation and quarantine rules
+ * (docs/concepts.md#staging-normalise-quarantine-versions) as one SELECT over a raw partition: each
+ * row normalised, with every reason it cannot be staged (an empty array when it can).
  */
 final class OrdersJudgement {
 

@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Temporal times an attempt out only when no heartbeat arrived within the timeout of its start or
  * of the last one, so an activity that ends sooner needs none. A beat at the start cost each of a
  * backfill's short validate and stage attempts an RPC and a write of the workflow's state on the
- * server (measured: the dev server's CPU over a 90-partition backfill fell by about a tenth without
- * them).
+ * server (docs/adr/0009-heartbeats-from-a-timer-not-at-the-start.md).
  *
  * <p>Ingest heartbeats by itself, after each committed chunk, with its progress as details (ticking
  * for it would overwrite them), through {@link Progress}, which follows the same rule.
