@@ -67,10 +67,45 @@ public class SluiceWorker {
         ingest, validate, stage, features, split, publish, source, backfill);
   }
 
+  /** How long a starting worker waits for a Temporal server that is not answering yet. */
+  static final Duration START_PATIENCE = Duration.ofMinutes(2);
+
   @EventListener
   void onStartup(StartupEvent event) {
-    factory.start();
+    startWithin(factory::start, START_PATIENCE);
     LOG.info("Sluice worker polling task queue '{}'", taskQueue);
+  }
+
+  /**
+   * Starts polling. A server that is unavailable (restarting, or briefly unable to read its
+   * database) is asked again with a growing pause, for up to {@code patience}; anything else, or a
+   * server still unavailable by then, fails the start.
+   */
+  static void startWithin(Runnable start, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    long pauseMs = 500;
+    while (true) {
+      try {
+        start.run();
+        return;
+      } catch (io.grpc.StatusRuntimeException e) {
+        boolean unavailable = e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE;
+        if (!unavailable || System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+          throw e;
+        }
+        LOG.warn(
+            "the Temporal server is not available yet ({}); trying again in {} ms",
+            e.getStatus().getDescription(),
+            pauseMs);
+        try {
+          Thread.sleep(pauseMs);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pauseMs = Math.min(pauseMs * 2, 10_000);
+      }
+    }
   }
 
   @EventListener
