@@ -1,5 +1,5 @@
 -- Hand-written baseline for bench/features: the orders features and label for every feature date
--- in [:from, :to] (docs/concepts.md#features-and-label) in one statement, with window functions
+-- in [:from, :to] (docs/concepts.md#features-and-label-of-orders) in one statement, with window functions
 -- for the versions.
 -- psql -v from=2024-01-01 -v to=2024-01-30 -f bench/sql/baseline_features.sql
 DROP TABLE IF EXISTS bench_hand_features;

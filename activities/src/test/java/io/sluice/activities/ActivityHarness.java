@@ -77,8 +77,21 @@ public final class ActivityHarness implements AutoCloseable {
 
   /** With {@code allowedRoots} as the operator's extra roots (SLUICE_ALLOWED_ROOTS). */
   public ActivityHarness(Path root, boolean leastPrivilege, List<Path> allowedRoots) {
+    this(root, leastPrivilege, allowedRoots, TestDatabases.fresh());
+  }
+
+  /**
+   * On the database {@code owner} (which the harness closes), as it is: the migration the harness
+   * runs first brings it up to date, as a worker starting on it would.
+   */
+  public ActivityHarness(Path root, HikariDataSource owner) {
+    this(root, false, List.of(), owner);
+  }
+
+  private ActivityHarness(
+      Path root, boolean leastPrivilege, List<Path> allowedRoots, HikariDataSource owner) {
     this.root = root;
-    this.owner = TestDatabases.fresh();
+    this.owner = owner;
     this.ownerDsl = DSL.using(owner, SQLDialect.POSTGRES);
     try {
       Files.createDirectories(root.resolve("pipelines"));
@@ -86,8 +99,9 @@ public final class ActivityHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // the dataset's tables, as `sluice migrate` or a worker starting makes them
+    SchemaMigration.run(owner, root.resolve("pipelines"));
     if (leastPrivilege) {
-      SchemaMigration.run(owner, root.resolve("pipelines"));
       this.dataSource = TestDatabases.workerRole(owner);
     } else {
       this.dataSource = owner;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each feature of the orders dataset (docs/concepts.md#features-and-label) on a hand-made dataset;
- * the expected values are worked out below.
+ * Each feature of the orders dataset (docs/concepts.md#features-and-label-of-orders) on a hand-made
+ * dataset; the expected values are worked out below.
  */
 class OrderFeaturesTest {
 

@@ -64,14 +64,15 @@ class QuarantineReasonsTest {
             Map.entry("bad3", List.of("bad_order_ts")),
             Map.entry("bad4", List.of("negative_amount")),
             Map.entry("bad5", List.of("bad_amount", "bad_quantity")),
+            // a row's reasons in the order pipelines/orders.yaml declares the columns
             Map.entry(
                 "bad6",
                 List.of(
                     "bad_order_ts",
                     "missing_amount",
-                    "bad_quantity",
+                    "unknown_status",
                     "unknown_category",
-                    "unknown_status")));
+                    "bad_quantity")));
 
     Record ok = h.dsl.fetchOne("select * from stg.orders where order_id = 'ok1'");
     assertThat(ok.get("customer_id")).isEqualTo("C1");

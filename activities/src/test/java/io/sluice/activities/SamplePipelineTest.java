@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sluice.activities.features.FeatureSet;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
 import io.sluice.workflows.activity.StageActivities.StageResult;
 import java.nio.charset.StandardCharsets;

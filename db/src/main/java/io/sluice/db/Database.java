@@ -30,11 +30,21 @@ public final class Database {
   }
 
   public static MigrateResult migrate(DataSource dataSource) {
+    return flyway(dataSource).migrate();
+  }
+
+  /** The migrations {@link #migrate} would apply, as {@code V<version> <description>}. */
+  public static java.util.List<String> pending(DataSource dataSource) {
+    return java.util.Arrays.stream(flyway(dataSource).info().pending())
+        .map(m -> "V" + m.getVersion() + " " + m.getDescription())
+        .toList();
+  }
+
+  private static Flyway flyway(DataSource dataSource) {
     return Flyway.configure()
         .dataSource(dataSource)
         .locations(MIGRATIONS)
         .createSchemas(true)
-        .load()
-        .migrate();
+        .load();
   }
 }

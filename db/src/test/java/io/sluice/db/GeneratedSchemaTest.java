@@ -95,53 +95,61 @@ class GeneratedSchemaTest {
   }
 
   /**
-   * Every schema is generated. feats holds only the feature tables made from the pipeline config
-   * (by `sluice migrate` or the features step), so the migrations leave it without tables: it is
-   * generated for its function, feats.point_features_view.
+   * Every schema with a table or function is generated. raw, stg and quarantine hold the tables of
+   * the datasets the pipeline files declare, and feats the feature tables made from them (by
+   * `sluice migrate`, or a worker that may): the migrations leave all four without tables, so stg
+   * and quarantine are not generated at all, raw and feats for their functions only.
    */
   @Test
-  void everyOwnedSchemaIsGenerated() {
+  void everySchemaWithATableOrFunctionIsGenerated() {
     assertThat(DefaultCatalog.DEFAULT_CATALOG.getSchemas())
         .extracting(Schema::getName)
-        .containsExactlyInAnyOrderElementsOf(SCHEMAS);
+        .containsExactlyInAnyOrder("raw", "feats", "meta");
     assertThat(
             DefaultCatalog.DEFAULT_CATALOG.getSchemas().stream()
-                .filter(s -> s.getName().equals("feats"))
+                .filter(s -> !s.getName().equals("meta"))
                 .flatMap(s -> s.getTables().stream()))
         .isEmpty();
-    assertThat(dsl.fetchValue("select count(*) from pg_tables where schemaname = 'feats'"))
+    assertThat(
+            dsl.fetchValue(
+                "select count(*) from pg_tables where schemaname in ('raw', 'stg', 'quarantine',"
+                    + " 'feats')"))
         .isEqualTo(0L);
   }
 
+  /** No table, function or generated class is named after the bundled example. */
   @Test
-  void rawIsAppendOnly() {
-    // a file's rows go in through the load that claimed it, on one session, then it is sealed
-    dsl.connection(
-        c -> {
-          DSLContext one = DSL.using(c, SQLDialect.POSTGRES);
-          one.execute(
-              "insert into meta.ingested_files (dataset, partition_date, file_name, sha256,"
-                  + " size_bytes, row_count, header, run_id, state) values ('orders', '2024-01-01',"
-                  + " 'a.csv', repeat('0', 64), 1, 0, '{order_id}', 'r', 'loading')");
-          Object file = one.fetchValue("select file_id from meta.ingested_files");
-          assertThat(one.fetchValue("select raw.orders_partition('2024-01-01')"))
-              .isEqualTo("raw.orders_20240101");
-          one.execute("select meta.claim_file(?, 'r')", file);
-          one.execute(
-              "insert into raw.orders (partition_date, file_id, line_no, order_id) select"
-                  + " partition_date, file_id, 2, 'o1' from meta.ingested_files");
-          one.execute("select meta.file_progress(?, 2, 1)", file);
-          one.execute("select meta.seal_file(?)", file);
-        });
+  void nothingTheMigrationsMakeIsNamedAfterAnExample() {
+    assertThat(
+            dsl.fetchValues(
+                "select n.nspname || '.' || c.relname from pg_class c"
+                    + " join pg_namespace n on n.oid = c.relnamespace"
+                    + " where n.nspname = any(?) and c.relname like '%orders%'",
+                (Object) SCHEMAS.toArray(String[]::new)))
+        .isEmpty();
+    assertThat(
+            dsl.fetchValues(
+                "select n.nspname || '.' || p.proname from pg_proc p"
+                    + " join pg_namespace n on n.oid = p.pronamespace"
+                    + " where n.nspname = any(?) and p.proname like '%orders%'",
+                (Object) SCHEMAS.toArray(String[]::new)))
+        .isEmpty();
+    for (Schema schema : DefaultCatalog.DEFAULT_CATALOG.getSchemas()) {
+      assertThat(schema.getTables()).noneMatch(t -> t.getName().contains("orders"));
+    }
+  }
+
+  /** A dataset without tables (its pipeline file was never migrated) gets no raw day table. */
+  @Test
+  void rawDayTablesAreForDeclaredDatasetsOnly() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> dsl.execute("update raw.orders set order_id = 'x'"))
-        .hasMessageContaining("append-only");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dsl.execute("delete from raw.orders"))
-        .hasMessageContaining("append-only");
+            () -> dsl.fetchValue("select raw.day_table('orders', '2024-01-01')"))
+        .hasMessageContaining("dataset orders has no raw table");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> dsl.execute("truncate raw.orders_20240101"))
-        .hasMessageContaining("append-only");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dsl.execute("truncate raw.orders"))
-        .hasMessageContaining("append-only");
+            () -> dsl.fetchValue("select raw.day_table('x; drop table meta.runs', '2024-01-01')"))
+        .hasMessageContaining("not a dataset name");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> dsl.fetchValue("select raw.day_table('events_20240101', '2024-01-01')"))
+        .hasMessageContaining("not a dataset name");
   }
 }

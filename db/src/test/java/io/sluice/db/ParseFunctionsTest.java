@@ -93,4 +93,65 @@ class ParseFunctionsTest {
             .get(0, Long.class);
     assertThat(n).isEqualTo(66667L);
   }
+
+  /**
+   * The parse of every declared column type (V24): a value that parses gives its text form as
+   * PostgreSQL prints it, anything else gives NULL ("null" here), never an error, in the literal
+   * and the column form.
+   */
+  @ParameterizedTest(name = "{0}({1}) = {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "meta.try_bigint({0})|9223372036854775|9223372036854775",
+        "meta.try_bigint({0})|-12|-12",
+        "meta.try_bigint({0})|+7|7",
+        "meta.try_bigint({0})|1234567890123456789|null",
+        "meta.try_bigint({0})|1.0|null",
+        "meta.try_bigint({0})|1e3|null",
+        "meta.try_double({0})|1.5e3|1500",
+        "meta.try_double({0})|-.25|-0.25",
+        "meta.try_double({0})|2.|2",
+        "meta.try_double({0})|1e309|null",
+        "meta.try_double({0})|1e-301|null",
+        "meta.try_double({0})|NaN|null",
+        "meta.try_double({0})|Infinity|null",
+        "meta.try_double({0})|0x10|null",
+        "meta.try_boolean({0})|TRUE|true",
+        "meta.try_boolean({0})|y|true",
+        "meta.try_boolean({0})|0|false",
+        "meta.try_boolean({0})|No|false",
+        "meta.try_boolean({0})|maybe|null",
+        "meta.try_boolean({0})|2|null",
+        "meta.try_date({0})|2024-02-29|2024-02-29",
+        "meta.try_date({0})|2023-02-29|null",
+        "meta.try_date({0})|2024-04-31|null",
+        "meta.try_date({0})|0000-01-01|null",
+        "meta.try_date({0})|2024-1-5|null",
+        "meta.try_date({0})|2024-01-05T00:00:00Z|null",
+        "meta.try_decimal_sized({0}, 3, 2)|123.45|123.45",
+        "meta.try_decimal_sized({0}, 3, 2)|-0.5|-0.5",
+        "meta.try_decimal_sized({0}, 3, 2)|1234.5|null",
+        "meta.try_decimal_sized({0}, 3, 2)|1.234|null",
+        "meta.try_decimal_sized({0}, 3, 0)|12|12",
+        "meta.try_decimal_sized({0}, 3, 0)|12.0|null",
+        "meta.try_local_instant({0}, 'Europe/Berlin')|2024-07-01 12:00|2024-07-01 10:00:00+00",
+        "meta.try_local_instant({0}, 'Europe/Berlin')|2024-01-01T12:00:30.5|2024-01-01 11:00:30.5+00",
+        "meta.try_local_instant({0}, 'UTC')|2024-02-30 12:00|null",
+        "meta.try_local_instant({0}, 'UTC')|2024-01-01 25:00|null",
+        "meta.try_local_instant({0}, 'UTC')|2024-01-01T12:00:00Z|null"
+      })
+  void everyDeclaredTypeParsesOrGivesNull(String function, String text, String expected) {
+    dsl.execute("set timezone = 'UTC'");
+    Object literal =
+        dsl.fetchValue(
+            DSL.select(DSL.field(function, String.class, DSL.inline(text)).cast(String.class)));
+    Object column =
+        dsl.fetchValue(
+            "select (" + function.replace("{0}", "v") + ")::text from (values (?)) t(v)",
+            (Object) text);
+    String want = "null".equals(expected) ? null : expected;
+    assertThat(literal).as("literal").isEqualTo(want);
+    assertThat(column).as("column").isEqualTo(want);
+  }
 }

@@ -1,8 +1,12 @@
 package io.sluice.demo;
 
+import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.context.ApplicationContext;
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfigLoader;
 import io.sluice.db.EmbeddedDatabase;
 import io.sluice.starter.PipelineRuns;
 import io.sluice.workflows.BackfillRequest;
@@ -23,18 +27,25 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * {@code sluice demo}: the whole product on the embedded default. A real PostgreSQL from Maven
- * binaries, Temporal's in-memory service, and the worker's own beans in this process: the history
- * under {@code data/raw} as one backfill, then the last day as a daily run, then what came out.
+ * binaries, Temporal's in-memory service, and the worker's own beans in this process. For every
+ * dataset of the pipelines directory with data under the data root (the bundled orders and app
+ * events): its history as one backfill, then its last day as a daily run, then what came out.
  */
 public final class DemoMain {
 
@@ -53,15 +64,33 @@ public final class DemoMain {
         new DemoMain().run(dataRoot, Path.of("pipelines"), Path.of("artifacts"), System.out));
   }
 
+  /** A bundled dataset with data to run: its config and its partitions, in date order. */
+  record Dataset(LoadedConfig config, Path dir, List<String> dates) {
+    String name() {
+      return config.config().dataset();
+    }
+  }
+
   int run(Path dataRoot, Path pipelines, Path artifacts, PrintStream out) throws Exception {
-    List<String> dates = partitions(dataRoot);
-    if (dates.isEmpty()) {
-      out.println("no partitions under " + dataRoot.resolve("raw") + "; nothing to run");
+    List<Dataset> datasets = datasets(dataRoot, pipelines, out);
+    if (datasets.isEmpty()) {
+      out.println(
+          "no partitions under "
+              + dataRoot
+              + " for any dataset in "
+              + pipelines
+              + "; nothing to run");
       return 2;
     }
     long started = System.nanoTime();
-    out.printf(
-        "Sluice demo: %d partitions of orders from %s%n", dates.size(), dataRoot.resolve("raw"));
+    for (Dataset d : datasets) {
+      out.printf(
+          "Sluice demo: %d partitions of %s (%s) from %s%n",
+          d.dates().size(),
+          d.name(),
+          d.config().schema().kind().name().toLowerCase(Locale.ROOT),
+          d.dir());
+    }
     out.println("starting embedded PostgreSQL and in-memory Temporal ...");
     try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
       createDatabase(db);
@@ -92,44 +121,10 @@ public final class DemoMain {
               .singletons(temporal.getWorkflowClient())
               .start()) {
         WorkflowClient client = temporal.getWorkflowClient();
-        int failed = 0;
-        String lastDate = dates.get(dates.size() - 1);
-        if (dates.size() > 1) {
-          failed += backfill(client, dates.get(0), dates.get(dates.size() - 2), out);
-        }
-        long daily = System.nanoTime();
-        out.printf("the daily run of %s ...", lastDate);
-        PipelineResult last = null;
-        try {
-          last =
-              WorkflowStub.fromTyped(
-                      PipelineRuns.start(
-                          client, TASK_QUEUE, PipelineRuns.request("orders", lastDate)))
-                  .getResult(PipelineResult.class);
-          out.printf(" done in %.1f s%n", (System.nanoTime() - daily) / 1e9);
-        } catch (WorkflowFailedException e) {
-          failed++;
-          out.printf(
-              " FAILED: %s%n", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-        }
         DSLContext dsl = worker.getBean(DSLContext.class);
-        printTable(out, dsl);
-        out.println();
-        out.println(
-            "reports:  "
-                + artifacts.toAbsolutePath().resolve("reports/orders")
-                + "/<date>/<run-id>.{json,html}");
-        out.println("features: the table feats.orders_features (one row per customer and date)");
-        if (last != null && last.exportPath() != null) {
-          Path export = Path.of(last.exportPath());
-          out.println(
-              "export:   "
-                  + export.resolveSibling("latest")
-                  + " -> "
-                  + export.getFileName()
-                  + " ({train,val,test}.{parquet,csv}, metadata.json)");
-          printSplits(out, export);
-          out.println("snapshots: sluice exports list --dataset orders --data-root " + dataRoot);
+        int failed = 0;
+        for (Dataset d : datasets) {
+          failed += run(client, dsl, d, dataRoot, artifacts, out);
         }
         out.printf(
             "done in %.1f s%s%n",
@@ -142,8 +137,109 @@ public final class DemoMain {
     }
   }
 
+  /** One dataset: its history as a backfill, its last day as a daily run, what came out. */
+  private static int run(
+      WorkflowClient client,
+      DSLContext dsl,
+      Dataset d,
+      Path dataRoot,
+      Path artifacts,
+      PrintStream out) {
+    out.println();
+    out.println("== " + d.name());
+    int failed = 0;
+    List<String> dates = d.dates();
+    String lastDate = dates.get(dates.size() - 1);
+    if (dates.size() > 1) {
+      failed += backfill(client, d.name(), dates.get(0), dates.get(dates.size() - 2), out);
+    }
+    long daily = System.nanoTime();
+    out.printf("the daily run of %s ...", lastDate);
+    PipelineResult last = null;
+    try {
+      last =
+          WorkflowStub.fromTyped(
+                  PipelineRuns.start(client, TASK_QUEUE, PipelineRuns.request(d.name(), lastDate)))
+              .getResult(PipelineResult.class);
+      out.printf(" done in %.1f s%n", (System.nanoTime() - daily) / 1e9);
+    } catch (WorkflowFailedException e) {
+      failed++;
+      out.printf(
+          " FAILED: %s%n", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+    }
+    printTable(out, dsl, d);
+    out.println();
+    out.println(
+        "reports:  "
+            + artifacts.toAbsolutePath().resolve("reports").resolve(d.name())
+            + "/<date>/<run-id>.{json,html}");
+    if (d.config().hasFeatures()) {
+      out.printf(
+          "features: the table feats.%s_features (one row per %s and date)%n",
+          d.name(), d.config().config().entityKey());
+    }
+    if (last != null && last.exportPath() != null) {
+      Path export = Path.of(last.exportPath());
+      out.println(
+          "export:   "
+              + export.resolveSibling("latest")
+              + " -> "
+              + export.getFileName()
+              + " ({train,val,test}.{parquet,csv}, metadata.json)");
+      try {
+        printSplits(out, export);
+      } catch (IOException e) {
+        out.println("  (metadata.json cannot be read: " + e.getMessage() + ")");
+      }
+      out.printf(
+          "snapshots: sluice exports list --dataset %s --data-root %s%n", d.name(), dataRoot);
+    }
+    return failed;
+  }
+
+  /**
+   * The datasets of the pipelines directory with partitions under the data root: the directory of
+   * each is its {@code source.path} up to {@code {date}}.
+   */
+  static List<Dataset> datasets(Path dataRoot, Path pipelines, PrintStream out) throws IOException {
+    List<Dataset> found = new ArrayList<>();
+    if (!Files.isDirectory(pipelines)) {
+      return found;
+    }
+    PipelineConfigLoader loader = new PipelineConfigLoader(pipelines);
+    List<String> names;
+    try (Stream<Path> s = Files.list(pipelines)) {
+      names =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .map(n -> n.substring(0, n.length() - ".yaml".length()))
+              .sorted(Comparator.comparing((String n) -> !n.equals("orders")).thenComparing(n -> n))
+              .toList();
+    }
+    for (String name : names) {
+      LoadedConfig config;
+      try {
+        config = loader.load(name);
+      } catch (RuntimeException e) {
+        out.println("skipped " + name + ": " + e.getMessage());
+        continue;
+      }
+      String path = config.config().source().path();
+      if (!path.endsWith("/{date}")) {
+        continue; // a layout the demo does not list
+      }
+      Path dir = dataRoot.resolve(path.substring(0, path.length() - "/{date}".length()));
+      List<String> dates = partitions(dir);
+      if (!dates.isEmpty()) {
+        found.add(new Dataset(config, dir, dates));
+      }
+    }
+    return found;
+  }
+
   /** The history but its last day, as one backfill; returns how many partitions failed. */
-  private static int backfill(WorkflowClient client, String from, String to, PrintStream out) {
+  private static int backfill(
+      WorkflowClient client, String dataset, String from, String to, PrintStream out) {
     long started = System.nanoTime();
     out.printf(
         "backfill %s..%s (ingest, validate, stage in parallel; features in one pass) ...",
@@ -152,12 +248,12 @@ public final class DemoMain {
         client.newWorkflowStub(
             BackfillWorkflow.class,
             WorkflowOptions.newBuilder()
-                .setWorkflowId(BackfillWorkflow.workflowId("orders", from, to))
+                .setWorkflowId(BackfillWorkflow.workflowId(dataset, from, to))
                 .setTaskQueue(TASK_QUEUE)
-                .setStaticSummary("backfill orders " + from + ".." + to)
+                .setStaticSummary("backfill " + dataset + " " + from + ".." + to)
                 .build());
     BackfillResult r =
-        wf.run(new BackfillRequest("orders", from, to, BackfillRequest.DEFAULT_PARALLELISM, "all"));
+        wf.run(new BackfillRequest(dataset, from, to, BackfillRequest.DEFAULT_PARALLELISM, "all"));
     out.printf(
         " %s in %.1f s%n",
         r.status().toLowerCase(Locale.ROOT), (System.nanoTime() - started) / 1e9);
@@ -184,13 +280,19 @@ public final class DemoMain {
     }
   }
 
-  /** Totals over every partition, and the last week day by day. */
-  private static void printTable(PrintStream out, DSLContext dsl) {
+  /** Totals over every partition, and the last ten days day by day. */
+  private static void printTable(PrintStream out, DSLContext dsl, Dataset d) {
     out.println();
     Record t =
-        dsl.fetchOne(
-            "select count(*), sum(raw_rows), sum(quarantined_rows), sum(staged_rows),"
-                + " sum(duplicate_rows) from meta.stage_reconciliation where dataset = 'orders'");
+        dsl.select(
+                DSL.count(),
+                DSL.sum(STAGE_RECONCILIATION.RAW_ROWS),
+                DSL.sum(STAGE_RECONCILIATION.QUARANTINED_ROWS),
+                DSL.sum(STAGE_RECONCILIATION.STAGED_ROWS),
+                DSL.sum(STAGE_RECONCILIATION.DUPLICATE_ROWS))
+            .from(STAGE_RECONCILIATION)
+            .where(STAGE_RECONCILIATION.DATASET.eq(d.name()))
+            .fetchOne();
     out.printf(
         "%d partitions: %d raw rows = %d quarantined + %d staged + %d duplicates%n",
         t.get(0, Long.class),
@@ -199,27 +301,52 @@ public final class DemoMain {
         t.get(3, Long.class),
         t.get(4, Long.class));
     out.println();
+    boolean features = d.config().hasFeatures();
     out.printf(
-        "%-10s %6s %11s %6s %10s %8s %8s%n",
-        "date", "raw", "quarantined", "staged", "duplicates", "features", "labelled");
-    for (Record r :
-        dsl.fetch(
-            "select * from (select r.partition_date, r.raw_rows, r.quarantined_rows, r.staged_rows,"
-                + " r.duplicate_rows,"
-                + " (select count(*) from feats.orders_features f where f.feature_date = r.partition_date) as features,"
-                + " (select count(*) from feats.orders_features f where f.feature_date = r.partition_date"
-                + "   and f.ordered_next_7d is not null) as labelled"
-                + " from meta.stage_reconciliation r where r.dataset = 'orders'"
-                + " order by r.partition_date desc limit 10) last order by 1")) {
+        "%-10s %6s %11s %6s %10s" + (features ? " %8s %8s" : "") + "%n",
+        "date",
+        "raw",
+        "quarantined",
+        "staged",
+        "duplicates",
+        "features",
+        "labelled");
+    Table<?> f = DSL.table(DSL.name("feats", d.name() + "_features"));
+    Field<LocalDate> fd = DSL.field(DSL.name("feature_date"), LocalDate.class);
+    Field<LocalDate> date = STAGE_RECONCILIATION.PARTITION_DATE;
+    List<Field<?>> select =
+        new ArrayList<>(
+            List.of(
+                date,
+                STAGE_RECONCILIATION.RAW_ROWS,
+                STAGE_RECONCILIATION.QUARANTINED_ROWS,
+                STAGE_RECONCILIATION.STAGED_ROWS,
+                STAGE_RECONCILIATION.DUPLICATE_ROWS));
+    if (features) {
+      Field<Object> label = DSL.field(DSL.name(d.config().config().label().name()));
+      select.add(DSL.field(DSL.selectCount().from(f).where(fd.eq(date))));
+      select.add(DSL.field(DSL.selectCount().from(f).where(fd.eq(date)).and(label.isNotNull())));
+    }
+    List<? extends Record> rows =
+        dsl.select(select)
+            .from(STAGE_RECONCILIATION)
+            .where(STAGE_RECONCILIATION.DATASET.eq(d.name()))
+            .orderBy(date.desc())
+            .limit(10)
+            .fetch();
+    for (int i = rows.size() - 1; i >= 0; i--) {
+      Record r = rows.get(i);
       out.printf(
-          "%-10s %6d %11d %6d %10d %8d %8d%n",
+          "%-10s %6d %11d %6d %10d",
           r.get(0),
           r.get(1, Long.class),
           r.get(2, Long.class),
           r.get(3, Long.class),
-          r.get(4, Long.class),
-          r.get(5, Long.class),
-          r.get(6, Long.class));
+          r.get(4, Long.class));
+      if (features) {
+        out.printf(" %8d %8d", r.get(5, Long.class), r.get(6, Long.class));
+      }
+      out.println();
     }
   }
 
@@ -230,12 +357,12 @@ public final class DemoMain {
     }
   }
 
-  static List<String> partitions(Path dataRoot) throws IOException {
-    Path raw = dataRoot.resolve("raw");
-    if (!Files.isDirectory(raw)) {
+  /** The partitions under {@code dir}: its yyyy-MM-dd subdirectories, sorted. */
+  static List<String> partitions(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try (Stream<Path> s = Files.list(raw)) {
+    try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isDirectory)
           .map(p -> p.getFileName().toString())
           .filter(n -> n.matches("\\d{4}-\\d{2}-\\d{2}"))

@@ -25,12 +25,15 @@ class DemoMainTest {
 
   @Test
   void theBundledDataGivesAnExportWithBothClassesInEverySplit() throws Exception {
-    Path bundled = RealWorker.repoPipelines().resolveSibling("data/raw");
+    Path bundled = RealWorker.repoPipelines().resolveSibling("data");
     try (Stream<Path> files = Files.walk(bundled)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Path to = tmp.resolve("data/raw").resolve(bundled.relativize(f));
-        Files.createDirectories(to.getParent());
-        Files.copy(f, to);
+        Path relative = bundled.relativize(f);
+        if (relative.startsWith("raw") || relative.startsWith("app_events")) {
+          Path to = tmp.resolve("data").resolve(relative);
+          Files.createDirectories(to.getParent());
+          Files.copy(f, to);
+        }
       }
     }
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -45,12 +48,24 @@ class DemoMainTest {
 
     assertThat(code).as(out).isZero();
     assertThat(out)
+        .contains("Sluice demo: 150 partitions of orders (facts)")
+        .contains("Sluice demo: 60 partitions of app_events (events)")
+        .contains("== orders", "== app_events")
         .containsPattern("backfill \\S+ .* completed in")
         .contains("date          raw quarantined staged duplicates features labelled")
         .containsPattern("150 partitions: 22500 raw rows = \\d+ quarantined \\+ \\d+ staged")
+        .containsPattern(
+            "60 partitions: \\d+ raw rows = \\d+ quarantined \\+ \\d+ staged \\+ 0 dup")
         .containsPattern("  train +\\d+ rows, .*label 1 in \\d+ \\(\\d+\\.\\d%\\), 0 in \\d+")
         .containsPattern("  test +\\d+ rows, ");
-    Path latest = tmp.resolve("data/features/orders/v1/latest");
+    bothClassesInEverySplit(tmp.resolve("data/features/orders/v1/latest"), "ordered_next_7d");
+    bothClassesInEverySplit(tmp.resolve("data/features/app_events/v1/latest"), "purchased_next_3d");
+    try (Stream<Path> reports = Files.list(tmp.resolve("artifacts/reports/orders/2024-03-01"))) {
+      assertThat(reports).isNotEmpty();
+    }
+  }
+
+  private static void bothClassesInEverySplit(Path latest, String label) throws IOException {
     assertThat(latest.resolve("metadata.json")).exists();
     for (String split : new String[] {"train", "val", "test"}) {
       long ones = 0;
@@ -58,16 +73,12 @@ class DemoMainTest {
       try (Reader r = Files.newBufferedReader(latest.resolve(split + ".csv"))) {
         for (CSVRecord row :
             CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
-          String label = row.get("ordered_next_7d");
-          ones += label.equals("1") ? 1 : 0;
-          zeros += label.equals("0") ? 1 : 0;
+          ones += row.get(label).equals("1") ? 1 : 0;
+          zeros += row.get(label).equals("0") ? 1 : 0;
         }
       }
-      assertThat(ones).as(split + ": rows labelled 1").isPositive();
-      assertThat(zeros).as(split + ": rows labelled 0").isPositive();
-    }
-    try (Stream<Path> reports = Files.list(tmp.resolve("artifacts/reports/orders/2024-03-01"))) {
-      assertThat(reports).isNotEmpty();
+      assertThat(ones).as(latest + " " + split + ": rows labelled 1").isPositive();
+      assertThat(zeros).as(latest + " " + split + ": rows labelled 0").isPositive();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -130,8 +131,12 @@ class DocsTest {
                     JsonNode value = YAML.readTree(spans.get(0).substring(colon + 2));
                     ObjectNode config = bundled();
                     set(config, key, value);
+                    // the bundled file's, whatever its dataset key now says
                     assertFailsWith(
-                        YAML.writeValueAsString(config), spans.get(1), "line " + r.line());
+                        YAML.writeValueAsString(config),
+                        "orders",
+                        spans.get(1),
+                        "line " + r.line());
                   }));
         }
       }
@@ -161,17 +166,36 @@ class DocsTest {
     }
 
     private void assertFailsWith(String yaml, String expected, String where) {
-      assertThatThrownBy(() -> load(yaml))
+      assertFailsWith(yaml, null, expected, where);
+    }
+
+    /** As the file of {@code dataset}, or of the dataset it declares when that is null. */
+    private void assertFailsWith(String yaml, String dataset, String expected, String where) {
+      assertThatThrownBy(() -> load(yaml, dataset != null ? dataset : declared(yaml)))
           .as(where)
           .isInstanceOf(BadConfigException.class)
           .satisfies(e -> assertContainsInOrder(e.getMessage(), expected, where));
     }
 
+    /** Loads {@code yaml} as the file of the dataset it declares (orders when it names none). */
     private void load(String yaml) throws IOException {
+      load(yaml, declared(yaml));
+    }
+
+    private void load(String yaml, String dataset) throws IOException {
       Path pipelines = Files.createTempDirectory(dir, "pipelines");
       copyTree(ROOT.resolve("pipelines/sql"), pipelines.resolve("sql"));
-      Files.writeString(pipelines.resolve("orders.yaml"), yaml);
-      new PipelineConfigLoader(pipelines).load("orders");
+      Files.writeString(pipelines.resolve(dataset + ".yaml"), yaml);
+      new PipelineConfigLoader(pipelines).load(dataset);
+    }
+
+    private static String declared(String yaml) {
+      try {
+        JsonNode dataset = YAML.readTree(yaml).path("dataset");
+        return dataset.isTextual() ? dataset.asText() : "orders";
+      } catch (IOException e) {
+        return "orders"; // the loader says what is wrong with it
+      }
     }
 
     /** The bundled file with the fragment's value at each key spliced in. */
@@ -416,7 +440,8 @@ class DocsTest {
   private static void keys(String prefix, Class<?> record, Set<String> all, Set<String> leaves) {
     Function<String, String> snake = new PropertyNamingStrategies.SnakeCaseStrategy()::translate;
     for (RecordComponent c : record.getRecordComponents()) {
-      String key = prefix + snake.apply(c.getName());
+      JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
+      String key = prefix + (named != null ? named.value() : snake.apply(c.getName()));
       all.add(key);
       Type type = c.getGenericType();
       Class<?> element = c.getType();

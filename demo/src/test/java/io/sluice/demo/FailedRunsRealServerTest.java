@@ -3,9 +3,9 @@ package io.sluice.demo;
 import static io.sluice.demo.OperationsRealServerTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
 import io.sluice.demo.RealWorker.Cli;
+import io.sluice.samples.OrdersGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package io.sluice.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
 import io.sluice.demo.RealWorker.Cli;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.BackfillRequest;
 import io.sluice.workflows.BackfillWorkflow;
 import io.sluice.workflows.FeaturePipelineWorkflow;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
-import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.starter.PipelineRuns;
 import io.sluice.workflows.FeaturePipelineWorkflow;
 import io.sluice.workflows.PipelineResult;

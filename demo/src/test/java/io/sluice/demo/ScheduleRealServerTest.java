@@ -2,9 +2,9 @@ package io.sluice.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
 import io.sluice.demo.RealWorker.Cli;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.PipelineResult;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.sluice.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.activities.sample.OrdersGenerator;
 import io.sluice.db.RealTemporal;
 import io.sluice.demo.RealWorker.Cli;
+import io.sluice.samples.OrdersGenerator;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;

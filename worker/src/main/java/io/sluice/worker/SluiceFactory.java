@@ -72,11 +72,12 @@ public class SluiceFactory {
     try (HikariDataSource ds = Database.open(owner)) {
       SchemaMigration.Result r = SchemaMigration.run(ds, sluice.pipelinesDir());
       LOG.info(
-          "database migrated as {}: schema version {}, {} migrations applied, feature tables"
-              + " created {}",
+          "database migrated as {}: schema version {}, {} migrations applied, dataset tables {},"
+              + " feature tables created {}",
           owner.user(),
           r.schemaVersion(),
           r.migrationsApplied(),
+          r.datasetChanges().isEmpty() ? "in place" : r.datasetChanges(),
           r.tablesCreated());
       for (String bad : r.badConfigs()) {
         LOG.warn("pipeline config skipped by the migration (its runs will fail): {}", bad);

@@ -2,6 +2,9 @@ package io.sluice.activities.config;
 
 import io.sluice.activities.config.FeaturesConfig.Aggregate;
 import io.sluice.activities.config.FeaturesConfig.Filter;
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,13 +28,13 @@ final class FeaturesCheck {
       Set.of("count", "sum", "avg", "min", "max", "count_distinct", "days_since_last", "ratio");
 
   /** Aggregates over a column, and the column kinds they accept. */
-  private static final Map<String, Set<StagedColumns.Kind>> COLUMN_AGGS =
+  private static final Map<String, Set<ColumnType.Kind>> COLUMN_AGGS =
       Map.of(
-          "sum", Set.of(StagedColumns.Kind.NUMBER),
-          "avg", Set.of(StagedColumns.Kind.NUMBER),
-          "min", Set.of(StagedColumns.Kind.NUMBER, StagedColumns.Kind.INSTANT),
-          "max", Set.of(StagedColumns.Kind.NUMBER, StagedColumns.Kind.INSTANT),
-          "count_distinct", Set.of(StagedColumns.Kind.values()));
+          "sum", Set.of(ColumnType.Kind.NUMBER),
+          "avg", Set.of(ColumnType.Kind.NUMBER),
+          "min", Set.of(ColumnType.Kind.NUMBER, ColumnType.Kind.INSTANT),
+          "max", Set.of(ColumnType.Kind.NUMBER, ColumnType.Kind.INSTANT),
+          "count_distinct", Set.of(ColumnType.Kind.values()));
 
   private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})d");
 
@@ -43,7 +46,7 @@ final class FeaturesCheck {
     return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  static void check(List<String> problems, PipelineConfig c) {
+  static void check(List<String> problems, PipelineConfig c, DatasetSchema schema) {
     FeaturesConfig f = c.features();
     if (f == null) {
       problems.add("key 'features': required (population, filters, aggregates)");
@@ -51,7 +54,7 @@ final class FeaturesCheck {
     }
     Map<String, Filter> filters = f.filters() == null ? Map.of() : f.filters();
     filters.forEach(
-        (name, filter) -> checkFilter(problems, "features.filters." + name, name, filter));
+        (name, filter) -> checkFilter(problems, "features.filters." + name, name, filter, schema));
     if (f.population() == null) {
       problems.add("key 'features.population': required (filter and window)");
     } else {
@@ -80,7 +83,7 @@ final class FeaturesCheck {
           key + ".name",
           a.name(),
           n -> reserved.contains(n) || index.putIfAbsent(n, at) != null);
-      checkAggregate(problems, key, a, filters, index);
+      checkAggregate(problems, key, a, filters, index, schema);
     }
     Map<String, String> sqlColumns =
         f.sql() == null || f.sql().columns() == null ? Map.of() : f.sql().columns();
@@ -162,7 +165,8 @@ final class FeaturesCheck {
       String key,
       Aggregate a,
       Map<String, Filter> filters,
-      Map<String, Integer> earlier) {
+      Map<String, Integer> earlier,
+      DatasetSchema schema) {
     if (a.agg() == null || !AGGS.contains(a.agg())) {
       problems.add("key '" + key + ".agg': one of " + AGGS + ", got '" + a.agg() + "'");
       return;
@@ -193,14 +197,14 @@ final class FeaturesCheck {
     if (a.filter() != null) {
       checkFilterRef(problems, key + ".filter", a.filter(), filters);
     }
-    Set<StagedColumns.Kind> kinds = COLUMN_AGGS.get(a.agg());
+    Set<ColumnType.Kind> kinds = COLUMN_AGGS.get(a.agg());
     if (kinds == null) {
       if (a.column() != null) {
         problems.add("key '" + key + ".column': " + a.agg() + " takes no column");
       }
       return;
     }
-    StagedColumns.Kind kind = stagedColumn(problems, key, a.column());
+    ColumnType.Kind kind = stagedColumn(problems, key, a.column(), schema);
     if (kind != null && !kinds.contains(kind)) {
       problems.add(
           "key '"
@@ -216,7 +220,8 @@ final class FeaturesCheck {
     }
   }
 
-  private static void checkFilter(List<String> problems, String key, String name, Filter f) {
+  private static void checkFilter(
+      List<String> problems, String key, String name, Filter f, DatasetSchema schema) {
     if (!IDENTIFIER.matcher(name).matches()) {
       problems.add("key '" + key + "': filter names are lower-case identifiers");
     }
@@ -224,7 +229,7 @@ final class FeaturesCheck {
       problems.add("key '" + key + "': empty filter");
       return;
     }
-    StagedColumns.Kind kind = stagedColumn(problems, key, f.column());
+    ColumnType.Kind kind = stagedColumn(problems, key, f.column(), schema);
     if (kind == null) {
       return;
     }
@@ -232,28 +237,30 @@ final class FeaturesCheck {
     boolean hasRange = f.min() != null || f.max() != null;
     if (hasIn == hasRange) {
       problems.add("key '" + key + "': give either in (a list of values) or min and/or max");
-    } else if (hasRange && kind != StagedColumns.Kind.NUMBER) {
+    } else if (hasRange && kind != ColumnType.Kind.NUMBER) {
       problems.add(
           "key '" + key + "': min and max need a numeric column, '" + f.column() + "' is " + kind);
-    } else if (hasIn && kind != StagedColumns.Kind.TEXT) {
+    } else if (hasIn && kind != ColumnType.Kind.TEXT) {
       problems.add("key '" + key + "': in needs a text column, '" + f.column() + "' is " + kind);
     }
   }
 
   /** The kind of a staged column, or null after recording the complaint. */
-  private static StagedColumns.Kind stagedColumn(List<String> problems, String key, String column) {
-    StagedColumns.Kind kind = StagedColumns.kind(column);
-    if (kind == null) {
+  private static ColumnType.Kind stagedColumn(
+      List<String> problems, String key, String column, DatasetSchema schema) {
+    ColumnSpec c = column == null ? null : schema.column(column);
+    if (c == null) {
       problems.add(
           "key '"
               + key
-              + ".column': one of the staged columns "
-              + StagedColumns.NAMES
+              + ".column': one of the declared columns "
+              + schema.names()
               + ", got '"
               + column
               + "'");
+      return null;
     }
-    return kind;
+    return c.type().kind();
   }
 
   private static void checkFilterRef(

@@ -1,5 +1,6 @@
 package io.sluice.activities.config;
 
+import io.sluice.activities.dataset.DatasetSchema;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -10,7 +11,21 @@ import java.util.Locale;
  * A checked config, the file it came from, the SHA-256 of its canonical form (and of the SQL file
  * it names) and the text of that SQL file (null when it names none).
  */
-public record LoadedConfig(PipelineConfig config, Path file, String hash, String featuresSql) {
+public record LoadedConfig(
+    PipelineConfig config, Path file, String hash, String featuresSql, DatasetSchema schema) {
+
+  /** The expectations, in the file's order; empty when it declares none. */
+  public java.util.List<PipelineConfig.ExpectationConfig> expectations() {
+    return config.expectations() == null ? java.util.List.of() : config.expectations();
+  }
+
+  /**
+   * Whether the dataset declares features (with a label and a split); without them its runs ingest,
+   * validate and stage, and the features, split and publish steps have nothing to do.
+   */
+  public boolean hasFeatures() {
+    return config.features() != null;
+  }
 
   public int labelHorizonDays() {
     return config.label().horizonDays();
@@ -63,27 +78,30 @@ public record LoadedConfig(PipelineConfig config, Path file, String hash, String
     return r == null ? 100 : r;
   }
 
-  /** The longest value (in characters) of a key or categorical column: {@code max_text_length}. */
-  public int maxTextLength() {
-    Integer n = config.maxTextLength();
-    return n == null ? 256 : n;
-  }
-
-  /** Whether key columns may hold control and invisible characters (zero-width, bidi, BOM). */
-  public boolean allowInvisibleInKeys() {
-    return Boolean.TRUE.equals(config.allowInvisibleInKeys());
-  }
-
   /** Event times before this are quarantined: {@code event_time_bounds.min}, default 1900-01-01. */
   public OffsetDateTime eventTimeMin() {
-    PipelineConfig.EventTimeBounds b = config.eventTimeBounds();
-    return instant(b == null || b.min() == null ? "1900-01-01" : b.min());
+    return schema.bounds().eventMin();
   }
 
   /** Event times at or after this are quarantined: {@code event_time_bounds.max}, default 2100. */
   public OffsetDateTime eventTimeMax() {
-    PipelineConfig.EventTimeBounds b = config.eventTimeBounds();
-    return instant(b == null || b.max() == null ? "2100-01-01" : b.max());
+    return schema.bounds().eventMax();
+  }
+
+  /**
+   * What values may be, from the file's top-level limits: {@code max_text_length} (default 256
+   * characters), {@code allow_invisible_in_keys} (default false), {@code event_time_bounds}
+   * (default [1900-01-01, 2100-01-01)).
+   *
+   * @throws java.time.format.DateTimeParseException when a bound is neither a date nor an instant
+   */
+  public static DatasetSchema.Bounds bounds(PipelineConfig c) {
+    PipelineConfig.EventTimeBounds b = c.eventTimeBounds();
+    return new DatasetSchema.Bounds(
+        c.maxTextLength() == null ? 256 : c.maxTextLength(),
+        Boolean.TRUE.equals(c.allowInvisibleInKeys()),
+        instant(b == null || b.min() == null ? "1900-01-01" : b.min()),
+        instant(b == null || b.max() == null ? "2100-01-01" : b.max()));
   }
 
   /** A date (midnight UTC) or an instant with its zone. */

@@ -1,6 +1,8 @@
 package io.sluice.activities.config;
 
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.RowRule;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +12,10 @@ import org.jooq.impl.DSL;
 import org.postgresql.util.PSQLException;
 
 /**
- * The {@code matches} patterns of a config, compiled by PostgreSQL, which runs them. The loader can
- * only ask Java's regex, which accepts patterns PostgreSQL's syntax (ARE) does not: {@code \p{Lu}},
- * possessive quantifiers, named groups.
+ * The patterns of a config (the {@code matches} expectations' and the columns' {@code pattern}
+ * rules), compiled by PostgreSQL, which runs them. The loader can only ask Java's regex, which
+ * accepts patterns PostgreSQL's syntax (ARE) does not: {@code \p{Lu}}, possessive quantifiers,
+ * named groups.
  */
 public final class PatternCheck {
 
@@ -30,20 +33,17 @@ public final class PatternCheck {
    */
   public static void require(DSLContext dsl, LoadedConfig config) {
     List<String> problems = new ArrayList<>();
-    List<ExpectationConfig> expectations = config.config().expectations();
+    List<ExpectationConfig> expectations = config.expectations();
     for (int i = 0; i < expectations.size(); i++) {
       ExpectationConfig e = expectations.get(i);
       if ("matches".equals(e.type())) {
-        String reason = refusal(dsl, e.pattern());
-        if (reason != null) {
-          problems.add(
-              "key 'expectations["
-                  + i
-                  + "].pattern': PostgreSQL cannot compile '"
-                  + e.pattern()
-                  + "' ("
-                  + reason
-                  + ")");
+        check(dsl, "expectations[" + i + "].pattern", e.pattern(), problems);
+      }
+    }
+    for (ColumnSpec c : config.schema().columns()) {
+      for (RowRule r : c.rules()) {
+        if (r instanceof RowRule.Pattern p) {
+          check(dsl, "columns." + c.name() + ".pattern", p.regex(), problems);
         }
       }
     }
@@ -55,6 +55,14 @@ public final class PatternCheck {
               + "; write patterns in PostgreSQL's regular expression syntax (ARE, "
               + ARE_SYNTAX
               + ")");
+    }
+  }
+
+  private static void check(DSLContext dsl, String key, String pattern, List<String> problems) {
+    String reason = refusal(dsl, pattern);
+    if (reason != null) {
+      problems.add(
+          "key '" + key + "': PostgreSQL cannot compile '" + pattern + "' (" + reason + ")");
     }
   }
 

@@ -1,18 +1,19 @@
 package io.sluice.activities.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 
 /** A dataset's pipeline, as declared in {@code pipelines/<dataset>.yaml}. */
 public record PipelineConfig(
     String dataset,
+    String kind,
     Source source,
-    String primaryKey,
+    Map<String, ColumnConfig> columns,
+    List<String> primaryKey,
     String entityKey,
     String eventTime,
-    List<String> requiredColumns,
-    List<String> numericColumns,
-    List<String> categories,
-    List<String> statuses,
     Integer maxTextLength,
     Boolean allowInvisibleInKeys,
     EventTimeBounds eventTimeBounds,
@@ -40,6 +41,29 @@ public record PipelineConfig(
   public record EventTimeBounds(String min, String max) {}
 
   /**
+   * One declared column (docs/pipeline-yaml.md, "columns"): its type and the type's parameters,
+   * whether files must carry it and whether it may be empty, how its text is normalised, the rules
+   * its value keeps and the reasons its failures get.
+   */
+  public record ColumnConfig(
+      String type,
+      Boolean required,
+      Boolean nullable,
+      Boolean trim,
+      @JsonProperty("case") String caseFold,
+      List<String> nullValues,
+      Integer precision,
+      Integer scale,
+      String assumeZone,
+      List<String> values,
+      BigDecimal min,
+      BigDecimal max,
+      Boolean positive,
+      List<String> in,
+      String pattern,
+      Map<String, String> reasons) {}
+
+  /**
    * One expectation; docs/pipeline-yaml.md#expectations describes each {@code type}. {@code mostly}
    * is the fraction of checked values that must pass (default 1.0).
    */
@@ -53,7 +77,6 @@ public record PipelineConfig(
       java.math.BigDecimal min,
       java.math.BigDecimal max,
       List<String> values,
-      String valuesFrom,
       String pattern,
       String scope,
       Double maxLagHours,

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.dataset.DatasetSchemas;
+import io.sluice.activities.dataset.RowRule;
 import io.sluice.activities.support.Hashing;
 import io.sluice.workflows.Partitions;
 import java.io.IOException;
@@ -21,13 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /** Reads and checks {@code pipelines/<dataset>.yaml}; every complaint names the key. */
 public final class PipelineConfigLoader {
-
-  /** The columns of the orders raw table, the only dataset with tables so far. */
-  public static final List<String> ORDERS_COLUMNS = OrdersSchema.COLUMNS;
 
   static final Set<String> EXPECTATION_TYPES =
       Set.of(
@@ -51,7 +52,9 @@ public final class PipelineConfigLoader {
       new ObjectMapper(new YAMLFactory())
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // primary_key: order_id reads as a key of one column
+          .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
   private static final ObjectMapper CANONICAL =
       new ObjectMapper()
@@ -106,7 +109,8 @@ public final class PipelineConfigLoader {
               + "'"
               + at(written, e)
               + "; known keys here: "
-              + e.getKnownPropertyIds(),
+              + e.getKnownPropertyIds()
+              + retired(path(e)),
           e);
     } catch (JsonMappingException e) {
       throw new BadConfigException(
@@ -119,16 +123,35 @@ public final class PipelineConfigLoader {
     if (config == null) {
       throw new BadConfigException(where + ": the file is empty");
     }
-    PipelineConfig checked = check(where, dataset, config);
+    DatasetSchema schema = check(where, dataset, config);
+    PipelineConfig checked = config;
     SqlFile sql = featuresSql(where, checked);
     String hash = hash(checked);
     LoadedConfig loaded =
         sql == null
-            ? new LoadedConfig(checked, file, hash, null)
+            ? new LoadedConfig(checked, file, hash, null, schema)
             : new LoadedConfig(
-                checked, file, Hashing.sha256Hex(hash + "\n" + sql.query()), sql.query());
+                checked, file, Hashing.sha256Hex(hash + "\n" + sql.query()), sql.query(), schema);
     LAST.put(file, new Loaded(yaml, sql, loaded));
     return loaded;
+  }
+
+  /** Keys earlier versions read, and what replaced them. */
+  private static final Map<String, String> RETIRED =
+      Map.of(
+          "required_columns", "the columns declared under columns (required: true by default)",
+          "numeric_columns", "the columns declared under columns with a numeric type",
+          "categories", "an enum column's values (or an in: rule) under columns",
+          "statuses", "an enum column's values (or an in: rule) under columns");
+
+  private static String retired(String key) {
+    String instead = RETIRED.get(key);
+    if (key.endsWith(".values_from")) {
+      instead = "in_set without values: the column's declared values";
+    }
+    return instead == null
+        ? ""
+        : ". '" + key + "' was replaced by " + instead + " (docs/pipeline-yaml.md#columns)";
   }
 
   /** The last config loaded from each file, with the text it was loaded from. */
@@ -160,7 +183,7 @@ public final class PipelineConfigLoader {
 
   /** The hand-written SQL features file, checked; null when the config names none. */
   private SqlFile featuresSql(String where, PipelineConfig c) {
-    FeaturesConfig.SqlFeatures sql = c.features().sql();
+    FeaturesConfig.SqlFeatures sql = c.features() == null ? null : c.features().sql();
     if (sql == null) {
       return null;
     }
@@ -220,13 +243,11 @@ public final class PipelineConfigLoader {
     }
   }
 
-  private static PipelineConfig check(String where, String dataset, PipelineConfig c) {
+  /** Checks the file; returns the dataset's schema, or throws naming every wrong key. */
+  private static DatasetSchema check(String where, String dataset, PipelineConfig c) {
     List<String> problems = new ArrayList<>();
     if (!dataset.equals(c.dataset())) {
       problems.add("key 'dataset': is '" + c.dataset() + "' but the file is for '" + dataset + "'");
-    }
-    if (!"orders".equals(c.dataset())) {
-      problems.add("key 'dataset': only 'orders' has tables in this version of Sluice");
     }
     if (c.source() == null || blank(c.source().path())) {
       problems.add("key 'source.path': required, e.g. raw/{date}");
@@ -246,47 +267,51 @@ public final class PipelineConfigLoader {
       problems.add(
           "key 'source.files': a simple glob such as *.csv, got '" + c.source().files() + "'");
     }
-    checkLimits(problems, c);
-    requireColumn(problems, "primary_key", c.primaryKey());
-    requireColumn(problems, "entity_key", c.entityKey());
-    requireColumn(problems, "event_time", c.eventTime());
-    if (c.requiredColumns() == null || c.requiredColumns().isEmpty()) {
-      problems.add("key 'required_columns': list the columns every file must carry");
-    } else {
-      for (int i = 0; i < c.requiredColumns().size(); i++) {
-        requireColumn(problems, "required_columns[" + i + "]", c.requiredColumns().get(i));
-      }
-    }
-    if (c.numericColumns() != null) {
-      for (int i = 0; i < c.numericColumns().size(); i++) {
-        requireColumn(problems, "numeric_columns[" + i + "]", c.numericColumns().get(i));
-      }
-    }
-    requireValues(problems, "categories", c.categories());
-    requireValues(problems, "statuses", c.statuses());
-    if (c.statuses() != null && !c.statuses().containsAll(List.of("completed", "refunded"))) {
-      problems.add("key 'statuses': must include completed and refunded (features use them)");
+    DatasetSchema.Bounds bounds = checkLimits(problems, c);
+    DatasetSchema schema = DatasetSchemas.read(c, bounds, problems);
+    if (schema.requiredColumns().isEmpty() && c.columns() != null && !c.columns().isEmpty()) {
+      problems.add(
+          "key 'columns': at least one column must be required (a file's header must carry it)");
     }
     List<ExpectationConfig> expectations = c.expectations() == null ? List.of() : c.expectations();
     Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < expectations.size(); i++) {
-      checkExpectation(problems, "expectations[" + i + "]", expectations.get(i), c, names);
+      checkExpectation(problems, "expectations[" + i + "]", expectations.get(i), schema, names);
     }
-    if (c.label() == null || blank(c.label().name()) || c.label().horizonDays() == null) {
-      problems.add("key 'label': needs name and horizon_days");
-    } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
-      problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
+    if (c.features() == null) {
+      // a dataset without features is ingested, validated and staged only
+      for (String key : new String[] {"label", "split"}) {
+        if (("label".equals(key) ? c.label() : c.split()) != null) {
+          problems.add(
+              "key '"
+                  + key
+                  + "': needs features (a "
+                  + key
+                  + " is computed with them); declare features, label and split together, or"
+                  + " none of them");
+        }
+      }
+    } else {
+      if (c.label() == null || blank(c.label().name()) || c.label().horizonDays() == null) {
+        problems.add("key 'label': needs name and horizon_days");
+      } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
+        problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
+      }
+      FeaturesCheck.check(problems, c, schema);
+      checkSplit(problems, c);
     }
-    FeaturesCheck.check(problems, c);
-    checkSplit(problems, c);
     if (!problems.isEmpty()) {
       throw new BadConfigException(where + ": " + String.join("; ", problems));
     }
-    return c;
+    return schema;
   }
 
   private static void checkExpectation(
-      List<String> problems, String key, ExpectationConfig e, PipelineConfig c, Set<String> names) {
+      List<String> problems,
+      String key,
+      ExpectationConfig e,
+      DatasetSchema schema,
+      Set<String> names) {
     if (e == null) {
       problems.add("key '" + key + "': empty entry");
       return;
@@ -310,11 +335,12 @@ public final class PipelineConfigLoader {
       problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
     }
     if (!TABLE_LEVEL.contains(e.type())) {
-      requireColumn(problems, key + ".column", e.column());
+      requireColumn(problems, key + ".column", e.column(), schema);
     }
     switch (e.type()) {
       case "parses" -> {
-        if (e.as() == null || !PARSE_TYPES.contains(e.as())) {
+        // without as: the column's declared type
+        if (e.as() != null && !PARSE_TYPES.contains(e.as())) {
           problems.add("key '" + key + ".as': one of " + PARSE_TYPES + ", got '" + e.as() + "'");
         }
       }
@@ -325,16 +351,21 @@ public final class PipelineConfigLoader {
       }
       case "in_set" -> {
         boolean hasValues = e.values() != null && !e.values().isEmpty();
-        boolean hasFrom = !blank(e.valuesFrom());
-        if (hasValues == hasFrom) {
-          problems.add("key '" + key + "': in_set needs exactly one of values, values_from");
-        } else if (hasFrom && !Set.of("categories", "statuses").contains(e.valuesFrom())) {
+        ColumnSpec column = e.column() == null ? null : schema.column(e.column());
+        if (e.values() != null && e.values().isEmpty()) {
           problems.add(
               "key '"
                   + key
-                  + ".values_from': categories or statuses, got '"
-                  + e.valuesFrom()
-                  + "'");
+                  + ".values': list at least one value, or leave values out for the column's"
+                  + " declared values");
+        } else if (!hasValues && column != null && declaredValues(column) == null) {
+          problems.add(
+              "key '"
+                  + key
+                  + ".values': list the values, or declare them on the column (an enum's values or"
+                  + " an in: rule under columns."
+                  + e.column()
+                  + ")");
         }
       }
       case "matches" -> {
@@ -347,9 +378,12 @@ public final class PipelineConfigLoader {
         if (e.scope() != null && !Set.of("partition", "staged").contains(e.scope())) {
           problems.add("key '" + key + ".scope': partition or staged, got '" + e.scope() + "'");
         }
-        if ("staged".equals(e.scope()) && !e.column().equals(c.primaryKey())) {
+        if ("staged".equals(e.scope())
+            && !java.util.Collections.singletonList(e.column()).equals(schema.primaryKey())) {
           problems.add(
-              "key '" + key + ".scope': staged uniqueness is checked for the primary key only");
+              "key '"
+                  + key
+                  + ".scope': staged uniqueness is checked for a one-column primary key only");
         }
       }
       case "row_count" -> {
@@ -366,10 +400,12 @@ public final class PipelineConfigLoader {
         if (!Set.of("null_fraction", "mean").contains(String.valueOf(e.metric()))) {
           problems.add("key '" + key + ".metric': null_fraction or mean, got '" + e.metric() + "'");
         }
-        if ("mean".equals(e.metric())
-            && (c.numericColumns() == null || !c.numericColumns().contains(e.column()))) {
+        if ("mean".equals(e.metric()) && !schema.numericColumns().contains(e.column())) {
           problems.add(
-              "key '" + key + ".column': mean drift needs a column listed in numeric_columns");
+              "key '"
+                  + key
+                  + ".column': mean drift needs a numeric column (integer, bigint, decimal or"
+                  + " double)");
         }
         if (e.lookback() == null || e.lookback() < 1 || e.lookback() > 365) {
           problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
@@ -385,8 +421,8 @@ public final class PipelineConfigLoader {
     }
   }
 
-  /** The keys that bound what a file or a value may be. */
-  private static void checkLimits(List<String> problems, PipelineConfig c) {
+  /** The keys that bound what a file or a value may be; the bounds (defaults when wrong). */
+  private static DatasetSchema.Bounds checkLimits(List<String> problems, PipelineConfig c) {
     PipelineConfig.Source s = c.source();
     if (s != null) {
       if (s.changeDetection() != null
@@ -421,18 +457,18 @@ public final class PipelineConfigLoader {
               + " characters (a longer key would not fit an index entry), got "
               + c.maxTextLength());
     }
-    if (c.eventTimeBounds() != null) {
-      try {
-        LoadedConfig bounds = new LoadedConfig(c, null, null, null);
-        if (!bounds.eventTimeMin().isBefore(bounds.eventTimeMax())) {
-          problems.add("key 'event_time_bounds': min must be before max");
-        }
-      } catch (java.time.format.DateTimeParseException e) {
-        problems.add(
-            "key 'event_time_bounds': min and max are dates (2024-01-31) or instants with a zone"
-                + " (2024-01-31T00:00:00Z): "
-                + e.getParsedString());
+    try {
+      DatasetSchema.Bounds bounds = LoadedConfig.bounds(c);
+      if (!bounds.eventMin().isBefore(bounds.eventMax())) {
+        problems.add("key 'event_time_bounds': min must be before max");
       }
+      return bounds;
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add(
+          "key 'event_time_bounds': min and max are dates (2024-01-31) or instants with a zone"
+              + " (2024-01-31T00:00:00Z): "
+              + e.getParsedString());
+      return new DatasetSchema.Bounds(256, false, null, null);
     }
   }
 
@@ -466,26 +502,28 @@ public final class PipelineConfigLoader {
     }
   }
 
-  private static void requireColumn(List<String> problems, String key, String column) {
-    if (column == null || !ORDERS_COLUMNS.contains(column)) {
+  private static void requireColumn(
+      List<String> problems, String key, String column, DatasetSchema schema) {
+    if (column == null || schema.column(column) == null) {
       problems.add(
-          "key '" + key + "': unknown column '" + column + "' (known: " + ORDERS_COLUMNS + ")");
+          "key '" + key + "': unknown column '" + column + "' (declared: " + schema.names() + ")");
     }
   }
 
-  private static void requireValues(List<String> problems, String key, List<String> values) {
-    if (values == null || values.isEmpty()) {
-      problems.add("key '" + key + "': list at least one value");
-      return;
+  /**
+   * The values a column declares it may hold (an enum's, or its {@code in:} rule's), or null: what
+   * an {@code in_set} expectation without values checks against.
+   */
+  public static List<String> declaredValues(ColumnSpec column) {
+    if (column.type() instanceof ColumnType.Enumerated en) {
+      return en.values();
     }
-    Set<String> lower = values.stream().map(String::toLowerCase).collect(Collectors.toSet());
-    if (lower.size() != values.size()
-        || !values.stream().allMatch(v -> v.equals(v.toLowerCase()))) {
-      problems.add(
-          "key '"
-              + key
-              + "': values must be distinct and lower-case (they are compared after case-folding)");
+    for (RowRule r : column.rules()) {
+      if (r instanceof RowRule.In in) {
+        return in.values();
+      }
     }
+    return null;
   }
 
   private static boolean blank(String s) {

@@ -64,6 +64,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   public FeatureResult computeFeatures(PartitionRef ref, int parallelism) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    if (!config.hasFeatures()) {
+      return new FeatureResult(0, 0, 0, 0); // a dataset that is only staged
+    }
     FeatureSet set = new FeatureSet(config);
     int h = set.horizonDays();
     // created and committed first: the range pass writes them from connections of its own

@@ -4,9 +4,9 @@ import io.sluice.activities.config.FeaturesConfig;
 import io.sluice.activities.config.FeaturesConfig.Aggregate;
 import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.config.LoadedConfig;
-import io.sluice.activities.config.StagedColumns;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Hashing;
-import io.sluice.db.jooq.stg.tables.Orders;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -39,12 +39,13 @@ import org.jooq.impl.SQLDataType;
  * A dataset's declared features compiled to SQL with jOOQ, for any set of feature dates in one
  * set-based pass.
  *
- * <p>Knowledge time: for feature date d, every order is seen in the version that was current at the
- * end of partition d (the latest staged version received in a partition {@code <= d}); T is d + 1
- * day at 00:00 UTC and a window of n days is [T - n days, T). Each version is valid for the feature
- * dates from its partition up to (not including) the partition of the next version, so the pass
- * joins the dates with the versions valid on them and aggregates per (date, entity). Data received
- * after d, and events at or after T, cannot reach a feature of d.
+ * <p>Knowledge time: for feature date d, every row is seen in the version that was current at the
+ * end of partition d (the latest staged version of its primary key received in a partition {@code
+ * <= d}; an events dataset's rows are never superseded); T is d + 1 day at 00:00 UTC and a window
+ * of n days is [T - n days, T). Each version is valid for the feature dates from its partition up
+ * to (not including) the partition of the next version, so the pass joins the dates with the
+ * versions valid on them and aggregates per (date, entity). Data received after d, and events at or
+ * after T, cannot reach a feature of d.
  */
 public final class FeatureSet {
 
@@ -80,11 +81,11 @@ public final class FeatureSet {
         .toList();
   }
 
-  private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
   private static final Name FEATURE_DATE = DSL.name("feature_date");
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
 
   private final String dataset;
+  private final DatasetSchema schema;
   private final FeaturesConfig features;
   private final String entity;
   private final String eventTime;
@@ -99,6 +100,7 @@ public final class FeatureSet {
   public FeatureSet(LoadedConfig loaded) {
     var c = loaded.config();
     this.dataset = c.dataset();
+    this.schema = loaded.schema();
     this.features = c.features();
     this.entity = c.entityKey();
     this.eventTime = c.eventTime();
@@ -117,7 +119,7 @@ public final class FeatureSet {
     cols.add(
         new Column(
             "feature_date", SQLDataType.LOCALDATE.notNull(), "the day d; T = d+1 00:00 UTC"));
-    cols.add(new Column(entity, SQLDataType.CLOB.notNull(), "entity key"));
+    cols.add(new Column(entity, entityType().notNull(), "entity key"));
     for (Aggregate a : features.aggregates()) {
       if (!Boolean.FALSE.equals(a.export())) {
         cols.add(new Column(a.name(), type(a), describe(a)));
@@ -161,6 +163,70 @@ public final class FeatureSet {
 
   public String entity() {
     return entity;
+  }
+
+  /** The entity key's staged type. */
+  public DataType<?> entityType() {
+    return schema.column(entity).type().staged();
+  }
+
+  DatasetSchema schema() {
+    return schema;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The staged table, under an alias
+
+  /** The staged table as {@code alias}. */
+  Table<?> staged(String alias) {
+    return schema.staged().as(alias);
+  }
+
+  /** Every staged column of {@code alias}, in table order. */
+  List<Field<?>> stagedFields(String alias) {
+    return schema.stagedColumns().stream().<Field<?>>map(c -> c.of(DSL.name(alias))).toList();
+  }
+
+  /** The staged column {@code column} of {@code alias}. */
+  Field<Object> staged(String alias, String column) {
+    return DSL.field(DSL.name(alias, column));
+  }
+
+  static Field<LocalDate> partitionOf(String alias) {
+    return DSL.field(DSL.name(alias, DatasetSchema.PARTITION_DATE), SQLDataType.LOCALDATE);
+  }
+
+  Field<OffsetDateTime> eventTimeOf(String alias) {
+    return DSL.field(DSL.name(alias, eventTime), SQLDataType.TIMESTAMPWITHTIMEZONE);
+  }
+
+  /** The declared columns of the staged table, in table order (no partition, file or line). */
+  List<String> declaredStagedColumns() {
+    return schema.stagedColumns().stream()
+        .filter(c -> c.declared() != null)
+        .map(DatasetSchema.StagedColumn::name)
+        .toList();
+  }
+
+  /** The primary key's columns of {@code alias}. */
+  List<Field<Object>> keyOf(String alias) {
+    return schema.primaryKey().stream().map(k -> staged(alias, k)).toList();
+  }
+
+  /** The primary key's columns of the table {@code t} (a derived table with the staged columns). */
+  List<Field<Object>> keyOf(Table<?> t) {
+    return schema.primaryKey().stream()
+        .map(k -> DSL.field(DSL.name(t.getUnqualifiedName(), DSL.name(k))))
+        .toList();
+  }
+
+  /** {@code a} and {@code b} are the same key. */
+  static Condition sameKey(List<Field<Object>> a, List<Field<Object>> b) {
+    Condition c = a.get(0).eq(b.get(0));
+    for (int i = 1; i < a.size(); i++) {
+      c = c.and(a.get(i).eq(b.get(i)));
+    }
+    return c;
   }
 
   FeaturesConfig features() {
@@ -228,9 +294,9 @@ public final class FeatureSet {
   }
 
   /**
-   * The staged versions of every order that has some version with event time in [from, to) and was
+   * The staged versions of every key that has some version with event time in [from, to) and was
    * received by {@code knownBy}, each with the partition that superseded it (null while it is the
-   * latest).
+   * latest; always null for an events dataset, whose rows all stand).
    */
   Table<?> versions(LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
     return versionRows(knownBy, from, to).asTable("v");
@@ -238,51 +304,68 @@ public final class FeatureSet {
 
   private Select<? extends Record> versionRows(
       LocalDate knownBy, Field<OffsetDateTime> from, Field<OffsetDateTime> to) {
-    Orders s = STG.as("s");
-    Orders w = STG.as("w");
-    List<SelectField<?>> fields = new ArrayList<>(List.of(s.fields()));
+    List<SelectField<?>> fields = new ArrayList<>(stagedFields("s"));
+    if (!schema.versioned()) {
+      fields.add(DSL.castNull(SQLDataType.LOCALDATE).as(SUPERSEDED_ON));
+      return DSL.select(fields)
+          .from(staged("s"))
+          .where(partitionOf("s").le(knownBy))
+          .and(eventTimeOf("s").ge(from))
+          .and(eventTimeOf("s").lt(to));
+    }
     fields.add(
-        DSL.lead(s.PARTITION_DATE)
-            .over(DSL.partitionBy(s.ORDER_ID).orderBy(s.PARTITION_DATE))
+        DSL.lead(partitionOf("s"))
+            .over(DSL.partitionBy(keyOf("s")).orderBy(partitionOf("s")))
             .as(SUPERSEDED_ON));
+    Condition wInWindow =
+        partitionOf("w").le(knownBy).and(eventTimeOf("w").ge(from)).and(eventTimeOf("w").lt(to));
+    List<Field<Object>> key = keyOf("s");
+    // one key column: an IN PostgreSQL turns into a hashed semi-join; more: the same as EXISTS
+    Condition hasVersionInWindow =
+        key.size() == 1
+            ? key.get(0).in(DSL.select(keyOf("w").get(0)).from(staged("w")).where(wInWindow))
+            : DSL.exists(
+                DSL.selectOne().from(staged("w")).where(sameKey(keyOf("w"), key)).and(wInWindow));
     return DSL.select(fields)
-        .from(s)
-        .where(s.PARTITION_DATE.le(knownBy))
-        .and(
-            s.ORDER_ID.in(
-                DSL.select(w.ORDER_ID)
-                    .from(w)
-                    .where(w.PARTITION_DATE.le(knownBy))
-                    .and(w.ORDER_TS.ge(from))
-                    .and(w.ORDER_TS.lt(to))));
+        .from(staged("s"))
+        .where(partitionOf("s").le(knownBy))
+        .and(hasVersionInWindow);
   }
 
   /**
    * A lateral table {@code next} with one column, superseded_on: the first partition after {@code
-   * partition}, up to {@code knownBy}, with a version of the order {@code orderId} (null when
-   * none). Lateral rather than a scalar subquery, which PostgreSQL would run again for every
-   * reference to the column.
+   * partition}, up to {@code knownBy}, with a version of the key {@code key} (null when none).
+   * Lateral rather than a scalar subquery, which PostgreSQL would run again for every reference to
+   * the column. Only for a versioned dataset: an events dataset's rows are never superseded.
    */
-  static Table<?> supersededBy(
-      Field<String> orderId, Field<LocalDate> partition, LocalDate knownBy) {
-    Orders x = STG.as("x");
+  Table<?> supersededBy(List<Field<Object>> key, Field<LocalDate> partition, LocalDate knownBy) {
     return DSL.lateral(
-            DSL.select(DSL.min(x.PARTITION_DATE).as(SUPERSEDED_ON))
-                .from(x)
-                .where(x.ORDER_ID.eq(orderId))
-                .and(x.PARTITION_DATE.gt(partition))
-                .and(x.PARTITION_DATE.le(knownBy)))
+            DSL.select(DSL.min(partitionOf("x")).as(SUPERSEDED_ON))
+                .from(staged("x"))
+                .where(sameKey(keyOf("x"), key))
+                .and(partitionOf("x").gt(partition))
+                .and(partitionOf("x").le(knownBy)))
         .as("next");
   }
 
   /** Condition: the version of {@code v} is the one current at the end of partition {@code k}. */
   private static Condition currentAt(Table<?> v, Field<LocalDate> k) {
     Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
-    return v.field(STG.PARTITION_DATE).le(k).and(superseded.isNull().or(superseded.gt(k)));
+    return partition(v).le(k).and(superseded.isNull().or(superseded.gt(k)));
   }
 
+  /** The partition column of a derived table of staged rows. */
+  static Field<LocalDate> partition(Table<?> v) {
+    return v.field(DSL.name(DatasetSchema.PARTITION_DATE), LocalDate.class);
+  }
+
+  /**
+   * The column {@code name} of {@code v}: a field of a derived table, or for a table whose columns
+   * jOOQ does not know (the staged table under an alias), the column by name.
+   */
   static <T> Field<T> col(Table<?> v, String name, Class<T> type) {
-    return v.field(DSL.name(name), type);
+    Field<T> f = v.field(DSL.name(name), type);
+    return f != null ? f : DSL.field(DSL.name(v.getUnqualifiedName(), DSL.name(name)), type);
   }
 
   /** The column {@code name} of {@code t} by name alone, for a table whose columns jOOQ lacks. */
@@ -350,7 +433,7 @@ public final class FeatureSet {
     List<SelectField<?>> known = new ArrayList<>();
     known.add(fd.as(FEATURE_DATE));
     known.add(t.as("t"));
-    for (String c : StagedColumns.NAMES) {
+    for (String c : declaredStagedColumns()) {
       known.add(col(v, c, Object.class).as(c));
     }
     Select<?> knownRows =
@@ -423,7 +506,7 @@ public final class FeatureSet {
     Field<LocalDate> fd = d.date();
     Field<OffsetDateTime> t = d.since(0);
     Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
-    Field<LocalDate> partition = v.field(STG.PARTITION_DATE);
+    Field<LocalDate> partition = partition(v);
     Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
     Field<String> key = col(v, entity, String.class);
     // read by the features of d: current at d (the join holds the rest) and before T
@@ -526,8 +609,11 @@ public final class FeatureSet {
   /** The versions of {@code rows} in entity order, the entity under collation "C". */
   private Table<?> byEntity(Select<? extends Record> rows) {
     Table<?> all = rows.asTable("vs");
-    Field<String> key = col(all, entity, String.class).collate(DSL.collation(DSL.name("C")));
-    Set<String> read = new HashSet<>(List.of(eventTime, STG.PARTITION_DATE.getName()));
+    Field<String> key = col(all, entity, String.class);
+    if (schema.column(entity).type().kind() == ColumnType.Kind.TEXT) {
+      key = key.collate(DSL.collation(DSL.name("C")));
+    }
+    Set<String> read = new HashSet<>(List.of(eventTime, DatasetSchema.PARTITION_DATE));
     read.add(SUPERSEDED_ON.last());
     features.filters().values().forEach(f -> read.add(f.column()));
     features.aggregates().stream().map(Aggregate::column).filter(c -> c != null).forEach(read::add);
@@ -623,21 +709,24 @@ public final class FeatureSet {
   private Select<? extends Record> labelPositives(LocalDate d) {
     LocalDate knownBy = d.plusDays(horizonDays);
     OffsetDateTime t = endOf(d);
-    Orders v = STG.as("v");
-    Orders x = STG.as("x");
-    Field<OffsetDateTime> ts = col(v, eventTime, OffsetDateTime.class);
-    return DSL.selectDistinct(DSL.val(d).as(FEATURE_DATE), col(v, entity, String.class).as(entity))
-        .from(v)
-        .where(v.PARTITION_DATE.le(knownBy))
-        .and(ts.ge(t))
-        .and(ts.lt(t.plusDays(horizonDays)))
-        .and(filter(v, labelFilter))
-        .andNotExists(
-            DSL.selectOne()
-                .from(x)
-                .where(x.ORDER_ID.eq(v.ORDER_ID))
-                .and(x.PARTITION_DATE.gt(v.PARTITION_DATE))
-                .and(x.PARTITION_DATE.le(knownBy)));
+    Table<?> v = staged("v");
+    Field<OffsetDateTime> ts = eventTimeOf("v");
+    var positives =
+        DSL.selectDistinct(DSL.val(d).as(FEATURE_DATE), col(v, entity, String.class).as(entity))
+            .from(v)
+            .where(partitionOf("v").le(knownBy))
+            .and(ts.ge(t))
+            .and(ts.lt(t.plusDays(horizonDays)))
+            .and(filter(v, labelFilter));
+    if (!schema.versioned()) {
+      return positives;
+    }
+    return positives.andNotExists(
+        DSL.selectOne()
+            .from(staged("x"))
+            .where(sameKey(keyOf("x"), keyOf("v")))
+            .and(partitionOf("x").gt(partitionOf("v")))
+            .and(partitionOf("x").le(knownBy)));
   }
 
   /** The label of a row of {@code positives}' dates: 1 when the entity is among them, else 0. */
@@ -764,7 +853,7 @@ public final class FeatureSet {
     return switch (a.agg()) {
       case "count", "count_distinct", "days_since_last" -> SQLDataType.INTEGER;
       case "min", "max" ->
-          StagedColumns.kind(a.column()) == StagedColumns.Kind.INSTANT
+          schema.column(a.column()).type().kind() == ColumnType.Kind.INSTANT
               ? SQLDataType.TIMESTAMPWITHTIMEZONE
               : SQLDataType.NUMERIC;
       default -> SQLDataType.NUMERIC;

@@ -1,8 +1,7 @@
 package io.sluice.activities.features;
 
 import io.sluice.activities.config.FeaturesConfig.Aggregate;
-import io.sluice.activities.config.StagedColumns;
-import io.sluice.db.jooq.stg.tables.Orders;
+import io.sluice.activities.dataset.ColumnType;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -48,7 +47,6 @@ import org.jooq.impl.SQLDataType;
  */
 final class FeatureState {
 
-  private static final Orders STG = io.sluice.db.jooq.stg.Tables.ORDERS;
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
   private static final Name EVENT_DATE = DSL.name("event_date");
   private static final Name MEMBERSHIP = DSL.name("feature_state_membership");
@@ -83,7 +81,7 @@ final class FeatureState {
   private final FeatureSet set;
   private final Table<Record> acc;
   private final Table<Record> keys;
-  private final Field<String> entity;
+  private final Field<?> entity;
   private final List<Running> running = new ArrayList<>();
   private final Map<String, Keyed> keyed = new LinkedHashMap<>();
   private final List<Integer> windows;
@@ -93,7 +91,7 @@ final class FeatureState {
     Name t = featureTable.getQualifiedName();
     this.acc = DSL.table(DSL.name(t.first(), t.last() + "_acc"));
     this.keys = DSL.table(DSL.name(t.first(), t.last() + "_keys"));
-    this.entity = DSL.field(DSL.name(set.entity()), SQLDataType.CLOB);
+    this.entity = DSL.field(DSL.name(set.entity()), set.entityType());
     var population = set.features().population();
     running.add(
         new Running(
@@ -139,7 +137,7 @@ final class FeatureState {
   /** Creates the state tables when they do not exist yet. */
   void createTables(DSLContext dsl) {
     List<Field<?>> accColumns =
-        new ArrayList<>(List.of(DSL.field(DSL.name(set.entity()), SQLDataType.CLOB.notNull())));
+        new ArrayList<>(List.of(DSL.field(DSL.name(set.entity()), set.entityType().notNull())));
     for (Running r : running) {
       accColumns.add(r.field(null));
     }
@@ -149,7 +147,7 @@ final class FeatureState {
         .execute();
     dsl.createTableIfNotExists(keys)
         .columns(
-            DSL.field(DSL.name(set.entity()), SQLDataType.CLOB.notNull()),
+            DSL.field(DSL.name(set.entity()), set.entityType().notNull()),
             SLOT,
             K_TEXT,
             K_NUM,
@@ -174,48 +172,51 @@ final class FeatureState {
   /**
    * The versions whose window interval starts or ends on {@code d}, each with the partition that
    * superseded it (up to d; null when none): the ones received on d, the older versions those
-   * supersede, and the older versions dated d or d - n for a window of n days.
+   * supersede, and the older versions dated d or d - n for a window of n days. An events dataset's
+   * rows are never superseded: the ones received on d and the older ones dated d or d - n.
    */
   private Table<?> changedOn(LocalDate d) {
-    Orders s = STG.as("s");
+    Table<?> s = set.staged("s");
+    Field<OffsetDateTime> ts = set.eventTimeOf("s");
     Condition dated = DSL.falseCondition();
     for (LocalDate day : datesOfInterest(d)) {
-      dated = dated.or(s.ORDER_TS.ge(midnight(day)).and(s.ORDER_TS.lt(midnight(day.plusDays(1)))));
+      dated = dated.or(ts.ge(midnight(day)).and(ts.lt(midnight(day.plusDays(1)))));
     }
-    Orders n = STG.as("n");
-    Orders w = STG.as("w");
+    List<SelectField<?>> newFields = new ArrayList<>(set.stagedFields("s"));
+    newFields.add(DSL.castNull(SQLDataType.LOCALDATE).as(SUPERSEDED_ON));
+    var received = DSL.select(newFields).from(s).where(FeatureSet.partitionOf("s").eq(d));
+    if (!set.schema().versioned()) {
+      return received
+          .unionAll(
+              DSL.select(newFields).from(s).where(FeatureSet.partitionOf("s").lt(d)).and(dated))
+          .asTable("v");
+    }
+    Table<?> n = set.staged("n");
     Table<?> previous =
         DSL.lateral(
-                DSL.select(w.fields())
-                    .from(w)
-                    .where(w.ORDER_ID.eq(n.ORDER_ID))
-                    .and(w.PARTITION_DATE.lt(d))
-                    .orderBy(w.PARTITION_DATE.desc())
+                DSL.select(set.stagedFields("w"))
+                    .from(set.staged("w"))
+                    .where(FeatureSet.sameKey(set.keyOf("w"), set.keyOf("n")))
+                    .and(FeatureSet.partitionOf("w").lt(d))
+                    .orderBy(FeatureSet.partitionOf("w").desc())
                     .limit(1))
             .as("prev");
     Table<?> old =
-        DSL.select(s.fields())
+        DSL.select(set.stagedFields("s"))
             .from(s)
-            .where(s.PARTITION_DATE.lt(d))
+            .where(FeatureSet.partitionOf("s").lt(d))
             .and(dated)
             .union(
                 DSL.select(previous.fields())
                     .from(n)
                     .crossJoin(previous)
-                    .where(n.PARTITION_DATE.eq(d)))
+                    .where(FeatureSet.partitionOf("n").eq(d)))
             .asTable("old");
     // the windows' CASEs read superseded_on several times per row: a lateral join, computed once
-    Table<?> next =
-        FeatureSet.supersededBy(old.field(STG.ORDER_ID), old.field(STG.PARTITION_DATE), d);
+    Table<?> next = set.supersededBy(set.keyOf(old), FeatureSet.partition(old), d);
     List<SelectField<?>> oldFields = new ArrayList<>(List.of(old.fields()));
     oldFields.add(next.field(SUPERSEDED_ON));
-    List<SelectField<?>> newFields = new ArrayList<>(List.of(s.fields()));
-    newFields.add(DSL.castNull(SQLDataType.LOCALDATE).as(SUPERSEDED_ON));
-    return DSL.select(newFields)
-        .from(s)
-        .where(s.PARTITION_DATE.eq(d))
-        .unionAll(DSL.select(oldFields).from(old).crossJoin(next))
-        .asTable("v");
+    return received.unionAll(DSL.select(oldFields).from(old).crossJoin(next)).asTable("v");
   }
 
   /** d and d - n for every window of n days: the event dates whose rows enter or leave on d. */
@@ -237,7 +238,7 @@ final class FeatureState {
    * One column {@code in_<n>} per window, plus the event date.
    */
   private Table<?> membership(Table<?> v, LocalDate d, boolean delta) {
-    Field<LocalDate> p = v.field(STG.PARTITION_DATE);
+    Field<LocalDate> p = FeatureSet.partition(v);
     Field<LocalDate> superseded = v.field(SUPERSEDED_ON, LocalDate.class);
     Field<LocalDate> e =
         DSL.field(
@@ -316,7 +317,7 @@ final class FeatureState {
       } else {
         Field<Object> x = FeatureSet.col(m, k.column(), Object.class);
         present = x.isNotNull();
-        switch (StagedColumns.kind(k.column())) {
+        switch (set.schema().column(k.column()).type().kind()) {
           case NUMBER -> value = num = x.cast(SQLDataType.NUMERIC);
           case INSTANT -> value = ts = x.cast(SQLDataType.TIMESTAMPWITHTIMEZONE);
           default -> value = text = x.cast(SQLDataType.CLOB);
@@ -442,7 +443,7 @@ final class FeatureState {
    */
   Select<? extends Record> featureRows(LocalDate d) {
     Table<Record> a = acc.as("a");
-    Field<String> key = DSL.field(DSL.name("a", set.entity()), SQLDataType.CLOB);
+    Field<String> key = DSL.field(DSL.name("a", set.entity()), String.class);
     Map<String, Field<?>> byName = new LinkedHashMap<>();
     List<SelectField<?>> select = new ArrayList<>();
     select.add(DSL.val(d).as(FeatureSet.featureDate().getUnqualifiedName()));
@@ -493,7 +494,7 @@ final class FeatureState {
   private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, LocalDate d) {
     Table<Record> kt = keys.as("k");
     Condition of =
-        DSL.field(DSL.name("k", set.entity()), SQLDataType.CLOB)
+        DSL.field(DSL.name("k", set.entity()), String.class)
             .eq(key)
             .and(
                 DSL.field(DSL.name("k", SLOT.getName()), SQLDataType.SMALLINT)
@@ -505,7 +506,8 @@ final class FeatureState {
     Field<String> text = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
     Field<BigDecimal> num = DSL.field(DSL.name("k", K_NUM.getName()), SQLDataType.NUMERIC);
     Field<?> value;
-    if (k.column() != null && StagedColumns.kind(k.column()) == StagedColumns.Kind.INSTANT) {
+    if (k.column() != null
+        && set.schema().column(k.column()).type().kind() == ColumnType.Kind.INSTANT) {
       Field<OffsetDateTime> ts =
           DSL.field(DSL.name("k", K_TS.getName()), SQLDataType.TIMESTAMPWITHTIMEZONE);
       value =

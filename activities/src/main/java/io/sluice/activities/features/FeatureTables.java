@@ -34,20 +34,13 @@ public final class FeatureTables {
    * @throws NotMigrated when a table is missing and the role may not create it
    */
   public static List<String> ensure(DSLContext dsl, FeatureSet set) {
-    Table<Record> table = set.table(dsl);
-    FeatureState state = new FeatureState(set, table);
-    List<String> missing = new ArrayList<>();
-    for (Table<?> t : List.of(table, state.accTable(), state.keysTable())) {
-      if (!exists(dsl, t)) {
-        missing.add(t.getQualifiedName().toString());
-      }
-    }
+    List<String> missing = missing(dsl, set);
     if (missing.isEmpty()) {
       return missing;
     }
     try {
       set.createTable(dsl);
-      state.createTables(dsl);
+      new FeatureState(set, set.table(dsl)).createTables(dsl);
     } catch (DataAccessException e) {
       if (INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
         throw new NotMigrated(
@@ -60,6 +53,19 @@ public final class FeatureTables {
             e);
       }
       throw e;
+    }
+    return missing;
+  }
+
+  /** The tables of {@code set} that do not exist yet. */
+  public static List<String> missing(DSLContext dsl, FeatureSet set) {
+    Table<Record> table = set.table(dsl);
+    FeatureState state = new FeatureState(set, table);
+    List<String> missing = new ArrayList<>();
+    for (Table<?> t : List.of(table, state.accTable(), state.keysTable())) {
+      if (!exists(dsl, t)) {
+        missing.add(t.getQualifiedName().toString());
+      }
     }
     return missing;
   }

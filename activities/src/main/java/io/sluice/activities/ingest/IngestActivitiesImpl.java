@@ -2,10 +2,9 @@ package io.sluice.activities.ingest;
 
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
-import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
 import io.sluice.activities.config.LoadedConfig;
-import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.ingest.CsvFileProblem.Kind;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
@@ -42,7 +41,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -63,8 +61,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
   private final DataSource dataSource;
   private final SluiceSettings settings;
-  private final RawCsvLoader loader;
-  private final String copyColumns;
+  private final int chunkRows;
 
   public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings) {
     this(dataSource, settings, DEFAULT_CHUNK_ROWS);
@@ -74,24 +71,22 @@ public final class IngestActivitiesImpl implements IngestActivities {
   public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings, int chunkRows) {
     this.dataSource = dataSource;
     this.settings = settings;
-    this.loader = new RawCsvLoader(PipelineConfigLoader.ORDERS_COLUMNS, chunkRows);
-    this.copyColumns = copyColumns(DSL.using(SQLDialect.POSTGRES));
+    this.chunkRows = chunkRows;
   }
 
   /**
-   * COPY cannot be said in jOOQ; its column names still come from the generated code. The table is
-   * the file's own, named by {@code meta.claim_file}; its partition_date and file_id default to its
-   * own, so neither is sent.
+   * COPY cannot be said in jOOQ; its column names are the dataset's declared ones, quoted by jOOQ.
+   * The table is the file's own, named by {@code meta.claim_file}; its partition_date and file_id
+   * default to its own, so neither is sent.
    */
-  private static String copyColumns(DSLContext dsl) {
-    List<Field<?>> cols = new ArrayList<>(List.of(ORDERS.LINE_NO));
-    for (String c : PipelineConfigLoader.ORDERS_COLUMNS) {
-      cols.add(ORDERS.field(c));
-    }
-    cols.add(ORDERS.EXTRA);
-    cols.add(ORDERS.FIELD_COUNT);
+  static String copyColumns(DatasetSchema schema) {
+    DSLContext dsl = DSL.using(SQLDialect.POSTGRES);
+    List<String> cols = new ArrayList<>(List.of(DatasetSchema.LINE_NO));
+    cols.addAll(schema.names());
+    cols.add("extra");
+    cols.add("field_count");
     return cols.stream()
-        .map(f -> dsl.render(DSL.name(f.getName())))
+        .map(c -> dsl.render(DSL.name(c)))
         .collect(Collectors.joining(", ", "(", ")"));
   }
 
@@ -101,7 +96,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
   @Override
   public IngestResult ingest(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
-    LoadedConfig config = Failures.config(settings, ref.dataset());
+    LoadedConfig config =
+        Failures.configAndTables(
+            settings, DSL.using(dataSource, SQLDialect.POSTGRES), ref.dataset());
     List<SourceFile> files = sourceFiles(ref, config, date);
     HeartbeatTicker.Progress heartbeats =
         new HeartbeatTicker.Progress(Activity.getExecutionContext());
@@ -124,7 +121,17 @@ public final class IngestActivitiesImpl implements IngestActivities {
           if (row == null) {
             row = register(db, ref, date, f, config);
           }
-          loaded += load(c, db, ref, date, f, row, heartbeats, SourceStream.Limits.of(config));
+          loaded +=
+              load(
+                  c,
+                  db,
+                  ref,
+                  date,
+                  f,
+                  row,
+                  heartbeats,
+                  SourceStream.Limits.of(config),
+                  config.schema());
           ids.add(row.getFileId());
           fresh++;
         }
@@ -199,12 +206,12 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
     // Messages name columns the config declares and positions, never a value read from the file:
     // a "header" may be any line of any file (a secret file behind a symlink, a headerless file).
-    String duplicates = duplicateColumns(header, config.config().requiredColumns());
+    String duplicates = duplicateColumns(header, config.schema().names());
     if (duplicates != null) {
       return new CsvFileProblem(f.name(), 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
     }
     List<String> missing =
-        config.config().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
+        config.schema().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
     if (!missing.isEmpty()) {
       return new CsvFileProblem(
               f.name(),
@@ -260,7 +267,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
       SourceFile f,
       IngestedFilesRecord row,
       HeartbeatTicker.Progress heartbeats,
-      SourceStream.Limits limits)
+      SourceStream.Limits limits,
+      DatasetSchema schema)
       throws SQLException, IOException {
     long id = row.getFileId();
     long resumeAfter = row.getLoadedThroughLine();
@@ -277,7 +285,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
     // Rows go into the file's own table, and only from the session holding its load: the
     // database refuses any other (docs/hostile-input.md, "Raw is final").
     String table = Routines.claimFile(db.configuration(), id, ref.runId());
-    String copySql = "COPY " + table + " " + copyColumns + " FROM STDIN";
+    String copySql = "COPY " + table + " " + copyColumns(schema) + " FROM STDIN";
+    RawCsvLoader loader = new RawCsvLoader(schema.names(), chunkRows);
     RawCsvLoader.Loaded loaded;
     c.setAutoCommit(false);
     try {

@@ -33,7 +33,7 @@ public final class BackfillActivitiesImpl implements BackfillActivities {
     try {
       BackfillPlan plan = new BackfillPlanner(dsl, settings).plan(request);
       for (String date : plan.run()) {
-        PartitionStore.rawDayTable(dsl, LocalDate.parse(date));
+        PartitionStore.rawDayTable(dsl, request.dataset(), LocalDate.parse(date));
       }
       return plan;
     } catch (IllegalArgumentException e) {

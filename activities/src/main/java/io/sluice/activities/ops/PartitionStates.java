@@ -70,7 +70,10 @@ public final class PartitionStates {
 
   public Current current(String dataset) {
     LoadedConfig config = settings.config(dataset);
-    return new Current(config.hash(), new FeatureSet(config).sqlHash(dsl), settings.codeVersion());
+    return new Current(
+        config.hash(),
+        config.hasFeatures() ? new FeatureSet(config).sqlHash(dsl) : null,
+        settings.codeVersion());
   }
 
   /** The ledger's first and last partition of the dataset, or null when it has none. */

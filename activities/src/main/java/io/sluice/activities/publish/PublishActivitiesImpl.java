@@ -58,6 +58,9 @@ public final class PublishActivitiesImpl implements PublishActivities {
   public PublishResult publish(PartitionRef ref) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    if (!config.hasFeatures()) {
+      return new PublishResult(0, config.hash(), null, 0, null); // a dataset that is only staged
+    }
     FeatureSet set = new FeatureSet(config);
     String sqlHash = set.sqlHash(dsl);
     return dsl.transactionResult(

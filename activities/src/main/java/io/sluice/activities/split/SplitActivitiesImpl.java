@@ -54,6 +54,9 @@ public final class SplitActivitiesImpl implements SplitActivities {
   public SplitResult split(PartitionRef ref) {
     LocalDate d = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    if (!config.hasFeatures()) {
+      return new SplitResult(0, 0, 0, 0); // a dataset that is only staged
+    }
     SplitConfig s = config.config().split();
     FeatureSet set = new FeatureSet(config);
     return dsl.transactionResult(

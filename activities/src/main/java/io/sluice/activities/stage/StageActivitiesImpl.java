@@ -1,11 +1,12 @@
 package io.sluice.activities.stage;
 
-import static io.sluice.activities.stage.OrdersJudgement.JUDGED;
+import static io.sluice.activities.stage.Judgement.JUDGED;
 import static io.sluice.db.jooq.meta.Sequences.STAGE_SEQ;
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
@@ -15,7 +16,6 @@ import io.sluice.activities.validate.ValidationReports;
 import io.sluice.db.jooq.meta.tables.records.IngestedFilesRecord;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.db.jooq.meta.tables.records.StageReconciliationRecord;
-import io.sluice.db.jooq.quarantine.tables.Orders;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities;
@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Name;
+import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -44,12 +47,6 @@ public final class StageActivitiesImpl implements StageActivities {
 
   private static final Logger LOG = LoggerFactory.getLogger(StageActivitiesImpl.class);
 
-  private static final io.sluice.db.jooq.raw.tables.Orders RAW =
-      io.sluice.db.jooq.raw.Tables.ORDERS;
-  private static final Orders QUARANTINE = io.sluice.db.jooq.quarantine.Tables.ORDERS;
-  private static final io.sluice.db.jooq.stg.tables.Orders STG =
-      io.sluice.db.jooq.stg.Tables.ORDERS;
-
   private final DSLContext dsl;
   private final SluiceSettings settings;
 
@@ -61,98 +58,95 @@ public final class StageActivitiesImpl implements StageActivities {
   @Override
   public StageResult stage(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
-    LoadedConfig config = Failures.config(settings, ref.dataset());
+    LoadedConfig config = Failures.configAndTables(settings, dsl, ref.dataset());
     Staged staged = replace(ref, date, config);
     report(ref, date, staged);
     return staged.result();
   }
 
   /** The committed counts, and the quarantined rows per reason as the same transaction saw them. */
-  private record Staged(StageResult result, List<ReasonCount> reasons) {}
+  private record Staged(StageResult result, List<ReasonCount> reasons, Long repeatedKeys) {}
 
   private Staged replace(PartitionRef ref, LocalDate date, LoadedConfig config) {
+    DatasetSchema schema = config.schema();
+    Table<?> quarantine = schema.quarantine();
+    Table<?> stg = schema.staged();
+    Field<LocalDate> qDate = field(schema.quarantineName(), "partition_date", LocalDate.class);
+    Field<LocalDate> sDate = field(schema.stagedName(), "partition_date", LocalDate.class);
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
           PartitionStore.lock(tx, ref.dataset(), date);
           PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
-          tx.createTemporaryTable(OrdersJudgement.TABLE)
-              .as(OrdersJudgement.select(config, PartitionStore.rawRows(version)))
+          tx.createTemporaryTable(Judgement.TABLE)
+              .as(Judgement.select(schema, PartitionStore.rawRows(schema, version)))
               .onCommitDrop()
               .execute();
           requireSealedCounts(tx, ref, date, version);
 
-          tx.deleteFrom(QUARANTINE).where(QUARANTINE.PARTITION_DATE.eq(date)).execute();
-          tx.deleteFrom(STG).where(STG.PARTITION_DATE.eq(date)).execute();
+          tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
+          tx.deleteFrom(stg).where(sDate.eq(date)).execute();
 
-          tx.insertInto(
-                  QUARANTINE,
-                  QUARANTINE.FILE_ID,
-                  QUARANTINE.LINE_NO,
-                  QUARANTINE.PARTITION_DATE,
-                  QUARANTINE.REASONS,
-                  QUARANTINE.RECORD)
+          Name rawTable = schema.rawName();
+          tx.insertInto(quarantine)
+              .columns(
+                  field(schema.quarantineName(), "file_id", Long.class),
+                  field(schema.quarantineName(), "line_no", Long.class),
+                  qDate,
+                  field(schema.quarantineName(), "reasons", String[].class),
+                  field(schema.quarantineName(), "record", JSONB.class))
               .select(
                   DSL.select(
-                          OrdersJudgement.FILE_ID,
-                          OrdersJudgement.LINE_NO,
+                          Judgement.FILE_ID,
+                          Judgement.LINE_NO,
                           DSL.val(date),
-                          OrdersJudgement.REASONS,
-                          OrdersJudgement.rawRecord())
+                          Judgement.REASONS,
+                          Judgement.rawRecord(schema))
                       .from(JUDGED)
-                      .join(RAW)
-                      .on(RAW.PARTITION_DATE.eq(date))
-                      .and(RAW.FILE_ID.eq(OrdersJudgement.FILE_ID))
-                      .and(RAW.LINE_NO.eq(OrdersJudgement.LINE_NO))
-                      .where(DSL.not(OrdersJudgement.valid())))
+                      .join(schema.raw())
+                      .on(field(rawTable, "partition_date", LocalDate.class).eq(date))
+                      .and(field(rawTable, "file_id", Long.class).eq(Judgement.FILE_ID))
+                      .and(field(rawTable, "line_no", Long.class).eq(Judgement.LINE_NO))
+                      .where(DSL.not(Judgement.valid())))
               .execute();
 
-          // Within one partition the later line wins: files in name order, lines in file order.
-          tx.insertInto(
-                  STG,
-                  STG.ORDER_ID,
-                  STG.PARTITION_DATE,
-                  STG.FILE_ID,
-                  STG.LINE_NO,
-                  STG.CUSTOMER_ID,
-                  STG.ORDER_TS,
-                  STG.AMOUNT,
-                  STG.CURRENCY,
-                  STG.STATUS,
-                  STG.CATEGORY,
-                  STG.COUNTRY,
-                  STG.CHANNEL,
-                  STG.QUANTITY)
-              .select(
-                  DSL.select(
-                          OrdersJudgement.ORDER_ID,
-                          DSL.val(date),
-                          OrdersJudgement.FILE_ID,
-                          OrdersJudgement.LINE_NO,
-                          OrdersJudgement.CUSTOMER_ID,
-                          OrdersJudgement.ORDER_TS,
-                          OrdersJudgement.AMOUNT,
-                          OrdersJudgement.CURRENCY,
-                          OrdersJudgement.STATUS,
-                          OrdersJudgement.CATEGORY,
-                          OrdersJudgement.COUNTRY,
-                          OrdersJudgement.CHANNEL,
-                          OrdersJudgement.QUANTITY)
-                      .distinctOn(OrdersJudgement.ORDER_ID)
-                      .from(JUDGED)
-                      .where(OrdersJudgement.valid())
-                      .orderBy(
-                          OrdersJudgement.ORDER_ID,
-                          OrdersJudgement.FILE_NAME.desc(),
-                          OrdersJudgement.LINE_NO.desc()))
-              .execute();
+          List<Field<?>> into = new ArrayList<>();
+          List<SelectField<?>> from = new ArrayList<>();
+          for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
+            into.add(c.of(schema.stagedName()));
+            from.add(
+                DatasetSchema.PARTITION_DATE.equals(c.name())
+                    ? DSL.val(date)
+                    : DSL.field(DSL.name(Judgement.TABLE.last(), c.name())));
+          }
+          var valid = DSL.select(from);
+          if (schema.versioned()) {
+            // Within one partition the later line of a key wins: files in name order, lines in
+            // file order.
+            List<Field<?>> key =
+                schema.primaryKey().stream()
+                    .<Field<?>>map(k -> DSL.field(DSL.name(Judgement.TABLE.last(), k)))
+                    .toList();
+            List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
+            order.add(Judgement.FILE_NAME.desc());
+            order.add(Judgement.LINE_NO.desc());
+            tx.insertInto(stg)
+                .columns(into)
+                .select(valid.distinctOn(key).from(JUDGED).where(Judgement.valid()).orderBy(order))
+                .execute();
+          } else {
+            tx.insertInto(stg)
+                .columns(into)
+                .select(valid.from(JUDGED).where(Judgement.valid()))
+                .execute();
+          }
 
           long raw = tx.fetchCount(JUDGED);
-          long valid = tx.fetchCount(JUDGED, OrdersJudgement.valid());
-          long quarantined = tx.fetchCount(QUARANTINE, QUARANTINE.PARTITION_DATE.eq(date));
-          long staged = tx.fetchCount(STG, STG.PARTITION_DATE.eq(date));
-          long duplicates = valid - staged;
-          if (raw != quarantined + staged + duplicates || quarantined != raw - valid) {
+          long validRows = tx.fetchCount(JUDGED, Judgement.valid());
+          long quarantined = tx.fetchCount(quarantine, qDate.eq(date));
+          long staged = tx.fetchCount(stg, sDate.eq(date));
+          long duplicates = validRows - staged;
+          if (raw != quarantined + staged + duplicates || quarantined != raw - validRows) {
             throw Failures.of(
                 FailureTypes.RECONCILIATION_FAILED,
                 String.format(
@@ -177,19 +171,51 @@ public final class StageActivitiesImpl implements StageActivities {
               .set(counts)
               .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
               .execute();
+          Long repeated = schema.versioned() ? null : repeatedKeys(tx, schema);
           return new Staged(
-              new StageResult(raw, quarantined, staged, duplicates), reasons(tx, date));
+              new StageResult(raw, quarantined, staged, duplicates),
+              reasons(tx, schema, date),
+              repeated);
         });
   }
 
+  /**
+   * An events dataset stages every valid row; rows that share their primary key with another valid
+   * row of the partition are counted for the report (an upstream that sends an event twice).
+   */
+  private static long repeatedKeys(DSLContext tx, DatasetSchema schema) {
+    List<Field<?>> key =
+        schema.primaryKey().stream()
+            .<Field<?>>map(k -> DSL.field(DSL.name(Judgement.TABLE.last(), k)))
+            .toList();
+    Table<?> groups =
+        DSL.select(DSL.count().as("n"))
+            .from(JUDGED)
+            .where(Judgement.valid())
+            .groupBy(key)
+            .having(DSL.count().gt(1))
+            .asTable("g");
+    Long n =
+        tx.select(DSL.sum(groups.field("n", Integer.class)).cast(Long.class))
+            .from(groups)
+            .fetchOne(0, Long.class);
+    return n == null ? 0 : n;
+  }
+
+  private static <T> Field<T> field(Name table, String column, Class<T> type) {
+    return DSL.field(table.append(column), type);
+  }
+
   /** Quarantined rows per reason, most frequent first; a row counts under each of its reasons. */
-  private static List<ReasonCount> reasons(DSLContext tx, LocalDate date) {
-    Table<?> unnested = DSL.unnest(QUARANTINE.REASONS).as("unnested", "reason");
+  private static List<ReasonCount> reasons(DSLContext tx, DatasetSchema schema, LocalDate date) {
+    Table<?> unnested =
+        DSL.unnest(field(schema.quarantineName(), "reasons", String[].class))
+            .as("unnested", "reason");
     Field<String> reason = unnested.field("reason", String.class);
     return tx.select(reason, DSL.count())
-        .from(QUARANTINE)
+        .from(schema.quarantine())
         .crossJoin(unnested)
-        .where(QUARANTINE.PARTITION_DATE.eq(date))
+        .where(field(schema.quarantineName(), "partition_date", LocalDate.class).eq(date))
         .groupBy(reason)
         .orderBy(DSL.count().desc(), reason)
         .fetch(r -> new ReasonCount(r.value1(), r.value2()));
@@ -202,7 +228,13 @@ public final class StageActivitiesImpl implements StageActivities {
   private void report(PartitionRef ref, LocalDate date, Staged staged) {
     StageResult r = staged.result();
     Quarantine q =
-        new Quarantine(r.rawRows(), r.quarantined(), r.staged(), r.duplicates(), staged.reasons());
+        new Quarantine(
+            r.rawRows(),
+            r.quarantined(),
+            r.staged(),
+            r.duplicates(),
+            staged.reasons(),
+            staged.repeatedKeys());
     try {
       if (!ValidationReports.addQuarantine(settings, ref.dataset(), date, ref.runId(), q)) {
         LOG.debug(
@@ -214,11 +246,12 @@ public final class StageActivitiesImpl implements StageActivities {
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "{}/{} was staged, but its quarantine was not added to the report of run {}: {}; the"
-              + " counts are in meta.stage_reconciliation and the rows in quarantine.orders",
+              + " counts are in meta.stage_reconciliation and the rows in quarantine.{}",
           ref.dataset(),
           date,
           ref.runId(),
-          e.toString());
+          e.toString(),
+          ref.dataset());
     }
   }
 
@@ -230,10 +263,10 @@ public final class StageActivitiesImpl implements StageActivities {
   private static void requireSealedCounts(
       DSLContext tx, PartitionRef ref, LocalDate date, PartitionVersionsRecord version) {
     Map<Long, Integer> inRaw =
-        tx.select(OrdersJudgement.FILE_ID, DSL.count())
+        tx.select(Judgement.FILE_ID, DSL.count())
             .from(JUDGED)
-            .groupBy(OrdersJudgement.FILE_ID)
-            .fetchMap(OrdersJudgement.FILE_ID, DSL.count());
+            .groupBy(Judgement.FILE_ID)
+            .fetchMap(Judgement.FILE_ID, DSL.count());
     List<String> differ = new ArrayList<>();
     for (IngestedFilesRecord f :
         tx.selectFrom(INGESTED_FILES)

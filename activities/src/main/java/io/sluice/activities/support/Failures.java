@@ -39,4 +39,22 @@ public final class Failures {
       throw of(FailureTypes.BAD_CONFIG, e.getMessage(), e);
     }
   }
+
+  /**
+   * {@link #config}, with the dataset's tables made to match its declaration first ({@link
+   * io.sluice.activities.dataset.DatasetTables#ensure}): what a stage that reads or writes them
+   * loads.
+   */
+  public static LoadedConfig configAndTables(
+      SluiceSettings settings, org.jooq.DSLContext dsl, String dataset) {
+    LoadedConfig config = config(settings, dataset);
+    try {
+      io.sluice.activities.config.PatternCheck.require(dsl, config);
+      io.sluice.activities.dataset.DatasetTables.ensure(
+          dsl, config.schema(), config.hash(), config.file().toString());
+    } catch (BadConfigException e) {
+      throw of(FailureTypes.BAD_CONFIG, e.getMessage(), e);
+    }
+    return config;
+  }
 }

@@ -135,7 +135,7 @@ public final class LedgerInterceptor extends WorkerInterceptorBase {
     try {
       LoadedConfig config = settings.config(ref.dataset());
       configHash = config.hash();
-      if (stage.ordinal() >= Stage.FEATURES.ordinal()) {
+      if (stage.ordinal() >= Stage.FEATURES.ordinal() && config.hasFeatures()) {
         sqlHash = new FeatureSet(config).sqlHash(dsl);
       }
     } catch (RuntimeException e) {

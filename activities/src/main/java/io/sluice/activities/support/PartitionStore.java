@@ -2,8 +2,8 @@ package io.sluice.activities.support;
 
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
-import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.db.jooq.raw.Routines;
 import java.time.LocalDate;
@@ -36,15 +36,32 @@ public final class PartitionStore {
   }
 
   /**
-   * The raw day table of the date ({@code raw.orders_20240105}), made if it is not there yet by the
-   * owner function {@code raw.orders_partition}. Making one locks raw.orders against every reader
-   * until it commits, so a backfill makes its days' tables while it plans, before its partitions
-   * run side by side (see {@code BackfillActivitiesImpl}); a statement on its own, so the lock ends
-   * with it.
+   * The raw day table of the dataset and date ({@code raw.orders_20240105}), made if it is not
+   * there yet by the owner function {@code raw.day_table}. Making one locks the dataset's raw table
+   * against every reader until it commits, so a backfill makes its days' tables while it plans,
+   * before its partitions run side by side (see {@code BackfillActivitiesImpl}); a statement on its
+   * own, so the lock ends with it.
    */
-  public static String rawDayTable(DSLContext db, LocalDate date) {
-    return db.select(Routines.ordersPartition(date)).fetchOne(0, String.class);
+  public static String rawDayTable(DSLContext db, String dataset, LocalDate date) {
+    try {
+      return db.select(Routines.dayTable(dataset, date)).fetchOne(0, String.class);
+    } catch (org.jooq.exception.DataAccessException e) {
+      if (RAISED.equals(e.sqlState())) {
+        throw new io.sluice.activities.config.BadConfigException(
+            "dataset '"
+                + dataset
+                + "' has no raw table: run `sluice migrate` (or start a worker that migrates) with"
+                + " pipelines/"
+                + dataset
+                + ".yaml in its pipelines directory, then rerun",
+            e);
+      }
+      throw e;
+    }
   }
+
+  /** The SQLSTATE of an exception the owner functions raise on purpose. */
+  private static final String RAISED = "P0001";
 
   static long lockKey(String dataset, LocalDate date) {
     return ((long) dataset.hashCode() << 32) ^ date.toEpochDay();
@@ -75,11 +92,12 @@ public final class PartitionStore {
   }
 
   /** The raw rows of a partition version: its day's table, its files. */
-  public static Condition rawRows(PartitionVersionsRecord version) {
-    return ORDERS
-        .PARTITION_DATE
+  public static Condition rawRows(DatasetSchema schema, PartitionVersionsRecord version) {
+    return DSL.field(schema.rawName().append(DatasetSchema.PARTITION_DATE), LocalDate.class)
         .eq(version.getPartitionDate())
-        .and(ORDERS.FILE_ID.in(version.getFileIds()));
+        .and(
+            DSL.field(schema.rawName().append(DatasetSchema.FILE_ID), Long.class)
+                .in(version.getFileIds()));
   }
 
   public static List<String> fileNames(DSLContext ctx, Long[] fileIds) {

@@ -1,9 +1,8 @@
 package io.sluice.activities.validate;
 
 import static io.sluice.db.jooq.meta.Tables.COLUMN_PROFILES;
-import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
-import io.sluice.activities.config.PipelineConfig;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import java.time.LocalDate;
@@ -29,12 +28,12 @@ final class ColumnProfiles {
   private ColumnProfiles() {}
 
   /** The aggregates a profile needs; they ride along in the validation's single scan. */
-  static List<SelectField<?>> aggregates(PipelineConfig config, RawReads raw) {
+  static List<SelectField<?>> aggregates(DatasetSchema schema, RawReads raw) {
     List<SelectField<?>> select = new ArrayList<>();
-    for (String c : config.requiredColumns()) {
+    for (String c : schema.names()) {
       select.add(DSL.count().filterWhere(raw.cleaned(c).isNull()));
     }
-    for (String c : numeric(config)) {
+    for (String c : schema.numericColumns()) {
       Field<Double> x = raw.decimal(c).cast(Double.class);
       select.add(DSL.avg(x).cast(Double.class));
       select.add(DSL.min(x));
@@ -48,9 +47,9 @@ final class ColumnProfiles {
    * plus the numeric columns' histograms (one more query).
    */
   static List<ColumnProfile> fromRecord(
-      DSLContext dsl, PipelineConfig config, Condition raw, Record r, int first, long rows) {
-    List<String> columns = config.requiredColumns();
-    List<String> numeric = numeric(config);
+      DSLContext dsl, DatasetSchema schema, Condition raw, Record r, int first, long rows) {
+    List<String> columns = schema.names();
+    List<String> numeric = schema.numericColumns();
     Map<String, Spread> spreads = new LinkedHashMap<>();
     for (int n = 0; n < numeric.size(); n++) {
       int base = first + columns.size() + 3 * n;
@@ -61,7 +60,7 @@ final class ColumnProfiles {
               r.get(base + 1, Double.class),
               r.get(base + 2, Double.class)));
     }
-    Map<String, List<Long>> histograms = histograms(dsl, raw, spreads);
+    Map<String, List<Long>> histograms = histograms(dsl, schema, raw, spreads);
     List<ColumnProfile> profiles = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       String c = columns.get(i);
@@ -85,18 +84,14 @@ final class ColumnProfiles {
   /** A numeric column's mean, minimum and maximum; all null when no value parses. */
   private record Spread(Double mean, Double min, Double max) {}
 
-  private static List<String> numeric(PipelineConfig config) {
-    return config.numericColumns() == null ? List.of() : config.numericColumns();
-  }
-
   /**
    * Counts per equal-width bin between each column's minimum and maximum, for every column with a
    * value: the maximum itself falls into the last bin, and when all values are equal they are all
    * in the first. One scan, each column parsed once per row, one grouping set per column.
    */
   private static Map<String, List<Long>> histograms(
-      DSLContext dsl, Condition raw, Map<String, Spread> spreads) {
-    RawReads once = RawReads.once(ORDERS);
+      DSLContext dsl, DatasetSchema schema, Condition raw, Map<String, Spread> spreads) {
+    RawReads once = RawReads.once(schema);
     Map<String, Field<Integer>> bins = new LinkedHashMap<>();
     spreads.forEach(
         (column, m) -> {

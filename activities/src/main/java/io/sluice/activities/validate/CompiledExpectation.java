@@ -1,7 +1,8 @@
 package io.sluice.activities.validate;
 
-import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.activities.dataset.DatasetSchema;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.Condition;
@@ -19,7 +20,7 @@ record CompiledExpectation(
     return config.mostly() == null ? 1.0 : config.mostly();
   }
 
-  static CompiledExpectation compile(ExpectationConfig e, PipelineConfig config, RawReads raw) {
+  static CompiledExpectation compile(ExpectationConfig e, DatasetSchema schema, RawReads raw) {
     Field<String> v = raw.cleaned(e.column());
     Condition present = v.isNotNull();
     return switch (e.type()) {
@@ -39,7 +40,7 @@ record CompiledExpectation(
         yield new CompiledExpectation(e, v, present, present.and(out));
       }
       case "in_set" -> {
-        List<String> values = values(e, config);
+        List<String> values = values(e, schema);
         yield new CompiledExpectation(e, v, present, present.and(DSL.lower(v).notIn(values)));
       }
       // the raw field as received (untrimmed), so a pattern can insist on exact formatting
@@ -57,7 +58,11 @@ record CompiledExpectation(
     return java.util.Set.of("not_null", "parses", "between", "in_set", "matches").contains(type);
   }
 
+  /** The column parsed as {@code as}; as its declared type when {@code as} is not given. */
   private static Field<?> parsed(String as, RawReads raw, String column) {
+    if (as == null) {
+      return raw.typed(column);
+    }
     return switch (as) {
       case "instant" -> raw.instant(column);
       case "decimal" -> raw.decimal(column);
@@ -66,11 +71,15 @@ record CompiledExpectation(
     };
   }
 
-  static List<String> values(ExpectationConfig e, PipelineConfig config) {
+  /**
+   * The values an {@code in_set} accepts, lower-cased (the check ignores case): its own, or those
+   * its column declares.
+   */
+  static List<String> values(ExpectationConfig e, DatasetSchema schema) {
     List<String> values =
         e.values() != null && !e.values().isEmpty()
             ? e.values()
-            : "categories".equals(e.valuesFrom()) ? config.categories() : config.statuses();
+            : PipelineConfigLoader.declaredValues(schema.column(e.column()));
     return values.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
   }
 }

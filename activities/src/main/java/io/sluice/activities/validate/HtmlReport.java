@@ -144,6 +144,13 @@ final class HtmlReport {
         .append(" + duplicates ")
         .append(q.duplicateRows())
         .append("</p>\n");
+    if (q.repeatedKeys() != null && q.repeatedKeys() > 0) {
+      b.append("<p id=\"repeated\">")
+          .append(q.repeatedKeys())
+          .append(" staged rows share their primary key with another row of this partition (an")
+          .append(" events dataset stages every valid row: a producer that sends an event twice")
+          .append(" shows here).</p>\n");
+    }
     if (q.reasons().isEmpty()) {
       b.append("<p>No row was quarantined.</p>\n");
       return;
@@ -163,7 +170,9 @@ final class HtmlReport {
       b.append("<p class=\"note\">A row with several reasons counts under each of them.</p>\n");
     }
     b.append("<p class=\"note\">The rows, with their file, line and raw record, are in")
-        .append(" <code>quarantine.orders</code> under partition_date ")
+        .append(" <code>quarantine.")
+        .append(esc(r.dataset()))
+        .append("</code> under partition_date ")
         .append(esc(r.partitionDate()))
         .append(".</p>\n");
   }

@@ -1,5 +1,8 @@
 package io.sluice.activities.validate;
 
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.db.jooq.meta.Routines;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -10,62 +13,96 @@ import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
- * How validation's SQL reads a raw table's text columns: trimmed with empty meaning missing, as
- * received, or parsed. {@link #inline} writes every read as an expression over the raw table,
- * evaluated wherever it is used (a query that stops at its first matches evaluates little). {@link
- * #once} collects the reads asked of it and {@link #table} computes each one once per row: the
- * single scan uses the parsed amount in five aggregates, and parsing (a regular expression, then a
- * cast) is most of the scan's cost.
+ * How validation's SQL reads a dataset's raw text columns: normalised as staging normalises them
+ * (trimmed, null tokens and empty text missing, case-folded), as received, or parsed. {@link
+ * #inline} writes every read as an expression over the raw table, evaluated wherever it is used (a
+ * query that stops at its first matches evaluates little). {@link #once} collects the reads asked
+ * of it and {@link #table} computes each one once per row: the single scan uses the parsed amount
+ * in five aggregates, and parsing (a regular expression, then a cast) is most of the scan's cost.
  */
 final class RawReads {
 
   private static final String TABLE = "reads";
 
-  private final Table<?> raw;
+  private final DatasetSchema schema;
 
   /** For {@link #once}: each read's expression as its column, by (kind, column); null inline. */
   private final Map<String, Field<?>> reads;
 
-  private RawReads(Table<?> raw, Map<String, Field<?>> reads) {
-    this.raw = raw;
+  private RawReads(DatasetSchema schema, Map<String, Field<?>> reads) {
+    this.schema = schema;
     this.reads = reads;
   }
 
-  /** Reads as expressions over {@code raw}, evaluated where they are used. */
-  static RawReads inline(Table<?> raw) {
-    return new RawReads(raw, null);
+  /** Reads as expressions over the dataset's raw table, evaluated where they are used. */
+  static RawReads inline(DatasetSchema schema) {
+    return new RawReads(schema, null);
   }
 
-  /** Reads as columns of {@link #table}, each computed once per row of {@code raw}. */
-  static RawReads once(Table<?> raw) {
-    return new RawReads(raw, new LinkedHashMap<>());
+  /** Reads as columns of {@link #table}, each computed once per raw row. */
+  static RawReads once(DatasetSchema schema) {
+    return new RawReads(schema, new LinkedHashMap<>());
   }
 
-  /** Trimmed text, with empty meaning missing: how every check sees a raw field. */
+  /** The raw table these reads are over. */
+  Table<?> raw() {
+    return schema.raw();
+  }
+
+  /** The text as staging normalises it, null when missing: how every check sees a raw field. */
   Field<String> cleaned(String column) {
-    return read("cleaned", column, () -> cleanedText(raw, column));
+    return read("cleaned", column, () -> cleanedText(column));
   }
 
   /** The field as received, untrimmed (so a pattern can insist on exact formatting). */
   Field<String> received(String column) {
-    return read("received", column, () -> textField(raw, column));
+    return read("received", column, () -> textField(column));
   }
 
-  /** The cleaned field as a plain decimal number; null when it does not parse. */
+  /**
+   * The cleaned field as a number: a numeric column parsed as its declared type, any other as a
+   * plain decimal; null when it does not parse.
+   */
   Field<BigDecimal> decimal(String column) {
-    return read("decimal", column, () -> Routines.tryDecimal(cleanedText(raw, column)));
+    ColumnSpec c = spec(column);
+    return read(
+        "decimal",
+        column,
+        () ->
+            c.type() instanceof ColumnType.Decimal d
+                ? d.parse(cleanedText(column))
+                : c.type().kind() == ColumnType.Kind.NUMBER
+                    ? c.type().parse(cleanedText(column)).cast(SQLDataType.NUMERIC)
+                    : Routines.tryDecimal(cleanedText(column)));
   }
 
-  /** The cleaned field as an instant that carries its zone; null when it does not parse. */
+  /**
+   * The cleaned field as an instant: a timestamp column as its declaration reads it (a zone it
+   * assumes included), any other when it carries its zone; null when it does not parse.
+   */
   Field<OffsetDateTime> instant(String column) {
-    return read("instant", column, () -> Routines.tryInstant(cleanedText(raw, column)));
+    ColumnSpec c = spec(column);
+    return read(
+        "instant",
+        column,
+        () ->
+            c.type() instanceof ColumnType.Timestamp t
+                ? t.parse(cleanedText(column))
+                : Routines.tryInstant(cleanedText(column)));
   }
 
   /** The cleaned field as a whole number; null when it does not parse. */
   Field<Integer> integer(String column) {
-    return read("integer", column, () -> Routines.tryInteger(cleanedText(raw, column)));
+    return read("integer", column, () -> Routines.tryInteger(cleanedText(column)));
+  }
+
+  /** The cleaned field parsed as its declared type; null when it does not parse. */
+  Field<?> typed(String column) {
+    ColumnSpec c = spec(column);
+    return read("typed", column, () -> c.type().parse(cleanedText(column)));
   }
 
   /**
@@ -78,7 +115,7 @@ final class RawReads {
     if (reads == null) {
       throw new IllegalStateException("inline reads have no table of their own");
     }
-    return DSL.select(reads.values()).from(raw).where(where).offset(0).asTable(TABLE);
+    return DSL.select(reads.values()).from(schema.raw()).where(where).offset(0).asTable(TABLE);
   }
 
   private <T> Field<T> read(String kind, String column, Supplier<Field<T>> expression) {
@@ -90,15 +127,20 @@ final class RawReads {
     return DSL.field(DSL.name(TABLE, as.getName()), e.getDataType());
   }
 
-  private static Field<String> cleanedText(Table<?> raw, String column) {
-    return DSL.nullif(DSL.trim(textField(raw, column)), DSL.inline(""));
+  private Field<String> cleanedText(String column) {
+    return spec(column).normalised(textField(column));
   }
 
-  private static Field<String> textField(Table<?> raw, String column) {
-    Field<String> f = raw.field(column, String.class);
-    if (f == null) {
-      throw new IllegalArgumentException("no column " + column + " in " + raw.getName());
+  private Field<String> textField(String column) {
+    return DSL.field(schema.rawName().append(spec(column).name()), SQLDataType.CLOB);
+  }
+
+  private ColumnSpec spec(String column) {
+    ColumnSpec c = schema.column(column);
+    if (c == null) {
+      throw new IllegalArgumentException(
+          "no column " + column + " declared for dataset " + schema.dataset());
     }
-    return f;
+    return c;
   }
 }

@@ -2,12 +2,10 @@ package io.sluice.activities.validate;
 
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.VALIDATION_RESULTS;
-import static io.sluice.db.jooq.raw.Tables.ORDERS;
 
-import io.sluice.activities.config.BadConfigException;
 import io.sluice.activities.config.LoadedConfig;
-import io.sluice.activities.config.PatternCheck;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.PartitionStore;
@@ -53,8 +51,6 @@ import org.jooq.impl.DSL;
 public final class ValidateActivitiesImpl implements ValidateActivities {
 
   private static final int SAMPLES = 5;
-  private static final io.sluice.db.jooq.stg.tables.Orders STG =
-      io.sluice.db.jooq.stg.Tables.ORDERS;
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -67,25 +63,21 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
   @Override
   public ValidateResult validate(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
-    LoadedConfig config = Failures.config(settings, ref.dataset());
-    try {
-      PatternCheck.require(dsl, config);
-    } catch (BadConfigException e) {
-      throw Failures.of(FailureTypes.BAD_CONFIG, e.getMessage(), e);
-    }
+    LoadedConfig config = Failures.configAndTables(settings, dsl, ref.dataset());
     PartitionVersionsRecord version = PartitionStore.requireLatest(dsl, ref.dataset(), date);
     Long[] fileIds = version.getFileIds();
 
     Map<String, Outcome> outcomes = new HashMap<>();
-    Condition raw = PartitionStore.rawRows(version);
+    DatasetSchema schema = config.schema();
+    Condition raw = PartitionStore.rawRows(schema, version);
     Scan scan = scan(config, raw, outcomes);
     List<ColumnProfile> profiles = scan.profiles();
     long rows = scan.rows();
     OffsetDateTime latestEvent = scan.latestEvent();
-    for (ExpectationConfig e : config.config().expectations()) {
+    for (ExpectationConfig e : config.expectations()) {
       switch (e.type()) {
         case "columns_exist" -> outcomes.put(e.name(), columnsExist(e, config, fileIds));
-        case "unique" -> outcomes.put(e.name(), unique(e, date, raw));
+        case "unique" -> outcomes.put(e.name(), unique(e, schema, date, raw));
         case "row_count" -> outcomes.put(e.name(), rowCount(e, rows));
         case "freshness" -> outcomes.put(e.name(), freshness(e, date, latestEvent));
         case "drift" -> outcomes.put(e.name(), drift(e, ref.dataset(), date, profiles));
@@ -93,7 +85,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       }
     }
     List<Outcome> ordered =
-        config.config().expectations().stream().map(e -> outcomes.get(e.name())).toList();
+        config.expectations().stream().map(e -> outcomes.get(e.name())).toList();
 
     int errors = count(ordered, "error");
     int warns = count(ordered, "warn");
@@ -153,14 +145,15 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
    * fetched only for failing expectations, each with a LIMIT that stops at the first matches.
    */
   private Scan scan(LoadedConfig config, Condition raw, Map<String, Outcome> outcomes) {
-    RawReads once = RawReads.once(ORDERS);
-    RawReads inline = RawReads.inline(ORDERS);
+    DatasetSchema schema = config.schema();
+    RawReads once = RawReads.once(schema);
+    RawReads inline = RawReads.inline(schema);
     List<CompiledExpectation> counted = new ArrayList<>();
     List<CompiledExpectation> sampled = new ArrayList<>();
-    for (ExpectationConfig e : config.config().expectations()) {
+    for (ExpectationConfig e : config.expectations()) {
       if (CompiledExpectation.isRowLevel(e.type())) {
-        counted.add(CompiledExpectation.compile(e, config.config(), once));
-        sampled.add(CompiledExpectation.compile(e, config.config(), inline));
+        counted.add(CompiledExpectation.compile(e, schema, once));
+        sampled.add(CompiledExpectation.compile(e, schema, inline));
       }
     }
     List<SelectField<?>> aggregates = new ArrayList<>();
@@ -177,7 +170,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
             .filterWhere(
                 eventTime.ge(config.eventTimeMin()).and(eventTime.lt(config.eventTimeMax()))));
     int profileAt = aggregates.size();
-    aggregates.addAll(ColumnProfiles.aggregates(config.config(), once));
+    aggregates.addAll(ColumnProfiles.aggregates(schema, once));
     Record r = dsl.select(aggregates).from(once.table(raw)).fetchOne();
     long rows = r.get(0, Long.class);
     for (int i = 0; i < sampled.size(); i++) {
@@ -189,7 +182,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
               ? List.of()
               : firstDistinct(
                   dsl.select(DSL.coalesce(c.value(), DSL.inline("<missing>")))
-                      .from(ORDERS)
+                      .from(schema.raw())
                       .where(raw)
                       .and(c.unexpected())
                       .limit(SAMPLES * 10)
@@ -199,7 +192,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     return new Scan(
         rows,
         r.get(latestAt, OffsetDateTime.class),
-        ColumnProfiles.fromRecord(dsl, config.config(), raw, r, profileAt, rows));
+        ColumnProfiles.fromRecord(dsl, schema, raw, r, profileAt, rows));
   }
 
   /** Up to {@link #SAMPLES} distinct values, in the order they were found. */
@@ -212,34 +205,41 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
    * inside an aggregate's FILTER cannot become a join; once the keys outgrow work_mem PostgreSQL
    * rescans them for every row, quadratic in the history.)
    */
-  private static Condition stagedElsewhere(Field<String> key, LocalDate date) {
+  private static Condition stagedElsewhere(
+      DatasetSchema schema, String column, RawReads raw, LocalDate date) {
+    Field<Object> key = DSL.field(schema.stagedName().append(column));
+    Field<LocalDate> partition =
+        DSL.field(schema.stagedName().append(DatasetSchema.PARTITION_DATE), LocalDate.class);
     return DSL.exists(
-        DSL.selectOne().from(STG).where(STG.ORDER_ID.eq(key)).and(STG.PARTITION_DATE.ne(date)));
+        DSL.selectOne()
+            .from(schema.staged())
+            .where(key.eq(raw.typed(column)))
+            .and(partition.ne(date)));
   }
 
   /** Duplicates within the partition, or keys that staging already holds from other days. */
-  private Outcome unique(ExpectationConfig e, LocalDate date, Condition raw) {
-    Field<String> v = RawReads.inline(ORDERS).cleaned(e.column());
+  private Outcome unique(ExpectationConfig e, DatasetSchema schema, LocalDate date, Condition raw) {
+    RawReads reads = RawReads.inline(schema);
+    Field<String> v = reads.cleaned(e.column());
     boolean staged = "staged".equals(e.scope());
+    Condition elsewhere = staged ? stagedElsewhere(schema, e.column(), reads, date) : null;
     Field<Integer> unexpected =
-        staged
-            ? DSL.count().filterWhere(stagedElsewhere(v, date))
-            : DSL.count(v).minus(DSL.countDistinct(v));
+        staged ? DSL.count().filterWhere(elsewhere) : DSL.count(v).minus(DSL.countDistinct(v));
     Record2<Integer, Integer> r =
-        dsl.select(DSL.count(v), unexpected).from(ORDERS).where(raw).fetchOne();
+        dsl.select(DSL.count(v), unexpected).from(schema.raw()).where(raw).fetchOne();
     List<String> samples =
         r.value2() == 0
             ? List.of()
             : staged
                 ? firstDistinct(
                     dsl.select(v)
-                        .from(ORDERS)
+                        .from(schema.raw())
                         .where(raw)
-                        .and(stagedElsewhere(v, date))
+                        .and(elsewhere)
                         .limit(SAMPLES * 10)
                         .fetch(0, String.class))
                 : dsl.select(v)
-                    .from(ORDERS)
+                    .from(schema.raw())
                     .where(raw)
                     .and(v.isNotNull())
                     .groupBy(v)
@@ -326,7 +326,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     for (Record2<String, String[]> h : headers) {
       Set<String> present = new HashSet<>(Arrays.asList(h.value2()));
       List<String> missing =
-          config.config().requiredColumns().stream().filter(c -> !present.contains(c)).toList();
+          config.schema().requiredColumns().stream().filter(c -> !present.contains(c)).toList();
       if (!missing.isEmpty()) {
         samples.add(h.value1() + " lacks " + String.join(", ", missing));
       }

@@ -75,14 +75,17 @@ public record ValidationReport(
   /**
    * What staging made of the partition: its counts, which reconcile as raw = quarantined + staged +
    * duplicates, and the quarantined rows per reason, most frequent first (a row counts under each
-   * of its reasons).
+   * of its reasons). For an events dataset, which stages every valid row, {@code repeatedKeys}
+   * counts the staged rows that share their primary key with another row of the partition (null for
+   * facts and dimensions, whose later line of a key wins and the others count as duplicates).
    */
   public record Quarantine(
       long rawRows,
       long quarantinedRows,
       long stagedRows,
       long duplicateRows,
-      List<ReasonCount> reasons) {}
+      List<ReasonCount> reasons,
+      Long repeatedKeys) {}
 
   public record ReasonCount(String reason, long rows) {}
 }

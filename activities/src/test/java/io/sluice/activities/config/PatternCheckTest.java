@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.features.SchemaMigration;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code matches} patterns Java's regex accepts and PostgreSQL's does not: a bad config. */
+/**
+ * Patterns ({@code matches} expectations, columns' {@code pattern} rules) Java's regex accepts and
+ * PostgreSQL's does not: a bad config.
+ */
 class PatternCheckTest {
 
   static final LocalDate DAY = LocalDate.of(2024, 4, 1);
@@ -45,11 +48,10 @@ class PatternCheckTest {
   }
 
   @Test
-  void theValidateActivityRefusesItAsBadConfigBeforeReadingThePartition() throws IOException {
+  void aRunRefusesItAsBadConfigBeforeReadingThePartition() throws IOException {
     new OrdersGenerator(5, 50).writeDay(h.settings.dataRoot(), DAY, DAY);
-    h.ingest.ingest(ActivityHarness.ref(DAY));
 
-    Throwable t = catchThrowable(() -> h.validate.validate(ActivityHarness.ref(DAY)));
+    Throwable t = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(DAY)));
 
     assertThat(t).hasCauseInstanceOf(ApplicationFailure.class);
     ApplicationFailure f = (ApplicationFailure) t.getCause();
@@ -60,6 +62,9 @@ class PatternCheckTest {
         .contains("PostgreSQL", "invalid escape")
         .contains("ARE")
         .doesNotContain("select", "SELECT");
+    assertThat(h.dsl.fetchValue("select count(*) from meta.ingested_files")).isEqualTo(0L);
+    assertThat(catchThrowable(() -> h.validate.validate(ActivityHarness.ref(DAY))))
+        .hasMessageContaining("key 'expectations[7].pattern'");
     assertThat(h.settings.reportFile("orders", DAY, "run-" + DAY, "json")).doesNotExist();
   }
 
@@ -93,8 +98,12 @@ class PatternCheckTest {
     Files.writeString(
         config,
         yaml.replace(
-            "  - name: order_id_unique_in_partition\n",
-            more + "  - name: order_id_unique_in_partition\n"));
+                "  - name: order_id_unique_in_partition\n",
+                more + "  - name: order_id_unique_in_partition\n")
+            // a column's pattern rule too
+            .replace(
+                "country:     {type: text, case: upper}",
+                "country:     {type: text, case: upper, pattern: \"^\\\\p{Lu}{2}$\"}"));
 
     SchemaMigration.Result r = SchemaMigration.run(h.owner, h.settings.pipelinesDir());
 
@@ -102,7 +111,7 @@ class PatternCheckTest {
     assertThat(r.badConfigs().get(0))
         .contains(config.toString())
         .contains("key 'expectations[7].pattern'", "key 'expectations[8].pattern'")
-        .contains("key 'expectations[9].pattern'")
+        .contains("key 'expectations[9].pattern'", "key 'columns.country.pattern'")
         .contains("ARE");
   }
 }

@@ -149,7 +149,7 @@ class PipelineConfigLoaderTest {
                             "agg: sum, column: amount, filter: completed, window: 7d",
                             "agg: sum, column: \"amount); drop table stg.orders; --\", filter: completed, window: 7d")))
         .isInstanceOf(BadConfigException.class)
-        .hasMessageContaining("key 'features.aggregates[2].column': one of the staged columns")
+        .hasMessageContaining("key 'features.aggregates[2].column': one of the declared columns")
         .hasMessageContaining("drop table");
   }
 

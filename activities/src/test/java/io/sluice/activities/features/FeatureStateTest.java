@@ -3,8 +3,7 @@ package io.sluice.activities.features;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.activities.ActivityHarness;
-import io.sluice.activities.config.OrdersSchema;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.activity.FeatureActivities.FeatureResult;
 import io.sluice.workflows.activity.PartitionRef;
 import java.io.IOException;
@@ -99,7 +98,7 @@ class FeatureStateTest {
     Path file = h.settings.dataRoot().resolve("raw/" + day(dayIndex) + "/orders.csv");
     List<String> header = List.of(Files.readAllLines(file).get(0).split(","));
     String[] values = line.split(",");
-    List<String> columns = OrdersSchema.COLUMNS;
+    List<String> columns = OrdersGenerator.COLUMNS;
     List<String> row = new ArrayList<>();
     for (String c : header) {
       int at = columns.indexOf(c);

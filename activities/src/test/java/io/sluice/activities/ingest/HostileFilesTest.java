@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.sluice.activities.ActivityHarness;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
 import io.temporal.failure.ActivityFailure;

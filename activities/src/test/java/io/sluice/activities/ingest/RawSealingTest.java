@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.activities.ActivityHarness;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.activity.PartitionRef;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.sluice.activities.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.activities.ActivityHarness;
-import io.sluice.activities.config.OrdersSchema;
+import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.activity.StageActivities.StageResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,7 +96,7 @@ class InjectedDefectsPropertyTest {
     for (String defect : DEFECTS) {
       rates.put(defect, rnd.nextDouble() * 0.08);
     }
-    StringBuilder csv = new StringBuilder(String.join(",", OrdersSchema.COLUMNS)).append('\n');
+    StringBuilder csv = new StringBuilder(String.join(",", OrdersGenerator.COLUMNS)).append('\n');
     Map<Integer, Row> injected = new HashMap<>();
     List<String> cleanIds = new ArrayList<>();
     for (int i = 0; i < ROWS; i++) {

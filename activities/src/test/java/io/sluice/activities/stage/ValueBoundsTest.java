@@ -114,8 +114,8 @@ class ValueBoundsTest {
   @Test
   void theBoundsAreDeclaredInThePipelineFile() throws IOException {
     setConfig(
-        "statuses: [completed, cancelled, refunded]\n",
-        "statuses: [completed, cancelled, refunded]\n"
+        "event_time: order_ts\n",
+        "event_time: order_ts\n"
             + "max_text_length: 9\n"
             + "allow_invisible_in_keys: true\n"
             + "event_time_bounds: {min: 2024-01-01, max: 2024-06-01T00:00:00Z}\n");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.activities.ActivityHarness;
-import io.sluice.activities.sample.OrdersGenerator;
+import io.sluice.samples.OrdersGenerator;
 import io.temporal.failure.ActivityFailure;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,11 @@
 package io.sluice.activities.validate;
 
-import static io.sluice.db.jooq.raw.Tables.ORDERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.activities.dataset.DatasetSchema;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -11,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** The two ways validation reads raw fields, as the SQL they render. */
 class RawReadsTest {
+
+  static final DatasetSchema ORDERS =
+      new PipelineConfigLoader(ActivityHarness.repoFile("pipelines")).load("orders").schema();
 
   private static String sql(org.jooq.QueryPart part) {
     return DSL.using(SQLDialect.POSTGRES).renderInlined(part);
@@ -47,7 +52,7 @@ class RawReadsTest {
   }
 
   @Test
-  void aColumnTheRawTableLacksIsNamed() {
+  void aColumnTheDatasetDoesNotDeclareIsNamed() {
     assertThatThrownBy(() -> RawReads.once(ORDERS).cleaned("no_such"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no_such");

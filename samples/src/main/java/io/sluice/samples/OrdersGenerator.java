@@ -1,6 +1,5 @@
-package io.sluice.activities.sample;
+package io.sluice.samples;
 
-import io.sluice.activities.config.OrdersSchema;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,21 @@ import java.util.SplittableRandom;
  * <p>Usage: {@code OrdersGenerator <out-dir> <first-date> <days> <rows-per-day> [seed]} writes
  * {@code <out-dir>/raw/<date>/orders.csv}.
  */
-public final class OrdersGenerator {
+public final class OrdersGenerator implements Generators.DayWriter {
+
+  /** The columns of the bundled orders declaration (pipelines/orders.yaml), in its order. */
+  public static final List<String> COLUMNS =
+      List.of(
+          "order_id",
+          "customer_id",
+          "order_ts",
+          "amount",
+          "currency",
+          "status",
+          "category",
+          "country",
+          "channel",
+          "quantity");
 
   static final String[] CATEGORIES = {
     "electronics", "books", "home", "toys", "grocery", "fashion", "sports", "beauty"
@@ -59,18 +72,12 @@ public final class OrdersGenerator {
     SplittableRandom rnd = new SplittableRandom(seed * 7_919L + 17);
     for (int c = 0; c < customers; c++) {
       // log-normal: a long tail of frequent buyers over many occasional ones
-      rate[c] = (float) Math.exp(1.3 * gaussian(rnd));
+      rate[c] = (float) Math.exp(1.3 * Generators.gaussian(rnd));
       joins[c] = rnd.nextDouble() < 0.75 ? 0 : 1 + rnd.nextInt(180);
       stops[c] = rnd.nextDouble() < 0.35 ? joins[c] + 14 + rnd.nextInt(200) : Integer.MAX_VALUE;
       double w = rnd.nextDouble();
       weekend[c] = w < 0.3 ? 0.5f : w < 0.8 ? 1.0f : 2.0f;
     }
-  }
-
-  /** A standard normal value (Box-Muller). */
-  private static double gaussian(SplittableRandom rnd) {
-    return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble()))
-        * Math.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   /**
@@ -103,21 +110,7 @@ public final class OrdersGenerator {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length < 4) {
-      System.err.println(
-          "usage: OrdersGenerator <out-dir> <first-date yyyy-MM-dd> <days> <rows-per-day> [seed]");
-      System.exit(2);
-    }
-    Path out = Path.of(args[0]);
-    LocalDate first = LocalDate.parse(args[1]);
-    int days = Integer.parseInt(args[2]);
-    int rows = Integer.parseInt(args[3]);
-    long seed = args.length > 4 ? Long.parseLong(args[4]) : 42L;
-    OrdersGenerator g = new OrdersGenerator(seed, rows);
-    for (int i = 0; i < days; i++) {
-      Path file = g.writeDay(out, first, first.plusDays(i));
-      System.out.println(file);
-    }
+    Generators.main("OrdersGenerator", args, OrdersGenerator::new);
   }
 
   /** Writes {@code raw/<day>/orders.csv} under {@code root}; {@code first} anchors order ids. */
@@ -129,7 +122,7 @@ public final class OrdersGenerator {
     SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + day.toEpochDay());
     boolean shuffled = dayIndex % 3 == 1;
     boolean extra = dayIndex % 4 == 2;
-    List<String> header = new ArrayList<>(OrdersSchema.COLUMNS);
+    List<String> header = new ArrayList<>(COLUMNS);
     if (shuffled) {
       java.util.Collections.reverse(header);
     }
@@ -230,7 +223,7 @@ public final class OrdersGenerator {
 
   private static void write(BufferedWriter w, List<String> header, String[] row, String extra)
       throws IOException {
-    List<String> canonical = OrdersSchema.COLUMNS;
+    List<String> canonical = COLUMNS;
     StringBuilder b = new StringBuilder();
     for (int c = 0; c < header.size(); c++) {
       if (c > 0) {
