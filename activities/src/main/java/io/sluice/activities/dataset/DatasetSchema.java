@@ -146,6 +146,19 @@ public record DatasetSchema(
   public static final String FILE_ID = "file_id";
   public static final String LINE_NO = "line_no";
 
+  /**
+   * A declared column's text in the raw table: its own column, or for rows ingested before the
+   * column was declared (their file's field went to {@code extra}, by its header name) the value
+   * kept there. So a column added to a declaration reaches the history when a partition is staged
+   * again.
+   */
+  public Field<String> rawText(String column) {
+    Field<String> own = DSL.field(rawName().append(column), org.jooq.impl.SQLDataType.CLOB);
+    Field<org.jooq.JSONB> extra =
+        DSL.field(rawName().append("extra"), org.jooq.impl.SQLDataType.JSONB);
+    return DSL.coalesce(own, DSL.jsonbGetAttributeAsText(extra, DSL.inline(column)));
+  }
+
   public Name rawName() {
     return DSL.name("raw", dataset);
   }

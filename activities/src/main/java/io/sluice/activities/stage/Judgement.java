@@ -55,7 +55,7 @@ final class Judgement {
 
   /** A raw column of the dataset's raw table. */
   static Field<String> raw(DatasetSchema schema, String column) {
-    return DSL.field(DSL.name(schema.rawName().append(column)), SQLDataType.CLOB);
+    return schema.rawText(column);
   }
 
   static Field<Long> rawFileId(DatasetSchema schema) {

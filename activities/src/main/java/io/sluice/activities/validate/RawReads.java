@@ -132,7 +132,7 @@ final class RawReads {
   }
 
   private Field<String> textField(String column) {
-    return DSL.field(schema.rawName().append(spec(column).name()), SQLDataType.CLOB);
+    return schema.rawText(spec(column).name());
   }
 
   private ColumnSpec spec(String column) {

@@ -45,8 +45,13 @@ class RawReadsTest {
     RawReads inline = RawReads.inline(ORDERS);
     assertThat(sql(inline.decimal("amount")))
         .contains("try_decimal")
-        .contains("nullif(trim(\"raw\".\"orders\".\"amount\"), '')");
-    assertThat(sql(inline.received("currency"))).isEqualTo("\"raw\".\"orders\".\"currency\"");
+        .contains(
+            "nullif(trim(coalesce(\"raw\".\"orders\".\"amount\","
+                + " (\"raw\".\"orders\".\"extra\"->>'amount'))), '')");
+    // a row ingested before the column was declared has the field in extra
+    assertThat(sql(inline.received("currency")))
+        .isEqualTo(
+            "coalesce(\"raw\".\"orders\".\"currency\", (\"raw\".\"orders\".\"extra\"->>'currency'))");
     assertThatThrownBy(() -> inline.table(DSL.trueCondition()))
         .isInstanceOf(IllegalStateException.class);
   }
