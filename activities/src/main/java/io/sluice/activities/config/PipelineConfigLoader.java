@@ -123,7 +123,7 @@ public final class PipelineConfigLoader {
     if (config == null) {
       throw new BadConfigException(where + ": the file is empty");
     }
-    DatasetSchema schema = check(where, dataset, config);
+    DatasetSchema schema = check(where, dataset, config, pipelinesDir);
     PipelineConfig checked = config;
     SqlFile sql = featuresSql(where, checked);
     String hash = hash(checked);
@@ -244,10 +244,29 @@ public final class PipelineConfigLoader {
   }
 
   /** Checks the file; returns the dataset's schema, or throws naming every wrong key. */
-  private static DatasetSchema check(String where, String dataset, PipelineConfig c) {
+  private static DatasetSchema check(
+      String where, String dataset, PipelineConfig c, Path pipelinesDir) {
     List<String> problems = new ArrayList<>();
     if (!dataset.equals(c.dataset())) {
-      problems.add("key 'dataset': is '" + c.dataset() + "' but the file is for '" + dataset + "'");
+      Path other =
+          c.dataset() == null || !DatasetSchemas.isPlainName(c.dataset())
+              ? null
+              : pipelinesDir.resolve(c.dataset() + ".yaml");
+      problems.add(
+          other != null && Files.exists(other)
+              ? "key 'dataset': two files declare dataset '"
+                  + c.dataset()
+                  + "', this one and "
+                  + other
+                  + "; a dataset is declared once, in the file named after it: remove this one"
+                  + " or name the dataset it declares '"
+                  + dataset
+                  + "'"
+              : "key 'dataset': is '"
+                  + c.dataset()
+                  + "' but the file is for '"
+                  + dataset
+                  + "' (a dataset is declared in the file named after it)");
     }
     if (c.source() == null || blank(c.source().path())) {
       problems.add("key 'source.path': required, e.g. raw/{date}");

@@ -72,6 +72,22 @@ class PipelineConfigLoaderTest {
   }
 
   @Test
+  void twoFilesDeclaringTheSameDatasetAreNamed() throws IOException {
+    load(bundled());
+    Files.writeString(dir.resolve("orders_copy.yaml"), bundled());
+    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("orders_copy"))
+        .isInstanceOf(BadConfigException.class)
+        .hasMessageStartingWith(dir.resolve("orders_copy.yaml") + ": ")
+        .hasMessageContaining(
+            "key 'dataset': two files declare dataset 'orders', this one and "
+                + dir.resolve("orders.yaml"));
+    Files.delete(dir.resolve("orders.yaml"));
+    Files.writeString(dir.resolve("sales.yaml"), bundled());
+    assertThatThrownBy(() -> new PipelineConfigLoader(dir).load("sales"))
+        .hasMessageContaining("key 'dataset': is 'orders' but the file is for 'sales'");
+  }
+
+  @Test
   void aChangedValueChangesTheHash() throws IOException {
     assertThat(load(changedSplit()).hash()).isNotEqualTo(load(bundled()).hash());
   }
