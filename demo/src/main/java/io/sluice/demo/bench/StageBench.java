@@ -13,29 +13,31 @@ import java.util.function.Supplier;
  * Benchmark driver (bench/ingest-stage): runs the real ingest, validate and stage activities for
  * one partition against a real PostgreSQL and prints one {@code key=value} line per measure.
  *
- * <p>Arguments: jdbc-url user password data-root pipelines-dir date [stages: ingest,validate,stage]
- * [warm-up date]. With a warm-up date, that (small) partition is ingested first, untimed, so the
- * measured stages run in a worker whose code is already compiled, as in a long-running worker.
+ * <p>Arguments: jdbc-url user password data-root pipelines-dir dataset date [stages:
+ * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition is ingested
+ * first, untimed, so the measured stages run in a worker whose code is already compiled, as in a
+ * long-running worker.
  */
 public final class StageBench {
 
   private StageBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 6) {
+    if (args.length < 7) {
       System.err.println(
-          "usage: StageBench <jdbc-url> <user> <password> <data-root> <pipelines-dir> <date>"
-              + " [stages] [warm-up-date]");
+          "usage: StageBench <jdbc-url> <user> <password> <data-root> <pipelines-dir> <dataset>"
+              + " <date> [stages] [warm-up-date]");
       System.exit(2);
     }
-    String stages = args.length > 6 ? args[6] : "ingest,validate,stage";
+    String dataset = args[5];
+    String stages = args.length > 7 ? args[7] : "ingest,validate,stage";
     try (BenchActivities bench = new BenchActivities(args)) {
-      if (args.length > 7) {
+      if (args.length > 8) {
         IngestActivities warm = bench.stub(IngestActivities.class);
-        PartitionRef warmRef = new PartitionRef("orders", args[7], "warm-" + System.nanoTime());
+        PartitionRef warmRef = new PartitionRef(dataset, args[8], "warm-" + System.nanoTime());
         time("warmup_ingest_ms", () -> warm.ingest(warmRef));
       }
-      PartitionRef ref = new PartitionRef("orders", args[5], "bench-" + System.nanoTime());
+      PartitionRef ref = new PartitionRef(dataset, args[6], "bench-" + System.nanoTime());
       if (stages.contains("ingest")) {
         IngestActivities ingest = bench.stub(IngestActivities.class);
         time("ingest_ms", () -> ingest.ingest(ref));
