@@ -3,6 +3,7 @@ package io.sluice.activities.config;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
 import io.sluice.activities.dataset.ColumnSpec;
 import io.sluice.activities.dataset.RowRule;
+import io.sluice.activities.validate.Expectation;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ public final class PatternCheck {
     List<ExpectationConfig> expectations = config.expectations();
     for (int i = 0; i < expectations.size(); i++) {
       ExpectationConfig e = expectations.get(i);
-      if ("matches".equals(e.type())) {
+      if (Expectation.KINDS.containsKey(e.type())
+          && Expectation.of(e) instanceof Expectation.Matches) {
         check(dsl, "expectations[" + i + "].pattern", e.pattern(), problems);
       }
     }

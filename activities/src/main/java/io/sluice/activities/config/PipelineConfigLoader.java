@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
-import io.sluice.activities.dataset.ColumnSpec;
-import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.dataset.DatasetSchemas;
-import io.sluice.activities.dataset.RowRule;
 import io.sluice.activities.support.Hashing;
+import io.sluice.activities.validate.Expectation;
 import io.sluice.workflows.Partitions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,24 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads and checks {@code pipelines/<dataset>.yaml}; every complaint names the key. */
 public final class PipelineConfigLoader {
-
-  static final Set<String> EXPECTATION_TYPES =
-      Set.of(
-          "columns_exist",
-          "not_null",
-          "parses",
-          "between",
-          "in_set",
-          "matches",
-          "unique",
-          "row_count",
-          "freshness",
-          "drift");
-
-  /** Expectations about the partition as a whole, not about one column's values. */
-  static final Set<String> TABLE_LEVEL = Set.of("columns_exist", "row_count", "freshness");
-
-  static final Set<String> PARSE_TYPES = Set.of("instant", "decimal", "integer");
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -342,9 +322,15 @@ public final class PipelineConfigLoader {
     } else if (!names.add(e.name())) {
       problems.add("key '" + key + ".name': '" + e.name() + "' is used twice");
     }
-    if (e.type() == null || !EXPECTATION_TYPES.contains(e.type())) {
+    if (e.type() == null || !Expectation.KINDS.containsKey(e.type())) {
       problems.add(
-          "key '" + key + ".type': one of " + EXPECTATION_TYPES + ", got '" + e.type() + "'");
+          "key '"
+              + key
+              + ".type': one of "
+              + Expectation.KINDS.keySet()
+              + ", got '"
+              + e.type()
+              + "'");
       return;
     }
     if (!"error".equals(e.severity()) && !"warn".equals(e.severity())) {
@@ -353,91 +339,11 @@ public final class PipelineConfigLoader {
     if (e.mostly() != null && (e.mostly() <= 0 || e.mostly() > 1)) {
       problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
     }
-    if (!TABLE_LEVEL.contains(e.type())) {
+    Expectation kind = Expectation.of(e);
+    if (kind.checksAColumn()) {
       requireColumn(problems, key + ".column", e.column(), schema);
     }
-    switch (e.type()) {
-      case "parses" -> {
-        // without as: the column's declared type
-        if (e.as() != null && !PARSE_TYPES.contains(e.as())) {
-          problems.add("key '" + key + ".as': one of " + PARSE_TYPES + ", got '" + e.as() + "'");
-        }
-      }
-      case "between" -> {
-        if (e.min() == null && e.max() == null) {
-          problems.add("key '" + key + "': between needs min, max or both");
-        }
-      }
-      case "in_set" -> {
-        boolean hasValues = e.values() != null && !e.values().isEmpty();
-        ColumnSpec column = e.column() == null ? null : schema.column(e.column());
-        if (e.values() != null && e.values().isEmpty()) {
-          problems.add(
-              "key '"
-                  + key
-                  + ".values': list at least one value, or leave values out for the column's"
-                  + " declared values");
-        } else if (!hasValues && column != null && declaredValues(column) == null) {
-          problems.add(
-              "key '"
-                  + key
-                  + ".values': list the values, or declare them on the column (an enum's values or"
-                  + " an in: rule under columns."
-                  + e.column()
-                  + ")");
-        }
-      }
-      case "matches" -> {
-        // PostgreSQL, which runs the pattern, compiles it at validate and migrate (PatternCheck)
-        if (blank(e.pattern())) {
-          problems.add("key '" + key + ".pattern': required, a regular expression");
-        }
-      }
-      case "unique" -> {
-        if (e.scope() != null && !Set.of("partition", "staged").contains(e.scope())) {
-          problems.add("key '" + key + ".scope': partition or staged, got '" + e.scope() + "'");
-        }
-        if ("staged".equals(e.scope())
-            && !java.util.Collections.singletonList(e.column()).equals(schema.primaryKey())) {
-          problems.add(
-              "key '"
-                  + key
-                  + ".scope': staged uniqueness is checked for a one-column primary key only");
-        }
-      }
-      case "row_count" -> {
-        if (e.min() == null && e.max() == null) {
-          problems.add("key '" + key + "': row_count needs min, max or both");
-        }
-      }
-      case "freshness" -> {
-        if (e.maxLagHours() == null || e.maxLagHours() < 0) {
-          problems.add("key '" + key + ".max_lag_hours': required, >= 0");
-        }
-      }
-      case "drift" -> {
-        if (!Set.of("null_fraction", "mean").contains(String.valueOf(e.metric()))) {
-          problems.add("key '" + key + ".metric': null_fraction or mean, got '" + e.metric() + "'");
-        }
-        if ("mean".equals(e.metric()) && !schema.numericColumns().contains(e.column())) {
-          problems.add(
-              "key '"
-                  + key
-                  + ".column': mean drift needs a numeric column (integer, bigint, decimal or"
-                  + " double)");
-        }
-        if (e.lookback() == null || e.lookback() < 1 || e.lookback() > 365) {
-          problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
-        }
-        if (e.tolerance() == null || e.tolerance() <= 0) {
-          problems.add(
-              "key '"
-                  + key
-                  + ".tolerance': the allowed band, > 0 (relative for mean, absolute for null_fraction)");
-        }
-      }
-      default -> {}
-    }
+    kind.check(key, schema, problems);
   }
 
   /** The keys that bound what a file or a value may be; the bounds (defaults when wrong). */
@@ -527,22 +433,6 @@ public final class PipelineConfigLoader {
       problems.add(
           "key '" + key + "': unknown column '" + column + "' (declared: " + schema.names() + ")");
     }
-  }
-
-  /**
-   * The values a column declares it may hold (an enum's, or its {@code in:} rule's), or null: what
-   * an {@code in_set} expectation without values checks against.
-   */
-  public static List<String> declaredValues(ColumnSpec column) {
-    if (column.type() instanceof ColumnType.Enumerated en) {
-      return en.values();
-    }
-    for (RowRule r : column.rules()) {
-      if (r instanceof RowRule.In in) {
-        return in.values();
-      }
-    }
-    return null;
   }
 
   private static boolean blank(String s) {

@@ -40,7 +40,10 @@ public record ValidationReport(
         q);
   }
 
-  /** One expectation's outcome, with up to five distinct unexpected values as samples. */
+  /**
+   * One expectation's outcome, with up to five distinct unexpected values as samples, and what the
+   * expectation asks in words ({@code expects}; null in reports written before it was kept).
+   */
   public record Outcome(
       String name,
       String type,
@@ -52,7 +55,8 @@ public record ValidationReport(
       double unexpectedFraction,
       boolean success,
       String observed,
-      List<String> unexpectedSamples) {}
+      List<String> unexpectedSamples,
+      String expects) {}
 
   /**
    * A column of the partition: how many values are missing and, for numeric columns, their

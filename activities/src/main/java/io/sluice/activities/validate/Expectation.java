@@ -1,0 +1,551 @@
+package io.sluice.activities.validate;
+
+import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
+
+import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.dataset.RowRule;
+import io.sluice.activities.validate.ValidationReport.ColumnProfile;
+import io.sluice.activities.validate.ValidationReport.Outcome;
+import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record2;
+import org.jooq.Result;
+import org.jooq.impl.DSL;
+
+/**
+ * An expectation a partition must meet (docs/pipeline-yaml.md#expectations): each kind is a record
+ * that owns the checks of its keys, its SQL and what it means in words. Row-level kinds are counted
+ * in the partition's single scan; partition-level ones are judged from what the scan found, or a
+ * query of their own.
+ */
+public sealed interface Expectation {
+
+  ExpectationConfig config();
+
+  /** The kinds, by the {@code type} a pipeline file names them with. */
+  Map<String, Function<ExpectationConfig, Expectation>> KINDS = Kinds.ALL;
+
+  /** The expectation {@code e} declares; its type must be one of {@link #KINDS}. */
+  static Expectation of(ExpectationConfig e) {
+    Function<ExpectationConfig, Expectation> make = KINDS.get(e.type());
+    if (make == null) {
+      throw new IllegalArgumentException("not an expectation type: " + e.type());
+    }
+    return make.apply(e);
+  }
+
+  /** Adds a problem for each of this kind's own keys that is wrong, naming {@code key}.x. */
+  void check(String key, DatasetSchema schema, List<String> problems);
+
+  /** When a partition passes it, in words. */
+  String describe();
+
+  /** Whether it checks one column's values ({@code column} required) or the partition. */
+  default boolean checksAColumn() {
+    return true;
+  }
+
+  /** The share of checked values that must pass: {@code mostly}, default 1. */
+  default double mostly() {
+    return config().mostly() == null ? 1.0 : config().mostly();
+  }
+
+  /** Checks every value of a column; counted in the scan as (checked, unexpected). */
+  sealed interface RowLevel extends Expectation {
+
+    /** The value shown as a sample of what failed. */
+    default Field<String> value(RawReads r) {
+      return r.cleaned(config().column());
+    }
+
+    /** The values it checks: the present ones. */
+    default Condition checked(RawReads r) {
+      return r.cleaned(config().column()).isNotNull();
+    }
+
+    /** The checked values that fail it. */
+    Condition unexpected(RawReads r, DatasetSchema schema);
+  }
+
+  /** Judged once per partition. */
+  sealed interface PartitionLevel extends Expectation {
+    Outcome evaluate(Partition p);
+  }
+
+  /** What a partition-level expectation is judged on: the partition and what its scan found. */
+  record Partition(
+      DSLContext dsl,
+      DatasetSchema schema,
+      LocalDate date,
+      org.jooq.Condition raw,
+      Long[] fileIds,
+      long rows,
+      OffsetDateTime latestEvent,
+      List<ColumnProfile> profiles) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Row level
+
+  record NotNull(ExpectationConfig config) implements RowLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {}
+
+    public String describe() {
+      return "the cleaned value is not missing";
+    }
+
+    @Override
+    public Condition checked(RawReads r) {
+      return DSL.trueCondition();
+    }
+
+    public Condition unexpected(RawReads r, DatasetSchema schema) {
+      return r.cleaned(config.column()).isNull();
+    }
+  }
+
+  /** Parses as {@code as} (instant, decimal, integer), or without it as the declared type. */
+  record Parses(ExpectationConfig config) implements RowLevel {
+    static final Set<String> AS = Set.of("instant", "decimal", "integer");
+
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (config.as() != null && !AS.contains(config.as())) {
+        problems.add("key '" + key + ".as': one of " + AS + ", got '" + config.as() + "'");
+      }
+    }
+
+    public String describe() {
+      return "non-empty values parse as "
+          + (config.as() == null ? "the column's type" : config.as());
+    }
+
+    public Condition unexpected(RawReads r, DatasetSchema schema) {
+      Field<?> parsed =
+          config.as() == null
+              ? r.typed(config.column())
+              : switch (config.as()) {
+                case "instant" -> r.instant(config.column());
+                case "decimal" -> r.decimal(config.column());
+                default -> r.integer(config.column());
+              };
+      return checked(r).and(parsed.isNull());
+    }
+  }
+
+  /** A number within [min, max]. */
+  record Between(ExpectationConfig config) implements RowLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (config.min() == null && config.max() == null) {
+        problems.add("key '" + key + "': between needs min, max or both");
+      }
+    }
+
+    public String describe() {
+      return "non-empty values are numbers within ["
+          + bound(config.min())
+          + ", "
+          + bound(config.max())
+          + "]";
+    }
+
+    public Condition unexpected(RawReads r, DatasetSchema schema) {
+      Field<BigDecimal> n = r.decimal(config.column());
+      Condition out = n.isNull();
+      if (config.min() != null) {
+        out = out.or(n.lt(config.min()));
+      }
+      if (config.max() != null) {
+        out = out.or(n.gt(config.max()));
+      }
+      return checked(r).and(out);
+    }
+  }
+
+  /** One of its values, or of the values its column declares; case is ignored. */
+  record InSet(ExpectationConfig config) implements RowLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      ColumnSpec column = config.column() == null ? null : schema.column(config.column());
+      if (config.values() != null && config.values().isEmpty()) {
+        problems.add(
+            "key '"
+                + key
+                + ".values': list at least one value, or leave values out for the column's"
+                + " declared values");
+      } else if (config.values() == null && column != null && declaredValues(column) == null) {
+        problems.add(
+            "key '"
+                + key
+                + ".values': list the values, or declare them on the column (an enum's values or"
+                + " an in: rule under columns."
+                + config.column()
+                + ")");
+      }
+    }
+
+    public String describe() {
+      return "case-folded values are in the set";
+    }
+
+    public Condition unexpected(RawReads r, DatasetSchema schema) {
+      List<String> values =
+          (config.values() != null && !config.values().isEmpty()
+                  ? config.values()
+                  : declaredValues(schema.column(config.column())))
+              .stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+      return checked(r).and(DSL.lower(r.cleaned(config.column())).notIn(values));
+    }
+
+    /** The values a column declares it may hold (an enum's, or its {@code in:} rule's), or null. */
+    public static List<String> declaredValues(ColumnSpec column) {
+      if (column.type() instanceof ColumnType.Enumerated en) {
+        return en.values();
+      }
+      for (RowRule rule : column.rules()) {
+        if (rule instanceof RowRule.In in) {
+          return in.values();
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Matches a PostgreSQL regular expression, on the value as received (untrimmed). */
+  record Matches(ExpectationConfig config) implements RowLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      // PostgreSQL, which runs the pattern, compiles it at validate and migrate (PatternCheck)
+      if (config.pattern() == null || config.pattern().isBlank()) {
+        problems.add("key '" + key + ".pattern': required, a regular expression");
+      }
+    }
+
+    public String describe() {
+      return "values as received match " + config.pattern();
+    }
+
+    @Override
+    public Field<String> value(RawReads r) {
+      return r.received(config.column());
+    }
+
+    public Condition unexpected(RawReads r, DatasetSchema schema) {
+      return checked(r).and(r.received(config.column()).likeRegex(config.pattern()).not());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Partition level
+
+  /** Every file of the partition carries every required column in its header. */
+  record ColumnsExist(ExpectationConfig config) implements PartitionLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {}
+
+    public String describe() {
+      return "every file's header has every required column";
+    }
+
+    @Override
+    public boolean checksAColumn() {
+      return false;
+    }
+
+    public Outcome evaluate(Partition p) {
+      Result<Record2<String, String[]>> headers =
+          p.dsl()
+              .select(INGESTED_FILES.FILE_NAME, INGESTED_FILES.HEADER)
+              .from(INGESTED_FILES)
+              .where(INGESTED_FILES.FILE_ID.in(p.fileIds()))
+              .orderBy(INGESTED_FILES.FILE_NAME)
+              .fetch();
+      List<String> samples = new ArrayList<>();
+      for (Record2<String, String[]> h : headers) {
+        Set<String> present = new HashSet<>(Arrays.asList(h.value2()));
+        List<String> missing =
+            p.schema().requiredColumns().stream().filter(c -> !present.contains(c)).toList();
+        if (!missing.isEmpty()) {
+          samples.add(h.value1() + " lacks " + String.join(", ", missing));
+        }
+      }
+      return Outcomes.fractional(
+          this,
+          headers.size(),
+          samples.size(),
+          samples.subList(0, Math.min(Outcomes.SAMPLES, samples.size())));
+    }
+  }
+
+  /** No value repeats in the partition, or no key is staged already from another partition. */
+  record Unique(ExpectationConfig config) implements PartitionLevel {
+    static final Set<String> SCOPES = Set.of("partition", "staged");
+
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (config.scope() != null && !SCOPES.contains(config.scope())) {
+        problems.add("key '" + key + ".scope': partition or staged, got '" + config.scope() + "'");
+      }
+      if (staged() && !Collections.singletonList(config.column()).equals(schema.primaryKey())) {
+        problems.add(
+            "key '"
+                + key
+                + ".scope': staged uniqueness is checked for a one-column primary key only");
+      }
+    }
+
+    boolean staged() {
+      return "staged".equals(config.scope());
+    }
+
+    public String describe() {
+      return staged()
+          ? "no key is staged already from another partition"
+          : "no value repeats in the partition";
+    }
+
+    public Outcome evaluate(Partition p) {
+      RawReads reads = RawReads.inline(p.schema());
+      Field<String> v = reads.cleaned(config.column());
+      Condition elsewhere = staged() ? stagedElsewhere(p, reads) : null;
+      Field<Integer> unexpected =
+          staged() ? DSL.count().filterWhere(elsewhere) : DSL.count(v).minus(DSL.countDistinct(v));
+      DSLContext dsl = p.dsl();
+      Record2<Integer, Integer> r =
+          dsl.select(DSL.count(v), unexpected).from(p.schema().raw()).where(p.raw()).fetchOne();
+      List<String> samples =
+          r.value2() == 0
+              ? List.of()
+              : staged()
+                  ? Outcomes.firstDistinct(
+                      dsl.select(v)
+                          .from(p.schema().raw())
+                          .where(p.raw())
+                          .and(elsewhere)
+                          .limit(Outcomes.SAMPLES * 10)
+                          .fetch(0, String.class))
+                  : dsl.select(v)
+                      .from(p.schema().raw())
+                      .where(p.raw())
+                      .and(v.isNotNull())
+                      .groupBy(v)
+                      .having(DSL.count().gt(1))
+                      .orderBy(1)
+                      .limit(Outcomes.SAMPLES)
+                      .fetch(0, String.class);
+      return Outcomes.fractional(this, r.value1(), r.value2(), samples);
+    }
+
+    /**
+     * The key is staged from another day: one primary-key probe per row. (An IN over the staged
+     * keys inside an aggregate's FILTER cannot become a join; once the keys outgrow work_mem
+     * PostgreSQL rescans them for every row, quadratic in the history.)
+     */
+    private Condition stagedElsewhere(Partition p, RawReads reads) {
+      DatasetSchema schema = p.schema();
+      Field<Object> key = DSL.field(schema.stagedName().append(config.column()));
+      Field<LocalDate> partition =
+          DSL.field(schema.stagedName().append(DatasetSchema.PARTITION_DATE), LocalDate.class);
+      return DSL.exists(
+          DSL.selectOne()
+              .from(schema.staged())
+              .where(key.eq(reads.typed(config.column())))
+              .and(partition.ne(p.date())));
+    }
+  }
+
+  /** The partition's row count is within [min, max]. */
+  record RowCount(ExpectationConfig config) implements PartitionLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (config.min() == null && config.max() == null) {
+        problems.add("key '" + key + "': row_count needs min, max or both");
+      }
+    }
+
+    public String describe() {
+      return "the row count is within [" + bound(config.min()) + ", " + bound(config.max()) + "]";
+    }
+
+    @Override
+    public boolean checksAColumn() {
+      return false;
+    }
+
+    public Outcome evaluate(Partition p) {
+      long rows = p.rows();
+      boolean ok =
+          (config.min() == null || BigDecimal.valueOf(rows).compareTo(config.min()) >= 0)
+              && (config.max() == null || BigDecimal.valueOf(rows).compareTo(config.max()) <= 0);
+      return Outcomes.single(
+          this,
+          ok,
+          rows
+              + " rows, expected within ["
+              + bound(config.min())
+              + ", "
+              + bound(config.max())
+              + "]");
+    }
+  }
+
+  /** The latest event time lies within {@code max_lag_hours} of the partition's end. */
+  record Freshness(ExpectationConfig config) implements PartitionLevel {
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (config.maxLagHours() == null || config.maxLagHours() < 0) {
+        problems.add("key '" + key + ".max_lag_hours': required, >= 0");
+      }
+    }
+
+    public String describe() {
+      return "the latest event time is within "
+          + config.maxLagHours()
+          + " hours of the partition's end";
+    }
+
+    @Override
+    public boolean checksAColumn() {
+      return false;
+    }
+
+    public Outcome evaluate(Partition p) {
+      OffsetDateTime end = p.date().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+      if (p.latestEvent() == null) {
+        return Outcomes.single(this, false, "no parseable event time in the partition");
+      }
+      double lagHours = Duration.between(p.latestEvent(), end).toSeconds() / 3600.0;
+      return Outcomes.single(
+          this,
+          lagHours <= config.maxLagHours(),
+          String.format(
+              Locale.ROOT,
+              "latest event %s, %.1f h before the partition's end (allowed %.1f h)",
+              p.latestEvent(),
+              lagHours,
+              config.maxLagHours()));
+    }
+  }
+
+  /** The column's null fraction or mean against its average over the previous partitions. */
+  record Drift(ExpectationConfig config) implements PartitionLevel {
+    static final Set<String> METRICS = Set.of("null_fraction", "mean");
+
+    public void check(String key, DatasetSchema schema, List<String> problems) {
+      if (!METRICS.contains(String.valueOf(config.metric()))) {
+        problems.add(
+            "key '" + key + ".metric': null_fraction or mean, got '" + config.metric() + "'");
+      }
+      if (mean() && !schema.numericColumns().contains(config.column())) {
+        problems.add(
+            "key '"
+                + key
+                + ".column': mean drift needs a numeric column (integer, bigint, decimal or"
+                + " double)");
+      }
+      if (config.lookback() == null || config.lookback() < 1 || config.lookback() > 365) {
+        problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
+      }
+      if (config.tolerance() == null || config.tolerance() <= 0) {
+        problems.add(
+            "key '"
+                + key
+                + ".tolerance': the allowed band, > 0 (relative for mean, absolute for"
+                + " null_fraction)");
+      }
+    }
+
+    boolean mean() {
+      return "mean".equals(config.metric());
+    }
+
+    public String describe() {
+      return "the "
+          + config.metric()
+          + " is within "
+          + config.tolerance()
+          + " of its average"
+          + " over the previous "
+          + config.lookback()
+          + " partitions";
+    }
+
+    public Outcome evaluate(Partition p) {
+      ColumnProfile now =
+          p.profiles().stream()
+              .filter(c -> c.column().equals(config.column()))
+              .findFirst()
+              .orElseThrow();
+      List<ColumnProfilesRecord> before =
+          ColumnProfiles.previous(
+              p.dsl(), p.schema().dataset(), p.date(), config.column(), config.lookback());
+      if (before.isEmpty()) {
+        return Outcomes.single(this, true, "no earlier partition to compare with yet");
+      }
+      double current = mean() ? (now.mean() == null ? Double.NaN : now.mean()) : now.nullFraction();
+      double baseline =
+          before.stream()
+              .mapToDouble(
+                  r ->
+                      mean()
+                          ? (r.getMean() == null ? Double.NaN : r.getMean())
+                          : r.getRowCount() == 0
+                              ? 0.0
+                              : (double) r.getNullCount() / r.getRowCount())
+              .filter(x -> !Double.isNaN(x))
+              .average()
+              .orElse(Double.NaN);
+      double allowed = mean() ? config.tolerance() * Math.abs(baseline) : config.tolerance();
+      boolean ok = Double.isNaN(baseline) || Math.abs(current - baseline) <= allowed;
+      return Outcomes.single(
+          this,
+          ok,
+          String.format(
+              Locale.ROOT,
+              "%s %.4f vs %.4f over the previous %d partition(s) (band +-%.4f)",
+              config.metric(),
+              current,
+              baseline,
+              before.size(),
+              allowed));
+    }
+  }
+
+  private static String bound(BigDecimal b) {
+    return b == null ? "" : b.toPlainString();
+  }
+
+  /** The kinds' table, apart so the interface's constant can be built in order. */
+  final class Kinds {
+    static final Map<String, Function<ExpectationConfig, Expectation>> ALL;
+
+    static {
+      Map<String, Function<ExpectationConfig, Expectation>> m = new LinkedHashMap<>();
+      m.put("columns_exist", ColumnsExist::new);
+      m.put("not_null", NotNull::new);
+      m.put("parses", Parses::new);
+      m.put("between", Between::new);
+      m.put("in_set", InSet::new);
+      m.put("matches", Matches::new);
+      m.put("unique", Unique::new);
+      m.put("row_count", RowCount::new);
+      m.put("freshness", Freshness::new);
+      m.put("drift", Drift::new);
+      ALL = Collections.unmodifiableMap(m);
+    }
+
+    private Kinds() {}
+  }
+}
