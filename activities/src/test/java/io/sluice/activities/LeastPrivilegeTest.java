@@ -153,6 +153,38 @@ class LeastPrivilegeTest {
     }
   }
 
+  /** A dataset declared after the owner's migration: its first run says to migrate. */
+  @Test
+  void aNewDatasetNeedsTheOwnersMigrationAndSaysSo() throws Exception {
+    try (ActivityHarness h = new ActivityHarness(tmp, true)) {
+      Files.copy(
+          ActivityHarness.repoFile("pipelines/app_events.yaml"),
+          h.root.resolve("pipelines/app_events.yaml"));
+      new io.sluice.samples.AppEventsGenerator(5, 60).writeDay(h.settings.dataRoot(), FIRST, FIRST);
+      io.sluice.workflows.activity.PartitionRef ref =
+          new io.sluice.workflows.activity.PartitionRef(
+              "app_events", FIRST.toString(), "run-" + FIRST);
+
+      assertThatThrownBy(() -> h.ingest.ingest(ref))
+          .getCause()
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              f -> {
+                assertThat(f.getType()).isEqualTo("BadConfig");
+                assertThat(f.getOriginalMessage())
+                    .contains("pipelines/app_events.yaml", "created raw.app_events")
+                    .contains("sluice migrate", "SLUICE_DB_MIGRATE_USER");
+              });
+      assertThat(h.dsl.fetchValue("select to_regclass('raw.app_events')")).isNull();
+
+      SchemaMigration.Result r = SchemaMigration.run(h.owner, h.root.resolve("pipelines"));
+      assertThat(r.datasetChanges()).contains("created raw.app_events (7 columns)");
+      assertThat(h.ingest.ingest(ref).rawRows()).isEqualTo(60);
+      h.validate.validate(ref);
+      assertThat(h.stage.stage(ref).rawRows()).isEqualTo(60);
+    }
+  }
+
   private static void runDays(ActivityHarness h) throws Exception {
     OrdersGenerator g = new OrdersGenerator(5, 150);
     for (int i = 0; i < DAYS; i++) {

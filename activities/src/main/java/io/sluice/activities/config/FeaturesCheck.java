@@ -5,6 +5,7 @@ import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.dataset.ColumnSpec;
 import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.features.Aggregation;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,18 +24,6 @@ final class FeaturesCheck {
 
   /** Lower-case SQL identifiers that need no quoting and cannot carry anything else. */
   static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
-  static final Set<String> AGGS =
-      Set.of("count", "sum", "avg", "min", "max", "count_distinct", "days_since_last", "ratio");
-
-  /** Aggregates over a column, and the column kinds they accept. */
-  private static final Map<String, Set<ColumnType.Kind>> COLUMN_AGGS =
-      Map.of(
-          "sum", Set.of(ColumnType.Kind.NUMBER),
-          "avg", Set.of(ColumnType.Kind.NUMBER),
-          "min", Set.of(ColumnType.Kind.NUMBER, ColumnType.Kind.INSTANT),
-          "max", Set.of(ColumnType.Kind.NUMBER, ColumnType.Kind.INSTANT),
-          "count_distinct", Set.of(ColumnType.Kind.values()));
 
   private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})d");
 
@@ -167,57 +156,41 @@ final class FeaturesCheck {
       Map<String, Filter> filters,
       Map<String, Integer> earlier,
       DatasetSchema schema) {
-    if (a.agg() == null || !AGGS.contains(a.agg())) {
-      problems.add("key '" + key + ".agg': one of " + AGGS + ", got '" + a.agg() + "'");
-      return;
-    }
-    if ("ratio".equals(a.agg())) {
-      for (String side : new String[] {"numerator", "denominator"}) {
-        String ref = "numerator".equals(side) ? a.numerator() : a.denominator();
-        if (ref == null || !earlier.containsKey(ref) || ref.equals(a.name())) {
-          problems.add(
-              "key '"
-                  + key
-                  + "."
-                  + side
-                  + "': the name of an aggregate declared above, got '"
-                  + ref
-                  + "'");
-        }
-      }
-      if (a.column() != null || a.filter() != null || a.window() != null) {
-        problems.add("key '" + key + "': a ratio takes numerator and denominator only");
-      }
-      return;
-    }
-    if (a.numerator() != null || a.denominator() != null) {
-      problems.add("key '" + key + "': numerator and denominator belong to agg: ratio");
-    }
-    checkWindow(problems, key + ".window", a.window());
-    if (a.filter() != null) {
-      checkFilterRef(problems, key + ".filter", a.filter(), filters);
-    }
-    Set<ColumnType.Kind> kinds = COLUMN_AGGS.get(a.agg());
-    if (kinds == null) {
-      if (a.column() != null) {
-        problems.add("key '" + key + ".column': " + a.agg() + " takes no column");
-      }
-      return;
-    }
-    ColumnType.Kind kind = stagedColumn(problems, key, a.column(), schema);
-    if (kind != null && !kinds.contains(kind)) {
+    if (a.agg() == null || !Aggregation.KINDS.containsKey(a.agg())) {
       problems.add(
           "key '"
               + key
-              + ".column': "
+              + ".agg': one of "
+              + Aggregation.KINDS.keySet()
+              + ", got '"
               + a.agg()
-              + " needs a "
-              + kinds
-              + " column, '"
-              + a.column()
-              + "' is "
-              + kind);
+              + "'");
+      return;
     }
+    Aggregation.of(a)
+        .check(
+            key,
+            new Aggregation.Checks() {
+              public void problem(String message) {
+                problems.add(message);
+              }
+
+              public void window(String k, String window) {
+                checkWindow(problems, k, window);
+              }
+
+              public void filterRef(String k, String filter) {
+                checkFilterRef(problems, k, filter, filters);
+              }
+
+              public ColumnType.Kind column(String k, String column) {
+                return stagedColumn(problems, k, column, schema);
+              }
+
+              public boolean declaredAbove(String name) {
+                return earlier.containsKey(name);
+              }
+            });
   }
 
   private static void checkFilter(

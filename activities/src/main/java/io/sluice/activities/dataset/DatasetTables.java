@@ -96,35 +96,19 @@ public final class DatasetTables {
         });
   }
 
-  /** The declarations whose tables this JVM has found in place: checked once per content. */
-  private static final java.util.Set<String> IN_PLACE =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
   /** The SQLSTATE PostgreSQL reports for a missing privilege. */
   private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   /**
    * Makes sure the dataset's tables match its declaration before a stage reads or writes them:
-   * nothing to do when they do (checked once per declaration and JVM); otherwise the migration is
-   * applied when this role may (the embedded default, a worker that owns the schema), and a
-   * least-privilege worker is told to run {@code sluice migrate}.
+   * nothing to do when they do (a few catalog lookups); otherwise the migration is applied when
+   * this role may (the embedded default, a worker that owns the schema), and a least-privilege
+   * worker is told to run {@code sluice migrate}.
    *
-   * @param declaration identifies the declaration's content (the config's hash)
    * @throws BadConfigException when the tables cannot follow the declaration, or this role may not
    *     change them
    */
-  public static void ensure(
-      DSLContext dsl, DatasetSchema schema, String declaration, String where) {
-    // which database: a JVM may work with several (tests do)
-    String database =
-        dsl.fetchValue(
-                "SELECT current_database() || ' ' || pg_postmaster_start_time()"
-                    + " || ' ' || coalesce(inet_server_port(), 0)")
-            .toString();
-    String key = database + " " + schema.dataset() + " " + declaration;
-    if (IN_PLACE.contains(key)) {
-      return;
-    }
+  public static void ensure(DSLContext dsl, DatasetSchema schema, String where) {
     if (!plan(dsl, schema, where).isEmpty()) {
       try {
         apply(dsl, schema, where);
@@ -143,7 +127,6 @@ public final class DatasetTables {
         throw e;
       }
     }
-    IN_PLACE.add(key);
   }
 
   // ---------------------------------------------------------------------------------------------

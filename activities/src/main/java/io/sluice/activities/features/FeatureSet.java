@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.IntFunction;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
@@ -515,8 +514,30 @@ public final class FeatureSet {
     List<SelectField<?>> select = new ArrayList<>();
     select.add(fd.as(FEATURE_DATE));
     select.add(key.as(entity));
+    Aggregation.Window window =
+        new Aggregation.Window() {
+          public Condition rows(Aggregate a) {
+            return known.and(filter(v, a.filter())).and(ts.ge(d.since(windowDays(a.window()))));
+          }
+
+          public Field<Object> column(Aggregate a) {
+            return col(v, a.column(), Object.class);
+          }
+
+          public Field<LocalDate> date() {
+            return fd;
+          }
+
+          public Field<OffsetDateTime> eventTime() {
+            return ts;
+          }
+
+          public Field<?> earlier(String name) {
+            return byName.get(name);
+          }
+        };
     for (Aggregate a : features.aggregates()) {
-      Field<?> f = aggregate(a, v, known, fd, d::since, ts, byName);
+      Field<?> f = Aggregation.of(a).overWindow(window);
       byName.put(a.name(), f);
       if (!Boolean.FALSE.equals(a.export())) {
         select.add(f.as(a.name()));
@@ -624,48 +645,6 @@ public final class FeatureSet {
       }
     }
     return DSL.select(fields).from(all).orderBy(key).asTable("v");
-  }
-
-  private Field<?> aggregate(
-      Aggregate a,
-      Table<?> v,
-      Condition known,
-      Field<LocalDate> fd,
-      IntFunction<Field<OffsetDateTime>> since,
-      Field<OffsetDateTime> ts,
-      Map<String, Field<?>> earlier) {
-    if ("ratio".equals(a.agg())) {
-      Field<BigDecimal> num = earlier.get(a.numerator()).cast(SQLDataType.NUMERIC);
-      Field<BigDecimal> den = earlier.get(a.denominator()).cast(SQLDataType.NUMERIC);
-      return DSL.round(num.div(DSL.nullif(den, BigDecimal.ZERO)), 6);
-    }
-    Condition when =
-        known.and(filter(v, a.filter())).and(ts.ge(since.apply(windowDays(a.window()))));
-    Field<Object> x = a.column() == null ? null : col(v, a.column(), Object.class);
-    return switch (a.agg()) {
-      case "count" -> DSL.count().filterWhere(when);
-      case "count_distinct" -> DSL.countDistinct(x).filterWhere(when);
-      case "sum" ->
-          DSL.coalesce(
-              DSL.sum(x.cast(SQLDataType.NUMERIC)).filterWhere(when), DSL.inline(BigDecimal.ZERO));
-      case "avg" ->
-          // sum / count rather than avg(): the same division the running state does, so a date
-          // advanced from the state and a date computed from its windows agree to the last digit
-          DSL.round(
-              DSL.sum(x.cast(SQLDataType.NUMERIC))
-                  .filterWhere(when)
-                  .div(DSL.nullif(DSL.count(x).filterWhere(when), DSL.inline(0))),
-              6);
-      case "min" -> DSL.min(x).filterWhere(when);
-      case "max" -> DSL.max(x).filterWhere(when);
-      case "days_since_last" ->
-          DSL.localDateDiff(
-              fd,
-              DSL.field(
-                  "(({0}) AT TIME ZONE 'UTC')::date",
-                  SQLDataType.LOCALDATE, DSL.max(ts).filterWhere(when)));
-      default -> throw new IllegalArgumentException("unknown aggregate " + a.agg());
-    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -850,14 +829,7 @@ public final class FeatureSet {
   }
 
   private DataType<?> type(Aggregate a) {
-    return switch (a.agg()) {
-      case "count", "count_distinct", "days_since_last" -> SQLDataType.INTEGER;
-      case "min", "max" ->
-          schema.column(a.column()).type().kind() == ColumnType.Kind.INSTANT
-              ? SQLDataType.TIMESTAMPWITHTIMEZONE
-              : SQLDataType.NUMERIC;
-      default -> SQLDataType.NUMERIC;
-    };
+    return Aggregation.of(a).type(schema);
   }
 
   private String describe(Aggregate a) {
@@ -868,22 +840,6 @@ public final class FeatureSet {
             + " in [T-"
             + a.window()
             + ", T)";
-    return switch (a.agg()) {
-      case "count" -> "number of " + rows + "; 0 when none";
-      case "count_distinct" -> "distinct " + a.column() + " of " + rows + "; 0 when none";
-      case "sum" -> "sum of " + a.column() + " of " + rows + "; 0 when none";
-      case "avg" -> "mean of " + a.column() + " of " + rows + " (6 decimals); null when none";
-      case "min", "max" -> a.agg() + " of " + a.column() + " of " + rows + "; null when none";
-      case "days_since_last" ->
-          "d minus the UTC date of the latest of the " + rows + "; null when none";
-      case "ratio" ->
-          a.numerator()
-              + " / "
-              + a.denominator()
-              + " (6 decimals); null when "
-              + a.denominator()
-              + " is 0";
-      default -> a.agg();
-    };
+    return Aggregation.of(a).describe(rows);
   }
 }

@@ -50,7 +50,7 @@ final class FeatureState {
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
   private static final Name EVENT_DATE = DSL.name("event_date");
   private static final Name MEMBERSHIP = DSL.name("feature_state_membership");
-  private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
+  static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
   private static final OffsetDateTime NO_TS =
       OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
@@ -101,27 +101,21 @@ final class FeatureState {
             null,
             false));
     TreeSet<Integer> ws = new TreeSet<>(List.of(running.get(0).window()));
-    short slot = 0;
+    Aggregation.StateLayout layout =
+        new Aggregation.StateLayout() {
+          public void running(String name, String filter, int window, String column, boolean sum) {
+            running.add(new Running(name, filter, window, column, sum));
+            ws.add(window);
+          }
+
+          public void keyed(String aggregate, String filter, int window, String column) {
+            keyed.put(aggregate, new Keyed((short) keyed.size(), filter, window, column));
+            ws.add(window);
+          }
+        };
     List<Aggregate> aggregates = set.features().aggregates();
     for (int i = 0; i < aggregates.size(); i++) {
-      Aggregate a = aggregates.get(i);
-      if (a.window() == null) {
-        continue; // a ratio of two others
-      }
-      int w = FeatureSet.windowDays(a.window());
-      ws.add(w);
-      switch (a.agg()) {
-        case "count" -> running.add(new Running("c" + i, a.filter(), w, null, false));
-        case "sum" -> running.add(new Running("s" + i, a.filter(), w, a.column(), true));
-        case "avg" -> {
-          running.add(new Running("s" + i, a.filter(), w, a.column(), true));
-          running.add(new Running("c" + i, a.filter(), w, a.column(), false));
-        }
-        case "count_distinct", "min", "max" ->
-            keyed.put(a.name(), new Keyed(slot++, a.filter(), w, a.column()));
-        case "days_since_last" -> keyed.put(a.name(), new Keyed(slot++, a.filter(), w, null));
-        default -> throw new IllegalArgumentException("unknown aggregate " + a.agg());
-      }
+      Aggregation.of(aggregates.get(i)).state(i, layout);
     }
     this.windows = List.copyOf(ws);
   }
@@ -469,29 +463,35 @@ final class FeatureState {
       Field<String> key,
       LocalDate d,
       Map<String, Field<?>> earlier) {
-    Field<BigDecimal> count =
-        DSL.field(DSL.name("a", "c" + i), SQLDataType.BIGINT).cast(SQLDataType.NUMERIC);
-    Field<BigDecimal> sum = DSL.field(DSL.name("a", "s" + i), SQLDataType.NUMERIC);
-    return switch (ag.agg()) {
-      case "count" ->
-          DSL.field(DSL.name("a", "c" + i), SQLDataType.BIGINT).cast(SQLDataType.INTEGER);
-      case "sum" -> sum;
-      case "avg" -> DSL.round(sum.div(DSL.nullif(count, BigDecimal.ZERO)), 6);
-      case "ratio" ->
-          DSL.round(
-              earlier
-                  .get(ag.numerator())
-                  .cast(SQLDataType.NUMERIC)
-                  .div(
-                      DSL.nullif(
-                          earlier.get(ag.denominator()).cast(SQLDataType.NUMERIC),
-                          BigDecimal.ZERO)),
-              6);
-      default -> keyedFeature(ag, keyed.get(ag.name()), key, d);
-    };
+    return Aggregation.of(ag)
+        .fromState(
+            i,
+            new Aggregation.StateRead() {
+              public Field<?> running(String name) {
+                return name.startsWith("s")
+                    ? DSL.field(DSL.name("a", name), SQLDataType.NUMERIC)
+                    : DSL.field(DSL.name("a", name), SQLDataType.BIGINT);
+              }
+
+              public Field<?> keyed(Aggregate agg, String what) {
+                return keyedFeature(agg, keyed.get(agg.name()), key, what);
+              }
+
+              public Field<?> earlier(String name) {
+                return earlier.get(name);
+              }
+
+              public LocalDate date() {
+                return d;
+              }
+            });
   }
 
-  private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, LocalDate d) {
+  /**
+   * From the keys table: how many values the entity's slot holds ({@code count}), or its least or
+   * greatest value ({@code min}, {@code max}).
+   */
+  private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, String what) {
     Table<Record> kt = keys.as("k");
     Condition of =
         DSL.field(DSL.name("k", set.entity()), String.class)
@@ -499,35 +499,25 @@ final class FeatureState {
             .and(
                 DSL.field(DSL.name("k", SLOT.getName()), SQLDataType.SMALLINT)
                     .eq(DSL.inline(k.slot())));
-    if ("count_distinct".equals(ag.agg())) {
+    if ("count".equals(what)) {
       return DSL.field(DSL.select(DSL.count()).from(kt).where(of));
     }
     // min and max read the first or last value of an index range: fix the other key columns
     Field<String> text = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
     Field<BigDecimal> num = DSL.field(DSL.name("k", K_NUM.getName()), SQLDataType.NUMERIC);
-    Field<?> value;
     if (k.column() != null
         && set.schema().column(k.column()).type().kind() == ColumnType.Kind.INSTANT) {
       Field<OffsetDateTime> ts =
           DSL.field(DSL.name("k", K_TS.getName()), SQLDataType.TIMESTAMPWITHTIMEZONE);
-      value =
-          DSL.field(
-              DSL.select("min".equals(ag.agg()) ? DSL.min(ts) : DSL.max(ts))
-                  .from(kt)
-                  .where(of.and(text.eq(DSL.inline(""))).and(num.eq(DSL.inline(BigDecimal.ZERO)))));
-    } else {
-      value =
-          DSL.field(
-              DSL.select("min".equals(ag.agg()) ? DSL.min(num) : DSL.max(num))
-                  .from(kt)
-                  .where(of.and(text.eq(DSL.inline("")))));
-    }
-    if ("days_since_last".equals(ag.agg())) {
       return DSL.field(
-          "({0} - ({1} + ({2})::integer))",
-          SQLDataType.INTEGER, DSL.val(d), DSL.inline(EPOCH), value);
+          DSL.select("min".equals(what) ? DSL.min(ts) : DSL.max(ts))
+              .from(kt)
+              .where(of.and(text.eq(DSL.inline(""))).and(num.eq(DSL.inline(BigDecimal.ZERO)))));
     }
-    return value;
+    return DSL.field(
+        DSL.select("min".equals(what) ? DSL.min(num) : DSL.max(num))
+            .from(kt)
+            .where(of.and(text.eq(DSL.inline("")))));
   }
 
   /** The SQL of the state, for the feature set's hash: a change to it is a new feature table. */

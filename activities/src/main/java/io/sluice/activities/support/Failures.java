@@ -51,7 +51,7 @@ public final class Failures {
     try {
       io.sluice.activities.config.PatternCheck.require(dsl, config);
       io.sluice.activities.dataset.DatasetTables.ensure(
-          dsl, config.schema(), config.hash(), config.file().toString());
+          dsl, config.schema(), config.file().toString());
     } catch (BadConfigException e) {
       throw of(FailureTypes.BAD_CONFIG, e.getMessage(), e);
     }
