@@ -5,6 +5,7 @@ import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.dataset.ColumnSpec;
 import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.dataset.DatasetSchemas;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,9 +21,6 @@ import java.util.regex.Pattern;
  * complaint names its key.
  */
 final class FeaturesCheck {
-
-  /** Lower-case SQL identifiers that need no quoting and cannot carry anything else. */
-  static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
   static final Set<String> AGGS =
       Set.of("count", "sum", "avg", "min", "max", "count_distinct", "days_since_last", "ratio");
@@ -109,9 +107,11 @@ final class FeaturesCheck {
    */
   private static void checkName(
       List<String> problems, String key, String name, Predicate<String> taken) {
-    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+    if (name == null || !name.matches(DatasetSchemas.IDENTIFIER)) {
       problems.add(
           "key '" + key + "': a lower-case identifier ([a-z][a-z0-9_]*), got '" + name + "'");
+    } else if (DatasetSchemas.isKeyWord(name)) {
+      problems.add(DatasetSchemas.keyWord(key, name));
     } else if (name.endsWith("_scaled")) {
       problems.add("key '" + key + "': names ending in _scaled are the exports' scaled columns");
     } else if (taken.test(name)) {
@@ -149,8 +149,10 @@ final class FeaturesCheck {
         .forEach(
             (name, type) -> {
               String key = "features.sql.columns." + name;
-              if (!IDENTIFIER.matcher(name).matches() || name.endsWith("_scaled")) {
+              if (!name.matches(DatasetSchemas.IDENTIFIER) || name.endsWith("_scaled")) {
                 problems.add("key '" + key + "': a lower-case identifier not ending in _scaled");
+              } else if (DatasetSchemas.isKeyWord(name)) {
+                problems.add(DatasetSchemas.keyWord(key, name));
               } else if (reserved.contains(name) || aggregates.containsKey(name)) {
                 problems.add("key '" + key + "': '" + name + "' is already a column");
               }
@@ -222,8 +224,10 @@ final class FeaturesCheck {
 
   private static void checkFilter(
       List<String> problems, String key, String name, Filter f, DatasetSchema schema) {
-    if (!IDENTIFIER.matcher(name).matches()) {
+    if (!name.matches(DatasetSchemas.IDENTIFIER)) {
       problems.add("key '" + key + "': filter names are lower-case identifiers");
+    } else if (DatasetSchemas.isKeyWord(name)) {
+      problems.add(DatasetSchemas.keyWord(key, name));
     }
     if (f == null) {
       problems.add("key '" + key + "': empty filter");
@@ -235,6 +239,11 @@ final class FeaturesCheck {
     }
     boolean hasIn = f.in() != null && !f.in().isEmpty();
     boolean hasRange = f.min() != null || f.max() != null;
+    if (hasIn && f.in().contains(null)) {
+      problems.add("key '" + key + ".in': text values; a null can never match");
+    }
+    DatasetSchemas.requireNumeric(problems, key + ".min", f.min());
+    DatasetSchemas.requireNumeric(problems, key + ".max", f.max());
     if (hasIn == hasRange) {
       problems.add("key '" + key + "': give either in (a list of values) or min and/or max");
     } else if (hasRange && kind != ColumnType.Kind.NUMBER) {

@@ -136,6 +136,25 @@ public final class PipelineConfigLoader {
     return loaded;
   }
 
+  /**
+   * Loads {@code <name>.yaml}, a file found in the pipelines directory (as {@code sluice migrate}
+   * finds them): a file whose name is no dataset name is refused as a mistake in that file, since
+   * its {@code dataset} must be its name.
+   */
+  public LoadedConfig loadFound(String name) {
+    try {
+      Partitions.requireDataset(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadConfigException(
+          pipelinesDir.resolve(name + ".yaml")
+              + ": key 'dataset': must be the file's name, and '"
+              + name
+              + "' is no dataset name: use lower-case letters, digits and '_', starting with a"
+              + " letter (e.g. orders), and name the file <dataset>.yaml");
+    }
+    return load(name);
+  }
+
   /** Keys earlier versions read, and what replaced them. */
   private static final Map<String, String> RETIRED =
       Map.of(
@@ -318,8 +337,10 @@ public final class PipelineConfigLoader {
     }
     if (blank(e.name())) {
       problems.add("key '" + key + ".name': required");
-    } else if (!e.name().matches("[a-z][a-z0-9_]{0,62}")) {
+    } else if (!e.name().matches(DatasetSchemas.IDENTIFIER)) {
       problems.add("key '" + key + ".name': lower-case identifier, got '" + e.name() + "'");
+    } else if (DatasetSchemas.isKeyWord(e.name())) {
+      problems.add(DatasetSchemas.keyWord(key + ".name", e.name()));
     } else if (!names.add(e.name())) {
       problems.add("key '" + key + ".name': '" + e.name() + "' is used twice");
     }
@@ -331,12 +352,15 @@ public final class PipelineConfigLoader {
     if (!"error".equals(e.severity()) && !"warn".equals(e.severity())) {
       problems.add("key '" + key + ".severity': error or warn, got '" + e.severity() + "'");
     }
-    if (e.mostly() != null && (e.mostly() <= 0 || e.mostly() > 1)) {
+    // written so that a NaN, which fails every comparison, is refused too
+    if (e.mostly() != null && !(e.mostly() > 0 && e.mostly() <= 1)) {
       problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
     }
     if (!TABLE_LEVEL.contains(e.type())) {
       requireColumn(problems, key + ".column", e.column(), schema);
     }
+    DatasetSchemas.requireNumeric(problems, key + ".min", e.min());
+    DatasetSchemas.requireNumeric(problems, key + ".max", e.max());
     switch (e.type()) {
       case "parses" -> {
         // without as: the column's declared type
@@ -352,7 +376,9 @@ public final class PipelineConfigLoader {
       case "in_set" -> {
         boolean hasValues = e.values() != null && !e.values().isEmpty();
         ColumnSpec column = e.column() == null ? null : schema.column(e.column());
-        if (e.values() != null && e.values().isEmpty()) {
+        if (e.values() != null && e.values().contains(null)) {
+          problems.add("key '" + key + ".values': text values; a null can never match");
+        } else if (e.values() != null && e.values().isEmpty()) {
           problems.add(
               "key '"
                   + key
@@ -392,7 +418,7 @@ public final class PipelineConfigLoader {
         }
       }
       case "freshness" -> {
-        if (e.maxLagHours() == null || e.maxLagHours() < 0) {
+        if (e.maxLagHours() == null || !Double.isFinite(e.maxLagHours()) || e.maxLagHours() < 0) {
           problems.add("key '" + key + ".max_lag_hours': required, >= 0");
         }
       }
@@ -410,7 +436,7 @@ public final class PipelineConfigLoader {
         if (e.lookback() == null || e.lookback() < 1 || e.lookback() > 365) {
           problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
         }
-        if (e.tolerance() == null || e.tolerance() <= 0) {
+        if (e.tolerance() == null || !Double.isFinite(e.tolerance()) || e.tolerance() <= 0) {
           problems.add(
               "key '"
                   + key
@@ -482,7 +508,7 @@ public final class PipelineConfigLoader {
       return;
     }
     for (var f : List.of(s.train(), s.val(), s.test())) {
-      if (f < 0 || f > 1) {
+      if (!(f >= 0 && f <= 1)) { // a NaN too
         problems.add("key 'split': fractions must be within [0, 1], got " + f);
         return;
       }
