@@ -1,35 +1,30 @@
 package io.sluice.demo;
 
+import static io.sluice.activities.config.PipelineKeys.get;
+import static io.sluice.activities.config.PipelineKeys.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.sluice.activities.config.BadConfigException;
-import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.config.PipelineConfigLoader;
+import io.sluice.activities.config.PipelineKeys;
 import io.sluice.starter.SluiceCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -152,11 +147,9 @@ class DocsTest {
           documented.add(Markdown.codeSpans(r.cells().get(0)).get(0));
         }
       }
-      Set<String> all = new TreeSet<>();
-      Set<String> leaves = new TreeSet<>();
-      keys("", PipelineConfig.class, all, leaves);
-      assertThat(all).as("keys of PipelineConfig").containsAll(documented);
-      assertThat(documented).as("keys documented in %s", PIPELINE_YAML).containsAll(leaves);
+      PipelineKeys keys = PipelineKeys.ofPipelineFile();
+      assertThat(keys.all()).as("keys of PipelineConfig").containsAll(documented);
+      assertThat(documented).as("keys documented in %s", PIPELINE_YAML).containsAll(keys.leaves());
     }
 
     private List<Markdown.Table> keyTables() {
@@ -436,74 +429,12 @@ class DocsTest {
     }
   }
 
-  /** Every key of a pipeline file (lists as {@code []}, maps as {@code <name>}), and the leaves. */
-  private static void keys(String prefix, Class<?> record, Set<String> all, Set<String> leaves) {
-    Function<String, String> snake = new PropertyNamingStrategies.SnakeCaseStrategy()::translate;
-    for (RecordComponent c : record.getRecordComponents()) {
-      JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
-      String key = prefix + (named != null ? named.value() : snake.apply(c.getName()));
-      all.add(key);
-      Type type = c.getGenericType();
-      Class<?> element = c.getType();
-      if (type instanceof ParameterizedType p) {
-        Type[] args = p.getActualTypeArguments();
-        Class<?> last = (Class<?>) args[args.length - 1];
-        if (List.class.isAssignableFrom(c.getType()) && last.isRecord()) {
-          key = key + "[]";
-          all.add(key);
-          element = last;
-        } else if (Map.class.isAssignableFrom(c.getType())) {
-          key = key + ".<name>";
-          all.add(key);
-          element = last;
-        }
-      }
-      if (element.isRecord()) {
-        keys(key + ".", element, all, leaves);
-      } else {
-        leaves.add(key);
-      }
-    }
-  }
-
   private static String bundledText() throws IOException {
     return Files.readString(ROOT.resolve("pipelines/orders.yaml"));
   }
 
   private static ObjectNode bundled() throws IOException {
     return (ObjectNode) YAML.readTree(bundledText());
-  }
-
-  /** The node at a key such as {@code features.aggregates[2].column}; missing when absent. */
-  private static JsonNode get(JsonNode root, String key) {
-    JsonNode node = root;
-    for (String step : steps(key)) {
-      node = step.matches("\\d+") ? node.path(Integer.parseInt(step)) : node.path(step);
-    }
-    return node;
-  }
-
-  /** Sets the value at a key, making the mappings on the way. */
-  private static void set(ObjectNode root, String key, JsonNode value) {
-    List<String> steps = steps(key);
-    JsonNode node = root;
-    for (String step : steps.subList(0, steps.size() - 1)) {
-      JsonNode next = step.matches("\\d+") ? node.get(Integer.parseInt(step)) : node.get(step);
-      if (next == null) {
-        next = ((ObjectNode) node).putObject(step);
-      }
-      node = next;
-    }
-    String last = steps.get(steps.size() - 1);
-    if (last.matches("\\d+")) {
-      ((ArrayNode) node).set(Integer.parseInt(last), value);
-    } else {
-      ((ObjectNode) node).set(last, value);
-    }
-  }
-
-  private static List<String> steps(String key) {
-    return Arrays.stream(key.split("[.\\[\\]]+")).filter(s -> !s.isEmpty()).toList();
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

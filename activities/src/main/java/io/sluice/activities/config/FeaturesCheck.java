@@ -5,6 +5,7 @@ import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.dataset.ColumnSpec;
 import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.dataset.DatasetSchemas;
 import io.sluice.activities.features.Aggregation;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,9 +22,6 @@ import java.util.regex.Pattern;
  * complaint names its key.
  */
 final class FeaturesCheck {
-
-  /** Lower-case SQL identifiers that need no quoting and cannot carry anything else. */
-  static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
   private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})d");
 
@@ -98,9 +96,11 @@ final class FeaturesCheck {
    */
   private static void checkName(
       List<String> problems, String key, String name, Predicate<String> taken) {
-    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+    if (name == null || !name.matches(DatasetSchemas.IDENTIFIER)) {
       problems.add(
           "key '" + key + "': a lower-case identifier ([a-z][a-z0-9_]*), got '" + name + "'");
+    } else if (DatasetSchemas.isKeyWord(name)) {
+      problems.add(DatasetSchemas.keyWord(key, name));
     } else if (name.endsWith("_scaled")) {
       problems.add("key '" + key + "': names ending in _scaled are the exports' scaled columns");
     } else if (taken.test(name)) {
@@ -138,8 +138,10 @@ final class FeaturesCheck {
         .forEach(
             (name, type) -> {
               String key = "features.sql.columns." + name;
-              if (!IDENTIFIER.matcher(name).matches() || name.endsWith("_scaled")) {
+              if (!name.matches(DatasetSchemas.IDENTIFIER) || name.endsWith("_scaled")) {
                 problems.add("key '" + key + "': a lower-case identifier not ending in _scaled");
+              } else if (DatasetSchemas.isKeyWord(name)) {
+                problems.add(DatasetSchemas.keyWord(key, name));
               } else if (reserved.contains(name) || aggregates.containsKey(name)) {
                 problems.add("key '" + key + "': '" + name + "' is already a column");
               }
@@ -195,8 +197,10 @@ final class FeaturesCheck {
 
   private static void checkFilter(
       List<String> problems, String key, String name, Filter f, DatasetSchema schema) {
-    if (!IDENTIFIER.matcher(name).matches()) {
+    if (!name.matches(DatasetSchemas.IDENTIFIER)) {
       problems.add("key '" + key + "': filter names are lower-case identifiers");
+    } else if (DatasetSchemas.isKeyWord(name)) {
+      problems.add(DatasetSchemas.keyWord(key, name));
     }
     if (f == null) {
       problems.add("key '" + key + "': empty filter");
@@ -208,6 +212,11 @@ final class FeaturesCheck {
     }
     boolean hasIn = f.in() != null && !f.in().isEmpty();
     boolean hasRange = f.min() != null || f.max() != null;
+    if (hasIn && f.in().contains(null)) {
+      problems.add("key '" + key + ".in': text values; a null can never match");
+    }
+    DatasetSchemas.requireNumeric(problems, key + ".min", f.min());
+    DatasetSchemas.requireNumeric(problems, key + ".max", f.max());
     if (hasIn == hasRange) {
       problems.add("key '" + key + "': give either in (a list of values) or min and/or max");
     } else if (hasRange && kind != ColumnType.Kind.NUMBER) {

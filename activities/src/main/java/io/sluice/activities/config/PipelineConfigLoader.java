@@ -116,6 +116,25 @@ public final class PipelineConfigLoader {
     return loaded;
   }
 
+  /**
+   * Loads {@code <name>.yaml}, a file found in the pipelines directory (as {@code sluice migrate}
+   * finds them): a file whose name is no dataset name is refused as a mistake in that file, since
+   * its {@code dataset} must be its name.
+   */
+  public LoadedConfig loadFound(String name) {
+    try {
+      Partitions.requireDataset(name);
+    } catch (IllegalArgumentException e) {
+      throw new BadConfigException(
+          pipelinesDir.resolve(name + ".yaml")
+              + ": key 'dataset': must be the file's name, and '"
+              + name
+              + "' is no dataset name: use lower-case letters, digits and '_', starting with a"
+              + " letter (e.g. orders), and name the file <dataset>.yaml");
+    }
+    return load(name);
+  }
+
   /** Keys earlier versions read, and what replaced them. */
   private static final Map<String, String> RETIRED =
       Map.of(
@@ -317,8 +336,10 @@ public final class PipelineConfigLoader {
     }
     if (blank(e.name())) {
       problems.add("key '" + key + ".name': required");
-    } else if (!e.name().matches("[a-z][a-z0-9_]{0,62}")) {
+    } else if (!e.name().matches(DatasetSchemas.IDENTIFIER)) {
       problems.add("key '" + key + ".name': lower-case identifier, got '" + e.name() + "'");
+    } else if (DatasetSchemas.isKeyWord(e.name())) {
+      problems.add(DatasetSchemas.keyWord(key + ".name", e.name()));
     } else if (!names.add(e.name())) {
       problems.add("key '" + key + ".name': '" + e.name() + "' is used twice");
     }
@@ -336,13 +357,16 @@ public final class PipelineConfigLoader {
     if (!"error".equals(e.severity()) && !"warn".equals(e.severity())) {
       problems.add("key '" + key + ".severity': error or warn, got '" + e.severity() + "'");
     }
-    if (e.mostly() != null && (e.mostly() <= 0 || e.mostly() > 1)) {
+    // written so that a NaN, which fails every comparison, is refused too
+    if (e.mostly() != null && !(e.mostly() > 0 && e.mostly() <= 1)) {
       problems.add("key '" + key + ".mostly': a fraction in (0, 1], got " + e.mostly());
     }
     Expectation kind = Expectation.of(e);
     if (kind.checksAColumn()) {
       requireColumn(problems, key + ".column", e.column(), schema);
     }
+    DatasetSchemas.requireNumeric(problems, key + ".min", e.min());
+    DatasetSchemas.requireNumeric(problems, key + ".max", e.max());
     kind.check(key, schema, problems);
   }
 
@@ -407,7 +431,7 @@ public final class PipelineConfigLoader {
       return;
     }
     for (var f : List.of(s.train(), s.val(), s.test())) {
-      if (f < 0 || f > 1) {
+      if (!(f >= 0 && f <= 1)) { // a NaN too
         problems.add("key 'split': fractions must be within [0, 1], got " + f);
         return;
       }

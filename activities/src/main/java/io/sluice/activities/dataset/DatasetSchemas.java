@@ -3,10 +3,12 @@ package io.sluice.activities.dataset;
 import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.config.PipelineConfig.ColumnConfig;
 import io.sluice.activities.dataset.ColumnSpec.CaseFold;
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,6 +150,35 @@ public final class DatasetSchemas {
 
   private DatasetSchemas() {}
 
+  /**
+   * Adds a problem when PostgreSQL's {@code numeric} cannot hold {@code n} (more than 131072 digits
+   * before the point, or 16383 after): bound as it is, such a number fails the statement that
+   * compares with it, or reaches it wrapped around to another value.
+   */
+  public static void requireNumeric(List<String> problems, String key, BigDecimal n) {
+    if (n != null && (n.precision() - n.scale() > 131_072 || n.scale() > 16_383)) {
+      problems.add(
+          "key '"
+              + key
+              + "': a number PostgreSQL's numeric holds (up to 131072 digits before the point and"
+              + " 16383 after), got "
+              + n);
+    }
+  }
+
+  /**
+   * Whether {@code name} is an SQL key word: quoted it would work, but in the SQL a person writes
+   * against the tables and exports it misleads.
+   */
+  public static boolean isKeyWord(String name) {
+    return RESERVED.contains(name);
+  }
+
+  /** The complaint about a name at {@code key} that is an SQL key word. */
+  public static String keyWord(String key, String name) {
+    return "key '" + key + "': '" + name + "' is an SQL key word; name it otherwise";
+  }
+
   /** Whether {@code name} may name a dataset, column, feature or filter. */
   public static boolean isPlainName(String name) {
     return name != null && name.matches(IDENTIFIER) && !RESERVED.contains(name);
@@ -170,8 +201,8 @@ public final class DatasetSchemas {
               + c.dataset()
               + "'; name it e.g. "
               + c.dataset().replaceAll("_([0-9]+)$", "_v$1"));
-    } else if (c.dataset() != null && RESERVED.contains(c.dataset())) {
-      problems.add("key 'dataset': '" + c.dataset() + "' is an SQL key word; name it otherwise");
+    } else if (c.dataset() != null && isKeyWord(c.dataset())) {
+      problems.add(keyWord("dataset", c.dataset()));
     }
     List<ColumnSpec> columns = new ArrayList<>();
     if (c.columns() == null || c.columns().isEmpty()) {
@@ -295,6 +326,8 @@ public final class DatasetSchemas {
     CaseFold fold = caseFold(key, cc.caseFold(), problems);
     ColumnType type = type(key, cc, fold, problems);
     List<RowRule> rules = new ArrayList<>();
+    requireNumeric(problems, key + ".min", cc.min());
+    requireNumeric(problems, key + ".max", cc.max());
     if (cc.min() != null) {
       rules.add(new RowRule.Min(cc.min()));
     }
@@ -331,7 +364,11 @@ public final class DatasetSchemas {
         }
       }
     }
-    Map<String, String> reasons = cc.reasons() == null ? Map.of() : Map.copyOf(cc.reasons());
+    // a null reason is a problem below (Map.copyOf would throw on it)
+    Map<String, String> reasons =
+        cc.reasons() == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(cc.reasons()));
     reasons.forEach(
         (k, v) -> {
           if (!REASON_KEYS.contains(k)) {

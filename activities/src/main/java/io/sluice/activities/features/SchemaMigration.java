@@ -53,7 +53,7 @@ public final class SchemaMigration {
     for (String dataset : datasets(pipelinesDir)) {
       FeatureSet set;
       try {
-        LoadedConfig config = loader.load(dataset);
+        LoadedConfig config = loader.loadFound(dataset);
         PatternCheck.require(dsl, config);
         changes.addAll(
             DatasetTables.apply(dsl, config.schema(), config.file().toString()).changes());
@@ -104,7 +104,7 @@ public final class SchemaMigration {
     PipelineConfigLoader loader = new PipelineConfigLoader(pipelinesDir);
     for (String dataset : datasets(pipelinesDir)) {
       try {
-        LoadedConfig config = loader.load(dataset);
+        LoadedConfig config = loader.loadFound(dataset);
         plans.add(DatasetTables.plan(dsl, config.schema(), config.file().toString()));
         if (config.hasFeatures()) {
           tables.addAll(FeatureTables.missing(dsl, new FeatureSet(config)));

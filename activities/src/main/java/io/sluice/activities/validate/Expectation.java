@@ -184,7 +184,9 @@ public sealed interface Expectation {
   record InSet(ExpectationConfig config) implements RowLevel {
     public void check(String key, DatasetSchema schema, List<String> problems) {
       ColumnSpec column = config.column() == null ? null : schema.column(config.column());
-      if (config.values() != null && config.values().isEmpty()) {
+      if (config.values() != null && config.values().contains(null)) {
+        problems.add("key '" + key + ".values': text values; a null can never match");
+      } else if (config.values() != null && config.values().isEmpty()) {
         problems.add(
             "key '"
                 + key
@@ -405,7 +407,9 @@ public sealed interface Expectation {
   /** The latest event time lies within {@code max_lag_hours} of the partition's end. */
   record Freshness(ExpectationConfig config) implements PartitionLevel {
     public void check(String key, DatasetSchema schema, List<String> problems) {
-      if (config.maxLagHours() == null || config.maxLagHours() < 0) {
+      if (config.maxLagHours() == null
+          || !Double.isFinite(config.maxLagHours())
+          || config.maxLagHours() < 0) {
         problems.add("key '" + key + ".max_lag_hours': required, >= 0");
       }
     }
@@ -458,7 +462,9 @@ public sealed interface Expectation {
       if (config.lookback() == null || config.lookback() < 1 || config.lookback() > 365) {
         problems.add("key '" + key + ".lookback': previous partitions to compare with, 1..365");
       }
-      if (config.tolerance() == null || config.tolerance() <= 0) {
+      if (config.tolerance() == null
+          || !Double.isFinite(config.tolerance())
+          || config.tolerance() <= 0) {
         problems.add(
             "key '"
                 + key
