@@ -34,14 +34,7 @@ public final class LedgerOptions {
       description = {"Database user (env SLUICE_DB_USER).", "Default: ${DEFAULT-VALUE}"})
   String dbUser;
 
-  @Option(
-      names = "--data-root",
-      defaultValue = "${env:SLUICE_DATA_ROOT:-data}",
-      description = {
-        "Where the raw partitions are (env SLUICE_DATA_ROOT).",
-        "Default: ${DEFAULT-VALUE}"
-      })
-  Path dataRoot;
+  @Mixin DataRootOptions data;
 
   @Mixin PipelinesOptions pipelines;
 
@@ -74,7 +67,7 @@ public final class LedgerOptions {
   SluiceSettings settings() {
     String version = codeVersion != null ? codeVersion : SluiceCli.version();
     return new SluiceSettings(
-        dataRoot,
+        data.dir,
         pipelines.dir,
         Path.of(System.getProperty("java.io.tmpdir")),
         version,

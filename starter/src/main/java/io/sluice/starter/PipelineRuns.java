@@ -69,7 +69,11 @@ public final class PipelineRuns {
           s.detail() == null || path ? "" : "  (" + s.detail() + ")");
     }
     out.printf("  report:  %s%n", r.reportPath());
-    out.printf("  export:  %s (feature set v%d)%n", r.exportPath(), r.featureSetVersion());
+    if (r.featureSetVersion() == 0) {
+      out.println("  export:  none (the dataset declares no features)");
+    } else {
+      out.printf("  export:  %s (feature set v%d)%n", r.exportPath(), r.featureSetVersion());
+    }
   }
 
   static String counts(Map<String, Long> counts) {

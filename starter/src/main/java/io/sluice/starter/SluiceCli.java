@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       "  sluice rerun --failed --dataset orders --from 2024-01-01 --to 2024-01-31",
       "  sluice report --dataset orders --date 2024-01-05",
       "  sluice exports list --dataset orders",
+      "  sluice infer data/my_events --dataset my_events",
       "  sluice migrate",
       "",
       "sluice <command> --help tells more of each."
@@ -51,6 +52,7 @@ import picocli.CommandLine.Spec;
       RecoveryCommands.Replay.class,
       ReportCommand.class,
       ExportsCommand.class,
+      InferCommand.class,
       MigrateCommand.class,
       HelpCommand.class
     })

@@ -175,7 +175,9 @@ final class Watcher {
     if (!r.noSource().isEmpty()) {
       out.printf("  MISSING (no files): %s%n", io.sluice.workflows.DateRanges.ofIso(r.noSource()));
     }
-    if (r.featuresThrough() != null) {
+    if (r.featuresThrough() != null && r.featureSetVersion() == 0) {
+      out.println("  features: none declared (add features, label and split to compute them)");
+    } else if (r.featuresThrough() != null) {
       out.printf(
           "  features: %d date(s) computed, through %s; feature set v%d at %s%n",
           r.featureDatesComputed(), r.featuresThrough(), r.featureSetVersion(), r.exportPath());

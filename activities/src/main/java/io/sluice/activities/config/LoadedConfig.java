@@ -40,9 +40,12 @@ public record LoadedConfig(
     return n == null ? 7 : n;
   }
 
+  /** The files of a partition when {@code source.files} is not given: plain or gzip CSV. */
+  public static final String DEFAULT_FILES = "*.{csv,csv.gz}";
+
   public String filesGlob() {
     String files = config.source().files();
-    return files == null || files.isBlank() ? "*.{csv,csv.gz}" : files;
+    return files == null || files.isBlank() ? DEFAULT_FILES : files;
   }
 
   public boolean allowHeaderOnly() {

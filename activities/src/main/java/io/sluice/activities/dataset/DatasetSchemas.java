@@ -185,24 +185,51 @@ public final class DatasetSchemas {
   }
 
   /**
+   * Why {@code dataset}, a lower-case identifier, cannot name a dataset (too long, ending in {@code
+   * _<digits>}, an SQL key word), or null when it can.
+   */
+  public static String datasetNameProblem(String dataset) {
+    if (dataset.length() > MAX_DATASET_NAME) {
+      return "at most " + MAX_DATASET_NAME + " characters, got '" + dataset + "'";
+    } else if (dataset.matches(".*_[0-9]+")) {
+      return "a name ending in _<digits> is how raw names a dataset's day tables, got '"
+          + dataset
+          + "'; name it e.g. "
+          + dataset.replaceAll("_([0-9]+)$", "_v$1");
+    } else if (RESERVED.contains(dataset)) {
+      return "'" + dataset + "' is an SQL key word; name it otherwise";
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code name} cannot name a column (not a lower-case identifier, an SQL key word, a name
+   * Sluice's own tables use), or null when it can.
+   */
+  public static String columnNameProblem(String name) {
+    if (!name.matches(IDENTIFIER)) {
+      return "a column name is a lower-case identifier, got '" + name + "'";
+    }
+    if (RESERVED.contains(name) || BOOKKEEPING.contains(name) || name.matches(NUMBERED)) {
+      return "'"
+          + name
+          + "' is "
+          + (RESERVED.contains(name) ? "an SQL key word" : "a name Sluice's tables use")
+          + "; name the column otherwise";
+    }
+    return null;
+  }
+
+  /**
    * The schema the file declares; problems go to {@code problems} (the schema is then incomplete
    * and must not be used).
    */
   public static DatasetSchema read(
       PipelineConfig c, DatasetSchema.Bounds bounds, List<String> problems) {
     DatasetSchema.Kind kind = kind(c.kind(), problems);
-    if (c.dataset() != null && c.dataset().length() > MAX_DATASET_NAME) {
-      problems.add(
-          "key 'dataset': at most " + MAX_DATASET_NAME + " characters, got '" + c.dataset() + "'");
-    } else if (c.dataset() != null && c.dataset().matches(".*_[0-9]+")) {
-      problems.add(
-          "key 'dataset': a name ending in _<digits> is how raw names a dataset's day tables,"
-              + " got '"
-              + c.dataset()
-              + "'; name it e.g. "
-              + c.dataset().replaceAll("_([0-9]+)$", "_v$1"));
-    } else if (c.dataset() != null && isKeyWord(c.dataset())) {
-      problems.add(keyWord("dataset", c.dataset()));
+    String datasetProblem = c.dataset() == null ? null : datasetNameProblem(c.dataset());
+    if (datasetProblem != null) {
+      problems.add("key 'dataset': " + datasetProblem);
     }
     List<ColumnSpec> columns = new ArrayList<>();
     if (c.columns() == null || c.columns().isEmpty()) {
@@ -303,20 +330,9 @@ public final class DatasetSchemas {
   /** One column; null (with problems) when its name cannot be used at all. */
   private static ColumnSpec column(String name, ColumnConfig cc, List<String> problems) {
     String key = "columns." + name;
-    if (!name.matches(IDENTIFIER)) {
-      problems.add(
-          "key '" + key + "': a column name is a lower-case identifier, got '" + name + "'");
-      return null;
-    }
-    if (RESERVED.contains(name) || BOOKKEEPING.contains(name) || name.matches(NUMBERED)) {
-      problems.add(
-          "key '"
-              + key
-              + "': '"
-              + name
-              + "' is "
-              + (RESERVED.contains(name) ? "an SQL key word" : "a name Sluice's tables use")
-              + "; name the column otherwise");
+    String nameProblem = columnNameProblem(name);
+    if (nameProblem != null) {
+      problems.add("key '" + key + "': " + nameProblem);
       return null;
     }
     if (cc == null) {

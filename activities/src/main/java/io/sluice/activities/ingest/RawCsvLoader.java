@@ -309,15 +309,11 @@ final class RawCsvLoader {
   }
 
   private static List<String> header(CsvRecordReader record) {
-    List<String> names = new ArrayList<>(record.size());
+    List<String> fields = new ArrayList<>(record.size());
     for (int i = 0; i < record.size(); i++) {
-      String name = record.get(i);
-      if (i == 0 && name.startsWith("\uFEFF")) {
-        name = name.substring(1);
-      }
-      names.add(name.trim());
+      fields.add(record.get(i));
     }
-    return names;
+    return CsvHeader.names(fields);
   }
 
   /** The records of a file's bytes. */
