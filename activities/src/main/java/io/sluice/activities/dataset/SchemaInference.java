@@ -650,6 +650,11 @@ public final class SchemaInference {
             .orElseThrow();
     String name = most.profile.name;
     int repeats = most.profile.present - distinct.get(most);
+    // an id that repeats in a few rows: corrections of those rows (facts), unless it names events
+    boolean versions =
+        nameRank(name) < 2
+            && !name.contains("event")
+            && distinct.get(most) * 10L >= 9L * most.profile.present;
     return new Keys(
         most,
         "the most distinct column ("
@@ -659,14 +664,20 @@ public final class SchemaInference {
             + " values"
             + (most.keyable() && fewMissing(most) ? "" : ", the best left of any type")
             + "), though no column is unique in the sample",
-        true,
-        "no column is unique in the sample ("
-            + name
-            + " repeats in "
-            + plural(repeats, "row")
-            + "): every valid row stands, a repeat is counted in the report; if a repeated "
-            + name
-            + " is a newer version of its row, write kind: facts");
+        !versions,
+        versions
+            ? name
+                + " repeats in "
+                + plural(repeats, "row")
+                + " of the sample, as ids do that are sent again corrected: a later row with the"
+                + " same key replaces the earlier (write events if every row stands on its own)"
+            : "no column is unique in the sample ("
+                + name
+                + " repeats in "
+                + plural(repeats, "row")
+                + "): every valid row stands, a repeat is counted in the report; if a repeated "
+                + name
+                + " is a newer version of its row, write kind: facts");
   }
 
   /**

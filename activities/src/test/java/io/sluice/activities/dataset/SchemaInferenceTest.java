@@ -72,7 +72,6 @@ class SchemaInferenceTest {
         g.writeDay(data, FIRST, FIRST.plusDays(i));
       }
       Draft d = SchemaInference.infer(data.resolve("raw"), "orders", data, 10_000);
-      System.out.println(d.yaml());
 
       assertThat(d.files().partitions()).hasSize(5);
       assertThat(d.files().sampledPartitions()).isEqualTo(3);
@@ -96,6 +95,7 @@ class SchemaInferenceTest {
       assertThat(column(d, "customer_id").nullable()).isFalse();
       // day 2's file adds a column the others lack
       assertThat(column(d, "coupon_code").required()).isFalse();
+      assertThat(d.kind()).as("order ids repeat only when corrected").isEqualTo("facts");
       assertThat(column(d, "order_ts").required()).isTrue();
       assertThat(d.yaml()).contains("path: raw/{date}").doesNotContain("files:");
     }
@@ -111,7 +111,6 @@ class SchemaInferenceTest {
       }
       assertThat(data.resolve("app_events/2024-03-01/events.csv.gz")).exists();
       Draft d = SchemaInference.infer(data.resolve("app_events"), "app_events", data, 10_000);
-      System.out.println(d.yaml());
 
       assertThat(d.rows()).isGreaterThanOrEqualTo(3 * 300);
       assertThat(column(d, "event_time").type()).isEqualTo("timestamp");
@@ -352,6 +351,14 @@ class SchemaInferenceTest {
       assertThat(d.yaml())
           .contains("{name: id_unique_in_partition, type: unique, column: id, severity: warn,")
           .contains("scope: partition");
+    }
+
+    @Test
+    void anIdRepeatedInAFewRowsIsTheKeyOfFactsWhoseRowsAreCorrected() throws IOException {
+      Draft d = infer(table(100, "order_id,user_id", i -> "o" + (i % 95) + ",u" + (i % 10)));
+      assertThat(d.primaryKey()).isEqualTo("order_id");
+      assertThat(d.kind()).isEqualTo("facts");
+      assertThat(d.kindReason()).contains("order_id repeats in 5 rows", "replaces the earlier");
     }
 
     @Test
