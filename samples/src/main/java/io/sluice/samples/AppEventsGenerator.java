@@ -91,8 +91,9 @@ public final class AppEventsGenerator implements Generators.DayWriter {
     SplittableRandom rnd = new SplittableRandom(seed * 1_000_033L + day.toEpochDay());
     List<String[]> rows = new ArrayList<>();
     int session = 0;
+    double[] weights = weights(dayIndex);
     while (rows.size() < eventsPerDay) {
-      int u = user(rnd, dayIndex);
+      int u = user(rnd, weights);
       // a day late now and then: a session of yesterday, sent with today's drop
       LocalDate sessionDay = dayIndex > 0 && rnd.nextDouble() < 0.04 ? day.minusDays(1) : day;
       session(rnd, u, sessionDay, dayIndex, session++, rows);
@@ -114,27 +115,40 @@ public final class AppEventsGenerator implements Generators.DayWriter {
     return file;
   }
 
-  /** A user active on the day, drawn in proportion to how often each visits. */
-  private int user(SplittableRandom rnd, int dayIndex) {
+  /**
+   * The users' running weights on a day: user u is drawn when a uniform draw over the total falls
+   * in (sums[u - 1], sums[u]]; users not active that day add nothing.
+   */
+  private double[] weights(int dayIndex) {
+    double[] sums = new double[users];
     double total = 0;
     for (int u = 0; u < users; u++) {
       if (dayIndex >= joins[u] && dayIndex < leaves[u]) {
         total += rate[u];
       }
+      sums[u] = total;
     }
+    return sums;
+  }
+
+  /** A user active on the day, drawn in proportion to how often each visits. */
+  private int user(SplittableRandom rnd, double[] sums) {
+    double total = sums[users - 1];
     if (total == 0) {
       return rnd.nextInt(users);
     }
     double x = rnd.nextDouble() * total;
-    for (int u = 0; u < users; u++) {
-      if (dayIndex >= joins[u] && dayIndex < leaves[u]) {
-        x -= rate[u];
-        if (x <= 0) {
-          return u;
-        }
+    int lo = 0;
+    int hi = users - 1;
+    while (lo < hi) { // the first user whose running weight reaches x
+      int mid = (lo + hi) >>> 1;
+      if (sums[mid] >= x) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
       }
     }
-    return users - 1;
+    return lo;
   }
 
   /** One visit: a few views, maybe a cart, maybe a purchase; a signup on the day a user joins. */
