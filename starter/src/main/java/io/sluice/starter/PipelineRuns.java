@@ -72,8 +72,17 @@ public final class PipelineRuns {
     if (r.featureSetVersion() == 0) {
       out.println("  export:  none (the dataset declares no features)");
     } else {
-      out.printf("  export:  %s (feature set v%d)%n", r.exportPath(), r.featureSetVersion());
+      out.printf("  export:  %s%n", exportText(r.exportPath(), r.featureSetVersion()));
     }
+  }
+
+  /** Where a run's export went, or why there is none yet (no row is in train, val or test). */
+  static String exportText(String exportPath, int featureSetVersion) {
+    return exportPath == null
+        ? String.format(
+            "none yet (feature set v%d: no labelled row is in train, val or test)",
+            featureSetVersion)
+        : String.format("%s (feature set v%d)", exportPath, featureSetVersion);
   }
 
   static String counts(Map<String, Long> counts) {

@@ -179,8 +179,10 @@ final class Watcher {
       out.println("  features: none declared (add features, label and split to compute them)");
     } else if (r.featuresThrough() != null) {
       out.printf(
-          "  features: %d date(s) computed, through %s; feature set v%d at %s%n",
-          r.featureDatesComputed(), r.featuresThrough(), r.featureSetVersion(), r.exportPath());
+          "  features: %d date(s) computed, through %s; export %s%n",
+          r.featureDatesComputed(),
+          r.featuresThrough(),
+          PipelineRuns.exportText(r.exportPath(), r.featureSetVersion()));
     }
     if (r.blockedBy() != null) {
       out.printf(
