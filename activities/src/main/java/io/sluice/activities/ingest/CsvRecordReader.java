@@ -57,6 +57,9 @@ final class CsvRecordReader implements Closeable {
   private int[] ends = new int[32];
   private int fields;
 
+  /** The OR of the current field's bytes: below zero when it holds a byte that is not ASCII. */
+  private int fieldBits;
+
   /** The physical line of the next byte to be read. */
   private long line = 1;
 
@@ -141,13 +144,16 @@ final class CsvRecordReader implements Closeable {
       // copy the run of ordinary bytes that follows in the buffer in one go
       int from = pos - 1;
       int p = pos;
+      int bits = buf[from];
       while (p < lim) {
         byte b = buf[p];
         if (b == ',' || b == '\n' || b == '\r') {
           break;
         }
+        bits |= b;
         p++;
       }
+      fieldBits |= bits;
       append(buf, from, p - from);
       pos = p;
       c = read();
@@ -199,14 +205,17 @@ final class CsvRecordReader implements Closeable {
       throw new Malformed(
           Kind.TOO_MANY_FIELDS, recordLine, "more than " + maxFields + " fields in one record");
     }
-    for (int i = start; i < dataLen; i++) {
-      if (data[i] < 0) {
-        if (!Utf8.valid(data, i, dataLen)) {
-          throw new MalformedInputException(1);
+    if (fieldBits < 0) {
+      for (int i = start; i < dataLen; i++) {
+        if (data[i] < 0) {
+          if (!Utf8.valid(data, i, dataLen)) {
+            throw new MalformedInputException(1);
+          }
+          break;
         }
-        break;
       }
     }
+    fieldBits = 0;
     if (fields == ends.length) {
       ends = Arrays.copyOf(ends, fields * 2);
     }
@@ -246,6 +255,7 @@ final class CsvRecordReader implements Closeable {
   }
 
   private void append(byte b) throws Malformed {
+    fieldBits |= b;
     if (dataLen == data.length) {
       grow(1);
     }

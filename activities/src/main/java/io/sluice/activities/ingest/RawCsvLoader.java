@@ -174,6 +174,7 @@ final class RawCsvLoader {
       if (csv.next()) {
         List<String> names = header(csv);
         int[] sources = sources(names);
+        boolean[] extra = extraFields(names.size(), sources);
         lineEnd = csv.lastLine();
         while (csv.next()) {
           long startLine = csv.recordLine();
@@ -181,7 +182,7 @@ final class RawCsvLoader {
           if (startLine <= resumeAfter) {
             continue;
           }
-          encode(block.out, startLine, csv, names, sources, file);
+          encode(block.out, startLine, csv, names, sources, extra, file);
           rows++;
           boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
           if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
@@ -257,6 +258,7 @@ final class RawCsvLoader {
       CsvRecordReader record,
       List<String> names,
       int[] sources,
+      boolean[] extraField,
       Path file) {
     try {
       out.number(line);
@@ -271,7 +273,7 @@ final class RawCsvLoader {
       }
       ObjectNode extra = null;
       for (int i = 0; i < size; i++) {
-        if (i >= names.size() || !isSource(sources, i)) {
+        if (i >= names.size() || extraField[i]) {
           if (extra == null) {
             extra = JSON.createObjectNode();
           }
@@ -299,13 +301,16 @@ final class RawCsvLoader {
     return sources;
   }
 
-  private static boolean isSource(int[] sources, int field) {
+  /** For each header position, whether its field feeds no raw column (it goes to extra). */
+  private static boolean[] extraFields(int headerSize, int[] sources) {
+    boolean[] extra = new boolean[headerSize];
+    java.util.Arrays.fill(extra, true);
     for (int s : sources) {
-      if (s == field) {
-        return true;
+      if (s >= 0) {
+        extra[s] = false;
       }
     }
-    return false;
+    return extra;
   }
 
   private static List<String> header(CsvRecordReader record) {
