@@ -43,6 +43,27 @@ public sealed interface ColumnType {
    */
   Field<?> parse(Field<String> text);
 
+  /**
+   * {@link #parse} in the worker: for a text (trimmed, case-folded, never empty) its value, null
+   * when it does not parse, or {@link #UNDECIDED} where Java cannot be sure to agree with the SQL
+   * (the row is then judged by the SQL).
+   */
+  Reader reader();
+
+  /** A compiled {@link #reader()}. */
+  @FunctionalInterface
+  interface Reader {
+    Object read(String text);
+  }
+
+  /** {@link #read}'s answer when only PostgreSQL can tell. */
+  Object UNDECIDED = Undecided.UNDECIDED;
+
+  /** The type of {@link #UNDECIDED}. */
+  enum Undecided {
+    UNDECIDED
+  }
+
   /** The reason a value that does not parse gets, unless the column names its own. */
   default String badReason(String column) {
     return "bad_" + column;
@@ -73,6 +94,10 @@ public sealed interface ColumnType {
     public Field<?> parse(Field<String> text) {
       return text;
     }
+
+    public Reader reader() {
+      return text -> text;
+    }
   }
 
   /** A whole number that fits 32 bits. */
@@ -96,6 +121,10 @@ public sealed interface ColumnType {
     public Field<Integer> parse(Field<String> text) {
       return Routines.tryInteger(text);
     }
+
+    public Reader reader() {
+      return JavaParse::integer;
+    }
   }
 
   /** A whole number that fits 64 bits. */
@@ -118,6 +147,10 @@ public sealed interface ColumnType {
 
     public Field<Long> parse(Field<String> text) {
       return Routines.tryBigint(text);
+    }
+
+    public Reader reader() {
+      return JavaParse::bigint;
     }
   }
 
@@ -158,6 +191,15 @@ public sealed interface ColumnType {
       int s = scale == null ? 0 : scale;
       return Routines.tryDecimalSized(text, DSL.inline(precision - s), DSL.inline(s));
     }
+
+    public Reader reader() {
+      if (precision == null) {
+        return JavaParse::decimal;
+      }
+      int s = scale == null ? 0 : scale;
+      java.util.regex.Pattern grammar = JavaParse.decimalSized(precision - s, s);
+      return text -> JavaParse.decimalSized(grammar, text);
+    }
   }
 
   /** A double-precision floating-point number. */
@@ -180,6 +222,10 @@ public sealed interface ColumnType {
 
     public Field<Double> parse(Field<String> text) {
       return Routines.tryDouble(text);
+    }
+
+    public Reader reader() {
+      return JavaParse::float64;
     }
   }
 
@@ -204,6 +250,10 @@ public sealed interface ColumnType {
     public Field<Boolean> parse(Field<String> text) {
       return Routines.tryBoolean(text);
     }
+
+    public Reader reader() {
+      return JavaParse::bool;
+    }
   }
 
   /** A calendar date, yyyy-MM-dd. */
@@ -226,6 +276,10 @@ public sealed interface ColumnType {
 
     public Field<LocalDate> parse(Field<String> text) {
       return Routines.tryDate(text);
+    }
+
+    public Reader reader() {
+      return JavaParse::date;
     }
   }
 
@@ -257,6 +311,10 @@ public sealed interface ColumnType {
       }
       return DSL.coalesce(zoned, Routines.tryLocalInstant(text, DSL.inline(assumeZone.getId())));
     }
+
+    public Reader reader() {
+      return text -> JavaParse.instant(text, assumeZone);
+    }
   }
 
   /** One of a declared set of values (compared after the column's normalisation). */
@@ -279,6 +337,11 @@ public sealed interface ColumnType {
 
     public Field<?> parse(Field<String> text) {
       return DSL.when(text.in(values), text);
+    }
+
+    public Reader reader() {
+      java.util.Set<String> set = java.util.Set.copyOf(values);
+      return text -> set.contains(text) ? text : null;
     }
 
     @Override

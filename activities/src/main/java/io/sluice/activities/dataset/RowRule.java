@@ -22,6 +22,19 @@ public sealed interface RowRule {
   /** Whether the value breaks the rule; {@code value} is the parsed value, never null here. */
   Condition broken(Field<?> value);
 
+  /** {@link #broken} in the worker, compiled once per declaration. */
+  Check check();
+
+  /** A compiled {@link #check()}. */
+  @FunctionalInterface
+  interface Check {
+    /**
+     * Whether {@code value} (parsed, never null) breaks the rule, or null where only PostgreSQL can
+     * tell.
+     */
+    Boolean broken(Object value);
+  }
+
   /** The reason's prefix when the column names none. */
   String defaultPrefix();
 
@@ -36,6 +49,10 @@ public sealed interface RowRule {
 
     public Condition broken(Field<?> v) {
       return v.cast(BigDecimal.class).lt(value);
+    }
+
+    public Check check() {
+      return v -> JavaParse.numeric(v).compareTo(value) < 0;
     }
 
     public String defaultPrefix() {
@@ -57,6 +74,10 @@ public sealed interface RowRule {
       return v.cast(BigDecimal.class).gt(value);
     }
 
+    public Check check() {
+      return v -> JavaParse.numeric(v).compareTo(value) > 0;
+    }
+
     public String defaultPrefix() {
       return "out_of_range";
     }
@@ -74,6 +95,10 @@ public sealed interface RowRule {
 
     public Condition broken(Field<?> v) {
       return v.cast(BigDecimal.class).le(BigDecimal.ZERO);
+    }
+
+    public Check check() {
+      return v -> JavaParse.numeric(v).signum() <= 0;
     }
 
     public String defaultPrefix() {
@@ -95,6 +120,11 @@ public sealed interface RowRule {
       return v.cast(String.class).notIn(values);
     }
 
+    public Check check() {
+      java.util.Set<String> set = java.util.Set.copyOf(values);
+      return v -> !set.contains((String) v);
+    }
+
     public String defaultPrefix() {
       return "unknown";
     }
@@ -112,6 +142,18 @@ public sealed interface RowRule {
 
     public Condition broken(Field<?> v) {
       return DSL.not(v.cast(String.class).likeRegex(regex));
+    }
+
+    /**
+     * Java's regular expressions agree with PostgreSQL's (ARE) only on a common core: a pattern
+     * outside it, or a value that is not printable ASCII, is left to PostgreSQL.
+     */
+    public Check check() {
+      java.util.regex.Pattern java = JavaRegex.commonCore(regex);
+      if (java == null) {
+        return v -> null;
+      }
+      return v -> JavaRegex.printableAscii((String) v) ? !java.matcher((String) v).find() : null;
     }
 
     public String defaultPrefix() {

@@ -1,0 +1,222 @@
+package io.sluice.activities.dataset;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The parse functions of the migrations ({@code meta.try_*}), in Java: the same grammars, written
+ * as the same regular expressions, and the values PostgreSQL's casts give the text they accept.
+ * Where Java cannot be sure to agree with PostgreSQL (a local time in a daylight-saving gap or
+ * overlap, a double that underflows), the answer is {@link ColumnType#UNDECIDED} and the row is
+ * judged by the SQL instead. {@code RowJudgeDifferentialTest} holds the two to the same answers.
+ */
+final class JavaParse {
+
+  private JavaParse() {}
+
+  private static final String DATE = "(?!0000)(\\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])";
+  private static final String TIME =
+      "[T ]([01]\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d)(?:\\.(\\d{1,9}))?)?";
+
+  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
+  private static final Pattern BIGINT = Pattern.compile("[+-]?\\d{1,18}");
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d{1,15}(\\.\\d{1,6})?");
+  private static final Pattern DOUBLE =
+      Pattern.compile("[+-]?(\\d{1,30}(\\.\\d{0,30})?|\\.\\d{1,30})([eE]([+-]?\\d{1,3}))?");
+  private static final Pattern DAY = Pattern.compile(DATE);
+  private static final Pattern ZONED =
+      Pattern.compile(DATE + TIME + "([Zz]|([+-])(0\\d|1[0-5])(?::?([0-5]\\d))?)");
+  private static final Pattern LOCAL = Pattern.compile(DATE + TIME);
+
+  private static final List<String> TRUE = List.of("true", "t", "yes", "y", "1");
+  private static final List<String> FALSE = List.of("false", "f", "no", "n", "0");
+
+  /** float8 to numeric keeps 15 significant digits (DBL_DIG), as PostgreSQL's cast does. */
+  private static final MathContext FLOAT8_NUMERIC = new MathContext(15, RoundingMode.HALF_EVEN);
+
+  static Object integer(String t) {
+    return INTEGER.matcher(t).matches() ? Integer.parseInt(t) : null;
+  }
+
+  static Object bigint(String t) {
+    return BIGINT.matcher(t).matches() ? Long.parseLong(t) : null;
+  }
+
+  static Object decimal(String t) {
+    return DECIMAL.matcher(t).matches() ? new BigDecimal(t) : null;
+  }
+
+  /** {@code meta.try_decimal_sized}: the grammar is built per column, as the SQL builds it. */
+  static Pattern decimalSized(int intDigits, int fracDigits) {
+    return intDigits < 1
+        ? null
+        : Pattern.compile(
+            "[+-]?\\d{1,"
+                + intDigits
+                + "}"
+                + (fracDigits > 0 ? "(\\.\\d{1," + fracDigits + "})?" : ""));
+  }
+
+  static Object decimalSized(Pattern grammar, String t) {
+    if (grammar == null) {
+      return ColumnType.UNDECIDED; // PostgreSQL refuses the pattern; let it say so
+    }
+    return grammar.matcher(t).matches() ? new BigDecimal(t) : null;
+  }
+
+  static Object float64(String t) {
+    Matcher m = DOUBLE.matcher(t);
+    if (!m.matches() || (m.group(4) != null && Math.abs(Integer.parseInt(m.group(4))) > 300)) {
+      return null;
+    }
+    double d = Double.parseDouble(t);
+    if (Double.isInfinite(d)
+        || (d != 0 && Math.abs(d) < Double.MIN_NORMAL)
+        || (d == 0 && nonZero(m))) {
+      return ColumnType.UNDECIDED; // out of double's range: PostgreSQL's cast fails the statement
+    }
+    return d;
+  }
+
+  private static boolean nonZero(Matcher m) {
+    String mantissa = m.group(1);
+    for (int i = 0; i < mantissa.length(); i++) {
+      char c = mantissa.charAt(i);
+      if (c >= '1' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Object bool(String t) {
+    if (!ascii(t)) {
+      return ColumnType.UNDECIDED; // lower() of other letters follows the database's locale
+    }
+    String l = asciiLower(t);
+    return TRUE.contains(l) ? Boolean.TRUE : FALSE.contains(l) ? Boolean.FALSE : null;
+  }
+
+  static Object date(String t) {
+    Matcher m = DAY.matcher(t);
+    return m.matches() && dayExists(m) ? LocalDate.parse(t) : null;
+  }
+
+  /** {@code meta.try_instant}, then (with a zone to assume) {@code meta.try_local_instant}. */
+  static Object instant(String t, ZoneId assumeZone) {
+    Matcher z = ZONED.matcher(t);
+    if (z.matches()) {
+      if (!dayExists(z)) {
+        return null;
+      }
+      int sign = "-".equals(z.group(9)) ? -1 : 1;
+      ZoneOffset offset =
+          z.group(10) == null
+              ? ZoneOffset.UTC
+              : ZoneOffset.ofHoursMinutes(
+                  sign * Integer.parseInt(z.group(10)),
+                  z.group(11) == null ? 0 : sign * Integer.parseInt(z.group(11)));
+      return local(z).atOffset(offset).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+    if (assumeZone == null) {
+      return null;
+    }
+    Matcher l = LOCAL.matcher(t);
+    if (!l.matches() || !dayExists(l)) {
+      return null;
+    }
+    LocalDateTime local = local(l);
+    ZoneRules rules = assumeZone.getRules();
+    List<ZoneOffset> offsets = rules.getValidOffsets(local);
+    if (offsets.size() != 1) {
+      return ColumnType.UNDECIDED; // a gap or an overlap: PostgreSQL's choice is its own
+    }
+    return local.atOffset(offsets.get(0)).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** The date and time of a match; a fraction rounds to microseconds as PostgreSQL's input does. */
+  private static LocalDateTime local(Matcher m) {
+    LocalDateTime t =
+        LocalDateTime.of(
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)),
+            Integer.parseInt(m.group(4)),
+            Integer.parseInt(m.group(5)),
+            m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
+    if (m.group(7) == null) {
+      return t;
+    }
+    long micros = (long) Math.rint(Double.parseDouble("0." + m.group(7)) * 1_000_000);
+    return t.plusNanos(micros * 1_000);
+  }
+
+  private static boolean dayExists(Matcher m) {
+    return Integer.parseInt(m.group(3))
+        <= YearMonth.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))).lengthOfMonth();
+  }
+
+  /** A parsed number as PostgreSQL's cast to numeric sees it (rules compare numerics). */
+  static BigDecimal numeric(Object value) {
+    if (value instanceof Integer i) {
+      return BigDecimal.valueOf(i);
+    }
+    if (value instanceof Long l) {
+      return BigDecimal.valueOf(l);
+    }
+    if (value instanceof BigDecimal d) {
+      return d;
+    }
+    if (value instanceof Double d) {
+      return new BigDecimal(d).round(FLOAT8_NUMERIC);
+    }
+    throw new IllegalArgumentException("not a number: " + value.getClass());
+  }
+
+  static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String asciiLower(String s) {
+    char[] c = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= 'A' && ch <= 'Z') {
+        if (c == null) {
+          c = s.toCharArray();
+        }
+        c[i] = (char) (ch + 32);
+      }
+    }
+    return c == null ? s : new String(c);
+  }
+
+  static String asciiUpper(String s) {
+    char[] c = null;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= 'a' && ch <= 'z') {
+        if (c == null) {
+          c = s.toCharArray();
+        }
+        c[i] = (char) (ch - 32);
+      }
+    }
+    return c == null ? s : new String(c);
+  }
+}
