@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * The parse functions of the migrations ({@code meta.try_*}), in Java: the same grammars, written
  * as the same regular expressions, and the values PostgreSQL's casts give the text they accept.
  * Where Java cannot be sure to agree with PostgreSQL (a local time in a daylight-saving gap or
- * overlap, a double that underflows), the answer is {@link ColumnType#UNDECIDED} and the row is
- * judged by the SQL instead. {@code RowJudgeDifferentialTest} holds the two to the same answers.
+ * overlap), the answer is {@link ColumnType#UNDECIDED} and the row is judged by the SQL instead.
+ * {@code RowJudgeDifferentialTest} holds the two to the same answers.
  */
 final class JavaParse {
 
@@ -74,29 +74,24 @@ final class JavaParse {
     return grammar.matcher(t).matches() ? new BigDecimal(t) : null;
   }
 
+  private static final BigDecimal DOUBLE_MIN = new BigDecimal("1e-307");
+  private static final BigDecimal DOUBLE_MAX = new BigDecimal("1e308");
+
   static Object float64(String t) {
     Matcher m = DOUBLE.matcher(t);
-    if (!m.matches() || (m.group(4) != null && Math.abs(Integer.parseInt(m.group(4))) > 300)) {
+    if (!m.matches()) {
       return null;
     }
-    double d = Double.parseDouble(t);
-    if (Double.isInfinite(d)
-        || (d != 0 && Math.abs(d) < Double.MIN_NORMAL)
-        || (d == 0 && nonZero(m))) {
-      return ColumnType.UNDECIDED; // out of double's range: PostgreSQL's cast fails the statement
-    }
-    return d;
-  }
-
-  private static boolean nonZero(Matcher m) {
-    String mantissa = m.group(1);
-    for (int i = 0; i < mantissa.length(); i++) {
-      char c = mantissa.charAt(i);
-      if (c >= '1' && c <= '9') {
-        return true;
+    if (m.group(4) != null) {
+      if (Math.abs(Integer.parseInt(m.group(4))) > 300) {
+        return null;
+      }
+      BigDecimal n = new BigDecimal(t).abs();
+      if (n.signum() != 0 && (n.compareTo(DOUBLE_MIN) < 0 || n.compareTo(DOUBLE_MAX) > 0)) {
+        return null;
       }
     }
-    return false;
+    return Double.parseDouble(t);
   }
 
   static Object bool(String t) {
@@ -142,6 +137,12 @@ final class JavaParse {
       return ColumnType.UNDECIDED; // a gap or an overlap: PostgreSQL's choice is its own
     }
     return local.atOffset(offsets.get(0)).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /** A date and time without a zone that {@code meta.try_local_instant} reads. */
+  static boolean local(String t) {
+    Matcher l = LOCAL.matcher(t);
+    return l.matches() && dayExists(l);
   }
 
   /** The date and time of a match; a fraction rounds to microseconds as PostgreSQL's input does. */
