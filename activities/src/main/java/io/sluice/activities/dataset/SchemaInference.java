@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -335,35 +333,21 @@ public final class SchemaInference {
   /** A number type: its name, what its values look like, and the test its parse applies. */
   private record NumberType(String name, String looks, Predicate<String> parses) {}
 
-  // The patterns of db/migration's try_integer, try_bigint, try_decimal and try_double; digits are
-  // ASCII digits.
-  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,9}");
-  private static final Pattern BIGINT = Pattern.compile("[+-]?[0-9]{1,18}");
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]{1,15}(\\.[0-9]{1,6})?");
-  private static final Pattern DOUBLE =
-      Pattern.compile("[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})([eE]([+-]?[0-9]{1,3}))?");
   private static final Pattern LEADING_ZERO = Pattern.compile("[+-]?0[0-9].*");
-
-  // try_date, try_instant and try_local_instant: the day of month is checked apart
-  private static final String DAY = "(?!0000)[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
-  private static final String CLOCK =
-      "[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
-  private static final Pattern DATE = Pattern.compile(DAY);
-  private static final Pattern ZONED =
-      Pattern.compile(DAY + CLOCK + "([Zz]|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)");
-  private static final Pattern LOCAL = Pattern.compile(DAY + CLOCK);
 
   private static final Set<String> BOOLEANS =
       Set.of("true", "t", "yes", "y", "1", "false", "f", "no", "n", "0");
 
   private static final List<NumberType> NUMBERS =
       List.of(
-          new NumberType("integer", "whole numbers of up to 9 digits", INTEGER.asMatchPredicate()),
-          new NumberType("bigint", "whole numbers of up to 18 digits", BIGINT.asMatchPredicate()),
+          new NumberType(
+              "integer", "whole numbers of up to 9 digits", v -> JavaParse.integer(v) != null),
+          new NumberType(
+              "bigint", "whole numbers of up to 18 digits", v -> JavaParse.bigint(v) != null),
           new NumberType(
               "decimal",
               "decimal numbers (up to 15 digits before the point and 6 after)",
-              DECIMAL.asMatchPredicate()),
+              v -> JavaParse.decimal(v) != null),
           new NumberType(
               "double",
               "floating-point numbers (an exponent, or more digits than a decimal holds)",
@@ -389,8 +373,7 @@ public final class SchemaInference {
   }
 
   static boolean isDouble(String v) {
-    Matcher m = DOUBLE.matcher(v);
-    return m.matches() && (m.group(4) == null || Math.abs(Integer.parseInt(m.group(4))) <= 300);
+    return JavaParse.float64(v) instanceof Double;
   }
 
   static boolean isBoolean(String v) {
@@ -398,24 +381,15 @@ public final class SchemaInference {
   }
 
   static boolean isDate(String v) {
-    return DATE.matcher(v).matches() && dayExists(v);
+    return JavaParse.date(v) != null;
   }
 
   static boolean isZonedInstant(String v) {
-    return ZONED.matcher(v).matches() && dayExists(v);
+    return JavaParse.instant(v, null) != null;
   }
 
   static boolean isLocalInstant(String v) {
-    return LOCAL.matcher(v).matches() && dayExists(v);
-  }
-
-  private static boolean dayExists(String v) {
-    int day = Integer.parseInt(v.substring(8, 10));
-    return day <= 28
-        || day
-            <= YearMonth.of(
-                    Integer.parseInt(v.substring(0, 4)), Integer.parseInt(v.substring(5, 7)))
-                .lengthOfMonth();
+    return JavaParse.local(v);
   }
 
   /** Whether {@code count} of {@code n} is at least 98%: the share a type must parse. */
