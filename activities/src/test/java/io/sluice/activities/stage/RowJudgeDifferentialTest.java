@@ -142,7 +142,7 @@ class RowJudgeDifferentialTest {
   }
 
   /** Replaces some values with text chosen to find where Java and PostgreSQL disagree. */
-  private static void hostile(Schema s, Partition p, SplittableRandom rnd) {
+  static void hostile(Schema s, Partition p, SplittableRandom rnd) {
     for (Column c : s.columns) {
       if (c.pattern != null && rnd.nextBoolean()) {
         c.pattern = c.pattern.replace("[A-Z]", "[[:upper:]]").replace("[a-z]", "[[:lower:]]");
