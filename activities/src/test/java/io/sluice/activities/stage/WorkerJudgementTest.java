@@ -6,12 +6,8 @@ import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Partition;
 import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Schema;
-import io.sluice.activities.support.PartitionStore;
-import io.sluice.workflows.activity.PartitionRef;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jooq.Condition;
@@ -28,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WorkerJudgementTest {
 
-  static final LocalDate DAY = DeclaredSchemaPropertyTest.DAY;
-
   @TempDir Path tmp;
 
   @Test
@@ -40,15 +34,8 @@ class WorkerJudgementTest {
         SplittableRandom rnd = new SplittableRandom(seed * 7_717L);
         Schema s = Schema.random("worker_" + (char) ('a' + seed), rnd);
         Partition p = Partition.random(s, rnd);
-        RowJudgeDifferentialTest.hostile(s, p, rnd);
-        Files.writeString(h.settings.pipelinesDir().resolve(s.dataset + ".yaml"), s.yaml());
-        Path dir = h.settings.dataRoot().resolve(s.dataset).resolve(DAY.toString());
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("part.csv"), p.csv());
-        h.ingest.ingest(new PartitionRef(s.dataset, DAY.toString(), "run-" + seed));
+        Condition rows = RowJudgeDifferentialTest.ingestHostile(h, s, p, rnd, seed);
         DatasetSchema schema = h.settings.config(s.dataset).schema();
-        Condition rows =
-            PartitionStore.rawRows(schema, PartitionStore.requireLatest(h.dsl, s.dataset, DAY));
 
         List<String> bySql = bySql(h.dsl, schema, rows);
         String where = "seed " + seed + "\n" + s.yaml();
