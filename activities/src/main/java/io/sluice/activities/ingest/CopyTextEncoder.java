@@ -8,10 +8,10 @@ import java.util.Arrays;
  * escapes) as UTF-8 into a growable byte buffer. Text format costs the server less to parse than
  * quoted CSV, and writing it by hand costs the loader less than a general CSV printer.
  */
-final class CopyTextEncoder {
+public final class CopyTextEncoder {
 
   /** A NUL character: PostgreSQL text cannot store one. */
-  static final class NulCharacterException extends RuntimeException {
+  public static final class NulCharacterException extends RuntimeException {
     NulCharacterException() {
       super("a NUL character (U+0000), which PostgreSQL text cannot store", null, false, false);
     }
@@ -21,25 +21,26 @@ final class CopyTextEncoder {
   private int len;
   private boolean rowStarted;
 
-  CopyTextEncoder(int capacity) {
+  public CopyTextEncoder(int capacity) {
     buf = new byte[capacity];
   }
 
-  int size() {
+  public int size() {
     return len;
   }
 
   /** The buffer holding the {@link #size()} bytes written since the last {@link #clear()}. */
-  byte[] array() {
+  public byte[] array() {
     return buf;
   }
 
-  void clear() {
+  public void clear() {
     len = 0;
+    rowStarted = false;
   }
 
   /** A field already in COPY text form (no escaping), such as a constant prefix. */
-  CopyTextEncoder verbatim(byte[] bytes) {
+  public CopyTextEncoder verbatim(byte[] bytes) {
     separator();
     ensure(bytes.length);
     System.arraycopy(bytes, 0, buf, len, bytes.length);
@@ -48,7 +49,7 @@ final class CopyTextEncoder {
   }
 
   /** A whole number, written without a temporary string when it is not negative. */
-  CopyTextEncoder number(long value) {
+  public CopyTextEncoder number(long value) {
     if (value < 0) {
       return verbatim(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
     }
@@ -67,7 +68,7 @@ final class CopyTextEncoder {
     return this;
   }
 
-  CopyTextEncoder nullField() {
+  public CopyTextEncoder nullField() {
     separator();
     ensure(2);
     buf[len++] = '\\';
@@ -79,7 +80,7 @@ final class CopyTextEncoder {
    * A text field, or NULL when {@code s} is null. The string is encoded to UTF-8 first (fast for
    * the usual ASCII field), then escaped byte by byte.
    */
-  CopyTextEncoder text(String s) {
+  public CopyTextEncoder text(String s) {
     if (s == null) {
       return nullField();
     }
@@ -92,7 +93,7 @@ final class CopyTextEncoder {
    * only ASCII bytes ever need an escape, and the bytes of a multi-byte UTF-8 sequence are never
    * ASCII.
    */
-  CopyTextEncoder utf8(byte[] src, int from, int to) {
+  public CopyTextEncoder utf8(byte[] src, int from, int to) {
     separator();
     int n = to - from;
     int plain = from;
@@ -135,7 +136,7 @@ final class CopyTextEncoder {
     return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == 0;
   }
 
-  void endRow() {
+  public void endRow() {
     ensure(1);
     buf[len++] = '\n';
     rowStarted = false;

@@ -78,10 +78,14 @@ public final class StageActivitiesImpl implements StageActivities {
           DSLContext tx = trx.dsl();
           PartitionStore.lock(tx, ref.dataset(), date);
           PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
-          tx.createTemporaryTable(Judgement.TABLE)
-              .as(Judgement.select(schema, PartitionStore.rawRows(schema, version)))
-              .onCommitDrop()
-              .execute();
+          WorkerJudgement.Filled judged =
+              WorkerJudgement.fill(tx, schema, PartitionStore.rawRows(schema, version));
+          LOG.debug(
+              "{}/{}: {} rows judged in the worker, {} by the SQL",
+              ref.dataset(),
+              date,
+              judged.judged(),
+              judged.undecided());
           requireSealedCounts(tx, ref, date, version);
 
           tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();

@@ -56,16 +56,8 @@ class RowJudgeDifferentialTest {
         SplittableRandom rnd = new SplittableRandom(seed * 104_729L);
         Schema s = Schema.random("judge_" + (char) ('a' + seed), rnd);
         Partition p = Partition.random(s, rnd);
-        hostile(s, p, rnd);
-        Files.writeString(h.settings.pipelinesDir().resolve(s.dataset + ".yaml"), s.yaml());
-        Path dir = h.settings.dataRoot().resolve(s.dataset).resolve(DAY.toString());
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("part.csv"), p.csv());
-        h.ingest.ingest(new PartitionRef(s.dataset, DAY.toString(), "run-" + seed));
-
+        Condition rows = ingestHostile(h, s, p, rnd, seed);
         DatasetSchema schema = h.settings.config(s.dataset).schema();
-        Condition rows =
-            PartitionStore.rawRows(schema, PartitionStore.requireLatest(h.dsl, s.dataset, DAY));
         Map<Long, Record> sql = new TreeMap<>();
         for (Record r : h.dsl.fetch(Judgement.select(schema, rows))) {
           sql.put(r.get("line_no", Long.class), r);
@@ -106,6 +98,22 @@ class RowJudgeDifferentialTest {
     assertThat(undecided).isGreaterThan(0); // the hostile values reach the fallback
   }
 
+  /**
+   * Makes {@code p} hostile, ingests it as the one file of {@code s}'s partition, and returns the
+   * condition that selects its raw rows.
+   */
+  static Condition ingestHostile(
+      ActivityHarness h, Schema s, Partition p, SplittableRandom rnd, int seed) throws IOException {
+    hostile(s, p, rnd);
+    Files.writeString(h.settings.pipelinesDir().resolve(s.dataset + ".yaml"), s.yaml());
+    Path dir = h.settings.dataRoot().resolve(s.dataset).resolve(DAY.toString());
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("part.csv"), p.csv());
+    h.ingest.ingest(new PartitionRef(s.dataset, DAY.toString(), "run-" + seed));
+    DatasetSchema schema = h.settings.config(s.dataset).schema();
+    return PartitionStore.rawRows(schema, PartitionStore.requireLatest(h.dsl, s.dataset, DAY));
+  }
+
   /** Each declared column's text as the SQL judgement reads it, and whether the row is ragged. */
   private static org.jooq.Select<?> rawTexts(DatasetSchema schema, Condition rows) {
     List<SelectField<?>> fields = new ArrayList<>();
@@ -142,7 +150,7 @@ class RowJudgeDifferentialTest {
   }
 
   /** Replaces some values with text chosen to find where Java and PostgreSQL disagree. */
-  private static void hostile(Schema s, Partition p, SplittableRandom rnd) {
+  static void hostile(Schema s, Partition p, SplittableRandom rnd) {
     for (Column c : s.columns) {
       if (c.pattern != null && rnd.nextBoolean()) {
         c.pattern = c.pattern.replace("[A-Z]", "[[:upper:]]").replace("[a-z]", "[[:lower:]]");
