@@ -229,7 +229,6 @@ public final class DatasetTables {
         cols.add(q(dsl, DSL.name(c.name())) + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"));
       }
       cols.add("PRIMARY KEY (" + names(dsl, schema.stagedKey()) + ")");
-      cols.add("FOREIGN KEY (file_id) REFERENCES meta.ingested_files (file_id)");
       ddl.add("CREATE TABLE " + table + " (\n    " + String.join(",\n    ", cols) + "\n)");
       ddl.add(
           "CREATE INDEX "
@@ -344,7 +343,7 @@ public final class DatasetTables {
         "CREATE TABLE "
             + table
             + " (\n"
-            + "    file_id bigint NOT NULL REFERENCES meta.ingested_files (file_id),\n"
+            + "    file_id bigint NOT NULL,\n"
             + "    line_no bigint NOT NULL,\n"
             + "    partition_date date NOT NULL,\n"
             + "    reasons text[] NOT NULL,\n"

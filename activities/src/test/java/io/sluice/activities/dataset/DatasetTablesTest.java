@@ -149,6 +149,17 @@ class DatasetTablesTest {
   }
 
   @Test
+  void stagedAndQuarantinedRowsKeepTheirFileIdWithoutAForeignKey() throws IOException {
+    DatasetTables.apply(dsl, declare(), "payments.yaml");
+    // stage checks its rows against the sealed files as a whole (docs/adr/0016)
+    assertThat(
+            dsl.fetchValue(
+                "select count(*) from pg_constraint where contype = 'f' and conrelid in"
+                    + " ('stg.payments'::regclass, 'quarantine.payments'::regclass)"))
+        .isEqualTo(0L);
+  }
+
+  @Test
   void anEventsDatasetIsKeyedByFileAndLine() throws IOException {
     DatasetTables.apply(dsl, declare("events", "", "payment_id"), "payments.yaml");
     assertThat(columns("stg.payments").subList(0, 4))
