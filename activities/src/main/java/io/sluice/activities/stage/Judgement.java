@@ -62,6 +62,12 @@ final class Judgement {
     return DSL.field(DSL.name(schema.rawName().append("file_id")), SQLDataType.BIGINT);
   }
 
+  /** Whether a raw row has more or fewer fields than its file's header (joined). */
+  static Field<Boolean> wrongFieldCount(DatasetSchema schema) {
+    return DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
+        .ne(DSL.cardinality(INGESTED_FILES.HEADER));
+  }
+
   static Field<Long> rawLineNo(DatasetSchema schema) {
     return DSL.field(DSL.name(schema.rawName().append("line_no")), SQLDataType.BIGINT);
   }
@@ -76,10 +82,7 @@ final class Judgement {
     parsed.add(rawFileId(schema).as("file_id"));
     parsed.add(rawLineNo(schema).as("line_no"));
     parsed.add(INGESTED_FILES.FILE_NAME.as("file_name"));
-    parsed.add(
-        DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
-            .ne(DSL.cardinality(INGESTED_FILES.HEADER))
-            .as("wrong_fields"));
+    parsed.add(wrongFieldCount(schema).as("wrong_fields"));
     List<ColumnSpec> columns = schema.columns();
     for (int i = 0; i < columns.size(); i++) {
       ColumnSpec c = columns.get(i);

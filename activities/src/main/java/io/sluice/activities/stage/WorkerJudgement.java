@@ -121,17 +121,19 @@ final class WorkerJudgement {
     }
   }
 
-  /** Each raw row: file, line, file name, whether its field count is wrong, the declared texts. */
-  private static Select<?> rawTexts(DatasetSchema schema, Condition rawRows) {
+  /**
+   * Each raw row as the judge takes it: {@code file_id}, {@code line_no}, {@code file_name}, {@code
+   * wrong_fields} (its field count is not its header's), and each declared column's text as {@code
+   * t0}, {@code t1}, ... in declaration order.
+   */
+  static Select<?> rawTexts(DatasetSchema schema, Condition rawRows) {
     List<SelectField<?>> fields = new ArrayList<>();
-    fields.add(Judgement.rawFileId(schema));
-    fields.add(Judgement.rawLineNo(schema));
-    fields.add(INGESTED_FILES.FILE_NAME);
-    fields.add(
-        DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
-            .ne(DSL.cardinality(INGESTED_FILES.HEADER)));
-    for (ColumnSpec c : schema.columns()) {
-      fields.add(schema.rawText(c.name()));
+    fields.add(Judgement.rawFileId(schema).as("file_id"));
+    fields.add(Judgement.rawLineNo(schema).as("line_no"));
+    fields.add(INGESTED_FILES.FILE_NAME.as("file_name"));
+    fields.add(Judgement.wrongFieldCount(schema).as("wrong_fields"));
+    for (int i = 0; i < schema.columns().size(); i++) {
+      fields.add(schema.rawText(schema.columns().get(i).name()).as("t" + i));
     }
     return DSL.select(fields)
         .from(schema.raw())

@@ -1,6 +1,5 @@
 package io.sluice.activities.stage;
 
-import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.activities.ActivityHarness;
@@ -17,17 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.jooq.Condition;
-import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.SelectField;
-import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,13 +59,13 @@ class RowJudgeDifferentialTest {
         }
         RowJudge judge = RowJudge.of(schema);
         String where = "seed " + seed + "\n" + s.yaml();
-        for (Record in : h.dsl.fetch(rawTexts(schema, rows))) {
+        for (Record in : h.dsl.fetch(WorkerJudgement.rawTexts(schema, rows))) {
           long line = in.get("line_no", Long.class);
           String[] texts = new String[schema.columns().size()];
           for (int i = 0; i < texts.length; i++) {
             texts[i] = in.get("t" + i, String.class);
           }
-          RowJudge.Verdict v = judge.judge(texts, in.get("wrong", Boolean.class));
+          RowJudge.Verdict v = judge.judge(texts, in.get("wrong_fields", Boolean.class));
           if (v.undecided()) {
             undecided++;
             continue;
@@ -112,25 +107,6 @@ class RowJudgeDifferentialTest {
     h.ingest.ingest(new PartitionRef(s.dataset, DAY.toString(), "run-" + seed));
     DatasetSchema schema = h.settings.config(s.dataset).schema();
     return PartitionStore.rawRows(schema, PartitionStore.requireLatest(h.dsl, s.dataset, DAY));
-  }
-
-  /** Each declared column's text as the SQL judgement reads it, and whether the row is ragged. */
-  private static org.jooq.Select<?> rawTexts(DatasetSchema schema, Condition rows) {
-    List<SelectField<?>> fields = new ArrayList<>();
-    fields.add(DSL.field(DSL.name(schema.rawName().append("line_no")), Long.class).as("line_no"));
-    fields.add(
-        DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
-            .ne(DSL.cardinality(INGESTED_FILES.HEADER))
-            .as("wrong"));
-    for (int i = 0; i < schema.columns().size(); i++) {
-      fields.add(schema.rawText(schema.columns().get(i).name()).as("t" + i));
-    }
-    Field<Long> fileId = DSL.field(DSL.name(schema.rawName().append("file_id")), Long.class);
-    return DSL.select(fields)
-        .from(schema.raw())
-        .join(INGESTED_FILES)
-        .on(INGESTED_FILES.FILE_ID.eq(fileId))
-        .where(rows);
   }
 
   /** Values compared as values: numbers by type and scale, instants as instants. */
