@@ -80,11 +80,12 @@ public final class RowJudge {
    * A row's verdict.
    *
    * @param values each declared column's typed value (null when missing or bad), declaration order
+   * @param texts each declared column's cleaned text (null when missing), declaration order
    * @param reasons why the row cannot be staged; empty when it can
    * @param undecided only PostgreSQL can judge this row; values and reasons are then meaningless
    */
-  public record Verdict(Object[] values, List<String> reasons, boolean undecided) {
-    static final Verdict UNDECIDED = new Verdict(new Object[0], List.of(), true);
+  public record Verdict(Object[] values, String[] texts, List<String> reasons, boolean undecided) {
+    static final Verdict UNDECIDED = new Verdict(new Object[0], new String[0], List.of(), true);
   }
 
   /**
@@ -154,7 +155,7 @@ public final class RowJudge {
         && (t.isBefore(schema.bounds().eventMin()) || !t.isBefore(schema.bounds().eventMax()))) {
       reasons = add(reasons, columns[eventTime].spec().reason("out_of_range", "out_of_range"));
     }
-    return new Verdict(values, reasons == null ? List.of() : reasons, false);
+    return new Verdict(values, texts, reasons == null ? List.of() : reasons, false);
   }
 
   private static List<String> add(List<String> reasons, String reason) {

@@ -12,7 +12,6 @@ import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.JSONEntry;
-import org.jooq.Name;
 import org.jooq.Select;
 import org.jooq.SelectField;
 import org.jooq.Table;
@@ -21,18 +20,11 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * A dataset's normalisation and quarantine rules, compiled from its {@link DatasetSchema} into one
- * SELECT over a raw partition: each row with its typed values and every reason it cannot be staged
- * (an empty array when it can), the reasons in the order the columns are declared.
+ * SELECT over a raw partition: each row as a row of its {@link Candidates} table (typed values,
+ * cleaned and received texts, every reason it cannot be staged in the order the columns are
+ * declared, and the raw record of a row that has a reason). The worker's judge is held to it.
  */
 final class Judgement {
-
-  static final Name TABLE = DSL.name("stage_judged");
-  static final Table<?> JUDGED = DSL.table(TABLE);
-
-  static final Field<Long> FILE_ID = judged("file_id", Long.class);
-  static final Field<Long> LINE_NO = judged("line_no", Long.class);
-  static final Field<String> FILE_NAME = judged("file_name", String.class);
-  static final Field<String[]> REASONS = judged("reasons", String[].class);
 
   /**
    * Control characters, soft hyphen, zero-width and joiner characters, direction marks and
@@ -43,15 +35,6 @@ final class Judgement {
           + "\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]";
 
   private Judgement() {}
-
-  private static <T> Field<T> judged(String name, Class<T> type) {
-    return DSL.field(DSL.name(TABLE.last(), name), type);
-  }
-
-  /** A column of the judged table: the typed value of a declared column. */
-  static Field<Object> value(ColumnSpec c) {
-    return DSL.field(DSL.name(TABLE.last(), c.name()));
-  }
 
   /** A raw column of the dataset's raw table. */
   static Field<String> raw(DatasetSchema schema, String column) {
@@ -77,7 +60,8 @@ final class Judgement {
    * planner cannot pull it up and parse again for every reference), then judged from the parsed
    * columns.
    */
-  static Select<?> select(DatasetSchema schema, Condition rawRows) {
+  static Select<?> select(Candidates candidates, Condition rawRows) {
+    DatasetSchema schema = candidates.schema();
     List<SelectField<?>> parsed = new ArrayList<>();
     parsed.add(rawFileId(schema).as("file_id"));
     parsed.add(rawLineNo(schema).as("line_no"));
@@ -92,6 +76,10 @@ final class Judgement {
         parsed.add(c.type().parse(text).as(valueAlias(i)));
       }
     }
+    for (int i : candidates.receivedColumns()) {
+      parsed.add(raw(schema, columns.get(i).name()).as(Candidates.receivedName(i)));
+    }
+    parsed.add(rawRecord(schema).as(Candidates.RECORD));
     Table<?> p =
         DSL.select(parsed)
             .from(schema.raw())
@@ -156,8 +144,27 @@ final class Judgement {
     for (int i = 0; i < columns.size(); i++) {
       out.add(typed(p, columns.get(i), i).as(columns.get(i).name()));
     }
-    out.add(DSL.arrayRemove(DSL.array(reasons), DSL.castNull(String.class)).as(REASONS.getName()));
-    return DSL.select(out).from(p);
+    for (int i = 0; i < columns.size(); i++) {
+      if (!(columns.get(i).type() instanceof ColumnType.Text)) {
+        out.add(p.field(textAlias(i)).as(Candidates.cleanedName(i)));
+      }
+    }
+    for (int i : candidates.receivedColumns()) {
+      out.add(p.field(Candidates.receivedName(i)));
+    }
+    out.add(DSL.arrayRemove(DSL.array(reasons), DSL.castNull(String.class)).as(Candidates.REASONS));
+    out.add(p.field(Candidates.RECORD));
+    // the record is kept for a row with a reason only (it goes to quarantine)
+    Table<?> judged = DSL.select(out).from(p).asTable("judged");
+    List<SelectField<?>> rows = new ArrayList<>();
+    for (Field<?> f : judged.fields()) {
+      rows.add(
+          Candidates.RECORD.equals(f.getName())
+              ? DSL.when(DSL.cardinality(judged.field(Candidates.REASONS, String[].class)).gt(0), f)
+                  .as(Candidates.RECORD)
+              : f);
+    }
+    return DSL.select(rows).from(judged);
   }
 
   /** The raw record as received, for quarantined rows only (joined back by file and line). */
@@ -169,10 +176,6 @@ final class Judgement {
     record.add(
         DSL.jsonEntry("extra", DSL.field(DSL.name(schema.rawName().append("extra")), JSONB.class)));
     return DSL.jsonbObject(record);
-  }
-
-  static Condition valid() {
-    return DSL.cardinality(REASONS).eq(0);
   }
 
   private static Field<?> typed(Table<?> p, ColumnSpec c, int i) {

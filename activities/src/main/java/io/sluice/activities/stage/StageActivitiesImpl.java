@@ -1,6 +1,5 @@
 package io.sluice.activities.stage;
 
-import static io.sluice.activities.stage.Judgement.JUDGED;
 import static io.sluice.db.jooq.meta.Sequences.STAGE_SEQ;
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
@@ -73,25 +72,35 @@ public final class StageActivitiesImpl implements StageActivities {
     Table<?> stg = schema.staged();
     Field<LocalDate> qDate = field(schema.quarantineName(), "partition_date", LocalDate.class);
     Field<LocalDate> sDate = field(schema.stagedName(), "partition_date", LocalDate.class);
+    Candidates judged =
+        Candidates.of(config, PartitionStore.requireLatest(dsl, ref.dataset(), date));
+    Candidates.Filled filled = judged.ensure(dsl);
+    LOG.debug(
+        "{}/{}: {} (judged now: {} rows in the worker, {} by the SQL)",
+        ref.dataset(),
+        date,
+        filled.reused() ? "candidates judged before" : "candidates judged now",
+        filled.judged(),
+        filled.undecided());
+    Table<?> candidates = judged.table();
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
           PartitionStore.lock(tx, ref.dataset(), date);
           PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
-          WorkerJudgement.Filled judged =
-              WorkerJudgement.fill(tx, schema, PartitionStore.rawRows(schema, version));
-          LOG.debug(
-              "{}/{}: {} rows judged in the worker, {} by the SQL",
-              ref.dataset(),
-              date,
-              judged.judged(),
-              judged.undecided());
-          requireSealedCounts(tx, ref, date, version);
+          if (version.getVersion() != judged.version()) {
+            // not a final failure type: Temporal retries the activity, which judges the new version
+            throw new IllegalStateException(
+                String.format(
+                    "%s/%s got version %d while version %d was being judged (run %s); the stage"
+                        + " is retried with the new version",
+                    ref.dataset(), date, version.getVersion(), judged.version(), ref.runId()));
+          }
+          requireSealedCounts(tx, ref, date, version, judged);
 
           tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
           tx.deleteFrom(stg).where(sDate.eq(date)).execute();
 
-          Name rawTable = schema.rawName();
           tx.insertInto(quarantine)
               .columns(
                   field(schema.quarantineName(), "file_id", Long.class),
@@ -101,17 +110,13 @@ public final class StageActivitiesImpl implements StageActivities {
                   field(schema.quarantineName(), "record", JSONB.class))
               .select(
                   DSL.select(
-                          Judgement.FILE_ID,
-                          Judgement.LINE_NO,
+                          judged.fileId(),
+                          judged.lineNo(),
                           DSL.val(date),
-                          Judgement.REASONS,
-                          Judgement.rawRecord(schema))
-                      .from(JUDGED)
-                      .join(schema.raw())
-                      .on(field(rawTable, "partition_date", LocalDate.class).eq(date))
-                      .and(field(rawTable, "file_id", Long.class).eq(Judgement.FILE_ID))
-                      .and(field(rawTable, "line_no", Long.class).eq(Judgement.LINE_NO))
-                      .where(DSL.not(Judgement.valid())))
+                          judged.reasons(),
+                          judged.record())
+                      .from(candidates)
+                      .where(DSL.not(judged.valid())))
               .execute();
 
           List<Field<?>> into = new ArrayList<>();
@@ -121,32 +126,29 @@ public final class StageActivitiesImpl implements StageActivities {
             from.add(
                 DatasetSchema.PARTITION_DATE.equals(c.name())
                     ? DSL.val(date)
-                    : DSL.field(DSL.name(Judgement.TABLE.last(), c.name())));
+                    : DSL.field(judged.name().append(c.name())));
           }
           var valid = DSL.select(from);
           if (schema.versioned()) {
             // Within one partition the later line of a key wins: files in name order, lines in
             // file order.
-            List<Field<?>> key =
-                schema.primaryKey().stream()
-                    .<Field<?>>map(k -> DSL.field(DSL.name(Judgement.TABLE.last(), k)))
-                    .toList();
+            List<Field<?>> key = schema.primaryKey().stream().<Field<?>>map(judged::typed).toList();
             List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
-            order.add(Judgement.FILE_NAME.desc());
-            order.add(Judgement.LINE_NO.desc());
+            order.add(judged.fileName().desc());
+            order.add(judged.lineNo().desc());
             tx.insertInto(stg)
                 .columns(into)
-                .select(valid.distinctOn(key).from(JUDGED).where(Judgement.valid()).orderBy(order))
+                .select(valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order))
                 .execute();
           } else {
             tx.insertInto(stg)
                 .columns(into)
-                .select(valid.from(JUDGED).where(Judgement.valid()))
+                .select(valid.from(candidates).where(judged.valid()))
                 .execute();
           }
 
-          long raw = tx.fetchCount(JUDGED);
-          long validRows = tx.fetchCount(JUDGED, Judgement.valid());
+          long raw = tx.fetchCount(candidates);
+          long validRows = tx.fetchCount(candidates, judged.valid());
           long quarantined = tx.fetchCount(quarantine, qDate.eq(date));
           long staged = tx.fetchCount(stg, sDate.eq(date));
           long duplicates = validRows - staged;
@@ -175,7 +177,8 @@ public final class StageActivitiesImpl implements StageActivities {
               .set(counts)
               .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
               .execute();
-          Long repeated = schema.versioned() ? null : repeatedKeys(tx, schema);
+          Long repeated = schema.versioned() ? null : repeatedKeys(tx, judged);
+          judged.drop(tx);
           return new Staged(
               new StageResult(raw, quarantined, staged, duplicates),
               reasons(tx, schema, date),
@@ -187,15 +190,13 @@ public final class StageActivitiesImpl implements StageActivities {
    * An events dataset stages every valid row; rows that share their primary key with another valid
    * row of the partition are counted for the report (an upstream that sends an event twice).
    */
-  private static long repeatedKeys(DSLContext tx, DatasetSchema schema) {
+  private static long repeatedKeys(DSLContext tx, Candidates judged) {
     List<Field<?>> key =
-        schema.primaryKey().stream()
-            .<Field<?>>map(k -> DSL.field(DSL.name(Judgement.TABLE.last(), k)))
-            .toList();
+        judged.schema().primaryKey().stream().<Field<?>>map(judged::typed).toList();
     Table<?> groups =
         DSL.select(DSL.count().as("n"))
-            .from(JUDGED)
-            .where(Judgement.valid())
+            .from(judged.table())
+            .where(judged.valid())
             .groupBy(key)
             .having(DSL.count().gt(1))
             .asTable("g");
@@ -265,12 +266,16 @@ public final class StageActivitiesImpl implements StageActivities {
    * superuser, a restored backup): the run stops before staging anything from it.
    */
   private static void requireSealedCounts(
-      DSLContext tx, PartitionRef ref, LocalDate date, PartitionVersionsRecord version) {
+      DSLContext tx,
+      PartitionRef ref,
+      LocalDate date,
+      PartitionVersionsRecord version,
+      Candidates judged) {
     Map<Long, Integer> inRaw =
-        tx.select(Judgement.FILE_ID, DSL.count())
-            .from(JUDGED)
-            .groupBy(Judgement.FILE_ID)
-            .fetchMap(Judgement.FILE_ID, DSL.count());
+        tx.select(judged.fileId(), DSL.count())
+            .from(judged.table())
+            .groupBy(judged.fileId())
+            .fetchMap(judged.fileId(), DSL.count());
     List<String> differ = new ArrayList<>();
     for (IngestedFilesRecord f :
         tx.selectFrom(INGESTED_FILES)

@@ -3,6 +3,7 @@ package io.sluice.activities.validate;
 import static io.sluice.db.jooq.meta.Tables.COLUMN_PROFILES;
 
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.stage.Candidates;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
 import io.sluice.db.jooq.meta.tables.records.ColumnProfilesRecord;
 import java.time.LocalDate;
@@ -13,14 +14,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 
-/** Per-column statistics of a raw partition, and the stored ones of earlier partitions. */
+/**
+ * Per-column statistics of a partition (its judged rows), and the stored ones of earlier
+ * partitions.
+ */
 final class ColumnProfiles {
 
   static final int BINS = 20;
@@ -28,7 +31,7 @@ final class ColumnProfiles {
   private ColumnProfiles() {}
 
   /** The aggregates a profile needs; they ride along in the validation's single scan. */
-  static List<SelectField<?>> aggregates(DatasetSchema schema, RawReads raw) {
+  static List<SelectField<?>> aggregates(DatasetSchema schema, Reads raw) {
     List<SelectField<?>> select = new ArrayList<>();
     for (String c : schema.names()) {
       select.add(DSL.count().filterWhere(raw.cleaned(c).isNull()));
@@ -47,7 +50,8 @@ final class ColumnProfiles {
    * plus the numeric columns' histograms (one more query).
    */
   static List<ColumnProfile> fromRecord(
-      DSLContext dsl, DatasetSchema schema, Condition raw, Record r, int first, long rows) {
+      DSLContext dsl, Candidates candidates, Record r, int first, long rows) {
+    DatasetSchema schema = candidates.schema();
     List<String> columns = schema.names();
     List<String> numeric = schema.numericColumns();
     Map<String, Spread> spreads = new LinkedHashMap<>();
@@ -60,7 +64,7 @@ final class ColumnProfiles {
               r.get(base + 1, Double.class),
               r.get(base + 2, Double.class)));
     }
-    Map<String, List<Long>> histograms = histograms(dsl, schema, raw, spreads);
+    Map<String, List<Long>> histograms = histograms(dsl, candidates, spreads);
     List<ColumnProfile> profiles = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       String c = columns.get(i);
@@ -90,8 +94,8 @@ final class ColumnProfiles {
    * in the first. One scan, each column parsed once per row, one grouping set per column.
    */
   private static Map<String, List<Long>> histograms(
-      DSLContext dsl, DatasetSchema schema, Condition raw, Map<String, Spread> spreads) {
-    RawReads once = RawReads.once(schema);
+      DSLContext dsl, Candidates candidates, Map<String, Spread> spreads) {
+    Reads once = Reads.once(candidates);
     Map<String, Field<Integer>> bins = new LinkedHashMap<>();
     spreads.forEach(
         (column, m) -> {
@@ -120,8 +124,7 @@ final class ColumnProfiles {
     select.add(DSL.count());
     Field<?>[][] sets =
         bins.values().stream().map(b -> new Field<?>[] {b}).toArray(Field<?>[][]::new);
-    for (Record r :
-        dsl.select(select).from(once.table(raw)).groupBy(DSL.groupingSets(sets)).fetch()) {
+    for (Record r : dsl.select(select).from(once.table()).groupBy(DSL.groupingSets(sets)).fetch()) {
       // a row of one column's grouping set: the other bins are null, as is this one for the rows
       // whose value is missing or does not parse
       int k = 0;

@@ -74,17 +74,17 @@ public sealed interface Expectation {
   sealed interface RowLevel extends Expectation {
 
     /** The value shown as a sample of what failed. */
-    default Field<String> value(RawReads r) {
+    default Field<String> value(Reads r) {
       return r.cleaned(config().column());
     }
 
     /** The values it checks: the present ones. */
-    default Condition checked(RawReads r) {
+    default Condition checked(Reads r) {
       return r.cleaned(config().column()).isNotNull();
     }
 
     /** The checked values that fail it. */
-    Condition unexpected(RawReads r, DatasetSchema schema);
+    Condition unexpected(Reads r, DatasetSchema schema);
   }
 
   /** Judged once per partition. */
@@ -97,7 +97,7 @@ public sealed interface Expectation {
       DSLContext dsl,
       DatasetSchema schema,
       LocalDate date,
-      org.jooq.Condition raw,
+      io.sluice.activities.stage.Candidates candidates,
       Long[] fileIds,
       long rows,
       OffsetDateTime latestEvent,
@@ -114,11 +114,11 @@ public sealed interface Expectation {
     }
 
     @Override
-    public Condition checked(RawReads r) {
+    public Condition checked(Reads r) {
       return DSL.trueCondition();
     }
 
-    public Condition unexpected(RawReads r, DatasetSchema schema) {
+    public Condition unexpected(Reads r, DatasetSchema schema) {
       return r.cleaned(config.column()).isNull();
     }
   }
@@ -138,7 +138,7 @@ public sealed interface Expectation {
           + (config.as() == null ? "the column's type" : config.as());
     }
 
-    public Condition unexpected(RawReads r, DatasetSchema schema) {
+    public Condition unexpected(Reads r, DatasetSchema schema) {
       Field<?> parsed =
           config.as() == null
               ? r.typed(config.column())
@@ -167,7 +167,7 @@ public sealed interface Expectation {
           + "]";
     }
 
-    public Condition unexpected(RawReads r, DatasetSchema schema) {
+    public Condition unexpected(Reads r, DatasetSchema schema) {
       Field<BigDecimal> n = r.decimal(config.column());
       Condition out = n.isNull();
       if (config.min() != null) {
@@ -207,7 +207,7 @@ public sealed interface Expectation {
       return "case-folded values are in the set";
     }
 
-    public Condition unexpected(RawReads r, DatasetSchema schema) {
+    public Condition unexpected(Reads r, DatasetSchema schema) {
       List<String> values =
           (config.values() != null && !config.values().isEmpty()
                   ? config.values()
@@ -244,11 +244,11 @@ public sealed interface Expectation {
     }
 
     @Override
-    public Field<String> value(RawReads r) {
+    public Field<String> value(Reads r) {
       return r.received(config.column());
     }
 
-    public Condition unexpected(RawReads r, DatasetSchema schema) {
+    public Condition unexpected(Reads r, DatasetSchema schema) {
       return checked(r).and(r.received(config.column()).likeRegex(config.pattern()).not());
     }
   }
@@ -321,29 +321,27 @@ public sealed interface Expectation {
     }
 
     public Outcome evaluate(Partition p) {
-      RawReads reads = RawReads.inline(p.schema());
+      Reads reads = Reads.inline(p.candidates());
       Field<String> v = reads.cleaned(config.column());
       Condition elsewhere = staged() ? stagedElsewhere(p, reads) : null;
       Field<Integer> unexpected =
           staged() ? DSL.count().filterWhere(elsewhere) : DSL.count(v).minus(DSL.countDistinct(v));
       DSLContext dsl = p.dsl();
       Record2<Integer, Integer> r =
-          dsl.select(DSL.count(v), unexpected).from(p.schema().raw()).where(p.raw()).fetchOne();
+          dsl.select(DSL.count(v), unexpected).from(reads.from()).fetchOne();
       List<String> samples =
           r.value2() == 0
               ? List.of()
               : staged()
                   ? Outcomes.firstDistinct(
                       dsl.select(v)
-                          .from(p.schema().raw())
-                          .where(p.raw())
-                          .and(elsewhere)
+                          .from(reads.from())
+                          .where(elsewhere)
                           .limit(Outcomes.SAMPLES * 10)
                           .fetch(0, String.class))
                   : dsl.select(v)
-                      .from(p.schema().raw())
-                      .where(p.raw())
-                      .and(v.isNotNull())
+                      .from(reads.from())
+                      .where(v.isNotNull())
                       .groupBy(v)
                       .having(DSL.count().gt(1))
                       .orderBy(1)
@@ -357,7 +355,7 @@ public sealed interface Expectation {
      * keys inside an aggregate's FILTER cannot become a join; once the keys outgrow work_mem
      * PostgreSQL rescans them for every row, quadratic in the history.)
      */
-    private Condition stagedElsewhere(Partition p, RawReads reads) {
+    private Condition stagedElsewhere(Partition p, Reads reads) {
       DatasetSchema schema = p.schema();
       Field<Object> key = DSL.field(schema.stagedName().append(config.column()));
       Field<LocalDate> partition =

@@ -4,6 +4,7 @@ import static io.sluice.db.jooq.meta.Tables.VALIDATION_RESULTS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.stage.Candidates;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.PartitionStore;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -33,9 +33,10 @@ import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 
 /**
- * Validate: every expectation of the dataset, evaluated set-based over the raw partition (one scan
- * for all row-level checks, one for the column profiles). The JSON and HTML reports are written
- * before the verdict, so a failed run always has them.
+ * Validate: every expectation of the dataset, evaluated set-based over the partition's rows as the
+ * worker judged them ({@link Candidates}, judged here if they are not yet; one scan for all
+ * row-level checks, one for the column profiles). The JSON and HTML reports are written before the
+ * verdict, so a failed run always has them.
  */
 @Singleton
 public final class ValidateActivitiesImpl implements ValidateActivities {
@@ -55,14 +56,22 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     PartitionVersionsRecord version = PartitionStore.requireLatest(dsl, ref.dataset(), date);
     Long[] fileIds = version.getFileIds();
     DatasetSchema schema = config.schema();
-    Condition raw = PartitionStore.rawRows(schema, version);
+    Candidates candidates = Candidates.of(config, version);
+    candidates.ensure(dsl);
 
     Map<String, Outcome> outcomes = new HashMap<>();
     List<Expectation> expectations = config.expectations().stream().map(Expectation::of).toList();
-    Scan scan = scan(schema, expectations, raw, outcomes);
+    Scan scan = scan(candidates, expectations, outcomes);
     Expectation.Partition partition =
         new Expectation.Partition(
-            dsl, schema, date, raw, fileIds, scan.rows(), scan.latestEvent(), scan.profiles());
+            dsl,
+            schema,
+            date,
+            candidates,
+            fileIds,
+            scan.rows(),
+            scan.latestEvent(),
+            scan.profiles());
     for (Expectation e : expectations) {
       if (e instanceof Expectation.PartitionLevel p) {
         outcomes.put(e.config().name(), p.evaluate(partition));
@@ -127,16 +136,14 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
 
   /**
    * One aggregate query over the partition: every row-level expectation, the latest event time (for
-   * freshness) and the column profiles, each raw field trimmed and parsed once per row. Samples are
-   * fetched only for failing expectations, each with a LIMIT that stops at the first matches.
+   * freshness) and the column profiles, over the typed and cleaned values the judge stored. Samples
+   * are fetched only for failing expectations, each with a LIMIT that stops at the first matches.
    */
   private Scan scan(
-      DatasetSchema schema,
-      List<Expectation> expectations,
-      Condition raw,
-      Map<String, Outcome> outcomes) {
-    RawReads once = RawReads.once(schema);
-    RawReads inline = RawReads.inline(schema);
+      Candidates candidates, List<Expectation> expectations, Map<String, Outcome> outcomes) {
+    DatasetSchema schema = candidates.schema();
+    Reads once = Reads.once(candidates);
+    Reads inline = Reads.inline(candidates);
     List<Expectation.RowLevel> rowLevel = new ArrayList<>();
     for (Expectation e : expectations) {
       if (e instanceof Expectation.RowLevel r) {
@@ -160,7 +167,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                     .and(eventTime.lt(schema.bounds().eventMax()))));
     int profileAt = aggregates.size();
     aggregates.addAll(ColumnProfiles.aggregates(schema, once));
-    Record r = dsl.select(aggregates).from(once.table(raw)).fetchOne();
+    Record r = dsl.select(aggregates).from(once.table()).fetchOne();
     long rows = r.get(0, Long.class);
     for (int i = 0; i < rowLevel.size(); i++) {
       Expectation.RowLevel x = rowLevel.get(i);
@@ -171,9 +178,8 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
               ? List.of()
               : Outcomes.firstDistinct(
                   dsl.select(DSL.coalesce(x.value(inline), DSL.inline("<missing>")))
-                      .from(schema.raw())
-                      .where(raw)
-                      .and(x.unexpected(inline, schema))
+                      .from(inline.from())
+                      .where(x.unexpected(inline, schema))
                       .limit(Outcomes.SAMPLES * 10)
                       .fetch(0, String.class));
       outcomes.put(x.config().name(), Outcomes.fractional(x, checked, unexpected, samples));
@@ -181,7 +187,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     return new Scan(
         rows,
         r.get(latestAt, OffsetDateTime.class),
-        ColumnProfiles.fromRecord(dsl, schema, raw, r, profileAt, rows));
+        ColumnProfiles.fromRecord(dsl, candidates, r, profileAt, rows));
   }
 
   private void record(

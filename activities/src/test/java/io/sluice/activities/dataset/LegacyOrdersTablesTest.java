@@ -83,7 +83,7 @@ class LegacyOrdersTablesTest {
 
     SchemaMigration.Result r = SchemaMigration.run(ds, pipelines);
     assertThat(r.badConfigs()).isEmpty();
-    assertThat(r.schemaVersion()).isEqualTo("27");
+    assertThat(r.schemaVersion()).isEqualTo("28");
     assertThat(r.datasetChanges()).as("the tables are the declaration's already").isEmpty();
 
     try (ActivityHarness h = new ActivityHarness(tmp.resolve("run"), ds)) {

@@ -10,6 +10,7 @@ import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Column;
 import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Partition;
 import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Schema;
 import io.sluice.activities.support.PartitionStore;
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import io.sluice.workflows.activity.PartitionRef;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.jooq.Condition;
@@ -51,15 +53,17 @@ class RowJudgeDifferentialTest {
         SplittableRandom rnd = new SplittableRandom(seed * 104_729L);
         Schema s = Schema.random("judge_" + (char) ('a' + seed), rnd);
         Partition p = Partition.random(s, rnd);
-        Condition rows = ingestHostile(h, s, p, rnd, seed);
+        PartitionVersionsRecord version = ingestHostile(h, s, p, rnd, seed);
         DatasetSchema schema = h.settings.config(s.dataset).schema();
+        Condition rows = PartitionStore.rawRows(schema, version);
+        Candidates candidates = Candidates.of(schema, version, Set.of());
         Map<Long, Record> sql = new TreeMap<>();
-        for (Record r : h.dsl.fetch(Judgement.select(schema, rows))) {
+        for (Record r : h.dsl.fetch(Judgement.select(candidates, rows))) {
           sql.put(r.get("line_no", Long.class), r);
         }
         RowJudge judge = RowJudge.of(schema);
         String where = "seed " + seed + "\n" + s.yaml();
-        for (Record in : h.dsl.fetch(WorkerJudgement.rawTexts(schema, rows))) {
+        for (Record in : h.dsl.fetch(Candidates.rawTexts(schema, rows))) {
           long line = in.get("line_no", Long.class);
           String[] texts = new String[schema.columns().size()];
           for (int i = 0; i < texts.length; i++) {
@@ -75,7 +79,7 @@ class RowJudgeDifferentialTest {
           String row = where + "line " + line + ": " + Arrays.toString(texts);
           assertThat(v.reasons())
               .as(row)
-              .containsExactly(expected.get(Judgement.REASONS.getName(), String[].class));
+              .containsExactly(expected.get(Candidates.REASONS, String[].class));
           for (int i = 0; i < texts.length; i++) {
             ColumnSpec c = schema.columns().get(i);
             assertThat(comparable(v.values()[i]))
@@ -95,9 +99,9 @@ class RowJudgeDifferentialTest {
 
   /**
    * Makes {@code p} hostile, ingests it as the one file of {@code s}'s partition, and returns the
-   * condition that selects its raw rows.
+   * partition's version.
    */
-  static Condition ingestHostile(
+  static PartitionVersionsRecord ingestHostile(
       ActivityHarness h, Schema s, Partition p, SplittableRandom rnd, int seed) throws IOException {
     hostile(s, p, rnd);
     Files.writeString(h.settings.pipelinesDir().resolve(s.dataset + ".yaml"), s.yaml());
@@ -105,8 +109,7 @@ class RowJudgeDifferentialTest {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("part.csv"), p.csv());
     h.ingest.ingest(new PartitionRef(s.dataset, DAY.toString(), "run-" + seed));
-    DatasetSchema schema = h.settings.config(s.dataset).schema();
-    return PartitionStore.rawRows(schema, PartitionStore.requireLatest(h.dsl, s.dataset, DAY));
+    return PartitionStore.requireLatest(h.dsl, s.dataset, DAY);
   }
 
   /** Values compared as values: numbers by type and scale, instants as instants. */

@@ -1,0 +1,700 @@
+package io.sluice.activities.stage;
+
+import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.dataset.ColumnSpec;
+import io.sluice.activities.dataset.ColumnType;
+import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.dataset.RowJudge;
+import io.sluice.activities.ingest.CopyTextEncoder;
+import io.sluice.activities.support.Hashing;
+import io.sluice.activities.support.PartitionStore;
+import io.sluice.activities.validate.Expectation;
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Name;
+import org.jooq.Select;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.core.BaseConnection;
+
+/**
+ * A partition version's rows judged once (docs/concepts.md#staging-normalise-quarantine-versions):
+ * each raw row with its typed values, its cleaned texts, the texts as received that a {@code
+ * matches} expectation reads, every reason it cannot be staged and, when it has one, its raw
+ * record. Validation counts over this table and staging copies from it, so no field is parsed
+ * twice.
+ *
+ * <p>The table is {@code judged."<dataset>_<yyyymmdd>_<hash>"}, unlogged (a crash empties it; it is
+ * judged again) and named by a hash of the version, its files and the pipeline file, so a new
+ * version or a changed declaration never reads an old judgement. The worker fills it: the raw texts
+ * come out with one binary COPY, {@link RowJudge} judges each row, the judged rows go back with one
+ * COPY through an owner-only temporary file (one connection, memory that does not grow with the
+ * partition); the few rows the judge cannot be sure of are judged by the SQL ({@link
+ * Judgement#select}). {@code RowJudgeDifferentialTest} and {@code CandidatesTest} hold the judge to
+ * the SQL. Staging drops the table in the transaction that stages the partition.
+ */
+public final class Candidates {
+
+  /** The schema of every candidates table (made by migration V28). */
+  public static final String SCHEMA = "judged";
+
+  /** Changes whenever what a candidates table holds changes, so older tables are judged again. */
+  static final int FORMAT = 1;
+
+  static final String FILE_ID = "file_id";
+  static final String LINE_NO = "line_no";
+  static final String FILE_NAME = "file_name";
+  static final String REASONS = "reasons";
+  static final String RECORD = "record";
+
+  private static final Name UNDECIDED = DSL.name("judge_undecided");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+
+  private final DatasetSchema schema;
+  private final LocalDate date;
+  private final PartitionVersionsRecord version;
+  private final Long[] fileIds;
+  private final Name name;
+  private final Set<String> received;
+
+  private Candidates(
+      DatasetSchema schema,
+      PartitionVersionsRecord version,
+      String fingerprint,
+      Set<String> received) {
+    this.schema = schema;
+    this.date = version.getPartitionDate();
+    this.version = version;
+    this.fileIds = version.getFileIds();
+    this.received = received;
+    String hash =
+        Hashing.sha256Hex(
+                FORMAT
+                    + "|"
+                    + version.getVersion()
+                    + "|"
+                    + Arrays.toString(fileIds)
+                    + "|"
+                    + fingerprint)
+            .substring(0, 8);
+    this.name = DSL.name(SCHEMA, prefix(schema.dataset(), date) + hash);
+  }
+
+  /** The candidates of {@code version} as {@code config} judges them (filled or not). */
+  public static Candidates of(LoadedConfig config, PartitionVersionsRecord version) {
+    Set<String> received = new LinkedHashSet<>();
+    for (var e : config.expectations()) {
+      if (Expectation.of(e) instanceof Expectation.Matches) {
+        received.add(e.column());
+      }
+    }
+    return new Candidates(config.schema(), version, config.hash(), received);
+  }
+
+  /** For tests: the candidates of raw rows judged under {@code schema} alone. */
+  static Candidates of(
+      DatasetSchema schema, PartitionVersionsRecord version, Set<String> receivedColumns) {
+    return new Candidates(schema, version, "test", receivedColumns);
+  }
+
+  private static String prefix(String dataset, LocalDate date) {
+    return dataset + "_" + DAY.format(date) + "_";
+  }
+
+  public DatasetSchema schema() {
+    return schema;
+  }
+
+  /** The partition version judged. */
+  public int version() {
+    return version.getVersion();
+  }
+
+  public Name name() {
+    return name;
+  }
+
+  public Table<?> table() {
+    return DSL.table(name);
+  }
+
+  private <T> Field<T> column(String column, Class<T> type) {
+    return DSL.field(name.append(column), type);
+  }
+
+  public Field<Long> fileId() {
+    return column(FILE_ID, Long.class);
+  }
+
+  public Field<Long> lineNo() {
+    return column(LINE_NO, Long.class);
+  }
+
+  public Field<String> fileName() {
+    return column(FILE_NAME, String.class);
+  }
+
+  public Field<String[]> reasons() {
+    return column(REASONS, String[].class);
+  }
+
+  /** The raw record as received (declared columns and extra), for a row that is quarantined. */
+  public Field<JSONB> record() {
+    return column(RECORD, JSONB.class);
+  }
+
+  /** Rows that can be staged: no reason against them. */
+  public Condition valid() {
+    return DSL.cardinality(reasons()).eq(0);
+  }
+
+  /** A declared column's typed value; a text column's is its cleaned text. */
+  public Field<Object> typed(String column) {
+    return DSL.field(name.append(spec(column).name()));
+  }
+
+  /**
+   * The text as staging normalises it (trimmed, null tokens missing, case-folded); null if none.
+   */
+  public Field<String> cleaned(String column) {
+    int i = index(column);
+    return schema.columns().get(i).type() instanceof ColumnType.Text
+        ? DSL.field(name.append(column), String.class)
+        : DSL.field(name.append(cleanedName(i)), String.class);
+  }
+
+  /** The field as received, for a column a {@code matches} expectation reads. */
+  public Field<String> received(String column) {
+    int i = index(column);
+    if (!received.contains(column)) {
+      throw new IllegalStateException(
+          "the candidates of " + schema.dataset() + " keep no received text of " + column);
+    }
+    return DSL.field(name.append(receivedName(i)), String.class);
+  }
+
+  private ColumnSpec spec(String column) {
+    return schema.columns().get(index(column));
+  }
+
+  private int index(String column) {
+    int i = schema.names().indexOf(column);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "no column " + column + " declared for dataset " + schema.dataset());
+    }
+    return i;
+  }
+
+  static String cleanedName(int i) {
+    return "cleaned " + i;
+  }
+
+  static String receivedName(int i) {
+    return "received " + i;
+  }
+
+  /** The columns whose received text the table keeps, in declaration order. */
+  List<Integer> receivedColumns() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < schema.columns().size(); i++) {
+      if (received.contains(schema.columns().get(i).name())) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** The table's columns and their types, in order. */
+  List<Field<?>> layout() {
+    List<ColumnSpec> columns = schema.columns();
+    List<Field<?>> table = new ArrayList<>();
+    table.add(DSL.field(DSL.name(FILE_ID), SQLDataType.BIGINT));
+    table.add(DSL.field(DSL.name(LINE_NO), SQLDataType.BIGINT));
+    table.add(DSL.field(DSL.name(FILE_NAME), SQLDataType.CLOB));
+    for (ColumnSpec c : columns) {
+      // as the SQL's parse gives it: a sized decimal is sized by the staged table, not here
+      org.jooq.DataType<?> type =
+          c.type() instanceof ColumnType.Decimal ? SQLDataType.NUMERIC : c.type().staged();
+      table.add(DSL.field(DSL.name(c.name()), type));
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      if (!(columns.get(i).type() instanceof ColumnType.Text)) {
+        table.add(DSL.field(DSL.name(cleanedName(i)), SQLDataType.CLOB));
+      }
+    }
+    for (int i : receivedColumns()) {
+      table.add(DSL.field(DSL.name(receivedName(i)), SQLDataType.CLOB));
+    }
+    table.add(DSL.field(DSL.name(REASONS), SQLDataType.CLOB.array()));
+    table.add(DSL.field(DSL.name(RECORD), SQLDataType.JSONB));
+    return table;
+  }
+
+  /** What {@link #ensure} did: rows judged in the worker, rows left to the SQL, or neither. */
+  public record Filled(long judged, long undecided, boolean reused) {}
+
+  /**
+   * The table, judged now unless it is there with every row of the version's files. Judging takes
+   * the partition's lock and drops the dataset's other candidates of the same day.
+   */
+  public Filled ensure(DSLContext dsl) {
+    long expected = sealedRows(dsl);
+    if (complete(dsl, expected)) {
+      return new Filled(0, 0, true);
+    }
+    return dsl.transactionResult(
+        trx -> {
+          DSLContext tx = trx.dsl();
+          PartitionStore.lock(tx, schema.dataset(), date);
+          if (complete(tx, expected)) {
+            return new Filled(0, 0, true);
+          }
+          dropAll(tx, schema.dataset(), date);
+          tx.createTable(name).columns(layout()).execute();
+          tx.execute("ALTER TABLE " + tx.render(table()) + " SET UNLOGGED");
+          Filled f = fill(tx, PartitionStore.rawRows(schema, version));
+          // the planner knows nothing of a table filled by COPY: without its size and key
+          // distribution it plans the staging insert and validation's scans blind
+          tx.execute("ANALYZE " + tx.render(table()));
+          return f;
+        });
+  }
+
+  /** The rows the version's files were sealed with. */
+  private long sealedRows(DSLContext dsl) {
+    Long n =
+        dsl.select(DSL.sum(INGESTED_FILES.ROW_COUNT).cast(Long.class))
+            .from(INGESTED_FILES)
+            .where(INGESTED_FILES.FILE_ID.in(fileIds))
+            .fetchOne(0, Long.class);
+    return n == null ? 0 : n;
+  }
+
+  /** Whether the table is there with {@code expected} rows (a crash leaves it empty). */
+  private boolean complete(DSLContext dsl, long expected) {
+    String regclass =
+        dsl.select(DSL.field("to_regclass({0})", String.class, DSL.val(dsl.render(table()))))
+            .fetchOne(0, String.class);
+    return regclass != null && dsl.fetchCount(table()) == expected;
+  }
+
+  /** Drops every candidates table of {@code dataset}'s partition {@code date}. */
+  static void dropAll(DSLContext tx, String dataset, LocalDate date) {
+    for (String t :
+        tx.select(DSL.field("tablename", String.class))
+            .from(DSL.table(DSL.name("pg_catalog", "pg_tables")))
+            .where(DSL.field("schemaname", String.class).eq(SCHEMA))
+            .and(
+                DSL.field("tablename", String.class)
+                    .likeRegex(
+                        // a dataset name is letters, digits and underscores: literal in a pattern
+                        "^" + prefix(dataset, date) + "[0-9a-f]{8}$"))
+            .fetch(0, String.class)) {
+      tx.dropTableIfExists(DSL.name(SCHEMA, t)).execute();
+    }
+  }
+
+  /** Drops this table (staging, once the partition is staged from it). */
+  void drop(DSLContext tx) {
+    tx.dropTableIfExists(name).execute();
+  }
+
+  private Filled fill(DSLContext tx, Condition rawRows) {
+    tx.createTemporaryTable(UNDECIDED)
+        .columns(
+            DSL.field(DSL.name(FILE_ID), SQLDataType.BIGINT),
+            DSL.field(DSL.name(LINE_NO), SQLDataType.BIGINT))
+        .onCommitDrop()
+        .execute();
+    String source =
+        "COPY (" + tx.renderInlined(rawTexts(schema, rawRows)) + ") TO STDOUT (FORMAT binary)";
+    String target = "COPY " + tx.render(table()) + " FROM STDIN";
+    Path judged = null;
+    Path undecided = null;
+    try {
+      judged = Files.createTempFile("sluice-judged-", ".copy");
+      undecided = Files.createTempFile("sluice-undecided-", ".copy");
+      Path judgedFile = judged;
+      Path undecidedFile = undecided;
+      Filled filled =
+          tx.connectionResult(
+              c -> {
+                CopyManager copy = c.unwrap(BaseConnection.class).getCopyAPI();
+                Filled f = judge(copy, source, judgedFile, undecidedFile);
+                copyIn(copy, target, judgedFile);
+                if (f.undecided() > 0) {
+                  copyIn(copy, "COPY " + UNDECIDED.last() + " FROM STDIN", undecidedFile);
+                }
+                return f;
+              });
+      if (filled.undecided() > 0) {
+        Field<Long> fileId = Judgement.rawFileId(schema);
+        Field<Long> lineNo = Judgement.rawLineNo(schema);
+        tx.insertInto(table())
+            .select(
+                Judgement.select(
+                    this,
+                    rawRows.and(
+                        DSL.row(fileId, lineNo)
+                            .in(
+                                DSL.select(
+                                        DSL.field(DSL.name(FILE_ID), Long.class),
+                                        DSL.field(DSL.name(LINE_NO), Long.class))
+                                    .from(DSL.table(UNDECIDED))))))
+            .execute();
+      }
+      return filled;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot judge " + schema.dataset() + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(judged);
+      deleteQuietly(undecided);
+    }
+  }
+
+  /**
+   * Each raw row as the judge takes it: {@code file_id}, {@code line_no}, {@code file_name}, {@code
+   * wrong_fields} (its field count is not its header's), each declared column's text as {@code t0},
+   * {@code t1}, ... in declaration order, and {@code extra} (the undeclared fields, as JSON).
+   */
+  static Select<?> rawTexts(DatasetSchema schema, Condition rawRows) {
+    List<SelectField<?>> fields = new ArrayList<>();
+    fields.add(Judgement.rawFileId(schema).as(FILE_ID));
+    fields.add(Judgement.rawLineNo(schema).as(LINE_NO));
+    fields.add(INGESTED_FILES.FILE_NAME.as(FILE_NAME));
+    fields.add(Judgement.wrongFieldCount(schema).as("wrong_fields"));
+    for (int i = 0; i < schema.columns().size(); i++) {
+      fields.add(schema.rawText(schema.columns().get(i).name()).as("t" + i));
+    }
+    fields.add(
+        DSL.field(DSL.name(schema.rawName().append("extra")), SQLDataType.JSONB)
+            .cast(SQLDataType.CLOB)
+            .as("extra"));
+    return DSL.select(fields)
+        .from(schema.raw())
+        .join(INGESTED_FILES)
+        .on(INGESTED_FILES.FILE_ID.eq(Judgement.rawFileId(schema)))
+        .where(rawRows);
+  }
+
+  private Filled judge(CopyManager copy, String source, Path judgedFile, Path undecidedFile)
+      throws SQLException, IOException {
+    RowJudge judge = RowJudge.of(schema);
+    int n = schema.columns().size();
+    boolean[] text = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      text[i] = schema.columns().get(i).type() instanceof ColumnType.Text;
+    }
+    int[] keep = receivedColumns().stream().mapToInt(Integer::intValue).toArray();
+    CopyOut out = copy.copyOut(source);
+    long judged = 0;
+    long undecided = 0;
+    try (DataInputStream in = new DataInputStream(new CopyOutStream(out));
+        OutputStream rows = new BufferedOutputStream(Files.newOutputStream(judgedFile), 1 << 16);
+        OutputStream left =
+            new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
+      BinaryRows.readHeader(in);
+      CopyTextEncoder row = new CopyTextEncoder(1 << 12);
+      StringBuilder record = new StringBuilder(256);
+      String[] texts = new String[n];
+      while (true) {
+        short fields = in.readShort();
+        if (fields == -1) {
+          if (in.read() >= 0) {
+            throw new IllegalStateException("COPY sent data after its trailer");
+          }
+          break;
+        }
+        if (fields != 5 + n) {
+          throw new IllegalStateException("COPY sent " + fields + " fields, expected " + (5 + n));
+        }
+        long fileId = BinaryRows.int8(in);
+        long lineNo = BinaryRows.int8(in);
+        String fileName = BinaryRows.text(in);
+        boolean wrongFields = BinaryRows.bool(in);
+        for (int i = 0; i < n; i++) {
+          texts[i] = BinaryRows.text(in);
+        }
+        String extra = BinaryRows.text(in);
+        RowJudge.Verdict v = judge.judge(texts, wrongFields);
+        row.clear();
+        if (v.undecided() || !encode(row, fileId, lineNo, fileName, v, text)) {
+          row.clear();
+          row.number(fileId).number(lineNo).endRow();
+          left.write(row.array(), 0, row.size());
+          undecided++;
+          continue;
+        }
+        for (int i : keep) {
+          row.text(texts[i]);
+        }
+        row.text(arrayLiteral(v.reasons()));
+        if (v.reasons().isEmpty()) {
+          row.nullField();
+        } else {
+          row.text(recordJson(record, schema.names(), texts, extra));
+        }
+        row.endRow();
+        rows.write(row.array(), 0, row.size());
+        judged++;
+      }
+    } finally {
+      if (out.isActive()) {
+        out.cancelCopy();
+      }
+    }
+    return new Filled(judged, undecided, false);
+  }
+
+  /**
+   * A judged row's typed values and cleaned texts in COPY text form; false when a value has no text
+   * PostgreSQL reads back as the same value (an instant before year 1), and the row goes to the
+   * SQL.
+   */
+  private static boolean encode(
+      CopyTextEncoder row,
+      long fileId,
+      long lineNo,
+      String fileName,
+      RowJudge.Verdict v,
+      boolean[] text) {
+    row.number(fileId).number(lineNo).text(fileName);
+    for (Object value : v.values()) {
+      if (value == null) {
+        row.nullField();
+      } else if (value instanceof String s) {
+        row.text(s);
+      } else if (value instanceof Integer i) {
+        row.number(i);
+      } else if (value instanceof Long l) {
+        row.number(l);
+      } else if (value instanceof BigDecimal d) {
+        row.text(d.toPlainString());
+      } else if (value instanceof Double d) {
+        row.text(Double.toString(d));
+      } else if (value instanceof Boolean b) {
+        row.text(b ? "t" : "f");
+      } else if (value instanceof LocalDate d) {
+        row.text(d.toString());
+      } else if (value instanceof OffsetDateTime t) {
+        if (t.getYear() < 1 || t.getYear() > 9999) {
+          return false;
+        }
+        row.text(t.toString());
+      } else {
+        throw new IllegalStateException("no COPY text for " + value.getClass());
+      }
+    }
+    String[] cleaned = v.texts();
+    for (int i = 0; i < text.length; i++) {
+      if (!text[i]) {
+        if (cleaned[i] == null) {
+          row.nullField();
+        } else {
+          row.text(cleaned[i]);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The raw record as the SQL builds it ({@link Judgement#rawRecord}): each declared column's text
+   * as received by name, then {@code extra}, as JSON text that jsonb reads back as the same value.
+   */
+  static String recordJson(StringBuilder b, List<String> names, String[] texts, String extra) {
+    b.setLength(0);
+    b.append('{');
+    for (int i = 0; i < names.size(); i++) {
+      jsonString(b, names.get(i));
+      b.append(':');
+      if (texts[i] == null) {
+        b.append("null");
+      } else {
+        jsonString(b, texts[i]);
+      }
+      b.append(',');
+    }
+    b.append("\"extra\":").append(extra == null ? "null" : extra).append('}');
+    return b.toString();
+  }
+
+  private static void jsonString(StringBuilder b, String s) {
+    b.append('"');
+    for (int k = 0; k < s.length(); k++) {
+      char ch = s.charAt(k);
+      if (ch == '"' || ch == '\\') {
+        b.append('\\').append(ch);
+      } else if (ch < 0x20) {
+        b.append(String.format("\\u%04x", (int) ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    b.append('"');
+  }
+
+  /** A text[] literal: every element quoted, quotes and backslashes escaped. */
+  static String arrayLiteral(List<String> items) {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append('"');
+      String s = items.get(i);
+      for (int k = 0; k < s.length(); k++) {
+        char ch = s.charAt(k);
+        if (ch == '"' || ch == '\\') {
+          b.append('\\');
+        }
+        b.append(ch);
+      }
+      b.append('"');
+    }
+    return b.append('}').toString();
+  }
+
+  private static void copyIn(CopyManager copy, String sql, Path file)
+      throws SQLException, IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      copy.copyIn(sql, in, 1 << 16);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // a temporary file; the next start of the JVM's temp cleanup takes it
+      }
+    }
+  }
+
+  /** The bytes of a COPY TO STDOUT, message after message. */
+  private static final class CopyOutStream extends InputStream {
+    private final CopyOut out;
+    private byte[] buf = new byte[0];
+    private int pos;
+    private boolean done;
+
+    CopyOutStream(CopyOut out) {
+      this.out = out;
+    }
+
+    private boolean more() throws IOException {
+      while (pos == buf.length) {
+        if (done) {
+          return false;
+        }
+        try {
+          byte[] next = out.readFromCopy();
+          if (next == null) {
+            done = true;
+            return false;
+          }
+          buf = next;
+          pos = 0;
+        } catch (SQLException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return more() ? buf[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (!more()) {
+        return -1;
+      }
+      int n = Math.min(len, buf.length - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+
+  /** PostgreSQL's binary COPY format, for the few types the raw texts query sends. */
+  private static final class BinaryRows {
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', -1, '\r', '\n', 0};
+
+    private BinaryRows() {}
+
+    static void readHeader(DataInputStream in) throws IOException {
+      byte[] sig = new byte[SIGNATURE.length];
+      in.readFully(sig);
+      if (!java.util.Arrays.equals(sig, SIGNATURE)) {
+        throw new IOException("not a binary COPY stream");
+      }
+      in.readInt(); // flags
+      int extension = in.readInt();
+      in.skipNBytes(extension);
+    }
+
+    static long int8(DataInputStream in) throws IOException {
+      requireLength(in, 8);
+      return in.readLong();
+    }
+
+    static boolean bool(DataInputStream in) throws IOException {
+      requireLength(in, 1);
+      return in.readByte() != 0;
+    }
+
+    static String text(DataInputStream in) throws IOException {
+      int length = in.readInt();
+      if (length < 0) {
+        return null;
+      }
+      byte[] bytes = new byte[length];
+      in.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void requireLength(DataInputStream in, int expected) throws IOException {
+      int length = in.readInt();
+      if (length != expected) {
+        throw new EOFException("a field of " + length + " bytes where " + expected + " were due");
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.sluice.activities.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Partition;
+import io.sluice.activities.stage.DeclaredSchemaPropertyTest.Schema;
+import io.sluice.activities.support.PartitionStore;
+import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Name;
+import org.jooq.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A partition's candidates table filled by the worker ({@link Candidates#ensure}) holds, row for
+ * row and value for value, what the SQL judgement alone gives ({@link Judgement#select}): through
+ * the binary COPY out, the judge, the COPY text back (numbers, instants, arrays of reasons, cleaned
+ * and received texts, the raw record as JSON) and the SQL's share of rows the judge leaves
+ * undecided. The table is judged once, and again when it was lost or its version is not the latest.
+ */
+class CandidatesTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void theWorkersTableIsTheSqlsTable() throws IOException {
+    long undecided = 0;
+    try (ActivityHarness h = new ActivityHarness(tmp)) {
+      for (int seed = 1; seed <= 12; seed++) {
+        SplittableRandom rnd = new SplittableRandom(seed * 7_717L);
+        Schema s = Schema.random("worker_" + (char) ('a' + seed), rnd);
+        Partition p = Partition.random(s, rnd);
+        PartitionVersionsRecord version =
+            RowJudgeDifferentialTest.ingestHostile(h, s, p, rnd, seed);
+        DatasetSchema schema = h.settings.config(s.dataset).schema();
+        Condition rows = PartitionStore.rawRows(schema, version);
+        Set<String> received = new LinkedHashSet<>();
+        for (String c : schema.names()) {
+          if (rnd.nextBoolean()) {
+            received.add(c);
+          }
+        }
+        Candidates candidates = Candidates.of(schema, version, received);
+
+        List<String> bySql =
+            h.dsl.transactionResult(
+                trx -> {
+                  DSLContext tx = trx.dsl();
+                  tx.createTemporaryTable("sql_judged")
+                      .as(Judgement.select(candidates, rows))
+                      .onCommitDrop()
+                      .execute();
+                  return dump(tx, org.jooq.impl.DSL.name("sql_judged"));
+                });
+        Candidates.Filled filled = candidates.ensure(h.dsl);
+        undecided += filled.undecided();
+        assertThat(filled.judged() + filled.undecided()).isEqualTo(p.rows.size());
+        assertThat(dump(h.dsl, candidates.name()))
+            .as("seed " + seed + "\n" + s.yaml())
+            .hasSize(p.rows.size())
+            .isEqualTo(bySql);
+      }
+    }
+    assertThat(undecided).isGreaterThan(0); // the SQL's share was exercised
+  }
+
+  @Test
+  void judgedOnceAgainWhenLostAndNeverFromAnOldVersion() throws IOException {
+    try (ActivityHarness h = new ActivityHarness(tmp)) {
+      SplittableRandom rnd = new SplittableRandom(99);
+      Schema s = Schema.random("again", rnd);
+      Partition p = Partition.random(s, rnd);
+      PartitionVersionsRecord v1 = RowJudgeDifferentialTest.ingestHostile(h, s, p, rnd, 1);
+      DatasetSchema schema = h.settings.config(s.dataset).schema();
+      Candidates first = Candidates.of(schema, v1, Set.of());
+      assertThat(first.ensure(h.dsl).reused()).isFalse();
+      assertThat(first.ensure(h.dsl).reused()).isTrue();
+
+      // an unlogged table comes back empty after a crash: judged again, not read empty
+      h.dsl.truncate(first.table()).execute();
+      Candidates.Filled again = first.ensure(h.dsl);
+      assertThat(again.reused()).isFalse();
+      assertThat(h.dsl.fetchCount(first.table())).isEqualTo(p.rows.size());
+
+      // a changed file makes a new version: its candidates have another name, the old are dropped
+      Partition changed = Partition.random(s, rnd);
+      PartitionVersionsRecord v2 = RowJudgeDifferentialTest.ingestHostile(h, s, changed, rnd, 2);
+      assertThat(v2.getVersion()).isGreaterThan(v1.getVersion());
+      Candidates second = Candidates.of(schema, v2, Set.of());
+      assertThat(second.name()).isNotEqualTo(first.name());
+      assertThat(second.ensure(h.dsl).reused()).isFalse();
+      assertThat(exists(h.dsl, first.name())).isFalse();
+      assertThat(h.dsl.fetchCount(second.table())).isEqualTo(changed.rows.size());
+    }
+  }
+
+  private static boolean exists(DSLContext dsl, Name table) {
+    return dsl.fetchValue("select to_regclass({0})::text", dsl.render(table)) != null;
+  }
+
+  /** Every row of a judged table as text, values as PostgreSQL prints them, in line order. */
+  private static List<String> dump(DSLContext tx, Name table) {
+    return tx.fetch("select j::text from " + tx.render(table) + " j order by file_id, line_no")
+        .map((Record r) -> r.get(0, String.class));
+  }
+}
