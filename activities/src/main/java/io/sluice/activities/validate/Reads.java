@@ -107,13 +107,15 @@ final class Reads {
   /**
    * The candidates with one column per read asked of this {@link #once} so far; read it after
    * building every field that uses them. (OFFSET 0 keeps PostgreSQL from folding the derived table
-   * into its user, which would evaluate a parse once per use again.)
+   * into its user, which would evaluate a parse once per use again. It is written as a constant,
+   * not a bind value: PostgreSQL drops a constant OFFSET 0 from the plan and can scan the table
+   * with parallel workers, a bound one keeps a Limit node that runs the whole scan in one process.)
    */
   Table<?> table() {
     if (reads == null) {
       throw new IllegalStateException("inline reads have no table of their own");
     }
-    return DSL.select(reads.values()).from(candidates.table()).offset(0).asTable(TABLE);
+    return DSL.select(reads.values()).from(candidates.table()).offset(DSL.inline(0)).asTable(TABLE);
   }
 
   private <T> Field<T> read(String kind, String column, Supplier<Field<T>> expression) {

@@ -47,7 +47,10 @@ class ReadsTest {
 
     String table = sql(DSL.selectFrom(once.table()));
     assertThat(table.split("try_instant", -1)).hasSize(2);
-    assertThat(table).contains("offset 0").doesNotContain("try_decimal");
+    assertThat(table).doesNotContain("try_decimal");
+    // a constant, so that the scan can run in parallel: a bound offset keeps it in one process
+    assertThat(DSL.using(SQLDialect.POSTGRES).render(DSL.selectFrom(once.table())))
+        .contains("offset 0 rows");
     assertThat(once.table().fields()).hasSize(4);
     // a read is a column of the derived table, not the expression again
     assertThat(sql(ts)).isEqualTo("\"reads\".\"r0\"");
