@@ -18,11 +18,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -42,8 +42,10 @@ import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.core.BaseConnection;
 
 /**
@@ -56,9 +58,9 @@ import org.postgresql.core.BaseConnection;
  * <p>The table is {@code judged."<dataset>_<yyyymmdd>_<hash>"}, unlogged (a crash empties it; it is
  * judged again) and named by a hash of the version, its files and the pipeline file, so a new
  * version or a changed declaration never reads an old judgement. The worker fills it: the raw texts
- * come out with one binary COPY, {@link RowJudge} judges each row, the judged rows go back with one
- * COPY through an owner-only temporary file (one connection, memory that does not grow with the
- * partition); the few rows the judge cannot be sure of are judged by the SQL ({@link
+ * come out with one binary COPY on one connection, {@link RowJudge} judges each row, and the judged
+ * rows go in with one COPY on a second connection as they are judged (memory that does not grow
+ * with the partition); the few rows the judge cannot be sure of are judged by the SQL ({@link
  * Judgement#select}). {@code RowJudgeDifferentialTest} and {@code CandidatesTest} hold the judge to
  * the SQL. Staging drops the table in the transaction that stages the partition.
  */
@@ -272,21 +274,28 @@ public final class Candidates {
     if (complete(dsl, expected)) {
       return new Filled(0, 0, true);
     }
-    return dsl.transactionResult(
-        trx -> {
-          DSLContext tx = trx.dsl();
-          PartitionStore.lock(tx, schema.dataset(), date);
-          if (complete(tx, expected)) {
-            return new Filled(0, 0, true);
+    // one connection holds the partition's lock and reads raw, a second loads what the judge
+    // writes while it reads: reading, judging and loading run side by side
+    return dsl.connectionResult(
+        reading -> {
+          DSLContext read = DSL.using(reading, dsl.dialect(), dsl.settings());
+          PartitionStore.lockSession(read, schema.dataset(), date);
+          try {
+            if (complete(read, expected)) {
+              return new Filled(0, 0, true);
+            }
+            read.transaction(
+                trx -> {
+                  DSLContext tx = trx.dsl();
+                  dropAll(tx, schema.dataset(), date);
+                  tx.createTable(name).columns(layout()).execute();
+                  tx.execute("ALTER TABLE " + tx.render(table()) + " SET UNLOGGED");
+                });
+            // an empty table left by a failed load is judged again: it lacks the sealed rows
+            return dsl.connectionResult(loading -> fill(dsl, reading, loading));
+          } finally {
+            PartitionStore.unlockSession(read, schema.dataset(), date);
           }
-          dropAll(tx, schema.dataset(), date);
-          tx.createTable(name).columns(layout()).execute();
-          tx.execute("ALTER TABLE " + tx.render(table()) + " SET UNLOGGED");
-          Filled f = fill(tx, PartitionStore.rawRows(schema, version));
-          // the planner knows nothing of a table filled by COPY: without its size and key
-          // distribution it plans the staging insert and validation's scans blind
-          tx.execute("ANALYZE " + tx.render(table()));
-          return f;
         });
   }
 
@@ -329,38 +338,51 @@ public final class Candidates {
     tx.dropTableIfExists(name).execute();
   }
 
-  private Filled fill(DSLContext tx, Condition rawRows) {
-    tx.createTemporaryTable(UNDECIDED)
-        .columns(
-            DSL.field(DSL.name(FILE_ID), SQLDataType.BIGINT),
-            DSL.field(DSL.name(LINE_NO), SQLDataType.BIGINT))
-        .onCommitDrop()
-        .execute();
+  /**
+   * Judges the version's raw rows read on {@code reading} into the (empty) table, loaded on {@code
+   * loading} in one transaction; the rows the judge cannot be sure of are judged by the SQL there.
+   */
+  private Filled fill(DSLContext dsl, Connection reading, Connection loading)
+      throws SQLException, IOException {
+    Condition rawRows = PartitionStore.rawRows(schema, version);
     String source =
-        "COPY (" + tx.renderInlined(rawTexts(schema, rawRows)) + ") TO STDOUT (FORMAT binary)";
-    String target = "COPY " + tx.render(table()) + " FROM STDIN";
-    Path judged = null;
-    Path undecided = null;
+        "COPY (" + dsl.renderInlined(rawTexts(schema, rawRows)) + ") TO STDOUT (FORMAT binary)";
+    DSLContext load = DSL.using(loading, dsl.dialect(), dsl.settings());
+    Path undecided = Files.createTempFile("sluice-undecided-", ".copy");
+    boolean autoCommit = loading.getAutoCommit();
+    loading.setAutoCommit(false);
     try {
-      judged = Files.createTempFile("sluice-judged-", ".copy");
-      undecided = Files.createTempFile("sluice-undecided-", ".copy");
-      Path judgedFile = judged;
-      Path undecidedFile = undecided;
-      Filled filled =
-          tx.connectionResult(
-              c -> {
-                CopyManager copy = c.unwrap(BaseConnection.class).getCopyAPI();
-                Filled f = judge(copy, source, judgedFile, undecidedFile);
-                copyIn(copy, target, judgedFile);
-                if (f.undecided() > 0) {
-                  copyIn(copy, "COPY " + UNDECIDED.last() + " FROM STDIN", undecidedFile);
-                }
-                return f;
-              });
+      load.createTemporaryTable(UNDECIDED)
+          .columns(
+              DSL.field(DSL.name(FILE_ID), SQLDataType.BIGINT),
+              DSL.field(DSL.name(LINE_NO), SQLDataType.BIGINT))
+          .onCommitDrop()
+          .execute();
+      PGCopyOutputStream target =
+          new PGCopyOutputStream(
+              loading.unwrap(PGConnection.class),
+              "COPY " + load.render(table()) + " FROM STDIN",
+              1 << 16);
+      Filled filled;
+      try {
+        filled =
+            judge(reading.unwrap(BaseConnection.class).getCopyAPI(), source, target, undecided);
+        target.close();
+      } finally {
+        if (target.isActive()) {
+          target.cancelCopy();
+        }
+      }
       if (filled.undecided() > 0) {
+        try (InputStream in = Files.newInputStream(undecided)) {
+          loading
+              .unwrap(BaseConnection.class)
+              .getCopyAPI()
+              .copyIn("COPY " + UNDECIDED.last() + " FROM STDIN", in, 1 << 16);
+        }
         Field<Long> fileId = Judgement.rawFileId(schema);
         Field<Long> lineNo = Judgement.rawLineNo(schema);
-        tx.insertInto(table())
+        load.insertInto(table())
             .select(
                 Judgement.select(
                     this,
@@ -373,11 +395,17 @@ public final class Candidates {
                                     .from(DSL.table(UNDECIDED))))))
             .execute();
       }
+      // the row count, for the planner: without it PostgreSQL guesses from the table's size, and
+      // guesses too few rows to scan the table with parallel workers (column statistics are not
+      // needed by the scans and the staging insert, and would cost more than the count)
+      load.execute("ANALYZE " + load.render(table()) + " (" + FILE_ID + ")");
+      loading.commit();
       return filled;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot judge " + schema.dataset() + ": " + e.getMessage(), e);
+    } catch (SQLException | IOException | RuntimeException e) {
+      loading.rollback();
+      throw e;
     } finally {
-      deleteQuietly(judged);
+      loading.setAutoCommit(autoCommit);
       deleteQuietly(undecided);
     }
   }
@@ -407,7 +435,7 @@ public final class Candidates {
         .where(rawRows);
   }
 
-  private Filled judge(CopyManager copy, String source, Path judgedFile, Path undecidedFile)
+  private Filled judge(CopyManager copy, String source, OutputStream rows, Path undecidedFile)
       throws SQLException, IOException {
     RowJudge judge = RowJudge.of(schema);
     int n = schema.columns().size();
@@ -420,7 +448,6 @@ public final class Candidates {
     long judged = 0;
     long undecided = 0;
     try (DataInputStream in = new DataInputStream(new CopyOutStream(out));
-        OutputStream rows = new BufferedOutputStream(Files.newOutputStream(judgedFile), 1 << 16);
         OutputStream left =
             new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
       BinaryRows.readHeader(in);
@@ -583,13 +610,6 @@ public final class Candidates {
       b.append('"');
     }
     return b.append('}').toString();
-  }
-
-  private static void copyIn(CopyManager copy, String sql, Path file)
-      throws SQLException, IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      copy.copyIn(sql, in, 1 << 16);
-    }
   }
 
   private static void deleteQuietly(Path p) {

@@ -323,31 +323,58 @@ public sealed interface Expectation {
     public Outcome evaluate(Partition p) {
       Reads reads = Reads.inline(p.candidates());
       Field<String> v = reads.cleaned(config.column());
-      Condition elsewhere = staged() ? stagedElsewhere(p, reads) : null;
-      Field<Integer> unexpected =
-          staged() ? DSL.count().filterWhere(elsewhere) : DSL.count(v).minus(DSL.countDistinct(v));
+      if (!staged()) {
+        return repeats(p, reads, v);
+      }
+      Condition elsewhere = stagedElsewhere(p, reads);
       DSLContext dsl = p.dsl();
       Record2<Integer, Integer> r =
-          dsl.select(DSL.count(v), unexpected).from(reads.from()).fetchOne();
+          dsl.select(DSL.count(v), DSL.count().filterWhere(elsewhere))
+              .from(reads.from())
+              .fetchOne();
       List<String> samples =
           r.value2() == 0
               ? List.of()
-              : staged()
-                  ? Outcomes.firstDistinct(
-                      dsl.select(v)
-                          .from(reads.from())
-                          .where(elsewhere)
-                          .limit(Outcomes.SAMPLES * 10)
-                          .fetch(0, String.class))
-                  : dsl.select(v)
+              : Outcomes.firstDistinct(
+                  dsl.select(v)
                       .from(reads.from())
-                      .where(v.isNotNull())
-                      .groupBy(v)
-                      .having(DSL.count().gt(1))
-                      .orderBy(1)
-                      .limit(Outcomes.SAMPLES)
-                      .fetch(0, String.class);
+                      .where(elsewhere)
+                      .limit(Outcomes.SAMPLES * 10)
+                      .fetch(0, String.class));
       return Outcomes.fractional(this, r.value1(), r.value2(), samples);
+    }
+
+    /**
+     * Values that repeat in the partition: one grouping of the present values, which gives both the
+     * count (a value present n times counts n - 1) and the first repeated values as samples. The
+     * present values are counted by the partition's scan already (its profile's nulls).
+     */
+    private Outcome repeats(Partition p, Reads reads, Field<String> v) {
+      long present =
+          p.rows()
+              - p.profiles().stream()
+                  .filter(c -> c.column().equals(config.column()))
+                  .mapToLong(ColumnProfile::nullCount)
+                  .findFirst()
+                  .orElseThrow();
+      org.jooq.Table<?> groups =
+          DSL.select(v.as("v"), DSL.count().as("n"))
+              .from(reads.from())
+              .where(v.isNotNull())
+              .groupBy(v)
+              .having(DSL.count().gt(1))
+              .asTable("repeats");
+      Field<String> value = groups.field("v", String.class);
+      Field<BigDecimal> unexpected = DSL.sum(groups.field("n", Integer.class).minus(1)).over();
+      Result<Record2<String, BigDecimal>> first =
+          p.dsl()
+              .select(value, unexpected)
+              .from(groups)
+              .orderBy(value)
+              .limit(Outcomes.SAMPLES)
+              .fetch();
+      long repeated = first.isEmpty() ? 0 : first.get(0).value2().longValue();
+      return Outcomes.fractional(this, present, repeated, first.map(Record2::value1));
     }
 
     /**

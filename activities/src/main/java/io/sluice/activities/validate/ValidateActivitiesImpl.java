@@ -61,7 +61,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
 
     Map<String, Outcome> outcomes = new HashMap<>();
     List<Expectation> expectations = config.expectations().stream().map(Expectation::of).toList();
-    Scan scan = scan(candidates, expectations, outcomes);
+    Scan scan = scan(dsl, candidates, expectations, outcomes);
     Expectation.Partition partition =
         new Expectation.Partition(
             dsl,
@@ -139,8 +139,11 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
    * freshness) and the column profiles, over the typed and cleaned values the judge stored. Samples
    * are fetched only for failing expectations, each with a LIMIT that stops at the first matches.
    */
-  private Scan scan(
-      Candidates candidates, List<Expectation> expectations, Map<String, Outcome> outcomes) {
+  private static Scan scan(
+      DSLContext dsl,
+      Candidates candidates,
+      List<Expectation> expectations,
+      Map<String, Outcome> outcomes) {
     DatasetSchema schema = candidates.schema();
     Reads once = Reads.once(candidates);
     Reads inline = Reads.inline(candidates);
