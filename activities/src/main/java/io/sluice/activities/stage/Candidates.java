@@ -333,8 +333,11 @@ public final class Candidates {
     }
   }
 
-  /** Drops this table (staging, once the partition is staged from it). */
-  void drop(DSLContext tx) {
+  /**
+   * Drops this table: staging, once the partition is staged from it, and validation, when the
+   * partition failed and will not be staged from it.
+   */
+  public void drop(DSLContext tx) {
     tx.dropTableIfExists(name).execute();
   }
 

@@ -96,7 +96,7 @@ public final class StageActivitiesImpl implements StageActivities {
                         + " is retried with the new version",
                     ref.dataset(), date, version.getVersion(), judged.version(), ref.runId()));
           }
-          requireSealedCounts(tx, ref, date, version, judged);
+          Judged counted = requireSealedCounts(tx, ref, date, version, judged);
 
           tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
           tx.deleteFrom(stg).where(sDate.eq(date)).execute();
@@ -147,8 +147,8 @@ public final class StageActivitiesImpl implements StageActivities {
                 .execute();
           }
 
-          long raw = tx.fetchCount(candidates);
-          long validRows = tx.fetchCount(candidates, judged.valid());
+          long raw = counted.rows();
+          long validRows = counted.valid();
           long quarantined = tx.fetchCount(quarantine, qDate.eq(date));
           long staged = tx.fetchCount(stg, sDate.eq(date));
           long duplicates = validRows - staged;
@@ -265,29 +265,39 @@ public final class StageActivitiesImpl implements StageActivities {
    * add or remove a sealed file's rows, so a difference means raw was changed behind its back (a
    * superuser, a restored backup): the run stops before staging anything from it.
    */
-  private static void requireSealedCounts(
+  /** The partition's judged rows, and how many of them can be staged. */
+  private record Judged(long rows, long valid) {}
+
+  private static Judged requireSealedCounts(
       DSLContext tx,
       PartitionRef ref,
       LocalDate date,
       PartitionVersionsRecord version,
       Candidates judged) {
-    Map<Long, Integer> inRaw =
-        tx.select(judged.fileId(), DSL.count())
+    Map<Long, Integer> inRaw = new java.util.HashMap<>();
+    long rows = 0;
+    long valid = 0;
+    for (var r :
+        tx.select(judged.fileId(), DSL.count(), DSL.count().filterWhere(judged.valid()))
             .from(judged.table())
             .groupBy(judged.fileId())
-            .fetchMap(judged.fileId(), DSL.count());
+            .fetch()) {
+      inRaw.put(r.value1(), r.value2());
+      rows += r.value2();
+      valid += r.value3();
+    }
     List<String> differ = new ArrayList<>();
     for (IngestedFilesRecord f :
         tx.selectFrom(INGESTED_FILES)
             .where(INGESTED_FILES.FILE_ID.in(version.getFileIds()))
             .orderBy(INGESTED_FILES.FILE_NAME)
             .fetch()) {
-      long rows = inRaw.getOrDefault(f.getFileId(), 0);
-      if (!"sealed".equals(f.getState()) || rows != f.getRowCount()) {
+      long held = inRaw.getOrDefault(f.getFileId(), 0);
+      if (!"sealed".equals(f.getState()) || held != f.getRowCount()) {
         differ.add(
             String.format(
                 "%s (file %d, %s) was sealed with %d rows, raw holds %d",
-                f.getFileName(), f.getFileId(), f.getState(), f.getRowCount(), rows));
+                f.getFileName(), f.getFileId(), f.getState(), f.getRowCount(), held));
       }
     }
     if (!differ.isEmpty()) {
@@ -299,5 +309,6 @@ public final class StageActivitiesImpl implements StageActivities {
                   + " again. Nothing was staged.",
               ref.dataset(), date, ref.runId(), String.join("; ", differ)));
     }
+    return new Judged(rows, valid);
   }
 }

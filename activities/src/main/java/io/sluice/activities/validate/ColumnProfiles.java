@@ -91,7 +91,7 @@ final class ColumnProfiles {
   /**
    * Counts per equal-width bin between each column's minimum and maximum, for every column with a
    * value: the maximum itself falls into the last bin, and when all values are equal they are all
-   * in the first. One scan, each column parsed once per row, one grouping set per column.
+   * in the first. One scan, each column read once per row.
    */
   private static Map<String, List<Long>> histograms(
       DSLContext dsl, Candidates candidates, Map<String, Spread> spreads) {
@@ -118,25 +118,26 @@ final class ColumnProfiles {
     if (bins.isEmpty()) {
       return Map.of();
     }
-    Map<String, Long[]> counts = new LinkedHashMap<>();
-    bins.keySet().forEach(c -> counts.put(c, zeros()));
-    List<SelectField<?>> select = new ArrayList<>(bins.values());
-    select.add(DSL.count());
-    Field<?>[][] sets =
-        bins.values().stream().map(b -> new Field<?>[] {b}).toArray(Field<?>[][]::new);
-    for (Record r : dsl.select(select).from(once.table()).groupBy(DSL.groupingSets(sets)).fetch()) {
-      // a row of one column's grouping set: the other bins are null, as is this one for the rows
-      // whose value is missing or does not parse
-      int k = 0;
-      for (String c : bins.keySet()) {
-        Integer bin = r.get(k++, Integer.class);
-        if (bin != null) {
-          counts.get(c)[bin - 1] = r.get(bins.size(), Long.class);
-        }
-      }
-    }
+    // one count per bin as a filtered aggregate: a plain aggregate, which PostgreSQL computes with
+    // parallel workers (grouping sets ran in one process)
+    List<SelectField<?>> select = new ArrayList<>();
+    bins.values()
+        .forEach(
+            bin -> {
+              for (int k = 1; k <= BINS; k++) {
+                select.add(DSL.count().filterWhere(bin.eq(DSL.inline(k))));
+              }
+            });
+    Record r = dsl.select(select).from(once.table()).fetchOne();
     Map<String, List<Long>> histograms = new HashMap<>();
-    counts.forEach((c, n) -> histograms.put(c, List.of(n)));
+    int i = 0;
+    for (String c : bins.keySet()) {
+      Long[] counts = zeros();
+      for (int k = 0; k < BINS; k++) {
+        counts[k] = r.get(i++, Long.class);
+      }
+      histograms.put(c, List.of(counts));
+    }
     return histograms;
   }
 

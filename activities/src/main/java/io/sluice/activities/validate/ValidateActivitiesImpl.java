@@ -105,6 +105,9 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     record(ref, date, ordered, profiles, json);
 
     if (errors > 0) {
+      // nothing is staged from this judgement: a new version, or a changed pipeline file, is
+      // judged anew (docs/adr/0017-rows-are-judged-once.md)
+      candidates.drop(dsl);
       List<String> failed =
           ordered.stream()
               .filter(o -> !o.success() && "error".equals(o.severity()))

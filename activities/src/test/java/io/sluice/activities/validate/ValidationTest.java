@@ -204,6 +204,22 @@ class ValidationTest {
             h.dsl.fetchValue(
                 "select count(*) from meta.validation_results where not success and severity = 'error'"))
         .isEqualTo(1L);
+    // the partition is not staged from this judgement: its table of judged rows is not kept
+    assertThat(h.dsl.fetchValue("select count(*) from pg_tables where schemaname = 'judged'"))
+        .isEqualTo(0L);
+  }
+
+  @Test
+  void aPassingValidationKeepsTheJudgedRowsForStaging() throws IOException {
+    write(D1, row("o1", "2024-04-01T12:00:00Z", "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    h.validate.validate(ActivityHarness.ref(D1));
+    assertThat(h.dsl.fetchValue("select count(*) from pg_tables where schemaname = 'judged'"))
+        .isEqualTo(1L);
+    h.stage.stage(ActivityHarness.ref(D1));
+    assertThat(h.dsl.fetchValue("select count(*) from pg_tables where schemaname = 'judged'"))
+        .as("staging drops it")
+        .isEqualTo(0L);
   }
 
   @Test
