@@ -91,7 +91,7 @@ final class ColumnProfiles {
   /**
    * Counts per equal-width bin between each column's minimum and maximum, for every column with a
    * value: the maximum itself falls into the last bin, and when all values are equal they are all
-   * in the first. One scan, each column read once per row.
+   * in the first. One grouping of the judged rows per column.
    */
   private static Map<String, List<Long>> histograms(
       DSLContext dsl, Candidates candidates, Map<String, Spread> spreads) {
@@ -118,26 +118,22 @@ final class ColumnProfiles {
     if (bins.isEmpty()) {
       return Map.of();
     }
-    // one count per bin as a filtered aggregate: a plain aggregate, which PostgreSQL computes with
-    // parallel workers (grouping sets ran in one process)
-    List<SelectField<?>> select = new ArrayList<>();
-    bins.values()
-        .forEach(
-            bin -> {
-              for (int k = 1; k <= BINS; k++) {
-                select.add(DSL.count().filterWhere(bin.eq(DSL.inline(k))));
-              }
-            });
-    Record r = dsl.select(select).from(once.table()).fetchOne();
+    // one GROUP BY per column, which PostgreSQL aggregates with parallel workers (grouping sets
+    // of all columns ran in one process; twenty filtered counts per column evaluated the bin
+    // twenty times per row: 4 s for 1,000,000 orders, against 0.3 s)
     Map<String, List<Long>> histograms = new HashMap<>();
-    int i = 0;
-    for (String c : bins.keySet()) {
-      Long[] counts = zeros();
-      for (int k = 0; k < BINS; k++) {
-        counts[k] = r.get(i++, Long.class);
-      }
-      histograms.put(c, List.of(counts));
-    }
+    bins.forEach(
+        (c, bin) -> {
+          Long[] counts = zeros();
+          for (Record r : dsl.select(bin, DSL.count()).from(once.table()).groupBy(bin).fetch()) {
+            // the rows whose value is missing are the null bin
+            Integer b = r.get(0, Integer.class);
+            if (b != null) {
+              counts[b - 1] = r.get(1, Long.class);
+            }
+          }
+          histograms.put(c, List.of(counts));
+        });
     return histograms;
   }
 
