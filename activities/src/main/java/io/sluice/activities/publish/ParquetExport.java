@@ -169,11 +169,17 @@ final class ParquetExport {
    * values in column order, nulls where missing.
    */
   static ParquetWriter<Object[]> open(Path file, List<Column> columns) throws IOException {
-    return new RowsBuilder(new LocalOutputFile(file), columns)
-        .withConf(new PlainParquetConfiguration())
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build();
+    RowsBuilder b =
+        new RowsBuilder(new LocalOutputFile(file), columns)
+            .withConf(new PlainParquetConfiguration())
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+    for (Column c : columns) {
+      if (primitive(c.type()) == PrimitiveTypeName.DOUBLE) {
+        b = b.withDictionaryEncoding(c.name(), false);
+      }
+    }
+    return b.build();
   }
 
   private static void add(RecordConsumer out, DataType<?> t, Object v) {

@@ -1,7 +1,6 @@
 package io.sluice.activities.publish;
 
 import io.sluice.activities.features.FeatureSet.Column;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -20,7 +19,6 @@ import java.time.temporal.ChronoField;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.jooq.DataType;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
@@ -87,16 +85,18 @@ final class SplitExport {
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv)";
     CopyOut copy = null;
     long n = 0;
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 16);
-        ParquetWriter<Object[]> pq = ParquetExport.open(parquet, exported)) {
+    try (OutputStream out = new Unsynchronized(Files.newOutputStream(csv), 1 << 16);
+        ParquetBackground pq =
+            new ParquetBackground(
+                ParquetExport.open(parquet, exported), parquet.getFileName().toString())) {
       copy = new CopyManager(connection.unwrap(BaseConnection.class)).copyOut(sql);
       out.write(header(exported));
       CsvFields f = new CsvFields(base);
       byte[] digits = new byte[24];
       StringBuilder cell = new StringBuilder();
-      Object[] values = new Object[exported.size()];
       byte[] row;
       while ((row = copy.readFromCopy()) != null) {
+        Object[] values = new Object[exported.size()];
         f.split(row);
         for (int i = 0; i < label; i++) {
           values[i] = value(exported.get(i), f, row, i);
@@ -125,6 +125,7 @@ final class SplitExport {
         pq.write(values);
         n++;
       }
+      pq.finish();
     } catch (IOException | RuntimeException e) {
       // read the rest rather than cancel: a cancel request is a signal to the backend that can
       // arrive after the copy ended and fail whatever the pooled connection runs next
@@ -155,6 +156,13 @@ final class SplitExport {
       out.write(row, f.start[i], f.end[i] - f.start[i]);
       return;
     }
+    if (value != null && !f.quoted[i] && !startsFormula(row[f.start[i]])) {
+      // COPY quotes any text with a quote, a comma or a line break: the rest is written as it is
+      out.write('"');
+      out.write(row, f.start[i], f.end[i] - f.start[i]);
+      out.write('"');
+      return;
+    }
     cell.setLength(0);
     // printed as the first of a record, so that no delimiter comes before it
     TEXT.print(value == null ? null : neutralised((String) value), cell, true);
@@ -169,9 +177,13 @@ final class SplitExport {
     if (text.isEmpty()) {
       return text;
     }
-    return switch (text.charAt(0)) {
-      case '=', '+', '-', '@', '\t', '\r' -> "'" + text;
-      default -> text;
+    return startsFormula(text.charAt(0)) ? "'" + text : text;
+  }
+
+  private static boolean startsFormula(int c) {
+    return switch (c) {
+      case '=', '+', '-', '@', '\t', '\r' -> true;
+      default -> false;
     };
   }
 
@@ -250,8 +262,14 @@ final class SplitExport {
     if (f.isNull(i)) {
       return null;
     }
-    String text = f.text(row, i);
     DataType<?> t = c.type();
+    if (t.isDate() && f.end[i] - f.start[i] == 10) {
+      LocalDate d = isoDate(row, f.start[i]);
+      if (d != null) {
+        return d;
+      }
+    }
+    String text = f.text(row, i);
     if (t.getType() == Boolean.class) {
       return text.equals("t");
     }
@@ -270,11 +288,85 @@ final class SplitExport {
     return text;
   }
 
+  /** {@code yyyy-mm-dd} at {@code p}, or null for any other text (years before 1000 or BC). */
+  static LocalDate isoDate(byte[] row, int p) {
+    int y = digits(row, p, 4);
+    int m = digits(row, p + 5, 2);
+    int d = digits(row, p + 8, 2);
+    if (y < 1000 || m < 0 || d < 0 || row[p + 4] != '-' || row[p + 7] != '-') {
+      return null;
+    }
+    return LocalDate.of(y, m, d);
+  }
+
+  private static int digits(byte[] row, int p, int n) {
+    int v = 0;
+    for (int k = p; k < p + n; k++) {
+      int c = row[k] - '0';
+      if (c < 0 || c > 9) {
+        return -1;
+      }
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
+  /** A buffered stream without {@link java.io.BufferedOutputStream}'s lock on every write. */
+  static final class Unsynchronized extends OutputStream {
+    private final OutputStream out;
+    private final byte[] buf;
+    private int n;
+
+    Unsynchronized(OutputStream out, int size) {
+      this.out = out;
+      this.buf = new byte[size];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (n == buf.length) {
+        drain();
+      }
+      buf[n++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len > buf.length - n) {
+        drain();
+        if (len > buf.length) {
+          out.write(b, off, len);
+          return;
+        }
+      }
+      System.arraycopy(b, off, buf, n, len);
+      n += len;
+    }
+
+    private void drain() throws IOException {
+      out.write(buf, 0, n);
+      n = 0;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      drain();
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (out) {
+        drain();
+      }
+    }
+  }
+
   /** The fields of one row of PostgreSQL's COPY CSV output, as byte ranges of the row. */
   static final class CsvFields {
     final int[] start;
     final int[] end;
-    private final boolean[] quoted;
+    final boolean[] quoted;
 
     CsvFields(int fields) {
       start = new int[fields];

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SelectField;
@@ -118,16 +119,19 @@ public final class SplitActivitiesImpl implements SplitActivities {
     List<SelectField<?>> aggregates = new ArrayList<>();
     aggregates.add(DSL.count());
     for (Field<?> f : numeric) {
-      Field<Double> x = f.cast(Double.class);
-      // mean and deviation in numeric: exact sums, so the same rows give the same statistics
-      // whatever their physical order (a float8 sum depends on it, and a range pass written by
-      // runs side by side lays the rows down in a different order each time)
-      Field<BigDecimal> exact = f.cast(SQLDataType.NUMERIC);
+      // mean and deviation from exact sums, so the same rows give the same statistics whatever
+      // their physical order (a float8 sum depends on it, and a range pass written by runs side by
+      // side lays the rows down in a different order each time): PostgreSQL sums integers and
+      // numeric exactly, so only a floating-point column is cast to numeric, and min and max are
+      // taken before the cast to double, which keeps their order (casting each value costs more
+      // than the rest of the statistics together)
+      Field<BigDecimal> exact =
+          isFloat(f.getDataType()) ? f.cast(SQLDataType.NUMERIC) : f.coerce(BigDecimal.class);
       aggregates.add(DSL.avg(exact).cast(Double.class));
       aggregates.add(DSL.stddevSamp(exact).cast(Double.class));
-      aggregates.add(DSL.min(x));
-      aggregates.add(DSL.max(x));
-      aggregates.add(DSL.count(x));
+      aggregates.add(DSL.min(f).cast(Double.class));
+      aggregates.add(DSL.max(f).cast(Double.class));
+      aggregates.add(DSL.count(f));
     }
     Record r = tx.select(aggregates).from(table).where(rowsOf(set, train)).fetchOne();
     long rows = r.get(0, Long.class);
@@ -148,5 +152,10 @@ public final class SplitActivitiesImpl implements SplitActivities {
           .set(SPLIT_STATS.NULL_FRACTION, (double) (rows - nonNull) / rows)
           .execute();
     }
+  }
+
+  private static boolean isFloat(DataType<?> t) {
+    Class<?> type = t.getType();
+    return type == Double.class || type == Float.class;
   }
 }
