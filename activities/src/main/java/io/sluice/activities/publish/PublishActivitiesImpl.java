@@ -183,19 +183,20 @@ public final class PublishActivitiesImpl implements PublishActivities {
         Range r = new Range(s.getFromDate(), s.getToDate());
         String file = name + ".csv";
         String parquet = name + ".parquet";
-        long written = writeSplit(tx, set, cols, r, tmp.resolve(file), tmp.resolve(parquet));
-        if (written != s.getRowCount()) {
+        SplitExport.Written written =
+            writeSplit(tx, set, cols, r, tmp.resolve(file), tmp.resolve(parquet));
+        if (written.rows() != s.getRowCount()) {
           throw new IllegalStateException(
-              name + " has " + written + " rows, the split " + s.getRowCount());
+              name + " has " + written.rows() + " rows, the split " + s.getRowCount());
         }
-        rows += written;
+        rows += written.rows();
         info.put(
             name,
             new ExportMetadata.SplitInfo(
                 str(s.getFromDate()),
                 str(s.getToDate()),
                 s.getRowCount(),
-                positives(tx, set, r),
+                written.positives(),
                 file,
                 parquet));
       }
@@ -280,7 +281,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
    * The split's rows in (feature date, entity) order, read once and written as CSV and Parquet. The
    * session's time zone is UTC for the export, so instants read the same on every server.
    */
-  private static long writeSplit(
+  private static SplitExport.Written writeSplit(
       DSLContext tx, FeatureSet set, Exported cols, Range r, Path csv, Path parquet) {
     List<Field<?>> fields = set.columns().stream().<Field<?>>map(FeatureSet.Column::field).toList();
     String select =
@@ -315,12 +316,6 @@ public final class PublishActivitiesImpl implements PublishActivities {
   }
 
   /** Rows of the range whose label is 1. */
-  private static long positives(DSLContext tx, FeatureSet set, Range r) {
-    return tx.fetchCount(
-        set.table(tx),
-        SplitActivitiesImpl.rowsOf(set, r).and(set.label().cast(Integer.class).eq(1)));
-  }
-
   private ExportMetadata metadata(
       DSLContext tx,
       FeatureSet set,

@@ -43,6 +43,11 @@ final class SplitExport {
   /** A scaled column: the exported column {@code source} standardised by training statistics. */
   record Scaled(int source, Double mean, Double stddev) {}
 
+  /**
+   * What a split's export wrote: its rows, and the rows whose label is 1 (the label is a smallint).
+   */
+  record Written(long rows, long positives) {}
+
   private static final MathContext DBL_DIG = new MathContext(15, RoundingMode.HALF_EVEN);
 
   private static final CSVFormat TEXT =
@@ -65,9 +70,9 @@ final class SplitExport {
    * to {@code csv} and {@code parquet} with the columns {@code exported}: the selected columns but
    * the label, one column per entry of {@code scaled}, and the label.
    *
-   * @return the rows written
+   * @return the rows written and how many of them have the label 1
    */
-  static long write(
+  static Written write(
       Connection connection,
       String select,
       List<Column> exported,
@@ -85,6 +90,7 @@ final class SplitExport {
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv)";
     CopyOut copy = null;
     long n = 0;
+    long positives = 0;
     try (OutputStream out = new Unsynchronized(Files.newOutputStream(csv), 1 << 16);
         ParquetBackground pq =
             new ParquetBackground(
@@ -120,6 +126,9 @@ final class SplitExport {
         }
         Object labelValue = value(exported.get(exported.size() - 1), f, row, label);
         values[exported.size() - 1] = labelValue;
+        if (labelValue instanceof Integer i && i == 1) {
+          positives++;
+        }
         writeField(out, f, row, label, labelValue, text[label], cell);
         out.write('\n');
         pq.write(values);
@@ -134,7 +143,7 @@ final class SplitExport {
       }
       throw e;
     }
-    return n;
+    return new Written(n, positives);
   }
 
   private static byte[] header(List<Column> columns) {

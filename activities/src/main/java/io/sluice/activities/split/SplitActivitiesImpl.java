@@ -66,13 +66,16 @@ public final class SplitActivitiesImpl implements SplitActivities {
           Table<Record> table = set.table(tx);
           // As of d, a label is known for the dates whose horizon ends by d: a label filled in
           // by a later run (a backfill of an older date after newer ones) is not known as of d
-          List<LocalDate> dates =
-              tx.selectDistinct(FeatureSet.featureDate())
-                  .from(table)
-                  .where(FeatureSet.featureDate().le(d.minusDays(set.horizonDays())))
-                  .and(set.label().isNotNull())
-                  .orderBy(FeatureSet.featureDate())
-                  .fetch(FeatureSet.featureDate());
+          // one scan: the labelled rows of each date, which the ranges' counts add up
+          java.util.NavigableMap<LocalDate, Long> perDate = new java.util.TreeMap<>();
+          tx.select(FeatureSet.featureDate(), DSL.count())
+              .from(table)
+              .where(FeatureSet.featureDate().le(d.minusDays(set.horizonDays())))
+              .and(set.label().isNotNull())
+              .groupBy(FeatureSet.featureDate())
+              .fetch()
+              .forEach(r -> perDate.put(r.value1(), r.value2().longValue()));
+          List<LocalDate> dates = List.copyOf(perDate.keySet());
           SplitPlan plan =
               SplitPlan.plan(dates, s.train(), s.val(), s.test(), config.embargoDays());
           tx.deleteFrom(SPLITS)
@@ -87,7 +90,12 @@ public final class SplitActivitiesImpl implements SplitActivities {
                   Map.entry("test", plan.test()));
           for (int i = 0; i < 3; i++) {
             Range r = ranges.get(i).getValue();
-            counts[i] = tx.fetchCount(table, rowsOf(set, r));
+            counts[i] =
+                r.from() == null
+                    ? 0
+                    : perDate.subMap(r.from(), true, r.to(), true).values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
             tx.insertInto(SPLITS)
                 .set(SPLITS.DATASET, ref.dataset())
                 .set(SPLITS.AS_OF_DATE, d)

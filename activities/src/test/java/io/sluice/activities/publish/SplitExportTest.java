@@ -172,7 +172,17 @@ class SplitExportTest {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       c.createStatement().execute("SET LOCAL TimeZone = 'UTC'");
-      rows = SplitExport.write(c, select, exported(), SCALED, csv, parquet);
+      SplitExport.Written written = SplitExport.write(c, select, exported(), SCALED, csv, parquet);
+      rows = written.rows();
+      // the positives are counted as the rows go by, as the SQL would count them
+      long positives;
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("select count(*) from t where ordered_next_7d = 1")) {
+        rs.next();
+        positives = rs.getLong(1);
+      }
+      assertThat(positives).isPositive().isLessThan(rows);
+      assertThat(written.positives()).isEqualTo(positives);
       List<String> cols = new ArrayList<>();
       List<String> text = new ArrayList<>();
       for (int i = 0; i < BASE.size() - 1; i++) {
