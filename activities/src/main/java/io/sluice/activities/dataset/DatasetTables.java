@@ -43,8 +43,11 @@ public final class DatasetTables {
    *
    * @param statements the DDL, in order; empty when the tables match the declaration
    * @param changes one line per table made or changed, for the migration's output
+   * @param required false when the statements only change how the tables are indexed, which the
+   *     stages work without (a worker that may not migrate leaves them to {@code sluice migrate})
    */
-  public record Plan(String dataset, List<String> statements, List<String> changes) {
+  public record Plan(
+      String dataset, List<String> statements, List<String> changes, boolean required) {
     public boolean isEmpty() {
       return statements.isEmpty();
     }
@@ -64,6 +67,8 @@ public final class DatasetTables {
     planRaw(dsl, schema, ddl, changes, refused);
     planStaged(dsl, schema, ddl, changes, refused);
     planQuarantine(dsl, schema, ddl, changes);
+    boolean required = !ddl.isEmpty();
+    planStagedIndexes(dsl, schema, ddl, changes);
     if (!refused.isEmpty()) {
       throw new BadConfigException(
           where
@@ -76,7 +81,7 @@ public final class DatasetTables {
               + schema.dataset()
               + "_v2) and backfill it (docs/pipeline-yaml.md#changing-a-dataset)");
     }
-    return new Plan(schema.dataset(), List.copyOf(ddl), List.copyOf(changes));
+    return new Plan(schema.dataset(), List.copyOf(ddl), List.copyOf(changes), required);
   }
 
   /**
@@ -109,7 +114,7 @@ public final class DatasetTables {
    *     change them
    */
   public static void ensure(DSLContext dsl, DatasetSchema schema, String where) {
-    if (!plan(dsl, schema, where).isEmpty()) {
+    if (plan(dsl, schema, where).required()) {
       try {
         apply(dsl, schema, where);
       } catch (org.jooq.exception.DataAccessException e) {
@@ -230,20 +235,9 @@ public final class DatasetTables {
       }
       cols.add("PRIMARY KEY (" + names(dsl, schema.stagedKey()) + ")");
       ddl.add("CREATE TABLE " + table + " (\n    " + String.join(",\n    ", cols) + "\n)");
-      ddl.add(
-          "CREATE INDEX "
-              + q(dsl, DSL.name(schema.dataset() + "_partition_idx"))
-              + " ON "
-              + table
-              + " (partition_date)");
-      ddl.add(
-          "CREATE INDEX "
-              + q(dsl, DSL.name(eventTimeIndex(schema)))
-              + " ON "
-              + table
-              + " ("
-              + q(dsl, DSL.name(schema.eventTime()))
-              + ")");
+      for (Map.Entry<String, String> index : rangeIndexes(schema).entrySet()) {
+        ddl.add(brinIndex(dsl, table, index.getKey(), index.getValue()));
+      }
       ddl.add("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + WORKER_ROLE);
       changes.add(
           "created "
@@ -322,6 +316,72 @@ public final class DatasetTables {
         refused.add(
             "column '" + c + "' of " + plain(schema.stagedName()) + " is no longer declared");
       }
+    }
+  }
+
+  /**
+   * The staged table's indexes besides its key, by name: its partition and its event time. They are
+   * BRIN indexes (a block range's least and greatest value): the rows of a partition are inserted
+   * together and their event times cluster around the partition's day, so the ranges stay narrow; a
+   * B-tree on a column the insert does not come sorted by is maintained row by row at random
+   * places, which cost most of staging a large partition
+   * (docs/adr/0018-brin-indexes-on-staged-tables.md).
+   */
+  static Map<String, String> rangeIndexes(DatasetSchema schema) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(schema.dataset() + "_partition_idx", DatasetSchema.PARTITION_DATE);
+    out.put(eventTimeIndex(schema), schema.eventTime());
+    return out;
+  }
+
+  private static String brinIndex(DSLContext dsl, String table, String name, String column) {
+    return "CREATE INDEX "
+        + q(dsl, DSL.name(name))
+        + " ON "
+        + table
+        + " USING brin ("
+        + q(dsl, DSL.name(column))
+        + ") WITH (autosummarize = on)";
+  }
+
+  /**
+   * Staged tables made before their range indexes were BRIN (or a range index dropped by hand) get
+   * them now; a stage works without this, so it is left to {@code sluice migrate} or a worker that
+   * migrates.
+   */
+  private static void planStagedIndexes(
+      DSLContext dsl, DatasetSchema schema, List<String> ddl, List<String> changes) {
+    Name staged = schema.stagedName();
+    if (columns(dsl, staged).isEmpty()) {
+      return; // planStaged makes it, with these indexes
+    }
+    String table = q(dsl, staged);
+    for (Map.Entry<String, String> index : rangeIndexes(schema).entrySet()) {
+      String method =
+          dsl.fetchOptional(
+                  "SELECT am.amname::text FROM pg_class i JOIN pg_am am ON am.oid = i.relam"
+                      + " JOIN pg_index x ON x.indexrelid = i.oid"
+                      + " WHERE x.indrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?))"
+                      + " AND i.relname = ?",
+                  staged.first(),
+                  staged.last(),
+                  index.getKey())
+              .map(r -> r.get(0, String.class))
+              .orElse(null);
+      if ("brin".equals(method)) {
+        continue;
+      }
+      if (method != null) {
+        ddl.add("DROP INDEX " + q(dsl, DSL.name(staged.first(), index.getKey())));
+      }
+      ddl.add(brinIndex(dsl, table, index.getKey(), index.getValue()));
+      changes.add(
+          (method == null ? "added" : "replaced the " + method + " index")
+              + " "
+              + index.getKey()
+              + " of "
+              + plain(staged)
+              + (method == null ? " (BRIN)" : " with a BRIN index"));
     }
   }
 

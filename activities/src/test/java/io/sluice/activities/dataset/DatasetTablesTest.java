@@ -105,6 +105,47 @@ class DatasetTablesTest {
                 + " 'quarantine'::regnamespace)");
   }
 
+  private List<String> indexes(String table) {
+    return dsl
+        .fetchValues(
+            "select i.relname || ' ' || am.amname from pg_index x join pg_class i on i.oid ="
+                + " x.indexrelid join pg_am am on am.oid = i.relam where x.indrelid = ?::regclass"
+                + " order by i.relname",
+            table)
+        .stream()
+        .map(Object::toString)
+        .toList();
+  }
+
+  @Test
+  void theStagedRangeIndexesAreBrinAndTheMigrationReplacesOlderOnes() throws IOException {
+    DatasetTables.apply(dsl, declare(), "payments.yaml");
+    assertThat(indexes("stg.payments"))
+        .containsExactly(
+            "payments_paid_at_idx brin", "payments_partition_idx brin", "payments_pkey btree");
+
+    // as a table made before they were BRIN has them, one of them dropped by hand
+    dsl.execute("drop index stg.payments_paid_at_idx");
+    dsl.execute("drop index stg.payments_partition_idx");
+    dsl.execute("create index payments_partition_idx on stg.payments (partition_date)");
+    DatasetTables.Plan plan = DatasetTables.plan(dsl, declare(), "payments.yaml");
+    assertThat(plan.required()).isFalse();
+    assertThat(plan.changes())
+        .containsExactly(
+            "replaced the btree index payments_partition_idx of stg.payments with a BRIN index",
+            "added payments_paid_at_idx of stg.payments (BRIN)");
+    // a stage does not need them: it leaves them to the migration
+    DatasetTables.ensure(dsl, declare(), "payments.yaml");
+    assertThat(indexes("stg.payments"))
+        .containsExactly("payments_partition_idx btree", "payments_pkey btree");
+
+    DatasetTables.apply(dsl, declare(), "payments.yaml");
+    assertThat(indexes("stg.payments"))
+        .containsExactly(
+            "payments_paid_at_idx brin", "payments_partition_idx brin", "payments_pkey btree");
+    assertThat(DatasetTables.plan(dsl, declare(), "payments.yaml").isEmpty()).isTrue();
+  }
+
   @Test
   void aDeclarationMakesItsRawStagingAndQuarantineTables() throws IOException {
     DatasetTables.Plan plan = DatasetTables.apply(dsl, declare(), "payments.yaml");
