@@ -328,12 +328,11 @@ public sealed interface Expectation {
       }
       Condition elsewhere = stagedElsewhere(p, reads);
       DSLContext dsl = p.dsl();
-      Record2<Integer, Integer> r =
-          dsl.select(DSL.count(v), DSL.count().filterWhere(elsewhere))
-              .from(reads.from())
-              .fetchOne();
+      // a WHERE EXISTS, which PostgreSQL plans as a semi-join (hashed, or a key probe per row,
+      // whichever costs less), where an aggregate's FILTER would run it row by row
+      int found = dsl.fetchCount(DSL.selectOne().from(reads.from()).where(elsewhere));
       List<String> samples =
-          r.value2() == 0
+          found == 0
               ? List.of()
               : Outcomes.firstDistinct(
                   dsl.select(v)
@@ -341,7 +340,17 @@ public sealed interface Expectation {
                       .where(elsewhere)
                       .limit(Outcomes.SAMPLES * 10)
                       .fetch(0, String.class));
-      return Outcomes.fractional(this, r.value1(), r.value2(), samples);
+      return Outcomes.fractional(this, present(p), found, samples);
+    }
+
+    /** The rows with a value: the partition's rows but the nulls its scan counted. */
+    private long present(Partition p) {
+      return p.rows()
+          - p.profiles().stream()
+              .filter(c -> c.column().equals(config.column()))
+              .mapToLong(ColumnProfile::nullCount)
+              .findFirst()
+              .orElseThrow();
     }
 
     /**
@@ -350,13 +359,7 @@ public sealed interface Expectation {
      * present values are counted by the partition's scan already (its profile's nulls).
      */
     private Outcome repeats(Partition p, Reads reads, Field<String> v) {
-      long present =
-          p.rows()
-              - p.profiles().stream()
-                  .filter(c -> c.column().equals(config.column()))
-                  .mapToLong(ColumnProfile::nullCount)
-                  .findFirst()
-                  .orElseThrow();
+      long present = present(p);
       org.jooq.Table<?> groups =
           DSL.select(v.as("v"), DSL.count().as("n"))
               .from(reads.from())
@@ -378,9 +381,9 @@ public sealed interface Expectation {
     }
 
     /**
-     * The key is staged from another day: one primary-key probe per row. (An IN over the staged
-     * keys inside an aggregate's FILTER cannot become a join; once the keys outgrow work_mem
-     * PostgreSQL rescans them for every row, quadratic in the history.)
+     * The key is staged from another day. (An IN over the staged keys cannot become a join inside
+     * an aggregate's FILTER; once the keys outgrow work_mem PostgreSQL rescans them for every row,
+     * quadratic in the history. An EXISTS in a WHERE clause is a semi-join.)
      */
     private Condition stagedElsewhere(Partition p, Reads reads) {
       DatasetSchema schema = p.schema();
