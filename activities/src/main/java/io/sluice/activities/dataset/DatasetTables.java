@@ -65,10 +65,12 @@ public final class DatasetTables {
     List<String> changes = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     planRaw(dsl, schema, ddl, changes, refused);
-    planStaged(dsl, schema, ddl, changes, refused);
+    boolean stagedExisted = planStaged(dsl, schema, ddl, changes, refused);
     planQuarantine(dsl, schema, ddl, changes);
     boolean required = !ddl.isEmpty();
-    planStagedIndexes(dsl, schema, ddl, changes);
+    if (stagedExisted) {
+      planStagedIndexes(dsl, schema, ddl, changes);
+    }
     if (!refused.isEmpty()) {
       throw new BadConfigException(
           where
@@ -219,7 +221,8 @@ public final class DatasetTables {
         });
   }
 
-  private static void planStaged(
+  /** Plans the staged table; true when it exists already (a new one is made with its indexes). */
+  private static boolean planStaged(
       DSLContext dsl,
       DatasetSchema schema,
       List<String> ddl,
@@ -247,7 +250,7 @@ public final class DatasetTables {
               + ", key "
               + String.join(", ", schema.stagedKey())
               + ")");
-      return;
+      return false;
     }
     List<String> key = primaryKey(dsl, schema.stagedName());
     if (!key.equals(schema.stagedKey())) {
@@ -317,6 +320,7 @@ public final class DatasetTables {
             "column '" + c + "' of " + plain(schema.stagedName()) + " is no longer declared");
       }
     }
+    return true;
   }
 
   /**
@@ -345,29 +349,24 @@ public final class DatasetTables {
   }
 
   /**
-   * Staged tables made before their range indexes were BRIN (or a range index dropped by hand) get
-   * them now; a stage works without this, so it is left to {@code sluice migrate} or a worker that
-   * migrates.
+   * An existing staged table made before its range indexes were BRIN (or with a range index dropped
+   * by hand) gets them now; a stage works without this, so it is left to {@code sluice migrate} or
+   * a worker that migrates.
    */
   private static void planStagedIndexes(
       DSLContext dsl, DatasetSchema schema, List<String> ddl, List<String> changes) {
     Name staged = schema.stagedName();
-    if (columns(dsl, staged).isEmpty()) {
-      return; // planStaged makes it, with these indexes
-    }
+    Map<String, String> methods = new LinkedHashMap<>();
+    dsl.fetch(
+            "SELECT i.relname::text, am.amname::text FROM pg_index x"
+                + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam"
+                + " WHERE x.indrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?))",
+            staged.first(),
+            staged.last())
+        .forEach(r -> methods.put(r.get(0, String.class), r.get(1, String.class)));
     String table = q(dsl, staged);
     for (Map.Entry<String, String> index : rangeIndexes(schema).entrySet()) {
-      String method =
-          dsl.fetchOptional(
-                  "SELECT am.amname::text FROM pg_class i JOIN pg_am am ON am.oid = i.relam"
-                      + " JOIN pg_index x ON x.indexrelid = i.oid"
-                      + " WHERE x.indrelid = to_regclass(quote_ident(?) || '.' || quote_ident(?))"
-                      + " AND i.relname = ?",
-                  staged.first(),
-                  staged.last(),
-                  index.getKey())
-              .map(r -> r.get(0, String.class))
-              .orElse(null);
+      String method = methods.get(index.getKey());
       if ("brin".equals(method)) {
         continue;
       }
