@@ -336,6 +336,44 @@ public sealed interface Aggregation {
     }
   }
 
+  /**
+   * The value of a text column that the most rows of the window carry (ties: the least value, in
+   * the database's collation); null when none.
+   */
+  record MostFrequent(Aggregate config) implements Aggregation {
+    public Set<ColumnType.Kind> columnKinds() {
+      return Set.of(ColumnType.Kind.TEXT);
+    }
+
+    public DataType<?> type(DatasetSchema schema) {
+      return SQLDataType.CLOB;
+    }
+
+    public String describe(String rows) {
+      return "the most frequent "
+          + config.column()
+          + " of "
+          + rows
+          + " (ties: the least value); null when none";
+    }
+
+    public Field<?> overWindow(Window w) {
+      // mode() reads the values in order and keeps the first with the highest count: the least.
+      // A template, as jOOQ leaves the FILTER clause of an ordered-set aggregate out.
+      return DSL.field(
+          "mode() within group (order by {0}) filter (where {1})",
+          SQLDataType.CLOB, w.column(config).cast(SQLDataType.CLOB), w.rows(config));
+    }
+
+    public void state(int i, StateLayout layout) {
+      layout.keyed(config.name(), config.filter(), windowDays(), config.column());
+    }
+
+    public Field<?> fromState(int i, StateRead read) {
+      return read.keyed(config, "mode");
+    }
+  }
+
   /** d minus the UTC date of the latest row in the window; null when none. */
   record DaysSinceLast(Aggregate config) implements Aggregation {
     public Set<ColumnType.Kind> columnKinds() {
@@ -450,6 +488,7 @@ public sealed interface Aggregation {
       m.put("min", Min::new);
       m.put("max", Max::new);
       m.put("count_distinct", CountDistinct::new);
+      m.put("most_frequent", MostFrequent::new);
       m.put("days_since_last", DaysSinceLast::new);
       m.put("ratio", Ratio::new);
       ALL = Collections.unmodifiableMap(m);

@@ -488,8 +488,8 @@ final class FeatureState {
   }
 
   /**
-   * From the keys table: how many values the entity's slot holds ({@code count}), or its least or
-   * greatest value ({@code min}, {@code max}).
+   * From the keys table: how many values the entity's slot holds ({@code count}), its least or
+   * greatest value ({@code min}, {@code max}), or the value with the most rows ({@code mode}).
    */
   private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, String what) {
     Table<Record> kt = keys.as("k");
@@ -501,6 +501,12 @@ final class FeatureState {
                     .eq(DSL.inline(k.slot())));
     if ("count".equals(what)) {
       return DSL.field(DSL.select(DSL.count()).from(kt).where(of));
+    }
+    Field<Long> n = DSL.field(DSL.name("k", N.getName()), SQLDataType.BIGINT);
+    if ("mode".equals(what)) {
+      // the value with the most rows, the least of a tie: what mode() gives over the window
+      Field<String> value = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
+      return DSL.field(DSL.select(value).from(kt).where(of).orderBy(n.desc(), value).limit(1));
     }
     // min and max read the first or last value of an index range: fix the other key columns
     Field<String> text = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);

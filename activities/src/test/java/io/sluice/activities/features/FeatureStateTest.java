@@ -53,6 +53,8 @@ class FeatureStateTest {
           - {name: last_order_ts_5d, agg: max, column: order_ts, window: 5d}
           - {name: channels_5d, agg: count_distinct, column: channel, filter: completed, window: 5d}
           - {name: quantities_9d, agg: count_distinct, column: quantity, window: 9d}
+          - {name: top_channel_5d, agg: most_frequent, column: channel, filter: completed, window: 5d}
+          - {name: top_category_9d, agg: most_frequent, column: category, window: 9d}
           - {name: days_since_last_order, agg: days_since_last, filter: completed, window: 9d}
           - {name: days_since_last_refund, agg: days_since_last, filter: refunded, window: 5d}
           - {name: refunds_9d, agg: count, filter: refunded, window: 9d, export: false}
