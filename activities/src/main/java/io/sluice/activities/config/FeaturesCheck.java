@@ -88,6 +88,52 @@ final class FeaturesCheck {
       }
       checkFilterRef(problems, "label.filter", c.label().filter(), filters);
     }
+    if (c.transforms() != null) {
+      checkTransforms(problems, c, aggs, sqlColumns, reserved, schema);
+    }
+  }
+
+  /** The transforms read exported numeric or text features and name columns of their own. */
+  private static void checkTransforms(
+      List<String> problems,
+      PipelineConfig c,
+      List<Aggregate> aggs,
+      Map<String, String> sqlColumns,
+      Set<String> reserved,
+      DatasetSchema schema) {
+    Map<String, Boolean> numeric = new java.util.LinkedHashMap<>();
+    Set<String> taken = new HashSet<>(reserved);
+    for (Aggregate a : aggs) {
+      if (a == null || a.name() == null) {
+        continue;
+      }
+      taken.add(a.name());
+      if (Boolean.FALSE.equals(a.export()) || !Aggregation.KINDS.containsKey(a.agg())) {
+        continue;
+      }
+      try {
+        org.jooq.DataType<?> t = Aggregation.of(a).type(schema);
+        if (t.isNumeric() || t.isString()) {
+          numeric.put(a.name(), t.isNumeric());
+        }
+      } catch (RuntimeException e) {
+        // an aggregate over an undeclared column: its own complaint is already there
+      }
+    }
+    sqlColumns.forEach(
+        (name, type) -> {
+          taken.add(name);
+          if ("text".equals(type)) {
+            numeric.put(name, false);
+          } else if (type != null
+              && Set.of("integer", "bigint", "numeric", "double precision").contains(type)) {
+            numeric.put(name, true);
+          }
+        });
+    if (c.label() != null && c.label().name() != null) {
+      taken.add(c.label().name());
+    }
+    io.sluice.activities.transform.Transforms.check(problems, c.transforms(), numeric, taken);
   }
 
   /**

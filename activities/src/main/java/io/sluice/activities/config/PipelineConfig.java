@@ -20,7 +20,11 @@ public record PipelineConfig(
     List<ExpectationConfig> expectations,
     FeaturesConfig features,
     LabelConfig label,
-    SplitConfig split) {
+    SplitConfig split,
+    // absent from a file without transforms, so that its config hash is the one it always had
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        List<TransformConfig> transforms) {
 
   /**
    * Where a partition's files are: {@code path} under the data root, {date} substituted; {@code
@@ -93,4 +97,38 @@ public record PipelineConfig(
 
   /** Fractions of the labelled feature dates; the embargo defaults to the label horizon. */
   public record SplitConfig(Double train, Double val, Double test, Integer embargoDays) {}
+
+  /**
+   * An exported column computed from a feature by steps fitted on the training split only
+   * (docs/pipeline-yaml.md#transforms).
+   *
+   * @param name the exported column (a one-hot encoding's columns start with it); default {@code
+   *     <column>_<last step>}
+   * @param column the feature it reads
+   * @param steps applied in order
+   */
+  public record TransformConfig(String name, String column, List<StepConfig> steps) {}
+
+  /**
+   * One step of a transform: {@code op} names the kind, which reads only its own keys.
+   *
+   * @param strategy impute: mean, median or constant
+   * @param value impute: the constant
+   * @param indicator impute: also export {@code <name>_missing}, 1 where the feature is null
+   * @param lower clip: the training quantile (0..1) below which values are raised to it
+   * @param upper clip: the training quantile above which values are lowered to it
+   * @param topK one_hot: how many of the most frequent training values get a column
+   * @param unseen one_hot: what a value outside them gets: other, ignore or error
+   * @param order ordinal: the values in code order (default: the training values, sorted)
+   */
+  public record StepConfig(
+      String op,
+      String strategy,
+      Double value,
+      Boolean indicator,
+      Double lower,
+      Double upper,
+      Integer topK,
+      String unseen,
+      List<String> order) {}
 }

@@ -298,14 +298,20 @@ public final class PipelineConfigLoader {
     }
     if (c.features() == null) {
       // a dataset without features is ingested, validated and staged only
-      for (String key : new String[] {"label", "split"}) {
-        if (("label".equals(key) ? c.label() : c.split()) != null) {
+      Map<String, Object> needFeatures = new java.util.LinkedHashMap<>();
+      needFeatures.put("label", c.label());
+      needFeatures.put("split", c.split());
+      needFeatures.put("transforms", c.transforms());
+      for (String key : needFeatures.keySet()) {
+        if (needFeatures.get(key) != null) {
           problems.add(
               "key '"
                   + key
-                  + "': needs features (a "
-                  + key
-                  + " is computed with them); declare features, label and split together, or"
+                  + "': needs features ("
+                  + ("transforms".equals(key)
+                      ? "transforms apply to them"
+                      : "a " + key + " is computed with them")
+                  + "); declare features, label and split together, or"
                   + " none of them");
         }
       }

@@ -17,6 +17,10 @@ public record ExportMetadata(
     Map<String, SplitInfo> splits,
     TimeBounds timeBounds,
     Map<String, Stats> trainingStatistics,
+    // absent without declared transforms, so such an export's metadata reads as it always did
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        io.sluice.activities.transform.Transforms.Spec transforms,
     String runId) {
 
   /**

@@ -3,6 +3,7 @@ package io.sluice.activities.publish;
 import static io.sluice.db.jooq.meta.Tables.FEATURE_REGISTRY;
 import static io.sluice.db.jooq.meta.Tables.SPLITS;
 import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
+import static io.sluice.db.jooq.meta.Tables.SPLIT_TRANSFORMS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.features.FeatureSet;
@@ -12,6 +13,7 @@ import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.Outputs;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.transform.Transforms;
 import io.sluice.db.jooq.meta.tables.records.FeatureRegistryRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitStatsRecord;
 import io.sluice.db.jooq.meta.tables.records.SplitsRecord;
@@ -88,9 +90,22 @@ public final class PublishActivitiesImpl implements PublishActivities {
           Path versionDir = settings.exportDir(ref.dataset(), version);
           Path target = versionDir.resolve(snapshot);
           Map<String, SplitStatsRecord> stats = trainingStats(tx, ref.dataset(), d);
-          Exported cols = Exported.of(set, stats);
+          Transforms.Spec transforms = transforms(tx, ref, d, config);
+          Exported cols = Exported.of(set, stats, transforms);
           long exported =
-              export(tx, set, cols, stats, ref, d, config, version, sqlHash, splits, target);
+              export(
+                  tx,
+                  set,
+                  cols,
+                  stats,
+                  transforms,
+                  ref,
+                  d,
+                  config,
+                  version,
+                  sqlHash,
+                  splits,
+                  target);
           Snapshots.pointLatest(versionDir, snapshot, ref, d);
           long featureRows = tx.fetchCount(set.table(tx), FeatureSet.featureDate().eq(d));
           FeatureRegistryRecord row = tx.newRecord(FEATURE_REGISTRY);
@@ -165,6 +180,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       FeatureSet set,
       Exported cols,
       Map<String, SplitStatsRecord> stats,
+      Transforms.Spec transforms,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -183,8 +199,22 @@ public final class PublishActivitiesImpl implements PublishActivities {
         Range r = new Range(s.getFromDate(), s.getToDate());
         String file = name + ".csv";
         String parquet = name + ".parquet";
-        SplitExport.Written written =
-            writeSplit(tx, set, cols, r, tmp.resolve(file), tmp.resolve(parquet));
+        SplitExport.Written written;
+        try {
+          written = writeSplit(tx, set, cols, r, tmp.resolve(file), tmp.resolve(parquet));
+        } catch (Transforms.UnseenCategory e) {
+          throw Failures.of(
+              FailureTypes.DATA_ERROR,
+              "cannot export the "
+                  + name
+                  + " split of "
+                  + ref.dataset()
+                  + " as of "
+                  + d
+                  + ": "
+                  + e.getMessage(),
+              e);
+        }
         if (written.rows() != s.getRowCount()) {
           throw new IllegalStateException(
               name + " has " + written.rows() + " rows, the split " + s.getRowCount());
@@ -202,7 +232,8 @@ public final class PublishActivitiesImpl implements PublishActivities {
       }
       Files.write(
           tmp.resolve("metadata.json"),
-          Json.bytes(metadata(tx, set, cols, stats, ref, d, config, version, sqlHash, info)));
+          Json.bytes(
+              metadata(tx, set, cols, stats, transforms, ref, d, config, version, sqlHash, info)));
       if (Files.exists(target)) {
         // an earlier attempt of this run renamed the same rows into place: a snapshot is never
         // replaced
@@ -235,17 +266,58 @@ public final class PublishActivitiesImpl implements PublishActivities {
     }
   }
 
-  /**
-   * The exported columns: the feature table's columns, then for every numeric feature {@code
-   * <name>_scaled} = (value - training mean) / training standard deviation (6 decimals; null when
-   * the value is null or the deviation is 0), then the label; and how each scaled one is computed.
-   */
-  record Exported(List<FeatureSet.Column> columns, List<SplitExport.Scaled> scaled) {
+  /** The split's fitted transforms, when the pipeline declares any. */
+  private static Transforms.Spec transforms(
+      DSLContext tx, PartitionRef ref, LocalDate d, LoadedConfig config) {
+    if (config.config().transforms() == null) {
+      return null;
+    }
+    JSONB spec =
+        tx.select(SPLIT_TRANSFORMS.SPEC)
+            .from(SPLIT_TRANSFORMS)
+            .where(SPLIT_TRANSFORMS.DATASET.eq(ref.dataset()))
+            .and(SPLIT_TRANSFORMS.AS_OF_DATE.eq(d))
+            .fetchOne(SPLIT_TRANSFORMS.SPEC);
+    if (spec == null) {
+      throw new IllegalStateException(
+          "no fitted transforms recorded for "
+              + ref.dataset()
+              + "/"
+              + d
+              + ": run the split step first (it fits them)");
+    }
+    try {
+      return Json.MAPPER.readValue(spec.data(), Transforms.Spec.class);
+    } catch (IOException e) {
+      throw new IllegalStateException("the transforms recorded for " + ref.dataset() + "/" + d, e);
+    }
+  }
 
-    static Exported of(FeatureSet set, Map<String, SplitStatsRecord> stats) {
+  /**
+   * The exported columns: the feature table's columns, then the declared transforms' columns, or
+   * without a declaration, for every numeric feature {@code <name>_scaled} = (value - training
+   * mean) / training standard deviation (6 decimals; null when the value is null or the deviation
+   * is 0), then the label; and how each derived one is computed.
+   */
+  record Exported(List<FeatureSet.Column> columns, List<SplitExport.Derived> scaled) {
+
+    static Exported of(
+        FeatureSet set, Map<String, SplitStatsRecord> stats, Transforms.Spec transforms) {
       List<FeatureSet.Column> all = set.columns();
       List<FeatureSet.Column> columns = new ArrayList<>(all.subList(0, all.size() - 1));
-      List<SplitExport.Scaled> scaled = new ArrayList<>();
+      List<SplitExport.Derived> scaled = new ArrayList<>();
+      if (transforms != null) {
+        for (Transforms.Output o : transforms.columns()) {
+          scaled.add(new SplitExport.Transformed(indexOf(all, o.input()), Transforms.applier(o)));
+          columns.add(
+              new FeatureSet.Column(
+                  o.name(),
+                  "integer".equals(o.type()) ? SQLDataType.INTEGER : SQLDataType.DOUBLE,
+                  o.description()));
+        }
+        columns.add(all.get(all.size() - 1));
+        return new Exported(List.copyOf(columns), List.copyOf(scaled));
+      }
       for (Field<?> f : set.numericFeatures()) {
         SplitStatsRecord st = stats.get(f.getName());
         int source = indexOf(all, f.getName());
@@ -321,6 +393,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
       FeatureSet set,
       Exported cols,
       Map<String, SplitStatsRecord> training,
+      Transforms.Spec transforms,
       PartitionRef ref,
       LocalDate d,
       LoadedConfig config,
@@ -379,6 +452,7 @@ public final class PublishActivitiesImpl implements PublishActivities {
                 .orElse(null),
             labelCutoff.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC).toString()),
         stats,
+        transforms,
         ref.runId());
   }
 

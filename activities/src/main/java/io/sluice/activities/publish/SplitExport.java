@@ -40,8 +40,18 @@ import org.postgresql.core.BaseConnection;
  */
 final class SplitExport {
 
+  /** An exported column computed here from another one, {@code source}. */
+  sealed interface Derived permits Scaled, Transformed {}
+
   /** A scaled column: the exported column {@code source} standardised by training statistics. */
-  record Scaled(int source, Double mean, Double stddev) {}
+  record Scaled(int source, Double mean, Double stddev) implements Derived {}
+
+  /**
+   * A column of a declared transform: {@code apply} maps the value of {@code source} to a Double,
+   * an Integer or null (docs/exports.md#transforms).
+   */
+  record Transformed(int source, java.util.function.Function<Object, Object> apply)
+      implements Derived {}
 
   /**
    * What a split's export wrote: its rows, and the rows whose label is 1 (the label is a smallint).
@@ -68,7 +78,7 @@ final class SplitExport {
   /**
    * Runs {@code select} (the feature table's columns, label last) through COPY and writes its rows
    * to {@code csv} and {@code parquet} with the columns {@code exported}: the selected columns but
-   * the label, one column per entry of {@code scaled}, and the label.
+   * the label, one column per entry of {@code derived}, and the label.
    *
    * @return the rows written and how many of them have the label 1
    */
@@ -76,11 +86,11 @@ final class SplitExport {
       Connection connection,
       String select,
       List<Column> exported,
-      List<Scaled> scaled,
+      List<? extends Derived> derived,
       Path csv,
       Path parquet)
       throws IOException, SQLException {
-    int base = exported.size() - scaled.size();
+    int base = exported.size() - derived.size();
     int label = base - 1;
     boolean[] text = new boolean[base];
     for (int i = 0; i < label; i++) {
@@ -109,8 +119,17 @@ final class SplitExport {
           writeField(out, f, row, i, values[i], text[i], cell);
           out.write(',');
         }
-        for (int k = 0; k < scaled.size(); k++) {
-          Scaled s = scaled.get(k);
+        for (int k = 0; k < derived.size(); k++) {
+          if (derived.get(k) instanceof Transformed t) {
+            Object v = t.apply().apply(values[t.source()]);
+            values[label + k] = v;
+            if (v != null) {
+              out.write(v.toString().getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write(',');
+            continue;
+          }
+          Scaled s = (Scaled) derived.get(k);
           long micros = scaleMicros(values[s.source()], s);
           if (micros == HUGE) {
             BigDecimal z = scale(values[s.source()], s);

@@ -2,13 +2,17 @@ package io.sluice.activities.split;
 
 import static io.sluice.db.jooq.meta.Tables.SPLITS;
 import static io.sluice.db.jooq.meta.Tables.SPLIT_STATS;
+import static io.sluice.db.jooq.meta.Tables.SPLIT_TRANSFORMS;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfig.SplitConfig;
 import io.sluice.activities.features.FeatureSet;
 import io.sluice.activities.split.SplitPlan.Range;
 import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.Json;
 import io.sluice.activities.support.SluiceSettings;
+import io.sluice.activities.transform.Transforms;
+import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.SplitActivities;
 import jakarta.inject.Singleton;
@@ -108,6 +112,7 @@ public final class SplitActivitiesImpl implements SplitActivities {
                 .execute();
           }
           writeTrainingStats(tx, set, table, ref.dataset(), d, plan.train());
+          writeTransforms(tx, config, set, table, ref, d, plan.train());
           return new SplitResult(counts[0], counts[1], counts[2], plan.embargoDays());
         });
   }
@@ -160,6 +165,65 @@ public final class SplitActivitiesImpl implements SplitActivities {
           .set(SPLIT_STATS.NULL_FRACTION, (double) (rows - nonNull) / rows)
           .execute();
     }
+  }
+
+  /**
+   * The declared transforms fitted on the training rows, as the spec publish applies: replaced with
+   * the split, none when nothing is declared or nothing is labelled yet.
+   */
+  private static void writeTransforms(
+      DSLContext tx,
+      LoadedConfig config,
+      FeatureSet set,
+      Table<Record> table,
+      PartitionRef ref,
+      LocalDate d,
+      Range train) {
+    tx.deleteFrom(SPLIT_TRANSFORMS)
+        .where(SPLIT_TRANSFORMS.DATASET.eq(ref.dataset()))
+        .and(SPLIT_TRANSFORMS.AS_OF_DATE.eq(d))
+        .execute();
+    var declared = config.config().transforms();
+    if (declared == null || train.from() == null) {
+      return;
+    }
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    set.columns().forEach(c -> taken.add(c.name()));
+    Transforms.Spec spec;
+    try {
+      spec =
+          Transforms.fit(
+              tx,
+              table,
+              rowsOf(set, train),
+              train.from().toString(),
+              train.to().toString(),
+              declared,
+              taken);
+    } catch (IllegalArgumentException e) {
+      throw Failures.of(
+          FailureTypes.DATA_ERROR,
+          "cannot fit the transforms of "
+              + ref.dataset()
+              + " on the training split as of "
+              + d
+              + " ("
+              + train.from()
+              + " to "
+              + train.to()
+              + "): "
+              + e.getMessage(),
+          e);
+    }
+    tx.insertInto(SPLIT_TRANSFORMS)
+        .set(SPLIT_TRANSFORMS.DATASET, ref.dataset())
+        .set(SPLIT_TRANSFORMS.AS_OF_DATE, d)
+        .set(
+            SPLIT_TRANSFORMS.SPEC,
+            org.jooq.JSONB.valueOf(
+                new String(Json.bytes(spec), java.nio.charset.StandardCharsets.UTF_8)))
+        .set(SPLIT_TRANSFORMS.RUN_ID, ref.runId())
+        .execute();
   }
 
   private static boolean isFloat(DataType<?> t) {

@@ -502,6 +502,19 @@ class HostileDeclarationsTest {
         YAML.readTree(
             "{file: sql/orders_weekend.sql, window: 30d, columns: {weekend_orders_30d: integer,"
                 + " largest_order_30d: numeric}}"));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) config.at("/features/aggregates"))
+        .add(
+            YAML.readTree(
+                "{name: top_category_30d, agg: most_frequent, column: category, window: 30d}"));
+    set(
+        config,
+        "transforms",
+        YAML.readTree(
+            "[{name: revenue_30d_t, column: revenue_30d, steps: [{op: impute, strategy: constant,"
+                + " value: 0, indicator: true}, {op: clip, lower: 0.01, upper: 0.99}, {op:"
+                + " standard}]}, {column: top_category_30d, steps: [{op: one_hot, top_k: 3, unseen:"
+                + " other}]}, {column: top_category_30d, steps: [{op: ordinal, order: [books,"
+                + " home]}]}]"));
     return config;
   }
 
@@ -515,6 +528,9 @@ class HostileDeclarationsTest {
   private static final Pattern EXPECTATION = Pattern.compile("^expectations\\[\\](?:\\.(\\w+))?");
   private static final Pattern AGGREGATE =
       Pattern.compile("^features\\.aggregates\\[\\](?:\\.(\\w+))?");
+  private static final Pattern STEP =
+      Pattern.compile("^transforms\\[\\]\\.steps\\[\\](?:\\.(\\w+))?");
+  private static final Pattern TRANSFORM = Pattern.compile("^transforms\\[\\](\\.never)?");
   private static final Pattern FILTER =
       Pattern.compile("^features\\.filters\\.<name>(?:\\.(\\w+))?");
 
@@ -524,6 +540,8 @@ class HostileDeclarationsTest {
     k = replace(k, COLUMN, p -> "columns." + COLUMN_FOR.getOrDefault(p, "currency"));
     k = replace(k, EXPECTATION, p -> "expectations[" + EXPECTATION_FOR.getOrDefault(p, 0) + "]");
     k = replace(k, AGGREGATE, p -> "features.aggregates[" + AGGREGATE_FOR.getOrDefault(p, 0) + "]");
+    k = replace(k, STEP, HostileDeclarationsTest::transformStep);
+    k = replace(k, TRANSFORM, p -> "transforms[0]");
     k =
         replace(
             k,
@@ -575,6 +593,17 @@ class HostileDeclarationsTest {
           Map.entry("tolerance", 12));
 
   /** The bundled aggregate each aggregate key is tried on. */
+  /** The step of {@link #base}'s transforms that reads a step's key. */
+  private static String transformStep(String key) {
+    return switch (String.valueOf(key)) {
+      case "strategy", "value", "indicator" -> "transforms[0].steps[0]";
+      case "lower", "upper" -> "transforms[0].steps[1]";
+      case "top_k", "unseen" -> "transforms[1].steps[0]";
+      case "order" -> "transforms[2].steps[0]";
+      default -> "transforms[0].steps[2]";
+    };
+  }
+
   private static final Map<String, Integer> AGGREGATE_FOR =
       Map.of("column", 2, "numerator", 4, "denominator", 4, "export", 7);
 
