@@ -126,6 +126,10 @@ public final class DemoMain {
         for (Dataset d : datasets) {
           failed += run(client, dsl, d, dataRoot, artifacts, out);
         }
+        PipelineConfigLoader loader = new PipelineConfigLoader(pipelines);
+        for (String name : loader.featureSets()) {
+          failed += runFeatureSet(client, loader, name, datasets, dataRoot, out);
+        }
         out.printf(
             "done in %.1f s%s%n",
             (System.nanoTime() - started) / 1e9,
@@ -135,6 +139,89 @@ public final class DemoMain {
         temporal.close();
       }
     }
+  }
+
+  /**
+   * A feature set file's run on the last date of its dataset, after every dataset ran: one range
+   * pass computes its whole history, then its split and its export with the transforms' spec.
+   */
+  private static int runFeatureSet(
+      WorkflowClient client,
+      PipelineConfigLoader loader,
+      String name,
+      List<Dataset> datasets,
+      Path dataRoot,
+      PrintStream out) {
+    out.println();
+    LoadedConfig config;
+    try {
+      config = loader.load(name);
+    } catch (RuntimeException e) {
+      out.println("== " + name + ": skipped, " + e.getMessage());
+      return 0;
+    }
+    String anchor = config.config().dataset();
+    out.printf(
+        "== %s (a feature set over %s%s)%n",
+        name,
+        anchor,
+        config.joined().isEmpty()
+            ? ""
+            : ", joined with " + String.join(", ", config.joined().keySet()));
+    Dataset of = datasets.stream().filter(d -> d.name().equals(anchor)).findFirst().orElse(null);
+    if (of == null) {
+      out.println("skipped: no partitions of " + anchor + " ran");
+      return 0;
+    }
+    String lastDate = of.dates().get(of.dates().size() - 1);
+    long started = System.nanoTime();
+    out.printf("features, split and publish as of %s ...", lastDate);
+    PipelineResult r;
+    try {
+      r =
+          WorkflowStub.fromTyped(
+                  PipelineRuns.startFeatureSet(client, TASK_QUEUE, name, lastDate, null))
+              .getResult(PipelineResult.class);
+    } catch (WorkflowFailedException e) {
+      out.printf(
+          " FAILED: %s%n", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+      return 1;
+    }
+    out.printf(" done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    r.stages().stream()
+        .filter(s -> s.stage().equals("features"))
+        .findFirst()
+        .ifPresent(
+            s ->
+                out.printf(
+                    "features: %d feature dates in the table feats.%s_features%s%n",
+                    s.counts().getOrDefault("dates_computed", 0L),
+                    name,
+                    s.detail() == null ? "" : " (" + s.detail() + ")"));
+    if (r.exportPath() != null) {
+      Path export = Path.of(r.exportPath());
+      out.println(
+          "export:   "
+              + export
+              + " ({train,val,test}.{parquet,csv}, metadata.json with the transforms' spec)");
+      try {
+        printSplits(out, export);
+        JsonNode spec =
+            new ObjectMapper()
+                .readTree(export.resolve("metadata.json").toFile())
+                .path("transforms");
+        if (!spec.isMissingNode()) {
+          out.printf(
+              "  %d transformed columns, fitted on the %d training rows; check them with:%n"
+                  + "  python clients/python/sluice_transforms.py check %s%n",
+              spec.path("columns").size(), spec.path("fitted_on").path("rows").asLong(), export);
+        }
+      } catch (IOException e) {
+        out.println("  (metadata.json cannot be read: " + e.getMessage() + ")");
+      }
+      out.printf("snapshots: sluice exports list --dataset %s --data-root %s%n", name, dataRoot);
+    }
+    return 0;
   }
 
   /** One dataset: its history as a backfill, its last day as a daily run, what came out. */

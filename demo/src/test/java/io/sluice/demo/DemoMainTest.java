@@ -29,7 +29,9 @@ class DemoMainTest {
     try (Stream<Path> files = Files.walk(bundled)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Path relative = bundled.relativize(f);
-        if (relative.startsWith("raw") || relative.startsWith("app_events")) {
+        if (relative.startsWith("raw")
+            || relative.startsWith("app_events")
+            || relative.startsWith("customers")) {
           Path to = tmp.resolve("data").resolve(relative);
           Files.createDirectories(to.getParent());
           Files.copy(f, to);
@@ -57,9 +59,15 @@ class DemoMainTest {
         .containsPattern(
             "60 partitions: \\d+ raw rows = \\d+ quarantined \\+ \\d+ staged \\+ 0 dup")
         .containsPattern("  train +\\d+ rows, .*label 1 in \\d+ \\(\\d+\\.\\d%\\), 0 in \\d+")
-        .containsPattern("  test +\\d+ rows, ");
+        .containsPattern("  test +\\d+ rows, ")
+        .contains("Sluice demo: 150 partitions of customers (dimension)")
+        .contains("== customer_value (a feature set over orders, joined with customers)")
+        .contains("features: 150 feature dates in the table feats.customer_value_features\n")
+        .contains("19 transformed columns, fitted on the");
     bothClassesInEverySplit(tmp.resolve("data/features/orders/v1/latest"), "ordered_next_7d");
     bothClassesInEverySplit(tmp.resolve("data/features/app_events/v1/latest"), "purchased_next_3d");
+    bothClassesInEverySplit(
+        tmp.resolve("data/features/customer_value/v1/latest"), "ordered_next_7d");
     try (Stream<Path> reports = Files.list(tmp.resolve("artifacts/reports/orders/2024-03-01"))) {
       assertThat(reports).isNotEmpty();
     }

@@ -178,6 +178,12 @@ class DocsTest {
     private void load(String yaml, String dataset) throws IOException {
       Path pipelines = Files.createTempDirectory(dir, "pipelines");
       copyTree(ROOT.resolve("pipelines/sql"), pipelines.resolve("sql"));
+      // the bundled datasets, which examples join
+      try (Stream<Path> bundled = Files.list(ROOT.resolve("pipelines"))) {
+        for (Path f : bundled.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+          Files.copy(f, pipelines.resolve(f.getFileName().toString()));
+        }
+      }
       Files.writeString(pipelines.resolve(dataset + ".yaml"), yaml);
       new PipelineConfigLoader(pipelines).load(dataset);
     }

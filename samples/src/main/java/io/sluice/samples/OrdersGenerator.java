@@ -61,10 +61,15 @@ public final class OrdersGenerator implements Generators.DayWriter {
   private final int[] stops;
   private final float[] weekend;
 
+  /** How many customers the orders of {@code rowsPerDay} a day come from. */
+  public static int customersFor(int rowsPerDay) {
+    return Math.max(40, 3 * rowsPerDay);
+  }
+
   public OrdersGenerator(long seed, int rowsPerDay) {
     this.seed = seed;
     this.rowsPerDay = rowsPerDay;
-    this.customers = Math.max(40, 3 * rowsPerDay);
+    this.customers = customersFor(rowsPerDay);
     this.rate = new float[customers];
     this.joins = new int[customers];
     this.stops = new int[customers];

@@ -57,6 +57,41 @@ public final class PipelineRuns {
     return wf;
   }
 
+  /**
+   * Starts a feature set's run of {@code date}, waiting up to {@code waitForInputs} for the
+   * datasets it reads; a finished run may be run again, a live one may not.
+   *
+   * @throws AlreadyRunning when the date's workflow is running now
+   */
+  public static io.sluice.workflows.FeatureSetWorkflow startFeatureSet(
+      WorkflowClient client,
+      String taskQueue,
+      String featureSet,
+      String date,
+      String waitForInputs) {
+    Partitions.requireDataset(featureSet);
+    Partitions.requireDate(date);
+    Partitions.waitForData(waitForInputs);
+    String id = Partitions.workflowId(featureSet, date);
+    io.sluice.workflows.FeatureSetWorkflow wf =
+        client.newWorkflowStub(
+            io.sluice.workflows.FeatureSetWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(taskQueue)
+                .setStaticSummary("feature set " + featureSet + " " + date)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .build());
+    try {
+      WorkflowClient.start(
+          wf::run, new io.sluice.workflows.FeatureSetRequest(featureSet, date, waitForInputs));
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new AlreadyRunning(id, e.getExecution().getRunId());
+    }
+    return wf;
+  }
+
   public static void printSummary(PrintStream out, PipelineResult r) {
     out.printf("%s %s completed%n", r.dataset(), r.partitionDate());
     for (StageSummary s : r.stages()) {
@@ -68,7 +103,9 @@ public final class PipelineRuns {
           counts(s.counts()),
           s.detail() == null || path ? "" : "  (" + s.detail() + ")");
     }
-    out.printf("  report:  %s%n", r.reportPath());
+    if (r.reportPath() != null) {
+      out.printf("  report:  %s%n", r.reportPath());
+    }
     if (r.featureSetVersion() == 0) {
       out.println("  export:  none (the dataset declares no features)");
     } else {

@@ -52,6 +52,36 @@ final class PipelinesOptions {
     }
   }
 
+  /**
+   * Refuses, with an {@link IllegalArgumentException} (exit 2), a feature set whose file ({@code
+   * features/<name>.yaml}) is missing or does not load.
+   */
+  void requireFeatureSet(String name) {
+    Partitions.requireDataset(name);
+    Path file =
+        dir.resolve(PipelineConfigLoader.FEATURE_SETS_DIR)
+            .resolve(name + ".yaml")
+            .toAbsolutePath()
+            .normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "unknown feature set '"
+              + name
+              + "': there is no feature set file "
+              + file
+              + " (feature sets there: "
+              + String.join(", ", new PipelineConfigLoader(dir).featureSets())
+              + "); point --pipelines-dir or SLUICE_PIPELINES_DIR at the directory the workers"
+              + " read");
+    }
+    try {
+      new PipelineConfigLoader(dir).load(name);
+    } catch (BadConfigException e) {
+      throw new IllegalArgumentException(
+          "the feature set file of '" + name + "' does not load: " + e.getMessage(), e);
+    }
+  }
+
   /** What the directory holds, said for a person. */
   private String datasets() {
     if (!Files.isDirectory(dir)) {

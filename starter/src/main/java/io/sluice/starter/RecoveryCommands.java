@@ -37,7 +37,9 @@ final class RecoveryCommands {
 
   /** The workflow implementations a history may have been made by. */
   static final Class<?>[] WORKFLOWS = {
-    FeaturePipelineWorkflowImpl.class, BackfillWorkflowImpl.class
+    FeaturePipelineWorkflowImpl.class,
+    BackfillWorkflowImpl.class,
+    io.sluice.workflows.FeatureSetWorkflowImpl.class
   };
 
   /**

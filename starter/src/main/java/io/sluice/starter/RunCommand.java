@@ -1,6 +1,5 @@
 package io.sluice.starter;
 
-import io.sluice.workflows.FeaturePipelineWorkflow;
 import io.sluice.workflows.Partitions;
 import io.sluice.workflows.PipelineRequest;
 import io.sluice.workflows.PipelineResult;
@@ -17,13 +16,27 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the pipeline for one partition (ingest, validate, stage, features, split, publish).",
-      "Waits and prints a per-stage summary unless --no-wait is given."
+      "Run the pipeline for one partition, or a feature set for one date.",
+      "A dataset's partition: ingest, validate, stage, features, split, publish. A feature set",
+      "(--feature-set, pipelines/features/<name>.yaml): features, split and publish, once the",
+      "datasets it reads are staged. Waits and prints a per-stage summary unless --no-wait is given."
     })
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
-  String dataset;
+  @picocli.CommandLine.ArgGroup(multiplicity = "1")
+  What what;
+
+  /** A dataset's partition, or a feature set's date. */
+  static final class What {
+    @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
+    String dataset;
+
+    @Option(
+        names = "--feature-set",
+        required = true,
+        description = "Feature set name, e.g. customer_value (pipelines/features/<name>.yaml).")
+    String featureSet;
+  }
 
   @Option(names = "--date", required = true, description = "Partition date, yyyy-MM-dd.")
   String date;
@@ -38,18 +51,45 @@ final class RunCommand implements Callable<Integer> {
               + " ends as late data (SourceLate). Default: do not wait.")
   String waitForData;
 
+  @Option(
+      names = "--wait-for-inputs",
+      description =
+          "With --feature-set: wait up to this long for the datasets it reads to be staged for the"
+              + " date (ISO-8601, e.g. PT6H); past it a joined dataset still missing is left out"
+              + " (and its staging makes the date stale), its own dataset missing fails the run."
+              + " Default: do not wait.")
+  String waitForInputs;
+
   @Mixin TemporalOptions temporal;
   @Mixin PipelinesOptions pipelines;
 
   @Override
   public Integer call() {
-    PipelineRequest request = PipelineRuns.request(dataset, date, waitForData);
-    pipelines.requireDataset(dataset);
+    Partitions.requireDate(date);
+    String name = what.featureSet != null ? what.featureSet : what.dataset;
+    if (what.featureSet != null) {
+      if (waitForData != null) {
+        throw new IllegalArgumentException(
+            "--wait-for-data waits for a dataset's files; a feature set waits with"
+                + " --wait-for-inputs");
+      }
+      pipelines.requireFeatureSet(name);
+    } else {
+      if (waitForInputs != null) {
+        throw new IllegalArgumentException("--wait-for-inputs goes with --feature-set");
+      }
+      pipelines.requireDataset(name);
+    }
+    PipelineRequest request =
+        what.featureSet != null ? null : PipelineRuns.request(name, date, waitForData);
     WorkflowServiceStubs stubs = temporal.stubs();
     try {
       WorkflowClient client = temporal.client(stubs);
-      FeaturePipelineWorkflow wf = PipelineRuns.start(client, temporal.taskQueue, request);
-      String id = Partitions.workflowId(dataset, date);
+      Object wf =
+          request != null
+              ? PipelineRuns.start(client, temporal.taskQueue, request)
+              : PipelineRuns.startFeatureSet(client, temporal.taskQueue, name, date, waitForInputs);
+      String id = Partitions.workflowId(name, date);
       if (noWait) {
         System.out.println(id);
         return 0;

@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
     })
 final class StaleCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
+  @Option(
+      names = "--dataset",
+      required = true,
+      description = "Dataset or feature set name, e.g. orders or customer_value.")
   String dataset;
 
   @Mixin LedgerView range;
@@ -32,6 +35,9 @@ final class StaleCommand implements Callable<Integer> {
     if (partitions == null) {
       return 2;
     }
+    // a feature set file's dates are its dataset's partitions, which that dataset's runs stage
+    var config = ledger.settings().config(dataset);
+    String anchor = config.isFeatureSet() ? config.config().dataset() : null;
     List<Partition> stale = partitions.stream().filter(p -> p.state() == State.STALE).toList();
     List<Partition> missing = partitions.stream().filter(p -> p.state() == State.MISSING).toList();
     String first = partitions.get(0).date().toString();
@@ -45,9 +51,16 @@ final class StaleCommand implements Callable<Integer> {
           "%s: %d stale partition(s): %s%n",
           dataset, stale.size(), DateRanges.of(stale.stream().map(Partition::date).toList()));
       LedgerView.list(System.out, partitions, List.of(State.STALE));
-      System.out.printf(
-          "bring them up to date with:%n  sluice backfill --dataset %s --from %s --to %s%n",
-          dataset, stale.get(0).date(), stale.get(stale.size() - 1).date());
+      if (anchor != null) {
+        System.out.printf(
+            "bring them up to date with (one run computes every stale date up to its own):%n"
+                + "  sluice run --feature-set %s --date %s%n",
+            dataset, stale.get(stale.size() - 1).date());
+      } else {
+        System.out.printf(
+            "bring them up to date with:%n  sluice backfill --dataset %s --from %s --to %s%n",
+            dataset, stale.get(0).date(), stale.get(stale.size() - 1).date());
+      }
     }
     if (!missing.isEmpty()) {
       System.out.printf(
@@ -56,7 +69,9 @@ final class StaleCommand implements Callable<Integer> {
       LedgerView.list(System.out, partitions, List.of(State.MISSING));
       System.out.printf(
           "fill them with:%n  sluice backfill --dataset %s --from %s --to %s --only-missing%n",
-          dataset, missing.get(0).date(), missing.get(missing.size() - 1).date());
+          anchor != null ? anchor : dataset,
+          missing.get(0).date(),
+          missing.get(missing.size() - 1).date());
     }
     return 1;
   }

@@ -91,6 +91,7 @@ class ExportsCommandTest {
             splits,
             new ExportMetadata.TimeBounds("2024-03-01", "2024-03-03", "2024-03-11T00:00Z"),
             stats,
+            null,
             run);
     Files.write(dir.resolve("metadata.json"), Json.bytes(m));
     Files.writeString(dir.resolve("train.csv"), "feature_date\n");

@@ -62,7 +62,8 @@ public class SluiceWorker {
     worker.registerWorkflowImplementationTypes(
         PipelineActivityOptions.implementationOptions(activitySettings.byActivity()),
         FeaturePipelineWorkflowImpl.class,
-        BackfillWorkflowImpl.class);
+        BackfillWorkflowImpl.class,
+        io.sluice.workflows.FeatureSetWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         ingest, validate, stage, features, split, publish, source, backfill);
   }

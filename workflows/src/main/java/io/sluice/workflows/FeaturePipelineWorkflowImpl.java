@@ -18,7 +18,6 @@ import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +57,14 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
 
   @Override
   public PipelineResult run(PipelineRequest request) {
-    LocalDate date = checked(request);
+    LocalDate date =
+        RunDates.of(
+            request,
+            "dataset",
+            request == null ? null : request.dataset(),
+            request == null ? null : request.partitionDate(),
+            request == null ? null : request.unknownFields(),
+            PipelineRequest.SHAPE);
     Duration wait = waitForData(request);
     dataset = request.dataset();
     partitionDate = date.toString();
@@ -209,7 +215,8 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     currentStage = "waiting-for-data";
     Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
     long deadline = Workflow.currentTimeMillis() + wait.toMillis();
-    Duration interval = clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
+    Duration interval =
+        RunDates.clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
     while (true) {
       SourceProbe probe =
           stub(SourceActivities.class, "look for the files of", partitionDate).probe(ref);
@@ -230,46 +237,12 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
         throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
       }
       Workflow.newTimer(
-              clamp(interval, Duration.ZERO, Duration.ofMillis(left)),
+              RunDates.clamp(interval, Duration.ZERO, Duration.ofMillis(left)),
               TimerOptions.newBuilder()
                   .setSummary("wait for the files of " + dataset + " " + partitionDate)
                   .build())
           .get();
-      interval = clamp(interval.multipliedBy(2), MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
-    }
-  }
-
-  private static Duration clamp(Duration d, Duration min, Duration max) {
-    return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
-  }
-
-  /**
-   * The partition: the request's, or the day before the scheduled time when a schedule started the
-   * run without one.
-   */
-  private LocalDate checked(PipelineRequest request) {
-    if (request == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "no input: expected " + PipelineRequest.SHAPE, FailureTypes.BAD_REQUEST);
-    }
-    try {
-      Partitions.requireKnownFields(request.unknownFields(), PipelineRequest.SHAPE);
-      Partitions.requireDataset(request.dataset());
-      if (request.partitionDate() == null || request.partitionDate().isBlank()) {
-        OffsetDateTime scheduled =
-            Workflow.getTypedSearchAttributes().get(SearchAttributes.SCHEDULED_START_TIME);
-        if (scheduled == null) {
-          throw new IllegalArgumentException(
-              "no partitionDate in the input and the run was not started by a schedule: give"
-                  + " {\"dataset\":\""
-                  + request.dataset()
-                  + "\",\"partitionDate\":\"yyyy-MM-dd\"}");
-        }
-        return Partitions.partitionOfScheduledTime(scheduled);
-      }
-      return Partitions.requireDate(request.partitionDate());
-    } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
+      interval = RunDates.clamp(interval.multipliedBy(2), MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
     }
   }
 
@@ -286,6 +259,12 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     List<String> notes = new ArrayList<>();
     if (r.gaps() != null && !r.gaps().isEmpty()) {
       notes.add("computed without partitions " + DateRanges.ofIso(r.gaps()) + " (not staged)");
+    }
+    if (r.missingInputs() != null && !r.missingInputs().isEmpty()) {
+      notes.add(
+          "computed without "
+              + String.join(", ", r.missingInputs())
+              + " (not staged yet; its staging makes them stale)");
     }
     if (r.failedDates() != null && !r.failedDates().isEmpty()) {
       notes.add(

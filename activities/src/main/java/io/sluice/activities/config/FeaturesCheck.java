@@ -33,7 +33,15 @@ final class FeaturesCheck {
     return m != null && m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  static void check(List<String> problems, PipelineConfig c, DatasetSchema schema) {
+  /**
+   * Checks the features, the label's name and the transforms; with {@code joined} null (a file read
+   * as another dataset's join) its joins, derived features and transforms are not checked.
+   */
+  static void check(
+      List<String> problems,
+      PipelineConfig c,
+      DatasetSchema schema,
+      PipelineConfigLoader.Joined joined) {
     FeaturesConfig f = c.features();
     if (f == null) {
       problems.add("key 'features': required (population, filters, aggregates)");
@@ -77,64 +85,246 @@ final class FeaturesCheck {
     if (f.sql() != null) {
       checkSql(problems, f.sql(), reserved, index);
     }
+    // the exported features by name: numeric (true), text (false), or neither (null)
+    Map<String, Boolean> exported = new java.util.LinkedHashMap<>();
+    for (Aggregate a : aggs) {
+      if (a != null && a.name() != null && !Boolean.FALSE.equals(a.export())) {
+        exported.put(a.name(), kindOf(a, schema));
+      }
+    }
+    sqlColumns.forEach((name, type) -> exported.put(name, sqlKind(type)));
+    Set<String> taken = new HashSet<>(reserved);
+    taken.addAll(index.keySet());
+    taken.addAll(sqlColumns.keySet());
+    if (joined != null) {
+      checkJoins(problems, c, schema, joined, taken, exported);
+      checkDerived(problems, f.derived(), taken, exported);
+    }
     if (c.label() != null) {
       // a blank name is the loader's complaint ('label' needs a name)
       if (c.label().name() != null && !c.label().name().isBlank()) {
-        checkName(
-            problems,
-            "label.name",
-            c.label().name(),
-            n -> reserved.contains(n) || index.containsKey(n) || sqlColumns.containsKey(n));
+        checkName(problems, "label.name", c.label().name(), taken::contains);
+        taken.add(c.label().name());
       }
       checkFilterRef(problems, "label.filter", c.label().filter(), filters);
     }
-    if (c.transforms() != null) {
-      checkTransforms(problems, c, aggs, sqlColumns, reserved, schema);
+    if (c.transforms() != null && joined != null) {
+      io.sluice.activities.transform.Transforms.check(problems, c.transforms(), exported, taken);
     }
   }
 
-  /** The transforms read exported numeric or text features and name columns of their own. */
-  private static void checkTransforms(
+  private static Boolean kindOf(Aggregate a, DatasetSchema schema) {
+    if (!Aggregation.KINDS.containsKey(a.agg())) {
+      return null;
+    }
+    try {
+      org.jooq.DataType<?> t = Aggregation.of(a).type(schema);
+      return t.isNumeric() ? Boolean.TRUE : t.isString() ? Boolean.FALSE : null;
+    } catch (RuntimeException e) {
+      return null; // an aggregate over an undeclared column: its own complaint is already there
+    }
+  }
+
+  private static Boolean sqlKind(String type) {
+    if ("text".equals(type)) {
+      return false;
+    }
+    return type != null && Set.of("integer", "bigint", "numeric", "double precision").contains(type)
+        ? Boolean.TRUE
+        : null;
+  }
+
+  /**
+   * Each join names another dataset once, a key column of the entity's type, and a dimension's
+   * attributes or a facts or events dataset's aggregates (with their own filters).
+   */
+  private static void checkJoins(
       List<String> problems,
       PipelineConfig c,
-      List<Aggregate> aggs,
-      Map<String, String> sqlColumns,
-      Set<String> reserved,
-      DatasetSchema schema) {
-    Map<String, Boolean> numeric = new java.util.LinkedHashMap<>();
-    Set<String> taken = new HashSet<>(reserved);
-    for (Aggregate a : aggs) {
-      if (a == null || a.name() == null) {
+      DatasetSchema schema,
+      PipelineConfigLoader.Joined joined,
+      Set<String> taken,
+      Map<String, Boolean> exported) {
+    List<FeaturesConfig.Join> joins = c.features().joins();
+    if (joins == null) {
+      return;
+    }
+    Set<String> datasets = new HashSet<>();
+    ColumnSpec entity = c.entityKey() == null ? null : schema.column(c.entityKey());
+    for (int i = 0; i < joins.size(); i++) {
+      String key = "features.joins[" + i + "]";
+      FeaturesConfig.Join j = joins.get(i);
+      if (j == null || j.dataset() == null) {
+        problems.add("key '" + key + ".dataset': required, the dataset to join");
         continue;
       }
-      taken.add(a.name());
-      if (Boolean.FALSE.equals(a.export()) || !Aggregation.KINDS.containsKey(a.agg())) {
+      if (j.dataset().equals(c.dataset()) || !datasets.add(j.dataset())) {
+        problems.add(
+            "key '"
+                + key
+                + ".dataset': '"
+                + j.dataset()
+                + "' is this dataset or joined above; join each other dataset once");
         continue;
       }
-      try {
-        org.jooq.DataType<?> t = Aggregation.of(a).type(schema);
-        if (t.isNumeric() || t.isString()) {
-          numeric.put(a.name(), t.isNumeric());
+      LoadedConfig other = joined.configs().get(j.dataset());
+      if (other == null) {
+        problems.add(
+            "key '"
+                + key
+                + ".dataset': cannot read dataset '"
+                + j.dataset()
+                + "': "
+                + joined.problems().getOrDefault(j.dataset(), "not a dataset name"));
+        continue;
+      }
+      DatasetSchema theirs = other.schema();
+      String keyColumn = j.key() != null ? j.key() : other.config().entityKey();
+      ColumnSpec k = keyColumn == null ? null : theirs.column(keyColumn);
+      if (k == null) {
+        problems.add(
+            "key '"
+                + key
+                + ".key': one of "
+                + j.dataset()
+                + "'s columns "
+                + theirs.names()
+                + ", got '"
+                + keyColumn
+                + "'");
+      } else if (entity != null && !k.type().staged().equals(entity.type().staged())) {
+        problems.add(
+            "key '"
+                + key
+                + ".key': "
+                + j.dataset()
+                + "."
+                + keyColumn
+                + " is "
+                + k.type().staged().getCastTypeName()
+                + ", the entity "
+                + c.entityKey()
+                + " is "
+                + entity.type().staged().getCastTypeName());
+      }
+      boolean dimension = "dimension".equals(other.config().kind());
+      List<String> attributes = j.attributes() == null ? List.of() : j.attributes();
+      List<Aggregate> aggs = j.aggregates() == null ? List.of() : j.aggregates();
+      if (dimension) {
+        if (attributes.isEmpty() || !aggs.isEmpty() || j.filters() != null) {
+          problems.add(
+              "key '"
+                  + key
+                  + "': "
+                  + j.dataset()
+                  + " is a dimension: join its attributes (a list of its columns), not"
+                  + " aggregates");
         }
-      } catch (RuntimeException e) {
-        // an aggregate over an undeclared column: its own complaint is already there
+        for (int a = 0; a < attributes.size(); a++) {
+          String name = attributes.get(a);
+          String ak = key + ".attributes[" + a + "]";
+          ColumnSpec col = name == null ? null : theirs.column(name);
+          if (col == null) {
+            problems.add(
+                "key '"
+                    + ak
+                    + "': one of "
+                    + j.dataset()
+                    + "'s columns "
+                    + theirs.names()
+                    + ", got '"
+                    + name
+                    + "'");
+            continue;
+          }
+          checkName(problems, ak, name, n -> !taken.add(n));
+          org.jooq.DataType<?> t = col.type().staged();
+          exported.put(name, t.isNumeric() ? Boolean.TRUE : t.isString() ? Boolean.FALSE : null);
+        }
+        continue;
+      }
+      if (aggs.isEmpty() || !attributes.isEmpty()) {
+        problems.add(
+            "key '"
+                + key
+                + "': "
+                + j.dataset()
+                + " is "
+                + (other.config().kind() == null ? "facts" : other.config().kind())
+                + ": join aggregates over its rows (attributes are a dimension's)");
+      }
+      Map<String, Filter> filters = j.filters() == null ? Map.of() : j.filters();
+      filters.forEach(
+          (name, filter) -> checkFilter(problems, key + ".filters." + name, name, filter, theirs));
+      Map<String, Integer> index = new HashMap<>();
+      for (int a = 0; a < aggs.size(); a++) {
+        Aggregate agg = aggs.get(a);
+        String ak = key + ".aggregates[" + a + "]";
+        if (agg == null) {
+          problems.add("key '" + ak + "': empty entry");
+          continue;
+        }
+        int at = a;
+        checkName(
+            problems,
+            ak + ".name",
+            agg.name(),
+            n -> taken.contains(n) || index.putIfAbsent(n, at) != null);
+        checkAggregate(problems, ak, agg, filters, index, theirs);
+        if (agg.name() != null && !Boolean.FALSE.equals(agg.export())) {
+          exported.put(agg.name(), kindOf(agg, theirs));
+        }
+      }
+      taken.addAll(index.keySet());
+    }
+  }
+
+  /** Derived features: ops over numeric features declared above, optionally bounded. */
+  private static void checkDerived(
+      List<String> problems,
+      List<FeaturesConfig.Derived> derived,
+      Set<String> taken,
+      Map<String, Boolean> exported) {
+    if (derived == null) {
+      return;
+    }
+    for (int i = 0; i < derived.size(); i++) {
+      String key = "features.derived[" + i + "]";
+      FeaturesConfig.Derived d = derived.get(i);
+      if (d == null) {
+        problems.add("key '" + key + "': empty entry");
+        continue;
+      }
+      if (!DERIVED_OPS.contains(String.valueOf(d.op()))) {
+        problems.add("key '" + key + ".op': one of " + DERIVED_OPS + ", got '" + d.op() + "'");
+      }
+      for (String side : List.of("left", "right")) {
+        String ref = side.equals("left") ? d.left() : d.right();
+        if (!Boolean.TRUE.equals(exported.get(ref))) {
+          problems.add(
+              "key '"
+                  + key
+                  + "."
+                  + side
+                  + "': the name of a numeric feature declared above it, got '"
+                  + ref
+                  + "'");
+        }
+      }
+      DatasetSchemas.requireNumeric(problems, key + ".min", d.min());
+      DatasetSchemas.requireNumeric(problems, key + ".max", d.max());
+      if (d.min() != null && d.max() != null && d.min().compareTo(d.max()) > 0) {
+        problems.add("key '" + key + "': min must not be above max");
+      }
+      checkName(problems, key + ".name", d.name(), n -> !taken.add(n));
+      if (d.name() != null) {
+        exported.put(d.name(), Boolean.TRUE);
       }
     }
-    sqlColumns.forEach(
-        (name, type) -> {
-          taken.add(name);
-          if ("text".equals(type)) {
-            numeric.put(name, false);
-          } else if (type != null
-              && Set.of("integer", "bigint", "numeric", "double precision").contains(type)) {
-            numeric.put(name, true);
-          }
-        });
-    if (c.label() != null && c.label().name() != null) {
-      taken.add(c.label().name());
-    }
-    io.sluice.activities.transform.Transforms.check(problems, c.transforms(), numeric, taken);
   }
+
+  /** The operations of a derived feature. */
+  public static final List<String> DERIVED_OPS = List.of("ratio", "difference", "product", "sum");
 
   /**
    * A column of the exports is named by a lower-case identifier that is not a scaled column's name

@@ -1,5 +1,6 @@
 package io.sluice.activities.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,45 @@ import java.util.Map;
  * @param filters named row filters the aggregates refer to
  * @param aggregates the features, in column order
  * @param sql hand-written SQL features, after the aggregates; none when absent
+ * @param joins other datasets' features of the same entity, after the SQL features; none when
+ *     absent
+ * @param derived arithmetic over the features above, last; none when absent
  */
 public record FeaturesConfig(
     Population population,
     Map<String, Filter> filters,
     List<Aggregate> aggregates,
-    SqlFeatures sql) {
+    SqlFeatures sql,
+    // absent from a file without them, so that its config hash is the one it always had
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Join> joins,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<Derived> derived) {
+
+  /**
+   * Features of the entity from another dataset (docs/pipeline-yaml.md#joins): a dimension's
+   * attributes as known at the end of d and valid at T, or aggregates over a facts or events
+   * dataset's rows as known at the end of d, with windows ending at T.
+   *
+   * @param dataset the other dataset, declared in its own pipeline file
+   * @param key its column holding this feature set's entity (default: its entity_key)
+   * @param attributes a dimension's columns, exported as they are
+   * @param filters named row filters over its columns, for its aggregates
+   * @param aggregates features over its rows, as this file's aggregates
+   */
+  public record Join(
+      String dataset,
+      String key,
+      List<String> attributes,
+      Map<String, Filter> filters,
+      List<Aggregate> aggregates) {}
+
+  /**
+   * A feature computed from two features declared above it: {@code left op right}, bounded to
+   * [{@code min}, {@code max}] when given.
+   *
+   * @param op ratio, difference, product or sum
+   */
+  public record Derived(
+      String name, String op, String left, String right, BigDecimal min, BigDecimal max) {}
 
   /**
    * Features a person writes in SQL, in a file next to the pipeline config. The file holds one

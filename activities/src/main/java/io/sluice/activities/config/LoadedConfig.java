@@ -9,10 +9,53 @@ import java.util.Locale;
 
 /**
  * A checked config, the file it came from, the SHA-256 of its canonical form (and of the SQL file
- * it names) and the text of that SQL file (null when it names none).
+ * it names), the text of that SQL file (null when it names none), its schema, and the configs of
+ * the datasets its features join (read for their schemas).
  */
 public record LoadedConfig(
-    PipelineConfig config, Path file, String hash, String featuresSql, DatasetSchema schema) {
+    PipelineConfig config,
+    Path file,
+    String hash,
+    String featuresSql,
+    DatasetSchema schema,
+    java.util.Map<String, LoadedConfig> joined,
+    String name) {
+
+  /**
+   * What a run of this name reads: a dataset's pipeline file, or a feature set's file
+   * (docs/pipeline-yaml.md#feature-set-files), whose config is its dataset's with the feature set's
+   * features, label, split and transforms, and whose {@link #name} is the feature set's.
+   */
+  public LoadedConfig(
+      PipelineConfig config,
+      Path file,
+      String hash,
+      String featuresSql,
+      DatasetSchema schema,
+      java.util.Map<String, LoadedConfig> joined) {
+    this(config, file, hash, featuresSql, schema, joined, config.dataset());
+  }
+
+  /** Whether this is a feature set's file rather than a dataset's. */
+  public boolean isFeatureSet() {
+    return !name.equals(config.dataset());
+  }
+
+  /** The joined datasets' configs, by name (see {@link FeaturesConfig.Join}). */
+  public LoadedConfig joinedConfig(String dataset) {
+    LoadedConfig c = joined.get(dataset);
+    if (c == null) {
+      throw new IllegalStateException("no config of the joined dataset " + dataset);
+    }
+    return c;
+  }
+
+  /** The datasets whose staged rows the features read: this one, then the joined ones. */
+  public java.util.List<String> inputs() {
+    java.util.List<String> inputs = new java.util.ArrayList<>(java.util.List.of(config.dataset()));
+    inputs.addAll(joined.keySet());
+    return inputs;
+  }
 
   /** The expectations, in the file's order; empty when it declares none. */
   public java.util.List<PipelineConfig.ExpectationConfig> expectations() {

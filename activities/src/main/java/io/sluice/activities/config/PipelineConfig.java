@@ -26,6 +26,49 @@ public record PipelineConfig(
             com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         List<TransformConfig> transforms) {
 
+  /** This dataset with a feature set file's features, label, split and transforms for its own. */
+  public PipelineConfig withFeatureSet(FeatureSetFile f) {
+    return new PipelineConfig(
+        dataset,
+        kind,
+        source,
+        columns,
+        primaryKey,
+        entityKey,
+        eventTime,
+        maxTextLength,
+        allowInvisibleInKeys,
+        eventTimeBounds,
+        expectations,
+        f.features(),
+        f.label(),
+        f.split(),
+        f.transforms());
+  }
+
+  /**
+   * This dataset read as a join's part of another dataset's feature set: its rows keyed by {@code
+   * entityKey}, with {@code features} (and a label nothing reads) in place of its own.
+   */
+  public PipelineConfig asJoinedPart(String entityKey, FeaturesConfig features) {
+    return new PipelineConfig(
+        dataset,
+        kind,
+        source,
+        columns,
+        primaryKey,
+        entityKey,
+        eventTime,
+        maxTextLength,
+        allowInvisibleInKeys,
+        eventTimeBounds,
+        expectations,
+        features,
+        new LabelConfig("label_of_a_joined_part", 1, null),
+        split,
+        null);
+  }
+
   /**
    * Where a partition's files are: {@code path} under the data root, {date} substituted; {@code
    * files} a glob (default {@code *.{csv,csv.gz}}); whether a file with a header and no rows is a

@@ -56,8 +56,21 @@ public final class PipelineConfigLoader {
    * load. The instance is shared; nothing may change it.
    */
   public LoadedConfig load(String dataset) {
+    return load(dataset, true);
+  }
+
+  /**
+   * {@link #load}, or with {@code withJoins} false, the file read for its schema as another
+   * dataset's join: checked but for its own joins, derived features and transforms, which a join
+   * does not read (so that two datasets may join each other).
+   */
+  private LoadedConfig load(String dataset, boolean withJoins) {
     Partitions.requireDataset(dataset);
     Path file = pipelinesDir.resolve(dataset + ".yaml");
+    Path featureSet = pipelinesDir.resolve(FEATURE_SETS_DIR).resolve(dataset + ".yaml");
+    if (withJoins && !Files.exists(file) && Files.exists(featureSet)) {
+      return loadFeatureSet(dataset, featureSet);
+    }
     String where = file.toString();
     String yaml;
     try {
@@ -73,14 +86,54 @@ public final class PipelineConfigLoader {
     } catch (IOException e) {
       throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
     }
-    Loaded last = LAST.get(file);
+    Map<Path, Loaded> cache = withJoins ? LAST : LAST_FOR_JOINS;
+    Loaded last = cache.get(file);
     if (last != null && last.readsTheSame(yaml)) {
       return last.config();
     }
+    PipelineConfig config = parse(where, yaml, PipelineConfig.class);
+    Joined joined = withJoins ? joined(config) : null;
+    DatasetSchema schema = check(where, dataset, config, pipelinesDir, joined);
+    PipelineConfig checked = config;
+    SqlFile sql = featuresSql(where, checked);
+    String hash = hash(checked);
+    Map<String, LoadedConfig> joins =
+        joined == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(joined.configs()));
+    LoadedConfig loaded =
+        sql == null
+            ? new LoadedConfig(checked, file, hash, null, schema, joins)
+            : new LoadedConfig(
+                checked,
+                file,
+                Hashing.sha256Hex(hash + "\n" + sql.query()),
+                sql.query(),
+                schema,
+                joins);
+    Map<Path, String> joinedYaml = new java.util.HashMap<>();
+    for (LoadedConfig j : joins.values()) {
+      try {
+        joinedYaml.put(j.file(), Files.readString(j.file()));
+      } catch (IOException e) {
+        // not cached on it: the next load reads it again and says what is wrong
+        return loaded;
+      }
+    }
+    cache.put(file, new Loaded(yaml, sql, loaded, Map.copyOf(joinedYaml)));
+    return loaded;
+  }
+
+  /**
+   * {@code yaml} read as {@code type}, refusing what the file does not say plainly ({@link
+   * StrictYaml}); throws naming the key, the line and the column.
+   */
+  private static <T> T parse(String where, String yaml, Class<T> type) {
     StrictYaml written = StrictYaml.read(where, yaml);
-    PipelineConfig config;
+    T config;
     try {
-      config = YAML.readValue(yaml, PipelineConfig.class);
+      config = YAML.readValue(yaml, type);
     } catch (UnrecognizedPropertyException e) {
       throw new BadConfigException(
           where
@@ -103,17 +156,31 @@ public final class PipelineConfigLoader {
     if (config == null) {
       throw new BadConfigException(where + ": the file is empty");
     }
-    DatasetSchema schema = check(where, dataset, config, pipelinesDir);
-    PipelineConfig checked = config;
-    SqlFile sql = featuresSql(where, checked);
-    String hash = hash(checked);
-    LoadedConfig loaded =
-        sql == null
-            ? new LoadedConfig(checked, file, hash, null, schema)
-            : new LoadedConfig(
-                checked, file, Hashing.sha256Hex(hash + "\n" + sql.query()), sql.query(), schema);
-    LAST.put(file, new Loaded(yaml, sql, loaded));
-    return loaded;
+    return config;
+  }
+
+  /**
+   * The datasets a file's features join: their configs by name, and for each that cannot be loaded
+   * why (the join's check says it).
+   */
+  record Joined(Map<String, LoadedConfig> configs, Map<String, String> problems) {}
+
+  private Joined joined(PipelineConfig config) {
+    Joined joined = new Joined(new java.util.LinkedHashMap<>(), new java.util.HashMap<>());
+    if (config.features() == null || config.features().joins() == null) {
+      return joined;
+    }
+    for (FeaturesConfig.Join j : config.features().joins()) {
+      if (j == null || j.dataset() == null || !DatasetSchemas.isPlainName(j.dataset())) {
+        continue;
+      }
+      try {
+        joined.configs().put(j.dataset(), load(j.dataset(), false));
+      } catch (BadConfigException | IllegalArgumentException e) {
+        joined.problems().put(j.dataset(), e.getMessage());
+      }
+    }
+    return joined;
   }
 
   /**
@@ -156,11 +223,24 @@ public final class PipelineConfigLoader {
   /** The last config loaded from each file, with the text it was loaded from. */
   private static final Map<Path, Loaded> LAST = new ConcurrentHashMap<>();
 
-  private record Loaded(String yaml, SqlFile sql, LoadedConfig config) {
+  /** The same, of files loaded as another dataset's join. */
+  private static final Map<Path, Loaded> LAST_FOR_JOINS = new ConcurrentHashMap<>();
+
+  private record Loaded(
+      String yaml, SqlFile sql, LoadedConfig config, Map<Path, String> joinedYaml) {
 
     boolean readsTheSame(String yamlNow) {
       if (!yaml.equals(yamlNow)) {
         return false;
+      }
+      for (Map.Entry<Path, String> j : joinedYaml.entrySet()) {
+        try {
+          if (!j.getValue().equals(Files.readString(j.getKey()))) {
+            return false;
+          }
+        } catch (IOException e) {
+          return false;
+        }
       }
       if (sql == null) {
         return true;
@@ -244,7 +324,7 @@ public final class PipelineConfigLoader {
 
   /** Checks the file; returns the dataset's schema, or throws naming every wrong key. */
   private static DatasetSchema check(
-      String where, String dataset, PipelineConfig c, Path pipelinesDir) {
+      String where, String dataset, PipelineConfig c, Path pipelinesDir, Joined joined) {
     List<String> problems = new ArrayList<>();
     if (!dataset.equals(c.dataset())) {
       Path other =
@@ -316,18 +396,125 @@ public final class PipelineConfigLoader {
         }
       }
     } else {
-      if (c.label() == null || blank(c.label().name()) || c.label().horizonDays() == null) {
-        problems.add("key 'label': needs name and horizon_days");
-      } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
-        problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
-      }
-      FeaturesCheck.check(problems, c, schema);
-      checkSplit(problems, c);
+      checkFeatureSet(problems, c, schema, joined);
     }
     if (!problems.isEmpty()) {
       throw new BadConfigException(where + ": " + String.join("; ", problems));
     }
     return schema;
+  }
+
+  /** The checks of the features, label, split and transforms a file declares. */
+  private static void checkFeatureSet(
+      List<String> problems, PipelineConfig c, DatasetSchema schema, Joined joined) {
+    if (c.label() == null || blank(c.label().name()) || c.label().horizonDays() == null) {
+      problems.add("key 'label': needs name and horizon_days");
+    } else if (c.label().horizonDays() < 1 || c.label().horizonDays() > 365) {
+      problems.add("key 'label.horizon_days': between 1 and 365, got " + c.label().horizonDays());
+    }
+    FeaturesCheck.check(problems, c, schema, joined);
+    checkSplit(problems, c);
+  }
+
+  /** Where feature set files are: {@code features/} in the pipelines directory. */
+  public static final String FEATURE_SETS_DIR = "features";
+
+  /**
+   * Loads the feature set file {@code pipelines/features/<name>.yaml}: its dataset's config (read
+   * as a join reads it) with the file's features, label, split and transforms, checked as a
+   * pipeline file's; the config hash covers both files.
+   */
+  private LoadedConfig loadFeatureSet(String name, Path file) {
+    String where = file.toString();
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (IOException e) {
+      throw new BadConfigException(where + ": cannot be read: " + e.getMessage(), e);
+    }
+    Loaded last = LAST.get(file);
+    if (last != null && last.readsTheSame(yaml)) {
+      return last.config();
+    }
+    FeatureSetFile f = parse(where, yaml, FeatureSetFile.class);
+    List<String> problems = new ArrayList<>();
+    if (!name.equals(f.featureSet())) {
+      problems.add(
+          "key 'feature_set': is '"
+              + f.featureSet()
+              + "' but the file is for '"
+              + name
+              + "'; a feature set is declared in the file named after it");
+    }
+    if (Files.exists(pipelinesDir.resolve(name + ".yaml"))) {
+      problems.add(
+          "key 'feature_set': '"
+              + name
+              + "' is also a dataset ("
+              + pipelinesDir.resolve(name + ".yaml")
+              + "); datasets and feature sets share their names: name it otherwise");
+    }
+    LoadedConfig anchor = null;
+    if (f.dataset() == null || !DatasetSchemas.isPlainName(f.dataset())) {
+      problems.add(
+          "key 'dataset': the dataset whose entity it describes, got '" + f.dataset() + "'");
+    } else {
+      try {
+        anchor = load(f.dataset(), false);
+      } catch (BadConfigException | IllegalArgumentException e) {
+        problems.add("key 'dataset': cannot read dataset '" + f.dataset() + "': " + e.getMessage());
+      }
+    }
+    if (f.features() == null) {
+      problems.add("key 'features': required (population, filters, aggregates)");
+    }
+    if (!problems.isEmpty() || anchor == null) {
+      throw new BadConfigException(where + ": " + String.join("; ", problems));
+    }
+    PipelineConfig combined = anchor.config().withFeatureSet(f);
+    Joined joined = joined(combined);
+    checkFeatureSet(problems, combined, anchor.schema(), joined);
+    if (!problems.isEmpty()) {
+      throw new BadConfigException(where + ": " + String.join("; ", problems));
+    }
+    SqlFile sql = featuresSql(where, combined);
+    String hash =
+        Hashing.sha256Hex(
+            hash(combined) + "\nfeature_set " + name + (sql == null ? "" : "\n" + sql.query()));
+    Map<String, LoadedConfig> joins =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(joined.configs()));
+    LoadedConfig loaded =
+        new LoadedConfig(
+            combined, file, hash, sql == null ? null : sql.query(), anchor.schema(), joins, name);
+    Map<Path, String> read = new java.util.HashMap<>();
+    try {
+      read.put(anchor.file(), Files.readString(anchor.file()));
+      for (LoadedConfig j : joins.values()) {
+        read.put(j.file(), Files.readString(j.file()));
+      }
+    } catch (IOException e) {
+      return loaded; // not cached: the next load reads them again and says what is wrong
+    }
+    LAST.put(file, new Loaded(yaml, sql, loaded, Map.copyOf(read)));
+    return loaded;
+  }
+
+  /** The names of the feature set files of the pipelines directory, sorted. */
+  public List<String> featureSets() {
+    Path dir = pipelinesDir.resolve(FEATURE_SETS_DIR);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var files = Files.list(dir)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".yaml"))
+          .map(n -> n.substring(0, n.length() - ".yaml".length()))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new BadConfigException(dir + ": cannot be listed: " + e.getMessage(), e);
+    }
   }
 
   private static void checkExpectation(

@@ -92,6 +92,11 @@ public sealed interface Aggregation {
   /** The feature table column's type. */
   DataType<?> type(DatasetSchema schema);
 
+  /** The feature of an entity with no row at all (in a joined dataset): 0 or null. */
+  default Field<?> whenNone() {
+    return null;
+  }
+
   /** What the feature is, and what it is when no row is in its window. */
   String describe(String rows);
 
@@ -173,6 +178,11 @@ public sealed interface Aggregation {
       return "number of " + rows + "; 0 when none";
     }
 
+    @Override
+    public Field<?> whenNone() {
+      return DSL.inline(0);
+    }
+
     public Field<?> overWindow(Window w) {
       return DSL.count().filterWhere(w.rows(config));
     }
@@ -198,6 +208,11 @@ public sealed interface Aggregation {
 
     public String describe(String rows) {
       return "sum of " + config.column() + " of " + rows + "; 0 when none";
+    }
+
+    @Override
+    public Field<?> whenNone() {
+      return DSL.inline(BigDecimal.ZERO);
     }
 
     public Field<?> overWindow(Window w) {
@@ -321,6 +336,11 @@ public sealed interface Aggregation {
 
     public String describe(String rows) {
       return "distinct " + config.column() + " of " + rows + "; 0 when none";
+    }
+
+    @Override
+    public Field<?> whenNone() {
+      return DSL.inline(0);
     }
 
     public Field<?> overWindow(Window w) {

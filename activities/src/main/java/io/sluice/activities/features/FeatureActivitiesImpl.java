@@ -81,7 +81,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           }
         });
     try {
-      return compute(ref, d, set, h, parallelism);
+      return compute(ref, d, set, h, parallelism, config.inputs());
     } catch (ApplicationFailure e) {
       throw e;
     } catch (RuntimeException e) {
@@ -89,26 +89,46 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
         throw e; // retried: a lost connection, a full disk
       }
       // The daily path's one statement failed on d's data: recorded, so later runs go on.
-      recordFailure(ref, set.table(dsl).getQualifiedName().toString(), d, e);
+      recordFailure(ref, config.inputs(), set.table(dsl).getQualifiedName().toString(), d, e);
       throw failedOn(ref, List.of(d), FailureBounds.databaseError(e));
     }
   }
 
+  @Override
+  public InputsProbe probeInputs(PartitionRef ref) {
+    LocalDate d = Failures.date(ref);
+    LoadedConfig config = Failures.config(settings, ref.dataset());
+    List<String> missing = new ArrayList<>();
+    for (String input : config.inputs()) {
+      if (!stagings(dsl, input).containsKey(d)) {
+        missing.add(input + " " + d);
+      }
+    }
+    return new InputsProbe(config.config().dataset(), missing);
+  }
+
   private FeatureResult compute(
-      PartitionRef ref, LocalDate d, FeatureSet set, int h, int parallelism) {
+      PartitionRef ref, LocalDate d, FeatureSet set, int h, int parallelism, List<String> inputs) {
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
           lock(tx, ref.dataset());
           noJit(tx);
-          NavigableMap<LocalDate, Long> staged = stagings(tx, ref.dataset());
+          // the dataset the feature set's population and label are of (a feature set file's own)
+          String anchor = inputs.get(0);
+          NavigableMap<LocalDate, Long> staged = stagings(tx, anchor);
+          // what the features read: the dataset's partitions and those of the datasets it joins
+          NavigableMap<LocalDate, Long> reads = stagings(tx, inputs);
           if (!staged.containsKey(d)) {
             throw new IllegalStateException(
                 "partition "
-                    + ref.dataset()
+                    + anchor
                     + "/"
                     + d
-                    + " is not staged: run the stage step first");
+                    + " is not staged: run the stage step first"
+                    + (anchor.equals(ref.dataset())
+                        ? ""
+                        : " (sluice run --dataset " + anchor + " --date " + d + ")"));
           }
           Table<Record> table = set.table(tx);
           String tableName = table.getQualifiedName().toString();
@@ -127,11 +147,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           List<LocalDate> skipped = new ArrayList<>();
           for (LocalDate fd : staged.headMap(d, true).keySet()) {
             FeatureDatesRecord row = ledger.get(fd);
-            if (row == null || row.getFeaturesSeq() < maxSeq(staged, fd)) {
+            if (row == null || row.getFeaturesSeq() < maxSeq(reads, fd)) {
               FeatureDateFailuresRecord failed = failures.get(fd);
-              if (!fd.equals(d)
-                  && failed != null
-                  && failed.getFeaturesSeq() == maxSeq(staged, fd)) {
+              if (!fd.equals(d) && failed != null && failed.getFeaturesSeq() == maxSeq(reads, fd)) {
                 skipped.add(fd);
               } else {
                 compute.add(fd);
@@ -178,12 +196,13 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
               set.insert(tx, state.featureRows(d), labelled).execute();
               saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
               counts = counts(tx, table, compute);
-              recordDates(tx, ref, tableName, compute, counts, labelled, staged, h);
+              recordDates(tx, ref, tableName, compute, counts, labelled, reads, staged, h);
             } else {
               // a state of d or later that is still good stays: the next daily run continues it
               boolean rebuild = !current || at.getStateDate().isBefore(d);
               RangePass pass =
-                  new RangePass(ref, set, table, staged, labelled, rebuild ? state : null);
+                  new RangePass(
+                      ref, inputs, set, table, staged, reads, labelled, rebuild ? state : null);
               counts = pass.run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
               failed.addAll(pass.failed.keySet());
               errors.putAll(pass.failed);
@@ -220,6 +239,20 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 d,
                 gaps);
           }
+          List<String> missing = new ArrayList<>();
+          for (String input : inputs.subList(1, inputs.size())) {
+            if (!stagings(tx, List.of(input)).containsKey(d)) {
+              missing.add(input + " " + d);
+            }
+          }
+          if (!missing.isEmpty()) {
+            LOG.warn(
+                "{}/{}: features computed without {} (not staged yet): a later staging of it"
+                    + " makes these dates stale, and the next run computes them again",
+                ref.dataset(),
+                d,
+                missing);
+          }
           List<String> notComputed = new ArrayList<>();
           for (LocalDate fd : new java.util.TreeSet<>(concat(failed, skipped))) {
             notComputed.add(fd.toString());
@@ -230,7 +263,8 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
               filled,
               compute.size() - failed.size(),
               gaps,
-              notComputed);
+              notComputed,
+              missing);
         });
   }
 
@@ -244,23 +278,29 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
    */
   private final class RangePass {
     private final PartitionRef ref;
+    private final List<String> inputs;
     private final FeatureSet set;
     private final Table<Record> table;
     private final NavigableMap<LocalDate, Long> staged;
+    private final NavigableMap<LocalDate, Long> reads;
     private final List<LocalDate> labelled;
     private final FeatureState rebuild;
 
     RangePass(
         PartitionRef ref,
+        List<String> inputs,
         FeatureSet set,
         Table<Record> table,
         NavigableMap<LocalDate, Long> staged,
+        NavigableMap<LocalDate, Long> reads,
         List<LocalDate> labelled,
         FeatureState rebuild) {
       this.ref = ref;
+      this.inputs = inputs;
       this.set = set;
       this.table = table;
       this.staged = staged;
+      this.reads = reads;
       this.labelled = labelled;
       this.rebuild = rebuild;
     }
@@ -269,7 +309,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       List<List<LocalDate>> runs =
           DateChunks.split(
               compute,
-              DateChunks.rangeStatement(compute, stagedRows(ref.dataset()), set.maxWindowDays()),
+              DateChunks.rangeStatement(compute, stagedRows(inputs.get(0)), set.maxWindowDays()),
               parallelism);
       List<Callable<Map<LocalDate, Integer>>> tasks = new ArrayList<>();
       for (List<LocalDate> dates : runs) {
@@ -338,7 +378,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     private Map<LocalDate, Integer> isolate(List<LocalDate> dates, RuntimeException e) {
       Map<LocalDate, Integer> counts = new TreeMap<>();
       if (dates.size() == 1) {
-        recordFailure(ref, table.getQualifiedName().toString(), dates.get(0), e);
+        recordFailure(ref, inputs, table.getQualifiedName().toString(), dates.get(0), e);
         failed.put(dates.get(0), FailureBounds.databaseError(e));
         return counts;
       }
@@ -349,7 +389,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           if (FailureBounds.deterministicSqlState(one) == null) {
             throw one;
           }
-          recordFailure(ref, table.getQualifiedName().toString(), fd, one);
+          recordFailure(ref, inputs, table.getQualifiedName().toString(), fd, one);
           failed.put(fd, FailureBounds.databaseError(one));
         }
       }
@@ -373,6 +413,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 dates,
                 counts,
                 labels,
+                reads,
                 staged,
                 set.horizonDays());
             return counts;
@@ -384,8 +425,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
    * Records that {@code fd} failed on the data it reads now (in a transaction of its own: the one
    * that failed is gone); a later staging of one of its partitions makes it worth trying again.
    */
-  private void recordFailure(PartitionRef ref, String tableName, LocalDate fd, Throwable e) {
-    long seq = maxSeq(stagings(dsl, ref.dataset()), fd);
+  private void recordFailure(
+      PartitionRef ref, List<String> inputs, String tableName, LocalDate fd, Throwable e) {
+    long seq = maxSeq(stagings(dsl, inputs), fd);
     String error = FailureBounds.databaseError(e);
     dsl.insertInto(FEATURE_DATE_FAILURES)
         .set(FEATURE_DATE_FAILURES.DATASET, ref.dataset())
@@ -472,6 +514,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       List<LocalDate> dates,
       Map<LocalDate, Integer> counts,
       List<LocalDate> labelled,
+      NavigableMap<LocalDate, Long> reads,
       NavigableMap<LocalDate, Long> staged,
       int h) {
     Set<LocalDate> known = new HashSet<>(labelled);
@@ -481,7 +524,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       row.setFeatureTable(tableName);
       row.setFeatureDate(fd);
       row.setFeatureRows((long) counts.getOrDefault(fd, 0));
-      row.setFeaturesSeq(maxSeq(staged, fd));
+      row.setFeaturesSeq(maxSeq(reads, fd));
       row.setLabelsSeq(known.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
       row.setRunId(ref.runId());
       tx.insertInto(FEATURE_DATES)
@@ -552,11 +595,23 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
 
   /** Every staged partition of the dataset with its latest stage_seq. */
   private static NavigableMap<LocalDate, Long> stagings(DSLContext tx, String dataset) {
-    return new TreeMap<>(
-        tx.select(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGE_SEQ)
-            .from(STAGE_RECONCILIATION)
-            .where(STAGE_RECONCILIATION.DATASET.eq(dataset))
-            .fetchMap(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.STAGE_SEQ));
+    return stagings(tx, List.of(dataset));
+  }
+
+  /**
+   * Every date a partition of one of {@code datasets} is staged for, with the latest stage_seq
+   * among them (the sequence is shared by all datasets): a staging of any of them after a feature
+   * date was computed makes it stale.
+   */
+  private static NavigableMap<LocalDate, Long> stagings(DSLContext tx, List<String> datasets) {
+    NavigableMap<LocalDate, Long> seqs = new TreeMap<>();
+    tx.select(STAGE_RECONCILIATION.PARTITION_DATE, DSL.max(STAGE_RECONCILIATION.STAGE_SEQ))
+        .from(STAGE_RECONCILIATION)
+        .where(STAGE_RECONCILIATION.DATASET.in(datasets))
+        .groupBy(STAGE_RECONCILIATION.PARTITION_DATE)
+        .fetch()
+        .forEach(r -> seqs.put(r.value1(), r.value2()));
+    return seqs;
   }
 
   /** The latest staging among the partitions up to {@code date}: what a value of that date read. */

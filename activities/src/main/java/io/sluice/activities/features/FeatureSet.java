@@ -95,10 +95,12 @@ public final class FeatureSet {
   private final NavigableSet<Integer> windows;
   private final int maxWindowDays;
   private final String featuresSql;
+  private final List<JoinPart> joins;
+  private final List<FeaturesConfig.Derived> derived;
 
   public FeatureSet(LoadedConfig loaded) {
     var c = loaded.config();
-    this.dataset = c.dataset();
+    this.dataset = loaded.name();
     this.schema = loaded.schema();
     this.features = c.features();
     this.entity = c.entityKey();
@@ -142,6 +144,19 @@ public final class FeatureSet {
                               + ", T)); null when it gives no row for the entity and date")));
     }
     this.featuresSql = loaded.featuresSql();
+    List<JoinPart> parts = new ArrayList<>();
+    if (features.joins() != null) {
+      for (FeaturesConfig.Join j : features.joins()) {
+        JoinPart part = JoinPart.of(j, loaded.joinedConfig(j.dataset()));
+        parts.add(part);
+        cols.addAll(part.columns());
+      }
+    }
+    this.joins = List.copyOf(parts);
+    this.derived = features.derived() == null ? List.of() : List.copyOf(features.derived());
+    for (FeaturesConfig.Derived dv : derived) {
+      cols.add(new Column(dv.name(), SQLDataType.NUMERIC, Derivation.describe(dv)));
+    }
     cols.add(
         new Column(
             labelName,
@@ -417,6 +432,59 @@ public final class FeatureSet {
    * joined on: the SELECT of the config's SQL file over {@code known}, the rows known at each date.
    */
   Select<? extends Record> withSql(Select<? extends Record> rows, Collection<LocalDate> dates) {
+    return withJoins(withSqlFeatures(rows, dates), dates);
+  }
+
+  /**
+   * {@code rows} (date, entity, the features before the joins) with the joined datasets' features
+   * and the derived features after them (docs/pipeline-yaml.md#joins).
+   */
+  private Select<? extends Record> withJoins(
+      Select<? extends Record> rows, Collection<LocalDate> dates) {
+    if (joins.isEmpty() && derived.isEmpty()) {
+      return rows;
+    }
+    Table<?> r = rows.asTable("r");
+    Field<LocalDate> fd = DSL.field(DSL.name("r", FEATURE_DATE.last()), LocalDate.class);
+    Field<Object> key = DSL.field(DSL.name("r", entity));
+    List<SelectField<?>> select = new ArrayList<>();
+    for (Field<?> f : r.fields()) {
+      select.add(DSL.field(DSL.name("r", f.getName()), f.getDataType()).as(f.getName()));
+    }
+    org.jooq.TableLike<?> from = r;
+    Table<?> joined = r;
+    for (int i = 0; i < joins.size(); i++) {
+      JoinPart part = joins.get(i);
+      String alias = "j" + i;
+      joined = part.join(joined, alias, fd, key, dates);
+      select.addAll(part.select(alias));
+    }
+    from = joined;
+    Select<? extends Record> all = DSL.select(select).from(from);
+    if (derived.isEmpty()) {
+      return all;
+    }
+    Table<?> x = all.asTable("x");
+    List<SelectField<?>> out = new ArrayList<>();
+    for (Field<?> f : x.fields()) {
+      out.add(DSL.field(DSL.name("x", f.getName()), f.getDataType()).as(f.getName()));
+    }
+    Map<String, Field<?>> earlier = new LinkedHashMap<>();
+    for (FeaturesConfig.Derived dv : derived) {
+      Field<java.math.BigDecimal> f =
+          Derivation.of(
+              dv,
+              name ->
+                  earlier.containsKey(name) ? earlier.get(name) : DSL.field(DSL.name("x", name)));
+      earlier.put(dv.name(), f);
+      out.add(f.as(dv.name()));
+    }
+    return DSL.select(out).from(x);
+  }
+
+  /** {@code rows} with the hand-written SQL features joined on, when there are any. */
+  private Select<? extends Record> withSqlFeatures(
+      Select<? extends Record> rows, Collection<LocalDate> dates) {
     if (featuresSql == null) {
       return rows;
     }

@@ -20,9 +20,9 @@ import org.jooq.impl.DSL;
 /**
  * Everything that changes the schema, run by the owner role: Flyway's migrations, then for every
  * {@code <dataset>.yaml} in the pipelines directory the dataset's raw, staging and quarantine
- * tables as it declares them ({@link DatasetTables}) and the tables of its feature set. After it a
- * worker needs no DDL privilege; run it again after changing a pipeline's columns, features or
- * label.
+ * tables as it declares them ({@link DatasetTables}) and the tables of its feature set, and the
+ * tables of every feature set file ({@code features/<name>.yaml}). After it a worker needs no DDL
+ * privilege; run it again after changing a pipeline's columns, features or label.
  */
 public final class SchemaMigration {
 
@@ -65,13 +65,17 @@ public final class SchemaMigration {
         bad.add(e.getMessage());
         continue;
       }
-      dsl.transaction(
-          trx -> {
-            tables.addAll(FeatureTables.ensure(trx.dsl(), set));
-            if (FeatureTables.ensureView(trx.dsl(), set)) {
-              views.add(set.view().getQualifiedName().toString());
-            }
-          });
+      ensure(dsl, set, tables, views);
+    }
+    for (String name : loader.featureSets()) {
+      FeatureSet set;
+      try {
+        set = new FeatureSet(loader.load(name));
+      } catch (RuntimeException e) {
+        bad.add(e.getMessage());
+        continue;
+      }
+      ensure(dsl, set, tables, views);
     }
     return new Result(
         flyway.migrationsExecuted,
@@ -83,6 +87,18 @@ public final class SchemaMigration {
         tables,
         views,
         List.copyOf(bad));
+  }
+
+  /** The feature set's tables and view, made when missing. */
+  private static void ensure(
+      DSLContext dsl, FeatureSet set, List<String> tables, List<String> views) {
+    dsl.transaction(
+        trx -> {
+          tables.addAll(FeatureTables.ensure(trx.dsl(), set));
+          if (FeatureTables.ensureView(trx.dsl(), set)) {
+            views.add(set.view().getQualifiedName().toString());
+          }
+        });
   }
 
   /**
@@ -109,6 +125,13 @@ public final class SchemaMigration {
         if (config.hasFeatures()) {
           tables.addAll(FeatureTables.missing(dsl, new FeatureSet(config)));
         }
+      } catch (RuntimeException e) {
+        bad.add(e.getMessage());
+      }
+    }
+    for (String name : loader.featureSets()) {
+      try {
+        tables.addAll(FeatureTables.missing(dsl, new FeatureSet(loader.load(name))));
       } catch (RuntimeException e) {
         bad.add(e.getMessage());
       }

@@ -1,5 +1,6 @@
 package io.sluice.activities.ops;
 
+import static io.sluice.db.jooq.meta.Tables.FEATURE_DATES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_LEDGER;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
@@ -105,18 +106,78 @@ public final class PartitionStates {
         Set.copyOf(
             dsl.select(STAGE_RECONCILIATION.PARTITION_DATE)
                 .from(STAGE_RECONCILIATION)
-                .where(STAGE_RECONCILIATION.DATASET.eq(dataset))
+                // a feature set's dates are its dataset's partitions
+                .where(STAGE_RECONCILIATION.DATASET.eq(config.config().dataset()))
                 .and(
                     STAGE_RECONCILIATION.PARTITION_DATE.between(
                         dates.get(0), dates.get(dates.size() - 1)))
                 .fetch(STAGE_RECONCILIATION.PARTITION_DATE));
+    Map<LocalDate, String> outdated = outdatedFeatures(config, dates);
     List<Partition> out = new ArrayList<>();
     for (LocalDate d : dates) {
       Map<String, PartitionLedgerRecord> rows = ordered(ledger.getOrDefault(d, Map.of()));
       boolean files = PartitionFiles.of(settings, config, d).present();
-      out.add(judge(d, rows, staged.contains(d), files, now));
+      Partition p = judge(d, rows, staged.contains(d), files, now);
+      if (p.state() == State.DONE && outdated.containsKey(d)) {
+        p = new Partition(d, State.STALE, rows, true, files, outdated.get(d));
+      }
+      out.add(p);
     }
     return out;
+  }
+
+  /**
+   * The feature dates of {@code dates} computed before a partition they read (of the dataset, or of
+   * a dataset its features join) was staged again, with the first such partition: a late or changed
+   * partition, which the next run recomputes them for.
+   */
+  private Map<LocalDate, String> outdatedFeatures(LoadedConfig config, List<LocalDate> dates) {
+    Map<LocalDate, String> outdated = new TreeMap<>();
+    if (!config.hasFeatures()) {
+      return outdated;
+    }
+    String table = new FeatureSet(config).table(dsl).getQualifiedName().toString();
+    Map<LocalDate, Long> computed =
+        dsl.select(FEATURE_DATES.FEATURE_DATE, FEATURE_DATES.FEATURES_SEQ)
+            .from(FEATURE_DATES)
+            .where(FEATURE_DATES.FEATURE_TABLE.eq(table))
+            .and(FEATURE_DATES.FEATURE_DATE.between(dates.get(0), dates.get(dates.size() - 1)))
+            .fetchMap(FEATURE_DATES.FEATURE_DATE, FEATURE_DATES.FEATURES_SEQ);
+    if (computed.isEmpty()) {
+      return outdated;
+    }
+    var stagings =
+        dsl.select(
+                STAGE_RECONCILIATION.DATASET,
+                STAGE_RECONCILIATION.PARTITION_DATE,
+                STAGE_RECONCILIATION.STAGE_SEQ)
+            .from(STAGE_RECONCILIATION)
+            .where(STAGE_RECONCILIATION.DATASET.in(config.inputs()))
+            .and(STAGE_RECONCILIATION.PARTITION_DATE.le(dates.get(dates.size() - 1)))
+            .orderBy(STAGE_RECONCILIATION.PARTITION_DATE, STAGE_RECONCILIATION.DATASET)
+            .fetch();
+    computed.forEach(
+        (fd, seq) -> {
+          for (var r : stagings) {
+            if (r.value2().isAfter(fd)) {
+              break;
+            }
+            if (r.value3() > seq) {
+              outdated.put(
+                  fd,
+                  "features read "
+                      + r.value1()
+                      + " "
+                      + r.value2()
+                      + ", staged again after they were computed (late or changed data); the"
+                      + " next run of "
+                      + config.config().dataset()
+                      + " recomputes them");
+              break;
+            }
+          }
+        });
+    return outdated;
   }
 
   private static Map<String, PartitionLedgerRecord> ordered(

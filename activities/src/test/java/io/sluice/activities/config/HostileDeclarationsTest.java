@@ -146,6 +146,10 @@ class HostileDeclarationsTest {
     @TestFactory
     Stream<DynamicTest> loadsOrIsRefusedNamingTheFileAndTheKey() throws IOException {
       copyTree(ActivityHarness.repoFile("pipelines/sql"), dir.resolve("sql"));
+      // the datasets base() joins
+      Files.copy(
+          ActivityHarness.repoFile("pipelines/app_events.yaml"), dir.resolve("app_events.yaml"));
+      Files.writeString(dir.resolve("customers.yaml"), CUSTOMERS);
       ObjectNode base = base();
       assertThat(outcome(YAML.writeValueAsString(base)))
           .as("the base file")
@@ -508,6 +512,23 @@ class HostileDeclarationsTest {
                 "{name: top_category_30d, agg: most_frequent, column: category, window: 30d}"));
     set(
         config,
+        "features.joins",
+        YAML.readTree(
+            "[{dataset: customers, attributes: [segment]}, {dataset: app_events, key: user_id,"
+                + " filters: {viewed: {column: event_type, in: [view]}, rich: {column: revenue,"
+                + " min: 1, max: 1000}}, aggregates: [{name: views_7d, agg: count, filter: viewed,"
+                + " window: 7d}, {name: app_revenue_30d, agg: sum, column: revenue, window: 30d},"
+                + " {name: app_events_30d, agg: count, window: 30d, export: false}, {name:"
+                + " revenue_per_event_30d, agg: ratio, numerator: app_revenue_30d, denominator:"
+                + " app_events_30d}]}]"));
+    set(
+        config,
+        "features.derived",
+        YAML.readTree(
+            "[{name: revenue_per_view, op: ratio, left: app_revenue_30d, right: views_7d, min: 0,"
+                + " max: 1000}]"));
+    set(
+        config,
         "transforms",
         YAML.readTree(
             "[{name: revenue_30d_t, column: revenue_30d, steps: [{op: impute, strategy: constant,"
@@ -528,6 +549,29 @@ class HostileDeclarationsTest {
   private static final Pattern EXPECTATION = Pattern.compile("^expectations\\[\\](?:\\.(\\w+))?");
   private static final Pattern AGGREGATE =
       Pattern.compile("^features\\.aggregates\\[\\](?:\\.(\\w+))?");
+
+  /** The dimension base() joins, written beside the file under test. */
+  static final String CUSTOMERS =
+      """
+      dataset: customers
+      kind: dimension
+      source: {path: "customers/{date}"}
+      columns:
+        customer_id: {type: text, nullable: false}
+        segment: {type: text}
+        updated_at: {type: timestamp, nullable: false}
+      primary_key: customer_id
+      entity_key: customer_id
+      event_time: updated_at
+      """;
+
+  private static final Pattern JOIN_AGGREGATE =
+      Pattern.compile("^features\\.joins\\[\\]\\.aggregates\\[\\](?:\\.(\\w+))?");
+  private static final Pattern JOIN_FILTER =
+      Pattern.compile("^features\\.joins\\[\\]\\.filters\\.<name>(?:\\.(\\w+))?");
+  private static final Pattern JOIN = Pattern.compile("^features\\.joins\\[\\](?:\\.(\\w+))?");
+  private static final Pattern DERIVED = Pattern.compile("^features\\.derived\\[\\](\\.never)?");
+
   private static final Pattern STEP =
       Pattern.compile("^transforms\\[\\]\\.steps\\[\\](?:\\.(\\w+))?");
   private static final Pattern TRANSFORM = Pattern.compile("^transforms\\[\\](\\.never)?");
@@ -540,6 +584,27 @@ class HostileDeclarationsTest {
     k = replace(k, COLUMN, p -> "columns." + COLUMN_FOR.getOrDefault(p, "currency"));
     k = replace(k, EXPECTATION, p -> "expectations[" + EXPECTATION_FOR.getOrDefault(p, 0) + "]");
     k = replace(k, AGGREGATE, p -> "features.aggregates[" + AGGREGATE_FOR.getOrDefault(p, 0) + "]");
+    k =
+        replace(
+            k,
+            JOIN_AGGREGATE,
+            p -> "features.joins[1].aggregates[" + JOIN_AGGREGATE_FOR.getOrDefault(p, 0) + "]");
+    k =
+        replace(
+            k,
+            JOIN_FILTER,
+            p ->
+                "features.joins[1].filters."
+                    + (p.equals("min") || p.equals("max") ? "rich" : "viewed"));
+    k =
+        replace(
+            k,
+            JOIN,
+            p ->
+                "features.joins["
+                    + (Set.of("key", "aggregates", "filters").contains(p) ? 1 : 0)
+                    + "]");
+    k = replace(k, DERIVED, p -> "features.derived[0]");
     k = replace(k, STEP, HostileDeclarationsTest::transformStep);
     k = replace(k, TRANSFORM, p -> "transforms[0]");
     k =
@@ -603,6 +668,9 @@ class HostileDeclarationsTest {
       default -> "transforms[0].steps[2]";
     };
   }
+
+  private static final Map<String, Integer> JOIN_AGGREGATE_FOR =
+      Map.of("column", 1, "numerator", 3, "denominator", 3, "export", 2);
 
   private static final Map<String, Integer> AGGREGATE_FOR =
       Map.of("column", 2, "numerator", 4, "denominator", 4, "export", 7);

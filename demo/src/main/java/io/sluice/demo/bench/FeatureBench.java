@@ -17,9 +17,14 @@ import java.time.LocalDate;
  * stale date up to it in one pass, cut into runs side by side at the given parallelism, default 1)
  * and prints {@code features_ms} and {@code dates}.
  *
- * <p>Arguments: jdbc-url user password data-root pipelines-dir mode ...
+ * <p>Arguments: jdbc-url user password data-root pipelines-dir mode ... The dataset staged is
+ * {@code orders} unless the system property {@code bench.dataset} names another; the features step
+ * runs for the feature set {@code bench.features} (default: the dataset's own).
  */
 public final class FeatureBench {
+
+  private static final String DATASET = System.getProperty("bench.dataset", "orders");
+  private static final String FEATURES = System.getProperty("bench.features", DATASET);
 
   private FeatureBench() {}
 
@@ -41,7 +46,7 @@ public final class FeatureBench {
         FeatureActivities features = bench.stub(FeatureActivities.class);
         long start = System.nanoTime();
         for (int i = 0; i < days; i++) {
-          PartitionRef ref = new PartitionRef("orders", first.plusDays(i).toString(), "bench");
+          PartitionRef ref = new PartitionRef(DATASET, first.plusDays(i).toString(), "bench");
           ingest.ingest(ref);
           validate.validate(ref);
           stage.stage(ref);
@@ -54,7 +59,7 @@ public final class FeatureBench {
         System.out.println("stage_ms=" + (System.nanoTime() - start) / 1_000_000);
       } else {
         FeatureActivities features = bench.stub(FeatureActivities.class);
-        PartitionRef ref = new PartitionRef("orders", args[6], "bench-" + System.nanoTime());
+        PartitionRef ref = new PartitionRef(FEATURES, args[6], "bench-" + System.nanoTime());
         int parallelism = args.length > 7 ? Integer.parseInt(args[7]) : 1;
         long start = System.nanoTime();
         FeatureActivities.FeatureResult r = features.computeFeatures(ref, parallelism);

@@ -15,6 +15,7 @@ public final class ActivityNames {
   public static final String RECORD_LATE = "RecordLate";
   public static final String PLAN_BACKFILL = "PlanBackfill";
   public static final String FIND_CHANGED = "FindChangedPartitions";
+  public static final String PROBE_INPUTS = "ProbeFeatureInputs";
 
   /** The pipeline stages' activities, in {@link io.sluice.workflows.Stage} order. */
   public static final List<String> STAGES =
@@ -32,7 +33,8 @@ public final class ActivityNames {
           PROBE_SOURCE,
           RECORD_LATE,
           PLAN_BACKFILL,
-          FIND_CHANGED);
+          FIND_CHANGED,
+          PROBE_INPUTS);
 
   private ActivityNames() {}
 }

@@ -1,0 +1,195 @@
+package io.sluice.workflows;
+
+import io.sluice.workflows.activity.FeatureActivities;
+import io.sluice.workflows.activity.FeatureActivities.InputsProbe;
+import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.PublishActivities;
+import io.sluice.workflows.activity.PublishActivities.PublishResult;
+import io.sluice.workflows.activity.SplitActivities;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.TimerOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Waits until the datasets a feature set reads are staged for the date (probing with a growing
+ * interval, a durable timer between probes), then features, split and publish; all I/O happens in
+ * activities, all options come from the worker.
+ */
+public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
+
+  private static final Duration MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
+  private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
+
+  private final List<StageSummary> completed = new ArrayList<>();
+  private final Map<String, Long> memoCounts = new LinkedHashMap<>();
+  private String featureSet;
+  private String partitionDate;
+  private String currentStage = "starting";
+  private String status = "RUNNING";
+  private String failure;
+
+  @Override
+  public PipelineResult run(FeatureSetRequest request) {
+    LocalDate date =
+        RunDates.of(
+            request,
+            "featureSet",
+            request == null ? null : request.featureSet(),
+            request == null ? null : request.partitionDate(),
+            request == null ? null : request.unknownFields(),
+            FeatureSetRequest.SHAPE);
+    featureSet = request.featureSet();
+    partitionDate = date.toString();
+    Duration wait;
+    try {
+      wait = Partitions.waitForData(request.waitForInputs());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
+    }
+    Workflow.upsertTypedSearchAttributes(
+        SearchAttributes.DATASET.valueSet(featureSet),
+        SearchAttributes.PARTITION_DATE.valueSet(date.atStartOfDay().atOffset(ZoneOffset.UTC)),
+        SearchAttributes.PARTITION.valueSet(partitionDate));
+    PartitionRef ref = new PartitionRef(featureSet, partitionDate, Workflow.getInfo().getRunId());
+    awaitInputs(ref, wait);
+    run(
+        Stage.FEATURES,
+        () -> stub(FeatureActivities.class, "features").computeFeatures(ref, 1),
+        PipelineCounts::of,
+        FeaturePipelineWorkflowImpl::featureNotes);
+    run(
+        Stage.SPLIT,
+        () -> stub(SplitActivities.class, "split").split(ref),
+        PipelineCounts::of,
+        r -> null);
+    PublishResult p =
+        run(
+            Stage.PUBLISH,
+            () -> stub(PublishActivities.class, "publish").publish(ref),
+            PipelineCounts::of,
+            PublishResult::exportPath);
+    currentStage = "done";
+    status = "COMPLETED";
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    return new PipelineResult(
+        featureSet, partitionDate, List.copyOf(completed), null, p.version(), p.exportPath());
+  }
+
+  @Override
+  public PipelineProgress progress() {
+    return new PipelineProgress(
+        featureSet, partitionDate, currentStage, status, List.copyOf(completed), failure);
+  }
+
+  private <T> T stub(Class<T> type, String step) {
+    return Activities.labelled(type, step + " " + featureSet + " " + partitionDate);
+  }
+
+  /**
+   * Probes until every dataset the feature set reads is staged for the date, or the wait is over:
+   * then a missing joined dataset is left to the features step (which says it, and whose staging
+   * later makes the date stale), and a missing partition of the feature set's own dataset fails the
+   * run.
+   */
+  private void awaitInputs(PartitionRef ref, Duration wait) {
+    long deadline = Workflow.currentTimeMillis() + wait.toMillis();
+    Duration interval =
+        RunDates.clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
+    while (true) {
+      InputsProbe probe =
+          Activities.labelled(
+                  FeatureActivities.class,
+                  "look for the inputs of " + featureSet + " " + partitionDate)
+              .probeInputs(ref);
+      if (probe.missing().isEmpty()) {
+        return;
+      }
+      long left = deadline - Workflow.currentTimeMillis();
+      String own = probe.dataset() + " " + partitionDate;
+      if (left <= 0) {
+        if (probe.missing().contains(own)) {
+          status = "LATE";
+          currentStage = "late";
+          failure =
+              String.format(
+                  "%s %s: its dataset %s has no staged partition %s%s; run it (sluice run"
+                      + " --dataset %s --date %s), then this feature set again",
+                  featureSet,
+                  partitionDate,
+                  probe.dataset(),
+                  partitionDate,
+                  wait.isZero() ? "" : " after waiting " + wait,
+                  probe.dataset(),
+                  partitionDate);
+          Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+          throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
+        }
+        return;
+      }
+      currentStage = "waiting for " + String.join(", ", probe.missing());
+      Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet("waiting-for-inputs"));
+      Workflow.setCurrentDetails(featureSet + " " + partitionDate + ": " + currentStage);
+      Workflow.newTimer(
+              RunDates.clamp(interval, Duration.ZERO, Duration.ofMillis(left)),
+              TimerOptions.newBuilder()
+                  .setSummary(
+                      "wait for "
+                          + String.join(", ", probe.missing())
+                          + " (read by "
+                          + featureSet
+                          + ")")
+                  .build())
+          .get();
+      interval = RunDates.clamp(interval.multipliedBy(2), MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
+    }
+  }
+
+  private <R> R run(
+      Stage s,
+      Supplier<R> activity,
+      Function<R, Map<String, Long>> counts,
+      Function<R, String> detail) {
+    currentStage = s.label();
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    Workflow.setCurrentDetails(featureSet + " " + partitionDate + ": " + currentStage);
+    long started = Workflow.currentTimeMillis();
+    R result;
+    try {
+      result = activity.get();
+    } catch (ActivityFailure e) {
+      status = "FAILED";
+      failure =
+          String.format(
+              "%s failed for feature set %s, date %s: %s",
+              s.label(), featureSet, partitionDate, ActivityFailures.message(e));
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          failure, ActivityFailures.type(e), e);
+    }
+    Map<String, Long> c = counts.apply(result);
+    completed.add(
+        new StageSummary(
+            s.label(),
+            new LinkedHashMap<>(c),
+            Workflow.currentTimeMillis() - started,
+            detail.apply(result)));
+    c.forEach((k, v) -> memoCounts.put(s.label() + "." + k, v));
+    Workflow.upsertMemo(
+        Map.of(
+            FeaturePipelineWorkflowImpl.MEMO_COUNTS,
+            new LinkedHashMap<>(memoCounts),
+            FeaturePipelineWorkflowImpl.MEMO_PARTITION,
+            partitionDate));
+    return result;
+  }
+}
