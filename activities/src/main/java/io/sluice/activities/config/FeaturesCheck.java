@@ -106,7 +106,32 @@ final class FeaturesCheck {
         checkName(problems, "label.name", c.label().name(), taken::contains);
         taken.add(c.label().name());
       }
-      checkFilterRef(problems, "label.filter", c.label().filter(), filters);
+      String from = c.label().dataset();
+      if (from == null || from.equals(c.dataset())) {
+        checkFilterRef(problems, "label.filter", c.label().filter(), filters);
+      } else if (joined != null) {
+        FeaturesConfig.Join j =
+            f.joins() == null
+                ? null
+                : f.joins().stream()
+                    .filter(x -> x != null && from.equals(x.dataset()))
+                    .findFirst()
+                    .orElse(null);
+        LoadedConfig other = joined.configs().get(from);
+        if (j == null || other == null || "dimension".equals(other.config().kind())) {
+          problems.add(
+              "key 'label.dataset': this dataset or a facts or events dataset joined under"
+                  + " features.joins, got '"
+                  + from
+                  + "'");
+        } else {
+          checkFilterRef(
+              problems,
+              "label.filter",
+              c.label().filter(),
+              j.filters() == null ? Map.of() : j.filters());
+        }
+      }
     }
     if (c.transforms() != null && joined != null) {
       io.sluice.activities.transform.Transforms.check(problems, c.transforms(), exported, taken);

@@ -36,6 +36,12 @@ public record LoadedConfig(
     this(config, file, hash, featuresSql, schema, joined, config.dataset());
   }
 
+  /** The dataset whose rows make the label: this one unless the label names a joined one. */
+  public String labelDataset() {
+    String d = config.label() == null ? null : config.label().dataset();
+    return d == null ? config.dataset() : d;
+  }
+
   /** Whether this is a feature set's file rather than a dataset's. */
   public boolean isFeatureSet() {
     return !name.equals(config.dataset());

@@ -48,9 +48,10 @@ public record PipelineConfig(
 
   /**
    * This dataset read as a join's part of another dataset's feature set: its rows keyed by {@code
-   * entityKey}, with {@code features} (and a label nothing reads) in place of its own.
+   * entityKey}, with {@code features} and {@code label} (null: one nothing reads) in place of its
+   * own.
    */
-  public PipelineConfig asJoinedPart(String entityKey, FeaturesConfig features) {
+  public PipelineConfig asJoinedPart(String entityKey, FeaturesConfig features, LabelConfig label) {
     return new PipelineConfig(
         dataset,
         kind,
@@ -64,7 +65,7 @@ public record PipelineConfig(
         eventTimeBounds,
         expectations,
         features,
-        new LabelConfig("label_of_a_joined_part", 1, null),
+        label == null ? new LabelConfig("label_of_a_joined_part", 1, null, null) : label,
         split,
         null);
   }
@@ -135,8 +136,18 @@ public record PipelineConfig(
    * The label: 1 when the entity has a row passing {@code filter} (a name from {@code
    * features.filters}) with event time in [T, T + horizon), as known at the end of partition d +
    * horizon; null until that partition is staged.
+   *
+   * @param dataset where the label's rows are: this dataset (default), or a joined facts or events
+   *     dataset, whose join's filters {@code filter} names then
    */
-  public record LabelConfig(String name, Integer horizonDays, String filter) {}
+  public record LabelConfig(
+      String name,
+      Integer horizonDays,
+      String filter,
+      // absent from a file without it, so that its config hash is the one it always had
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          String dataset) {}
 
   /** Fractions of the labelled feature dates; the embargo defaults to the label horizon. */
   public record SplitConfig(Double train, Double val, Double test, Integer embargoDays) {}

@@ -81,7 +81,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           }
         });
     try {
-      return compute(ref, d, set, h, parallelism, config.inputs());
+      return compute(ref, d, set, h, parallelism, config.inputs(), config.labelDataset());
     } catch (ApplicationFailure e) {
       throw e;
     } catch (RuntimeException e) {
@@ -108,7 +108,13 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   }
 
   private FeatureResult compute(
-      PartitionRef ref, LocalDate d, FeatureSet set, int h, int parallelism, List<String> inputs) {
+      PartitionRef ref,
+      LocalDate d,
+      FeatureSet set,
+      int h,
+      int parallelism,
+      List<String> inputs,
+      String labelDataset) {
     return dsl.transactionResult(
         trx -> {
           DSLContext tx = trx.dsl();
@@ -119,6 +125,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           NavigableMap<LocalDate, Long> staged = stagings(tx, anchor);
           // what the features read: the dataset's partitions and those of the datasets it joins
           NavigableMap<LocalDate, Long> reads = stagings(tx, inputs);
+          // the label of fd is known once the label's dataset has partition fd + horizon staged
+          NavigableMap<LocalDate, Long> labels =
+              labelDataset.equals(anchor) ? staged : stagings(tx, labelDataset);
           if (!staged.containsKey(d)) {
             throw new IllegalStateException(
                 "partition "
@@ -165,15 +174,15 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 DateRanges.of(skipped));
           }
           List<LocalDate> labelled =
-              compute.stream().filter(fd -> staged.containsKey(fd.plusDays(h))).toList();
+              compute.stream().filter(fd -> labels.containsKey(fd.plusDays(h))).toList();
           List<LocalDate> relabel = new ArrayList<>();
           for (Map.Entry<LocalDate, FeatureDatesRecord> e : ledger.entrySet()) {
             LocalDate fd = e.getKey();
-            if (compute.contains(fd) || !staged.containsKey(fd.plusDays(h))) {
+            if (compute.contains(fd) || !labels.containsKey(fd.plusDays(h))) {
               continue;
             }
             Long seq = e.getValue().getLabelsSeq();
-            if (seq == null || seq < maxSeq(staged, fd.plusDays(h))) {
+            if (seq == null || seq < maxSeq(labels, fd.plusDays(h))) {
               relabel.add(fd);
             }
           }
@@ -196,13 +205,21 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
               set.insert(tx, state.featureRows(d), labelled).execute();
               saveState(tx, tableName, d, maxSeq(staged, d), ref.runId());
               counts = counts(tx, table, compute);
-              recordDates(tx, ref, tableName, compute, counts, labelled, reads, staged, h);
+              recordDates(tx, ref, tableName, compute, counts, labelled, reads, labels, h);
             } else {
               // a state of d or later that is still good stays: the next daily run continues it
               boolean rebuild = !current || at.getStateDate().isBefore(d);
               RangePass pass =
                   new RangePass(
-                      ref, inputs, set, table, staged, reads, labelled, rebuild ? state : null);
+                      ref,
+                      inputs,
+                      set,
+                      table,
+                      staged,
+                      reads,
+                      labels,
+                      labelled,
+                      rebuild ? state : null);
               counts = pass.run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
               failed.addAll(pass.failed.keySet());
               errors.putAll(pass.failed);
@@ -215,7 +232,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           long filled = relabel.isEmpty() ? 0 : set.fillLabels(tx, relabel);
           for (LocalDate fd : relabel) {
             tx.update(FEATURE_DATES)
-                .set(FEATURE_DATES.LABELS_SEQ, maxSeq(staged, fd.plusDays(h)))
+                .set(FEATURE_DATES.LABELS_SEQ, maxSeq(labels, fd.plusDays(h)))
                 .where(FEATURE_DATES.FEATURE_TABLE.eq(tableName))
                 .and(FEATURE_DATES.FEATURE_DATE.eq(fd))
                 .execute();
@@ -283,6 +300,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     private final Table<Record> table;
     private final NavigableMap<LocalDate, Long> staged;
     private final NavigableMap<LocalDate, Long> reads;
+    private final NavigableMap<LocalDate, Long> labels;
     private final List<LocalDate> labelled;
     private final FeatureState rebuild;
 
@@ -293,6 +311,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
         Table<Record> table,
         NavigableMap<LocalDate, Long> staged,
         NavigableMap<LocalDate, Long> reads,
+        NavigableMap<LocalDate, Long> labels,
         List<LocalDate> labelled,
         FeatureState rebuild) {
       this.ref = ref;
@@ -301,6 +320,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       this.table = table;
       this.staged = staged;
       this.reads = reads;
+      this.labels = labels;
       this.labelled = labelled;
       this.rebuild = rebuild;
     }
@@ -414,7 +434,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 counts,
                 labels,
                 reads,
-                staged,
+                this.labels,
                 set.horizonDays());
             return counts;
           });
@@ -515,7 +535,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       Map<LocalDate, Integer> counts,
       List<LocalDate> labelled,
       NavigableMap<LocalDate, Long> reads,
-      NavigableMap<LocalDate, Long> staged,
+      NavigableMap<LocalDate, Long> labels,
       int h) {
     Set<LocalDate> known = new HashSet<>(labelled);
     for (LocalDate fd : dates) {
@@ -525,7 +545,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       row.setFeatureDate(fd);
       row.setFeatureRows((long) counts.getOrDefault(fd, 0));
       row.setFeaturesSeq(maxSeq(reads, fd));
-      row.setLabelsSeq(known.contains(fd) ? maxSeq(staged, fd.plusDays(h)) : null);
+      row.setLabelsSeq(known.contains(fd) ? maxSeq(labels, fd.plusDays(h)) : null);
       row.setRunId(ref.runId());
       tx.insertInto(FEATURE_DATES)
           .set(row)

@@ -98,6 +98,9 @@ public final class FeatureSet {
   private final List<JoinPart> joins;
   private final List<FeaturesConfig.Derived> derived;
 
+  /** The label's rows when they are a joined dataset's (null: this dataset's own). */
+  private final FeatureSet labelFrom;
+
   public FeatureSet(LoadedConfig loaded) {
     var c = loaded.config();
     this.dataset = loaded.name();
@@ -153,6 +156,20 @@ public final class FeatureSet {
       }
     }
     this.joins = List.copyOf(parts);
+    String labelDataset = c.label().dataset();
+    if (labelDataset == null || labelDataset.equals(c.dataset())) {
+      this.labelFrom = null;
+    } else {
+      FeaturesConfig.Join j =
+          features.joins().stream()
+              .filter(x -> x.dataset().equals(labelDataset))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the label's dataset is not joined: " + labelDataset));
+      this.labelFrom = JoinPart.labelOf(j, loaded.joinedConfig(labelDataset), c.label());
+    }
     this.derived = features.derived() == null ? List.of() : List.copyOf(features.derived());
     for (FeaturesConfig.Derived dv : derived) {
       cols.add(new Column(dv.name(), SQLDataType.NUMERIC, Derivation.describe(dv)));
@@ -163,7 +180,9 @@ public final class FeatureSet {
             SQLDataType.SMALLINT,
             "label: 1 when a '"
                 + labelFilter
-                + "' row falls in [T, T+"
+                + "' row"
+                + (labelFrom == null ? "" : " of " + c.label().dataset())
+                + " falls in [T, T+"
                 + horizonDays
                 + "d) as known at the end of partition d+"
                 + horizonDays
@@ -424,6 +443,10 @@ public final class FeatureSet {
    */
   Select<? extends Record> labelledRows(
       Collection<LocalDate> dates, Collection<LocalDate> labelled) {
+    if (labelFrom != null) {
+      // the label's rows are another dataset's: not in this pass, from its positives
+      return withLabel(withSql(aggregateRows(dates, null), dates), labelled);
+    }
     return withSql(aggregateRows(dates, labelled), dates);
   }
 
@@ -723,6 +746,13 @@ public final class FeatureSet {
    * horizon), as known at the end of partition d + horizon, for every date in {@code dates}.
    */
   public Select<? extends Record> labelPositives(Collection<LocalDate> dates) {
+    if (labelFrom != null) {
+      Table<?> p = labelFrom.labelPositives(dates).asTable("lp");
+      return DSL.select(
+              DSL.field(DSL.name("lp", FEATURE_DATE.last()), LocalDate.class).as(FEATURE_DATE),
+              DSL.field(DSL.name("lp", labelFrom.entity())).as(entity))
+          .from(p);
+    }
     if (dates.size() == 1) {
       return labelPositives(dates.iterator().next());
     }
@@ -842,19 +872,29 @@ public final class FeatureSet {
    */
   org.jooq.Insert<?> insert(
       DSLContext dsl, Select<? extends Record> rows, Collection<LocalDate> labelled) {
+    return dsl.insertInto(table(dsl)).columns(fields()).select(withLabel(rows, labelled));
+  }
+
+  /**
+   * {@code rows} (date, entity, features) with the label last: 1 or 0 from the positives of the
+   * dates in {@code labelled}, null for the others.
+   */
+  private Select<? extends Record> withLabel(
+      Select<? extends Record> rows, Collection<LocalDate> labelled) {
     Table<?> f = rows.asTable("f");
     Field<LocalDate> fd = f.field(FEATURE_DATE, LocalDate.class);
     Field<String> key = f.field(DSL.name(entity), String.class);
     List<SelectField<?>> select = new ArrayList<>(List.of(f.fields()));
     if (labelled.isEmpty()) {
-      select.add(DSL.castNull(SQLDataType.SMALLINT));
+      select.add(DSL.castNull(SQLDataType.SMALLINT).as(labelName));
     } else {
       Table<?> p = labelPositives(labelled).asTable("p");
       select.add(
           DSL.when(fd.in(labelled), label(p, fd, key))
-              .otherwise(DSL.castNull(SQLDataType.SMALLINT)));
+              .otherwise(DSL.castNull(SQLDataType.SMALLINT))
+              .as(labelName));
     }
-    return dsl.insertInto(table(dsl)).columns(fields()).select(DSL.select(select).from(f));
+    return DSL.select(select).from(f);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.sluice.activities.config.FeaturesConfig;
 import io.sluice.activities.config.FeaturesConfig.Aggregate;
 import io.sluice.activities.config.FeaturesConfig.Join;
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfig;
 import io.sluice.activities.dataset.DatasetSchema;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -72,13 +73,42 @@ final class JoinPart {
             null);
     LoadedConfig part =
         new LoadedConfig(
-            other.config().asJoinedPart(key, features),
+            other.config().asJoinedPart(key, features, null),
             other.file(),
             other.hash(),
             null,
             other.schema(),
             Map.of());
     return new JoinPart(j, other, key, new FeatureSet(part));
+  }
+
+  /**
+   * The feature set whose label rows are a joined dataset's: {@code label} over its rows, keyed by
+   * the join's key, with the join's filters.
+   */
+  static FeatureSet labelOf(Join j, LoadedConfig other, PipelineConfig.LabelConfig label) {
+    String key = j.key() != null ? j.key() : other.config().entityKey();
+    FeaturesConfig features =
+        new FeaturesConfig(
+            new FeaturesConfig.Population(null, "1d"),
+            j.filters() == null ? Map.of() : j.filters(),
+            List.of(),
+            null,
+            null,
+            null);
+    return new FeatureSet(
+        new LoadedConfig(
+            other.config().asJoinedPart(key, features, label),
+            other.file(),
+            other.hash(),
+            null,
+            other.schema(),
+            Map.of()));
+  }
+
+  /** The join's key column in its dataset. */
+  String key() {
+    return key;
   }
 
   private static boolean isDimension(LoadedConfig c) {

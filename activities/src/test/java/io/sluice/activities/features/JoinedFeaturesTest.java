@@ -313,6 +313,54 @@ class JoinedFeaturesTest {
   }
 
   @Test
+  void aLabelFromAJoinedDatasetMaturesWithThatDataset() throws IOException {
+    Path dir = Files.createDirectories(h.settings.pipelinesDir().resolve("features"));
+    String declaration =
+        PURCHASES
+            .substring(PURCHASES.indexOf("features:"))
+            .replace(
+                "      key: user_id\n",
+                "      key: user_id\n      filters:\n        carts: {column: page, in: [cart]}\n")
+            .replace(
+                "label: {name: bought_next_2d, horizon_days: 2, filter: paid}",
+                "label: {name: carted_next_2d, horizon_days: 2, filter: carts, dataset: visits}");
+    Files.writeString(
+        dir.resolve("cart_intent.yaml"),
+        "feature_set: cart_intent\ndataset: purchases\n" + declaration);
+    for (LocalDate d : List.of(D1, D2, D3, D4)) {
+      stage("customers", d, "run-" + d);
+      stage("purchases", d, "run-" + d);
+      if (!d.equals(D4)) {
+        stage("visits", d, "run-" + d);
+      }
+    }
+    String labels =
+        "select string_agg(feature_date || ' ' || customer_id || ' '"
+            + " || coalesce(carted_next_2d::text, '-'), ', ' order by feature_date, customer_id)"
+            + " from feats.cart_intent_features where feature_date <= '2024-06-02'";
+    h.features.computeFeatures(new PartitionRef("cart_intent", D4.toString(), "early"), 1);
+    // c2's carts fall on June 3 and 4; day 2's label waits for the visits of day 4
+    assertThat(h.dsl.fetchValue(labels))
+        .isEqualTo("2024-06-01 c1 0, 2024-06-01 c2 1, 2024-06-02 c1 -, 2024-06-02 c2 -");
+    stage("visits", D4, "run-" + D4);
+    FeatureResult r =
+        h.features.computeFeatures(new PartitionRef("cart_intent", D4.toString(), "later"), 1);
+    assertThat(r.labelsFilled()).isEqualTo(2);
+    assertThat(h.dsl.fetchValue(labels))
+        .isEqualTo("2024-06-01 c1 0, 2024-06-01 c2 1, 2024-06-02 c1 0, 2024-06-02 c2 1");
+    assertThat(h.settings.config("cart_intent").labelDataset()).isEqualTo("visits");
+
+    Files.writeString(
+        dir.resolve("cart_intent.yaml"),
+        "feature_set: cart_intent\ndataset: purchases\n"
+            + declaration.replace("dataset: visits}", "dataset: customers}"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.settings.config("cart_intent"))
+        .hasMessageContaining(
+            "key 'label.dataset': this dataset or a facts or events dataset joined under"
+                + " features.joins, got 'customers'");
+  }
+
+  @Test
   void aFeatureSetFileIsCheckedAsADatasetFileIs() throws IOException {
     Path dir = Files.createDirectories(h.settings.pipelinesDir().resolve("features"));
     String declaration = PURCHASES.substring(PURCHASES.indexOf("features:"));
