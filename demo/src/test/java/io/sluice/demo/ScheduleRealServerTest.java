@@ -100,4 +100,55 @@ class ScheduleRealServerTest {
       assertThat(w.sluice("schedule list").out()).doesNotContain("sluice/orders/daily");
     }
   }
+
+  /**
+   * A feature set file has a daily schedule of its own: its runs start {@code FeatureSetWorkflow}
+   * for the day before, waiting for the datasets it reads; here none is staged, so the triggered
+   * run ends late, saying what to run.
+   */
+  @Test
+  void aFeatureSetHasADailyScheduleOfItsOwn() throws Exception {
+    LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    try (RealWorker w = new RealWorker(tmp)) {
+      w.sluice("schedule delete --dataset customer_value"); // left by an interrupted run, if any
+      Cli created =
+          w.sluice("schedule create --dataset customer_value --at 04:00 --wait-for-data PT2S");
+      assertThat(created.exit()).as(created.all()).isZero();
+      assertThat(w.sluice("schedule describe --dataset customer_value").out())
+          .contains(
+              "daily at 04:00 UTC; waits up to PT2S for the datasets it reads (a feature set)");
+      assertThat(w.sluice("schedule update --dataset customer_value --at 05:00").exit()).isZero();
+      assertThat(w.sluice("schedule describe --dataset customer_value").out())
+          .contains("daily at 05:00 UTC; waits up to PT2S for the datasets it reads");
+      assertThat(w.sluice("schedule trigger --dataset customer_value").out())
+          .contains("processes partition " + yesterday);
+      Pattern recent = Pattern.compile("partition " + yesterday + "  started \\S+  (\\S+)");
+      OperationsRealServerTest.waitFor(
+          () ->
+              recent.matcher(w.sluice("schedule describe --dataset customer_value").out()).find());
+      Matcher m = recent.matcher(w.sluice("schedule describe --dataset customer_value").out());
+      assertThat(m.find()).isTrue();
+      assertThat(m.group(1)).startsWith("sluice/customer_value/scheduled");
+      Throwable failed =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () ->
+                  w.client()
+                      .newUntypedWorkflowStub(m.group(1))
+                      .getResult(2, java.util.concurrent.TimeUnit.MINUTES, PipelineResult.class));
+      assertThat(failed).isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+      assertThat(io.temporal.failure.ApplicationFailure.class)
+          .isAssignableFrom(rootOf(failed).getClass());
+      assertThat(rootOf(failed).getMessage())
+          .contains("its dataset orders has no staged partition " + yesterday)
+          .contains("sluice run --dataset orders --date " + yesterday);
+      assertThat(w.sluice("schedule delete --dataset customer_value").exit()).isZero();
+    }
+  }
+
+  private static Throwable rootOf(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
 }

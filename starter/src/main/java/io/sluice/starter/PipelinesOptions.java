@@ -52,6 +52,13 @@ final class PipelinesOptions {
     }
   }
 
+  /** Whether {@code name} is a feature set file's (and no dataset's). */
+  boolean isFeatureSet(String name) {
+    Partitions.requireDataset(name);
+    return !Files.exists(dir.resolve(name + ".yaml"))
+        && Files.exists(dir.resolve(PipelineConfigLoader.FEATURE_SETS_DIR).resolve(name + ".yaml"));
+  }
+
   /**
    * Refuses, with an {@link IllegalArgumentException} (exit 2), a feature set whose file ({@code
    * features/<name>.yaml}) is missing or does not load.

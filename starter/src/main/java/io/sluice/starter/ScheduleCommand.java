@@ -3,6 +3,8 @@ package io.sluice.starter;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.sluice.workflows.FeaturePipelineWorkflow;
+import io.sluice.workflows.FeatureSetRequest;
+import io.sluice.workflows.FeatureSetWorkflow;
 import io.sluice.workflows.Partitions;
 import io.sluice.workflows.PipelineRequest;
 import io.sluice.workflows.SearchAttributes;
@@ -44,12 +46,13 @@ import picocli.CommandLine.Option;
 /**
  * The daily schedule of a dataset, through Temporal's ScheduleClient. The schedule {@code
  * sluice/<dataset>/daily} starts {@code FeaturePipelineWorkflow} every day at a UTC time of day;
- * each run processes the partition of the day before its scheduled time.
+ * each run processes the partition of the day before its scheduled time. A feature set file's
+ * schedule starts {@code FeatureSetWorkflow} the same way.
  */
 @Command(
     name = "schedule",
     mixinStandardHelpOptions = true,
-    description = "Manage a dataset's daily Temporal Schedule.",
+    description = "Manage a dataset's or a feature set's daily Temporal Schedule.",
     subcommands = {
       ScheduleCommand.Create.class,
       ScheduleCommand.Update.class,
@@ -127,7 +130,11 @@ final class ScheduleCommand {
 
     @Option(
         names = "--wait-for-data",
-        description = {"How long each run waits for its files (ISO-8601).", "Default: PT6H"})
+        description = {
+          "How long each run waits for its files, or a feature set's for the datasets it reads"
+              + " (ISO-8601).",
+          "Default: PT6H"
+        })
     String waitForData;
 
     @Option(
@@ -154,17 +161,24 @@ final class ScheduleCommand {
     Boolean pauseOnFailure;
   }
 
-  /** The schedule for a dataset from the options, over {@code base} (null: the defaults). */
+  /**
+   * The schedule for a dataset, or with {@code featureSet} for a feature set file (whose runs wait
+   * for the datasets it reads, as a dataset's wait for its files), from the options, over {@code
+   * base} (null: the defaults).
+   */
   static Schedule build(
-      String dataset, String taskQueue, Settings s, Schedule base, PipelineRequest baseInput) {
+      String dataset,
+      boolean featureSet,
+      String taskQueue,
+      Settings s,
+      Schedule base,
+      ScheduledInput baseInput) {
     LocalTime at =
         s.at != null ? timeOfDay(s.at) : base != null ? timeOfDay(base) : LocalTime.of(6, 0);
     String wait =
         s.waitForData != null
             ? s.waitForData
-            : baseInput != null && baseInput.waitForData() != null
-                ? baseInput.waitForData()
-                : "PT6H";
+            : baseInput != null && baseInput.waitFor() != null ? baseInput.waitFor() : "PT6H";
     Partitions.waitForData(wait);
     SchedulePolicy old = base == null ? null : base.getPolicy();
     Duration catchup =
@@ -183,15 +197,20 @@ final class ScheduleCommand {
         s.pauseOnFailure != null ? s.pauseOnFailure : old != null && old.isPauseOnFailure();
     return Schedule.newBuilder()
         .setAction(
-            ScheduleActionStartWorkflow.newBuilder()
-                .setWorkflowType(FeaturePipelineWorkflow.class)
-                .setArguments(new PipelineRequest(dataset, null, wait))
+            (featureSet
+                    ? ScheduleActionStartWorkflow.newBuilder()
+                        .setWorkflowType(FeatureSetWorkflow.class)
+                        .setArguments(new FeatureSetRequest(dataset, null, wait))
+                    : ScheduleActionStartWorkflow.newBuilder()
+                        .setWorkflowType(FeaturePipelineWorkflow.class)
+                        .setArguments(new PipelineRequest(dataset, null, wait)))
                 .setOptions(
                     WorkflowOptions.newBuilder()
                         .setWorkflowId("sluice/" + dataset + "/scheduled")
                         .setTaskQueue(taskQueue)
                         .setMemo(Map.of("dataset", dataset, "schedule", scheduleId(dataset)))
-                        .setStaticSummary(dataset + " daily run")
+                        .setStaticSummary(
+                            dataset + (featureSet ? " daily run (feature set)" : " daily run"))
                         // both, or describing the schedule fails to read the empty one back
                         .setStaticDetails(
                             "Runs the partition of the day before the scheduled time; the run's"
@@ -238,9 +257,20 @@ final class ScheduleCommand {
         stubs, ScheduleClientOptions.newBuilder().setNamespace(temporal.namespace).build());
   }
 
-  static PipelineRequest input(ScheduleDescription d) {
+  /**
+   * What a schedule's runs are given: the name, how long each waits (for its files, or a feature
+   * set's runs for the datasets it reads), and whether it is a feature set's.
+   */
+  record ScheduledInput(String name, String waitFor, boolean featureSet) {}
+
+  static ScheduledInput input(ScheduleDescription d) {
     ScheduleActionStartWorkflow a = (ScheduleActionStartWorkflow) d.getSchedule().getAction();
-    return a.getArguments().get(0, PipelineRequest.class);
+    if (FeatureSetWorkflow.TYPE.equals(a.getWorkflowType())) {
+      FeatureSetRequest r = a.getArguments().get(0, FeatureSetRequest.class);
+      return new ScheduledInput(r.featureSet(), r.waitForInputs(), true);
+    }
+    PipelineRequest r = a.getArguments().get(0, PipelineRequest.class);
+    return new ScheduledInput(r.dataset(), r.waitForData(), false);
   }
 
   static String partitionOf(Instant scheduled) {
@@ -248,7 +278,10 @@ final class ScheduleCommand {
   }
 
   abstract static class DatasetCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
+    @Option(
+        names = "--dataset",
+        required = true,
+        description = "Dataset or feature set name, e.g. orders or customer_value.")
     String dataset;
 
     @Mixin TemporalOptions temporal;
@@ -264,8 +297,13 @@ final class ScheduleCommand {
 
     @Override
     public Integer call() {
-      pipelines.requireDataset(dataset);
-      Schedule schedule = build(dataset, temporal.taskQueue, settings, null, null);
+      boolean featureSet = pipelines.isFeatureSet(dataset);
+      if (featureSet) {
+        pipelines.requireFeatureSet(dataset);
+      } else {
+        pipelines.requireDataset(dataset);
+      }
+      Schedule schedule = build(dataset, featureSet, temporal.taskQueue, settings, null, null);
       WorkflowServiceStubs stubs = temporal.stubs();
       try {
         scheduleClient(temporal, stubs)
@@ -305,8 +343,15 @@ final class ScheduleCommand {
             h.update(
                 in -> {
                   ScheduleDescription d = in.getDescription();
+                  ScheduledInput was = input(d);
                   return new ScheduleUpdate(
-                      build(dataset, temporal.taskQueue, settings, d.getSchedule(), input(d)));
+                      build(
+                          dataset,
+                          was.featureSet(),
+                          temporal.taskQueue,
+                          settings,
+                          d.getSchedule(),
+                          was));
                 });
             System.out.println("updated schedule " + h.getId());
             return 0;
@@ -327,7 +372,7 @@ final class ScheduleCommand {
           h -> {
             ScheduleDescription d = h.describe();
             Schedule s = d.getSchedule();
-            PipelineRequest in = input(d);
+            ScheduledInput in = input(d);
             System.out.printf(
                 "schedule %s  %s%s%n",
                 d.getId(),
@@ -336,10 +381,11 @@ final class ScheduleCommand {
                     ? ""
                     : " (" + s.getState().getNote() + ")");
             System.out.printf(
-                "  daily at %s UTC; waits up to %s for files; catch-up window %s; overlap %s;"
+                "  daily at %s UTC; waits up to %s for %s; catch-up window %s; overlap %s;"
                     + " pause on failure %s%n",
                 timeOfDay(s),
-                in.waitForData(),
+                in.waitFor(),
+                in.featureSet() ? "the datasets it reads (a feature set)" : "files",
                 s.getPolicy().getCatchupWindow(),
                 s.getPolicy().getOverlap().name().replace("SCHEDULE_OVERLAP_POLICY_", ""),
                 s.getPolicy().isPauseOnFailure() ? "yes" : "no");
