@@ -91,6 +91,7 @@ public record FeaturesConfig(
    * @param numerator for ratio: the name of another aggregate
    * @param denominator for ratio: the name of another aggregate (null when it is 0)
    * @param export false for a helper aggregate that only feeds a ratio
+   * @param value for share: the value of {@code column} whose share of the rows it is
    */
   public record Aggregate(
       String name,
@@ -100,5 +101,7 @@ public record FeaturesConfig(
       String window,
       String numerator,
       String denominator,
-      Boolean export) {}
+      Boolean export,
+      // absent from a file without it, so that its config hash is the one it always had
+      @JsonInclude(JsonInclude.Include.NON_NULL) String value) {}
 }

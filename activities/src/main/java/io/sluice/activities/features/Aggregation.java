@@ -46,6 +46,9 @@ public sealed interface Aggregation {
     if (a.numerator() != null || a.denominator() != null) {
       c.problem("key '" + key + "': numerator and denominator belong to agg: ratio");
     }
+    if (a.value() != null && !(this instanceof Share)) {
+      c.problem("key '" + key + ".value': a value belongs to agg: share");
+    }
     c.window(key + ".window", a.window());
     if (a.filter() != null) {
       c.filterRef(key + ".filter", a.filter());
@@ -134,6 +137,9 @@ public sealed interface Aggregation {
   interface StateLayout {
     /** A running count (of rows, or of non-null values of {@code column}) or sum, named. */
     void running(String name, String filter, int window, String column, boolean sum);
+
+    /** A running count of the rows whose {@code column} is {@code value}, named. */
+    void runningEqual(String name, String filter, int window, String column, String value);
 
     /** Per-value counts of {@code column} (null: the event date), for the aggregate. */
     void keyed(String aggregate, String filter, int window, String column);
@@ -394,6 +400,60 @@ public sealed interface Aggregation {
     }
   }
 
+  /**
+   * The share of the window's rows whose text column is {@code value} (6 decimals); null when none.
+   */
+  record Share(Aggregate config) implements Aggregation {
+    public Set<ColumnType.Kind> columnKinds() {
+      return Set.of(ColumnType.Kind.TEXT);
+    }
+
+    @Override
+    public void check(String key, Checks c) {
+      Aggregation.super.check(key, c);
+      if (config.value() == null) {
+        c.problem("key '" + key + ".value': share needs the value whose share it is");
+      }
+    }
+
+    public DataType<?> type(DatasetSchema schema) {
+      return SQLDataType.NUMERIC;
+    }
+
+    public String describe(String rows) {
+      return "share of "
+          + rows
+          + " whose "
+          + config.column()
+          + " is '"
+          + config.value()
+          + "' (6 decimals); null when none";
+    }
+
+    public Field<?> overWindow(Window w) {
+      Condition when = w.rows(config);
+      return DSL.round(
+          DSL.count()
+              .filterWhere(when.and(w.column(config).cast(SQLDataType.CLOB).eq(config.value())))
+              .cast(SQLDataType.NUMERIC)
+              .div(DSL.nullif(DSL.count().filterWhere(when), DSL.inline(0))),
+          6);
+    }
+
+    public void state(int i, StateLayout layout) {
+      layout.running("c" + i, config.filter(), windowDays(), null, false);
+      layout.runningEqual("v" + i, config.filter(), windowDays(), config.column(), config.value());
+    }
+
+    public Field<?> fromState(int i, StateRead read) {
+      return DSL.round(
+          read.running("v" + i)
+              .cast(SQLDataType.NUMERIC)
+              .div(DSL.nullif(read.running("c" + i).cast(SQLDataType.NUMERIC), BigDecimal.ZERO)),
+          6);
+    }
+  }
+
   /** d minus the UTC date of the latest row in the window; null when none. */
   record DaysSinceLast(Aggregate config) implements Aggregation {
     public Set<ColumnType.Kind> columnKinds() {
@@ -509,6 +569,7 @@ public sealed interface Aggregation {
       m.put("max", Max::new);
       m.put("count_distinct", CountDistinct::new);
       m.put("most_frequent", MostFrequent::new);
+      m.put("share", Share::new);
       m.put("days_since_last", DaysSinceLast::new);
       m.put("ratio", Ratio::new);
       ALL = Collections.unmodifiableMap(m);

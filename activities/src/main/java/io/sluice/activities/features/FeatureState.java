@@ -64,8 +64,17 @@ final class FeatureState {
       DSL.field(DSL.name("k_ts"), SQLDataType.TIMESTAMPWITHTIMEZONE.notNull());
   private static final Field<Long> N = DSL.field(DSL.name("n"), SQLDataType.BIGINT.notNull());
 
-  /** A running count (of rows, or of non-null values of a column) or sum, in the acc table. */
-  private record Running(String name, String filter, int window, String column, boolean sum) {
+  /**
+   * A running count (of rows, or of non-null values of a column, or of rows whose column is {@code
+   * equalTo}) or sum, in the acc table.
+   */
+  private record Running(
+      String name, String filter, int window, String column, boolean sum, String equalTo) {
+
+    Running(String name, String filter, int window, String column, boolean sum) {
+      this(name, filter, window, column, sum, null);
+    }
+
     /** The column in the acc table, qualified by {@code table} when it is not null. */
     Field<?> field(Name table) {
       Name n = table == null ? DSL.name(name) : DSL.name(table, DSL.name(name));
@@ -105,6 +114,12 @@ final class FeatureState {
         new Aggregation.StateLayout() {
           public void running(String name, String filter, int window, String column, boolean sum) {
             running.add(new Running(name, filter, window, column, sum));
+            ws.add(window);
+          }
+
+          public void runningEqual(
+              String name, String filter, int window, String column, String value) {
+            running.add(new Running(name, filter, window, column, false, value));
             ws.add(window);
           }
 
@@ -282,7 +297,13 @@ final class FeatureState {
         Field<BigDecimal> x = FeatureSet.col(m, r.column(), Object.class).cast(SQLDataType.NUMERIC);
         value = DSL.sum(x.mul(in)).filterWhere(when.and(x.isNotNull()));
       } else {
-        if (r.column() != null) {
+        if (r.equalTo() != null) {
+          when =
+              when.and(
+                  FeatureSet.col(m, r.column(), Object.class)
+                      .cast(SQLDataType.CLOB)
+                      .eq(r.equalTo()));
+        } else if (r.column() != null) {
           when = when.and(FeatureSet.col(m, r.column(), Object.class).isNotNull());
         }
         value = DSL.sum(in).filterWhere(when).cast(SQLDataType.BIGINT);

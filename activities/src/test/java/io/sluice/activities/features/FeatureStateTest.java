@@ -55,6 +55,7 @@ class FeatureStateTest {
           - {name: quantities_9d, agg: count_distinct, column: quantity, window: 9d}
           - {name: top_channel_5d, agg: most_frequent, column: channel, filter: completed, window: 5d}
           - {name: top_category_9d, agg: most_frequent, column: category, window: 9d}
+          - {name: web_share_5d, agg: share, column: channel, value: web, filter: completed, window: 5d}
           - {name: days_since_last_order, agg: days_since_last, filter: completed, window: 9d}
           - {name: days_since_last_refund, agg: days_since_last, filter: refunded, window: 5d}
           - {name: refunds_9d, agg: count, filter: refunded, window: 9d, export: false}

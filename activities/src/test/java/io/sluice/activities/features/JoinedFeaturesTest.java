@@ -57,6 +57,7 @@ class JoinedFeaturesTest {
             aggregates:
               - {name: visits_3d, agg: count, window: 3d}
               - {name: top_page_10d, agg: most_frequent, column: page, window: 10d}
+              - {name: home_share_10d, agg: share, column: page, value: home, window: 10d}
         derived:
           - {name: spend_per_limit, op: ratio, left: spend_10d, right: credit_limit}
           - {name: headroom, op: difference, left: credit_limit, right: spend_10d, max: 150}
@@ -195,6 +196,23 @@ class JoinedFeaturesTest {
       features(d, "run-" + d);
     }
     assertThat(rows()).containsExactlyElementsOf(EXPECTED);
+    // visits' pages in the 10 days before T: c1 home, product (+ product on day 2); c2 home (+ cart
+    // on days 3 and 4; the visit stamped June 9 is in no window)
+    assertThat(
+            h.dsl
+                .fetch(
+                    "select concat_ws(' ', feature_date, customer_id, home_share_10d)"
+                        + " from feats.purchases_features order by feature_date, customer_id")
+                .getValues(0, String.class))
+        .containsExactly(
+            "2024-06-01 c1 0.500000",
+            "2024-06-01 c2 1.000000",
+            "2024-06-02 c1 0.333333",
+            "2024-06-02 c2 1.000000",
+            "2024-06-03 c1 0.333333",
+            "2024-06-03 c2 0.500000",
+            "2024-06-04 c1 0.333333",
+            "2024-06-04 c2 0.333333");
   }
 
   @Test
