@@ -33,6 +33,19 @@ final class PipelinesOptions {
   void requireDataset(String dataset) {
     Partitions.requireDataset(dataset);
     Path file = dir.resolve(dataset + ".yaml").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file) && isFeatureSet(dataset)) {
+      throw new IllegalArgumentException(
+          "'"
+              + dataset
+              + "' is a feature set ("
+              + dir.resolve(PipelineConfigLoader.FEATURE_SETS_DIR)
+                  .resolve(dataset + ".yaml")
+                  .toAbsolutePath()
+                  .normalize()
+              + "), not a dataset: run it with sluice run --feature-set "
+              + dataset
+              + " --date <yyyy-MM-dd>, which computes every missing or stale date up to that one");
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "unknown dataset '"

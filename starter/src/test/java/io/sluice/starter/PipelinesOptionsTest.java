@@ -71,6 +71,21 @@ class PipelinesOptionsTest {
   }
 
   @Test
+  void aFeatureSetGivenAsADatasetIsRefusedSayingHowToRunIt() throws IOException {
+    orders();
+    Files.createDirectories(pipelines.resolve("features"));
+    Files.copy(
+        Path.of("../pipelines/features/customer_value.yaml"),
+        pipelines.resolve("features/customer_value.yaml"));
+    assertThat(sluice("run --dataset %s --date 2024-01-01", "customer_value", pipelines))
+        .isEqualTo(2);
+    assertThat(console.err())
+        .contains("'customer_value' is a feature set")
+        .contains("sluice run --feature-set customer_value --date <yyyy-MM-dd>")
+        .doesNotContain("Temporal");
+  }
+
+  @Test
   void aMissingPipelinesDirectoryIsNamed() throws IOException {
     Path nowhere = pipelines.resolve("nowhere");
     assertThat(sluice(STARTING[0], "orders", nowhere)).isEqualTo(2);

@@ -4,6 +4,7 @@ import io.sluice.activities.config.FeaturesConfig;
 import io.sluice.activities.config.FeaturesConfig.Aggregate;
 import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfigLoader;
 import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Hashing;
@@ -84,6 +85,7 @@ public final class FeatureSet {
   private static final Name SUPERSEDED_ON = DSL.name("superseded_on");
 
   private final String dataset;
+  private final String declaredIn;
   private final DatasetSchema schema;
   private final FeaturesConfig features;
   private final String entity;
@@ -104,6 +106,10 @@ public final class FeatureSet {
   public FeatureSet(LoadedConfig loaded) {
     var c = loaded.config();
     this.dataset = loaded.name();
+    this.declaredIn =
+        (loaded.isFeatureSet() ? PipelineConfigLoader.FEATURE_SETS_DIR + "/" : "")
+            + loaded.name()
+            + ".yaml";
     this.schema = loaded.schema();
     this.features = c.features();
     this.entity = c.entityKey();
@@ -192,6 +198,11 @@ public final class FeatureSet {
 
   public String dataset() {
     return dataset;
+  }
+
+  /** Its file, relative to the pipelines directory. */
+  public String declaredIn() {
+    return declaredIn;
   }
 
   public String entity() {

@@ -45,8 +45,8 @@ public final class FeatureTables {
       if (INSUFFICIENT_PRIVILEGE.equals(e.sqlState())) {
         throw new NotMigrated(
             "the feature set of pipelines/"
-                + set.dataset()
-                + ".yaml has no tables yet ("
+                + set.declaredIn()
+                + " has no tables yet ("
                 + String.join(", ", missing)
                 + ") and this database role may not create them: run `sluice migrate` with the"
                 + " owner role (SLUICE_DB_MIGRATE_USER) after changing the config, then rerun",
