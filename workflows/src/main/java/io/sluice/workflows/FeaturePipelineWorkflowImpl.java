@@ -47,13 +47,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     return Activities.labelled(type, step + " " + dataset + " " + partition);
   }
 
-  private final List<StageSummary> completed = new ArrayList<>();
-  private final Map<String, Long> memoCounts = new LinkedHashMap<>();
+  private final StageRun steps = new StageRun();
   private String dataset;
   private String partitionDate;
-  private String currentStage = "starting";
-  private String status = "RUNNING";
-  private String failure;
 
   @Override
   public PipelineResult run(PipelineRequest request) {
@@ -68,6 +64,8 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     Duration wait = waitForData(request);
     dataset = request.dataset();
     partitionDate = date.toString();
+    steps.name = dataset;
+    steps.partitionDate = partitionDate;
     Workflow.upsertTypedSearchAttributes(
         SearchAttributes.DATASET.valueSet(dataset),
         SearchAttributes.PARTITION_DATE.valueSet(date.atStartOfDay().atOffset(ZoneOffset.UTC)),
@@ -114,16 +112,9 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
             PipelineCounts::of,
             PublishResult::exportPath);
 
-    currentStage = "done";
-    status = "COMPLETED";
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    steps.done();
     return new PipelineResult(
-        dataset,
-        partitionDate,
-        List.copyOf(completed),
-        v.reportPath(),
-        p.version(),
-        p.exportPath());
+        dataset, partitionDate, steps.completed(), v.reportPath(), p.version(), p.exportPath());
   }
 
   /**
@@ -138,8 +129,8 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
     if (changed.isEmpty()) {
       return;
     }
-    currentStage = LATE_DATA;
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    steps.currentStage = LATE_DATA;
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(steps.currentStage));
     long started = Workflow.currentTimeMillis();
     long staged = 0;
     for (String p : changed) {
@@ -149,25 +140,24 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
         stub(ValidateActivities.class, "late data: validate", p).validate(late);
         staged += stub(StageActivities.class, "late data: stage", p).stage(late).staged();
       } catch (ActivityFailure e) {
-        status = "FAILED";
-        failure =
+        steps.status = "FAILED";
+        steps.failure =
             String.format(
                 "late data for %s partition %s (found by the run of %s) failed: %s",
                 dataset, p, partitionDate, ActivityFailures.message(e));
         throw ApplicationFailure.newNonRetryableFailureWithCause(
-            failure, ActivityFailures.type(e), e);
+            steps.failure, ActivityFailures.type(e), e);
       }
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("partitions", (long) changed.size());
     counts.put("staged", staged);
-    record(LATE_DATA, counts, started, "re-staged " + DateRanges.ofIso(changed));
+    steps.record(LATE_DATA, counts, started, "re-staged " + DateRanges.ofIso(changed));
   }
 
   @Override
   public PipelineProgress progress() {
-    return new PipelineProgress(
-        dataset, partitionDate, currentStage, status, List.copyOf(completed), failure);
+    return steps.progress();
   }
 
   private <R> R run(
@@ -175,36 +165,7 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       Supplier<R> activity,
       Function<R, Map<String, Long>> counts,
       Function<R, String> detail) {
-    currentStage = s.label();
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
-    Workflow.setCurrentDetails(dataset + " " + partitionDate + ": " + currentStage);
-    long started = Workflow.currentTimeMillis();
-    R result;
-    try {
-      result = activity.get();
-    } catch (ActivityFailure e) {
-      status = "FAILED";
-      failure =
-          String.format(
-              "%s failed for %s partition %s: %s",
-              s.label(), dataset, partitionDate, ActivityFailures.message(e));
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          failure, ActivityFailures.type(e), e);
-    }
-    record(s.label(), counts.apply(result), started, detail.apply(result));
-    return result;
-  }
-
-  /** A finished step: in the progress, the result and the run's memo. */
-  private void record(String step, Map<String, Long> counts, long started, String detail) {
-    completed.add(
-        new StageSummary(
-            step, new LinkedHashMap<>(counts), Workflow.currentTimeMillis() - started, detail));
-    counts.forEach((k, v) -> memoCounts.put(step + "." + k, v));
-    // visible in `temporal workflow list`/`describe`, the UI and `sluice runs` without a worker
-    // a scheduled run's input has no date: the memo shows the one it resolved, beside the counts
-    Workflow.upsertMemo(
-        Map.of(MEMO_COUNTS, new LinkedHashMap<>(memoCounts), MEMO_PARTITION, partitionDate));
+    return steps.run(s, dataset + " partition " + partitionDate, activity, counts, detail);
   }
 
   /**
@@ -212,8 +173,8 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
    * probes, so no worker slot is held while waiting) until they are there or the deadline passes.
    */
   private void awaitSource(PartitionRef ref, Duration wait) {
-    currentStage = "waiting-for-data";
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    steps.currentStage = "waiting-for-data";
+    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(steps.currentStage));
     long deadline = Workflow.currentTimeMillis() + wait.toMillis();
     Duration interval =
         RunDates.clamp(wait.dividedBy(20), MIN_PROBE_INTERVAL, FIRST_PROBE_INTERVAL_MAX);
@@ -225,16 +186,17 @@ public final class FeaturePipelineWorkflowImpl implements FeaturePipelineWorkflo
       }
       long left = deadline - Workflow.currentTimeMillis();
       if (left <= 0) {
-        status = "LATE";
-        currentStage = "late";
-        failure =
+        steps.status = "LATE";
+        steps.currentStage = "late";
+        steps.failure =
             String.format(
                 "late data: %s partition %s has no files in %s after waiting %s;"
                     + " when they land, run: sluice run --dataset %s --date %s",
                 dataset, partitionDate, probe.directory(), wait, dataset, partitionDate);
-        stub(SourceActivities.class, "record late data of", partitionDate).recordLate(ref, failure);
-        Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
-        throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
+        stub(SourceActivities.class, "record late data of", partitionDate)
+            .recordLate(ref, steps.failure);
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(steps.currentStage));
+        throw ApplicationFailure.newNonRetryableFailure(steps.failure, FailureTypes.SOURCE_LATE);
       }
       Workflow.newTimer(
               RunDates.clamp(interval, Duration.ZERO, Duration.ofMillis(left)),

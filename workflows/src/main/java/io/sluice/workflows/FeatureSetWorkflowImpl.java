@@ -6,16 +6,12 @@ import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities;
 import io.sluice.workflows.activity.PublishActivities.PublishResult;
 import io.sluice.workflows.activity.SplitActivities;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,13 +27,9 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
   private static final Duration FIRST_PROBE_INTERVAL_MAX = Duration.ofSeconds(30);
   private static final Duration MAX_PROBE_INTERVAL = Duration.ofMinutes(10);
 
-  private final List<StageSummary> completed = new ArrayList<>();
-  private final Map<String, Long> memoCounts = new LinkedHashMap<>();
+  private final StageRun steps = new StageRun();
   private String featureSet;
   private String partitionDate;
-  private String currentStage = "starting";
-  private String status = "RUNNING";
-  private String failure;
 
   @Override
   public PipelineResult run(FeatureSetRequest request) {
@@ -51,6 +43,8 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
             FeatureSetRequest.SHAPE);
     featureSet = request.featureSet();
     partitionDate = date.toString();
+    steps.name = featureSet;
+    steps.partitionDate = partitionDate;
     Duration wait;
     try {
       wait = Partitions.waitForData(request.waitForInputs());
@@ -79,17 +73,14 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
             () -> stub(PublishActivities.class, "publish").publish(ref),
             PipelineCounts::of,
             PublishResult::exportPath);
-    currentStage = "done";
-    status = "COMPLETED";
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
+    steps.done();
     return new PipelineResult(
-        featureSet, partitionDate, List.copyOf(completed), null, p.version(), p.exportPath());
+        featureSet, partitionDate, steps.completed(), null, p.version(), p.exportPath());
   }
 
   @Override
   public PipelineProgress progress() {
-    return new PipelineProgress(
-        featureSet, partitionDate, currentStage, status, List.copyOf(completed), failure);
+    return steps.progress();
   }
 
   private <T> T stub(Class<T> type, String step) {
@@ -119,9 +110,9 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
       String own = probe.dataset() + " " + partitionDate;
       if (left <= 0) {
         if (probe.missing().contains(own)) {
-          status = "LATE";
-          currentStage = "late";
-          failure =
+          steps.status = "LATE";
+          steps.currentStage = "late";
+          steps.failure =
               String.format(
                   "%s %s: its dataset %s has no staged partition %s%s; run it (sluice run"
                       + " --dataset %s --date %s), then this feature set again",
@@ -132,14 +123,14 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
                   wait.isZero() ? "" : " after waiting " + wait,
                   probe.dataset(),
                   partitionDate);
-          Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
-          throw ApplicationFailure.newNonRetryableFailure(failure, FailureTypes.SOURCE_LATE);
+          Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(steps.currentStage));
+          throw ApplicationFailure.newNonRetryableFailure(steps.failure, FailureTypes.SOURCE_LATE);
         }
         return;
       }
-      currentStage = "waiting for " + String.join(", ", probe.missing());
+      steps.currentStage = "waiting for " + String.join(", ", probe.missing());
       Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet("waiting-for-inputs"));
-      Workflow.setCurrentDetails(featureSet + " " + partitionDate + ": " + currentStage);
+      Workflow.setCurrentDetails(featureSet + " " + partitionDate + ": " + steps.currentStage);
       Workflow.newTimer(
               RunDates.clamp(interval, Duration.ZERO, Duration.ofMillis(left)),
               TimerOptions.newBuilder()
@@ -160,36 +151,7 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
       Supplier<R> activity,
       Function<R, Map<String, Long>> counts,
       Function<R, String> detail) {
-    currentStage = s.label();
-    Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(currentStage));
-    Workflow.setCurrentDetails(featureSet + " " + partitionDate + ": " + currentStage);
-    long started = Workflow.currentTimeMillis();
-    R result;
-    try {
-      result = activity.get();
-    } catch (ActivityFailure e) {
-      status = "FAILED";
-      failure =
-          String.format(
-              "%s failed for feature set %s, date %s: %s",
-              s.label(), featureSet, partitionDate, ActivityFailures.message(e));
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          failure, ActivityFailures.type(e), e);
-    }
-    Map<String, Long> c = counts.apply(result);
-    completed.add(
-        new StageSummary(
-            s.label(),
-            new LinkedHashMap<>(c),
-            Workflow.currentTimeMillis() - started,
-            detail.apply(result)));
-    c.forEach((k, v) -> memoCounts.put(s.label() + "." + k, v));
-    Workflow.upsertMemo(
-        Map.of(
-            FeaturePipelineWorkflowImpl.MEMO_COUNTS,
-            new LinkedHashMap<>(memoCounts),
-            FeaturePipelineWorkflowImpl.MEMO_PARTITION,
-            partitionDate));
-    return result;
+    return steps.run(
+        s, "feature set " + featureSet + ", date " + partitionDate, activity, counts, detail);
   }
 }

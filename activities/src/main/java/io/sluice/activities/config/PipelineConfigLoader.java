@@ -501,7 +501,11 @@ public final class PipelineConfigLoader {
 
   /** The names of the feature set files of the pipelines directory, sorted. */
   public List<String> featureSets() {
-    Path dir = pipelinesDir.resolve(FEATURE_SETS_DIR);
+    return yamlNames(pipelinesDir.resolve(FEATURE_SETS_DIR));
+  }
+
+  /** The names of the {@code *.yaml} files of {@code dir}, sorted; none when it does not exist. */
+  public static List<String> yamlNames(Path dir) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -513,7 +517,7 @@ public final class PipelineConfigLoader {
           .sorted()
           .toList();
     } catch (IOException e) {
-      throw new BadConfigException(dir + ": cannot be listed: " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException("cannot list the directory " + dir, e);
     }
   }
 

@@ -5,13 +5,9 @@ import io.sluice.activities.config.PatternCheck;
 import io.sluice.activities.config.PipelineConfigLoader;
 import io.sluice.activities.dataset.DatasetTables;
 import io.sluice.db.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -141,18 +137,6 @@ public final class SchemaMigration {
 
   /** The datasets configured in {@code dir}: the names of its {@code *.yaml} files, sorted. */
   static List<String> datasets(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".yaml"))
-          .map(n -> n.substring(0, n.length() - ".yaml".length()))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the pipelines directory " + dir, e);
-    }
+    return PipelineConfigLoader.yamlNames(dir);
   }
 }

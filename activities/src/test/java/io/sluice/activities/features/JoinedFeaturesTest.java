@@ -165,15 +165,11 @@ class JoinedFeaturesTest {
     return h.features.computeFeatures(new PartitionRef("purchases", d.toString(), run), 1);
   }
 
-  /** Every feature row, one line each, in date and entity order. */
+  /**
+   * Every feature row of the dataset's own feature set, one line each, in date and entity order.
+   */
   private List<String> rows() {
-    return h.dsl
-        .fetch(
-            "select concat_ws(' ', feature_date, customer_id, purchases_3d, spend_10d, segment,"
-                + " credit_limit, visits_3d, coalesce(top_page_10d, '-'), spend_per_limit,"
-                + " headroom, coalesce(bought_next_2d::text, '-'))"
-                + " from feats.purchases_features order by feature_date, customer_id")
-        .getValues(0, String.class);
+    return rows("purchases");
   }
 
   static final List<String> EXPECTED =
@@ -280,7 +276,7 @@ class JoinedFeaturesTest {
         .isEqualTo("run-" + D1);
   }
 
-  /** Rows of a feature table, as {@link #rows} prints them. */
+  /** Every feature row of {@code featureSet}, one line each, in date and entity order. */
   private List<String> rows(String featureSet) {
     return h.dsl
         .fetch(
