@@ -49,6 +49,7 @@ class FeatureSetRealServerTest {
           "sluice-backfill/orders/" + FIRST + ".." + LAST,
           "sluice-backfill/customers/" + FIRST + ".." + LAST,
           Partitions.workflowId("customer_value", LAST.toString()),
+          BackfillWorkflow.workflowId("customer_value", FIRST.toString(), LAST.toString()),
           Partitions.workflowId("customer_value", LAST.plusDays(1).toString()),
           Partitions.workflowId("orders", LAST.plusDays(1).toString()),
           Partitions.workflowId("customers", LAST.plusDays(1).toString()),
@@ -66,9 +67,16 @@ class FeatureSetRealServerTest {
         assertThat(r.status()).as(dataset).isEqualTo("COMPLETED");
       }
 
-      Cli run = w.sluice("run --feature-set customer_value --date " + LAST);
+      Cli plan = w.sluiceLedgerOnly("backfill --feature-set customer_value" + range + " --dry-run");
+      assertThat(plan.exit()).as(plan.all()).isZero();
+      assertThat(plan.out())
+          .contains("would compute " + DAYS + " feature date(s) of customer_value " + FIRST)
+          .doesNotContain("not staged");
+      Cli run = w.sluice("backfill --feature-set customer_value" + range + " --parallelism 2");
       assertThat(run.exit()).as(run.all()).isZero();
-      assertThat(run.out()).contains("customer_value " + LAST + " completed").contains("features");
+      assertThat(run.out())
+          .contains("customer_value " + LAST + " completed")
+          .contains("dates_computed=" + DAYS);
       assertThat(
               w.dsl.fetchValue(
                   "select count(distinct feature_date) from feats.customer_value_features"))
@@ -102,6 +110,11 @@ class FeatureSetRealServerTest {
           .contains("customer_value: 2 stale partition(s): " + late + ".." + LAST)
           .contains("features read customers " + late + ", staged again after they were computed")
           .contains("sluice run --feature-set customer_value --date " + LAST);
+      Cli replan =
+          w.sluiceLedgerOnly("backfill --feature-set customer_value" + range + " --dry-run");
+      assertThat(replan.out())
+          .contains("would compute 2 feature date(s) of customer_value")
+          .contains("up to date: " + (DAYS - 2) + " date(s)");
       Cli again = w.sluice("run --feature-set customer_value --date " + LAST);
       assertThat(again.exit()).as(again.all()).isZero();
       assertThat(again.out()).contains("dates_computed=2");

@@ -130,6 +130,7 @@ final class RealWorker implements AutoCloseable {
   /** Whether the command checks the dataset's pipeline config before it starts runs. */
   private static boolean startsRuns(List<String> args) {
     return args.get(0).equals("run")
+        || args.get(0).equals("backfill")
         || args.size() > 1 && args.get(0).equals("schedule") && args.get(1).equals("create");
   }
 

@@ -1,9 +1,11 @@
 package io.sluice.starter;
 
+import io.sluice.activities.features.FeatureDatePlan;
 import io.sluice.activities.ops.BackfillPlanner;
 import io.sluice.workflows.BackfillRequest;
 import io.sluice.workflows.BackfillWorkflow;
 import io.sluice.workflows.DateRanges;
+import io.sluice.workflows.FeatureSetRequest;
 import io.sluice.workflows.Partitions;
 import io.sluice.workflows.activity.BackfillActivities.BackfillPlan;
 import io.sluice.workflows.activity.BackfillActivities.PlanRequest;
@@ -12,6 +14,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,13 +29,16 @@ import picocli.CommandLine.Option;
       "Ingest, validate and stage in parallel, then the range's features in one pass, then split"
           + " and publish once. A failed or missing partition blocks only the feature dates from"
           + " it on; the summary names it.",
+      "With --feature-set: the features of every missing or stale date of the feature set up"
+          + " to --to in one pass (the datasets it reads are staged by their own runs; --dry-run"
+          + " lists the dates whose partitions are not), then split and publish once.",
       "Shows live progress; Ctrl-C detaches (the backfill keeps running; reattach with 'sluice"
           + " watch <id>'; stop it with 'sluice cancel <id>')."
     })
 final class BackfillCommand implements Callable<Integer> {
 
-  @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
-  String dataset;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  DatasetOrFeatureSet what;
 
   @Option(names = "--from", required = true, description = "First partition, yyyy-MM-dd.")
   String from;
@@ -88,11 +94,18 @@ final class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Partitions.requireDataset(dataset);
     Partitions.range(from, to);
     if (parallelism < 1 || parallelism > BackfillRequest.MAX_PARALLELISM) {
       throw new IllegalArgumentException(
           "--parallelism " + parallelism + " is outside 1.." + BackfillRequest.MAX_PARALLELISM);
+    }
+    if (what.featureSet != null) {
+      return featureSet(what.featureSet);
+    }
+    String dataset = what.dataset;
+    Partitions.requireDataset(dataset);
+    if (ledger.pipelines.isFeatureSet(dataset)) {
+      ledger.pipelines.requireDataset(dataset); // refused, saying how to run a feature set
     }
     if (dryRun) {
       BackfillPlan plan =
@@ -144,5 +157,86 @@ final class BackfillCommand implements Callable<Integer> {
     } finally {
       stubs.shutdown();
     }
+  }
+
+  /**
+   * A feature set's backfill: one {@link io.sluice.workflows.FeatureSetWorkflow} run ending at
+   * {@code --to} that computes every missing or stale date up to it (at {@code --parallelism}),
+   * then splits and publishes once.
+   */
+  private int featureSet(String name) {
+    if (!only.value().equals("all")) {
+      throw new IllegalArgumentException(
+          "--only-failed and --only-missing go with --dataset: a feature set's backfill computes"
+              + " only the dates that are missing or stale");
+    }
+    ledger.pipelines.requireFeatureSet(name);
+    if (dryRun) {
+      FeatureDatePlan plan =
+          ledger.withDb(
+              dsl ->
+                  FeatureDatePlan.of(
+                      dsl,
+                      ledger.settings().config(name),
+                      Partitions.requireDate(from),
+                      Partitions.requireDate(to)));
+      printPlan(System.out, name, plan, from, to);
+      return 0;
+    }
+    String id = BackfillWorkflow.workflowId(name, from, to);
+    WorkflowServiceStubs stubs = temporal.stubs();
+    try {
+      WorkflowClient client = temporal.client(stubs);
+      PipelineRuns.startFeatureSet(
+          client,
+          temporal.taskQueue,
+          id,
+          "backfill feature set " + name + " " + from + ".." + to,
+          FeatureSetRequest.backfill(name, from, to, parallelism));
+      if (noWait) {
+        System.out.println(id);
+        System.err.println("follow it with: sluice watch " + id);
+        return 0;
+      }
+      System.err.printf(
+          "started %s on task queue %s: the features of every missing or stale date of %s up to"
+              + " %s, then split and publish%n",
+          id, temporal.taskQueue, name, to);
+      return Watcher.watch(client, id, System.out);
+    } finally {
+      stubs.shutdown();
+    }
+  }
+
+  static void printPlan(
+      PrintStream out, String name, FeatureDatePlan plan, String from, String to) {
+    out.printf(
+        "would compute %d feature date(s) of %s %s..%s (missing or stale): %s%n",
+        plan.compute().size(), name, from, to, DateRanges.of(plan.compute()));
+    if (!plan.earlier().isEmpty()) {
+      out.printf(
+          "and %d earlier date(s) missing or stale, which every run up to %s computes: %s%n",
+          plan.earlier().size(), to, DateRanges.of(plan.earlier()));
+    }
+    if (!plan.current().isEmpty()) {
+      out.printf(
+          "up to date: %d date(s): %s%n", plan.current().size(), DateRanges.of(plan.current()));
+    }
+    if (!plan.notStaged().isEmpty()) {
+      out.printf(
+          "not staged (its dataset %s), not computed: %s; stage them with: sluice backfill"
+              + " --dataset %s --from %s --to %s%n",
+          plan.dataset(),
+          DateRanges.of(plan.notStaged()),
+          plan.dataset(),
+          plan.notStaged().get(0),
+          plan.notStaged().get(plan.notStaged().size() - 1));
+    }
+    plan.inputsMissing()
+        .forEach(
+            (input, dates) ->
+                out.printf(
+                    "computed without %s (not staged): %s; its staging later makes them stale%n",
+                    input, DateRanges.of(dates)));
   }
 }

@@ -72,20 +72,38 @@ public final class PipelineRuns {
     Partitions.requireDataset(featureSet);
     Partitions.requireDate(date);
     Partitions.waitForData(waitForInputs);
-    String id = Partitions.workflowId(featureSet, date);
+    return startFeatureSet(
+        client,
+        taskQueue,
+        Partitions.workflowId(featureSet, date),
+        "feature set " + featureSet + " " + date,
+        new io.sluice.workflows.FeatureSetRequest(featureSet, date, waitForInputs));
+  }
+
+  /**
+   * Starts a {@link io.sluice.workflows.FeatureSetWorkflow} run of {@code request} as {@code id}; a
+   * finished run may be run again, a live one may not.
+   *
+   * @throws AlreadyRunning when {@code id} is running now
+   */
+  static io.sluice.workflows.FeatureSetWorkflow startFeatureSet(
+      WorkflowClient client,
+      String taskQueue,
+      String id,
+      String summary,
+      io.sluice.workflows.FeatureSetRequest request) {
     io.sluice.workflows.FeatureSetWorkflow wf =
         client.newWorkflowStub(
             io.sluice.workflows.FeatureSetWorkflow.class,
             WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(taskQueue)
-                .setStaticSummary("feature set " + featureSet + " " + date)
+                .setStaticSummary(summary)
                 .setWorkflowIdReusePolicy(
                     WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .build());
     try {
-      WorkflowClient.start(
-          wf::run, new io.sluice.workflows.FeatureSetRequest(featureSet, date, waitForInputs));
+      WorkflowClient.start(wf::run, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new AlreadyRunning(id, e.getExecution().getRunId());
     }

@@ -44,7 +44,10 @@ final class PipelinesOptions {
                   .normalize()
               + "), not a dataset: run it with sluice run --feature-set "
               + dataset
-              + " --date <yyyy-MM-dd>, which computes every missing or stale date up to that one");
+              + " --date <yyyy-MM-dd>, which computes every missing or stale date up to that one,"
+              + " or sluice backfill --feature-set "
+              + dataset
+              + " --from <yyyy-MM-dd> --to <yyyy-MM-dd>");
     }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(

@@ -24,19 +24,7 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
 
   @picocli.CommandLine.ArgGroup(multiplicity = "1")
-  What what;
-
-  /** A dataset's partition, or a feature set's date. */
-  static final class What {
-    @Option(names = "--dataset", required = true, description = "Dataset name, e.g. orders.")
-    String dataset;
-
-    @Option(
-        names = "--feature-set",
-        required = true,
-        description = "Feature set name, e.g. customer_value (pipelines/features/<name>.yaml).")
-    String featureSet;
-  }
+  DatasetOrFeatureSet what;
 
   @Option(names = "--date", required = true, description = "Partition date, yyyy-MM-dd.")
   String date;

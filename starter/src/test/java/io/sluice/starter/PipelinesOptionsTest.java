@@ -83,6 +83,15 @@ class PipelinesOptionsTest {
         .contains("'customer_value' is a feature set")
         .contains("sluice run --feature-set customer_value --date <yyyy-MM-dd>")
         .doesNotContain("Temporal");
+    assertThat(
+            sluice(
+                "backfill --dataset %s --from 2024-01-01 --to 2024-01-31",
+                "customer_value", pipelines))
+        .isEqualTo(2);
+    assertThat(console.err())
+        .contains(
+            "sluice backfill --feature-set customer_value --from <yyyy-MM-dd> --to <yyyy-MM-dd>")
+        .doesNotContain("Temporal");
   }
 
   @Test

@@ -81,6 +81,42 @@ class SluiceCliTest {
   }
 
   @Test
+  void aFeatureSetBackfillTakesNeitherOnlyFailedNorOnlyMissing() {
+    assertThat(
+            SluiceCli.execute(
+                "backfill",
+                "--feature-set",
+                "customer_value",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-01-31",
+                "--only-missing"))
+        .isEqualTo(2);
+    assertThat(console.err()).contains("--only-failed and --only-missing go with --dataset");
+  }
+
+  @Test
+  void aBackfillIsOfADatasetOrOfAFeatureSet() {
+    assertThat(
+            SluiceCli.execute(
+                "backfill",
+                "--dataset",
+                "orders",
+                "--feature-set",
+                "customer_value",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-01-31"))
+        .isEqualTo(2);
+    assertThat(console.err()).contains("mutually exclusive");
+    assertThat(SluiceCli.execute("backfill", "--from", "2024-01-01", "--to", "2024-01-31"))
+        .isEqualTo(2);
+    assertThat(console.err()).contains("--dataset").contains("--feature-set");
+  }
+
+  @Test
   void statusNeedsAWorkflowIdOrADataset() {
     assertThat(SluiceCli.execute("status")).isEqualTo(2);
     assertThat(console.err()).contains("give a workflow id");

@@ -30,6 +30,7 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
   private final StageRun steps = new StageRun();
   private String featureSet;
   private String partitionDate;
+  private String from; // a backfill's first date
 
   @Override
   public PipelineResult run(FeatureSetRequest request) {
@@ -46,8 +47,17 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
     steps.name = featureSet;
     steps.partitionDate = partitionDate;
     Duration wait;
+    int parallelism = request.parallelism() == null ? 1 : request.parallelism();
     try {
       wait = Partitions.waitForData(request.waitForInputs());
+      if (request.from() != null) {
+        Partitions.range(request.from(), partitionDate);
+        from = request.from();
+      }
+      if (parallelism < 1 || parallelism > BackfillRequest.MAX_PARALLELISM) {
+        throw new IllegalArgumentException(
+            "parallelism " + parallelism + " is outside 1.." + BackfillRequest.MAX_PARALLELISM);
+      }
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.BAD_REQUEST);
     }
@@ -59,7 +69,7 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
     awaitInputs(ref, wait);
     run(
         Stage.FEATURES,
-        () -> stub(FeatureActivities.class, "features").computeFeatures(ref, 1),
+        () -> stub(FeatureActivities.class, "features").computeFeatures(ref, parallelism),
         PipelineCounts::of,
         FeaturePipelineWorkflowImpl::featureNotes);
     run(
@@ -114,15 +124,21 @@ public final class FeatureSetWorkflowImpl implements FeatureSetWorkflow {
           steps.currentStage = "late";
           steps.failure =
               String.format(
-                  "%s %s: its dataset %s has no staged partition %s%s; run it (sluice run"
-                      + " --dataset %s --date %s), then this feature set again",
+                  "%s %s: its dataset %s has no staged partition %s%s; run it (%s), then this"
+                      + " feature set again",
                   featureSet,
-                  partitionDate,
+                  from == null ? partitionDate : from + ".." + partitionDate,
                   probe.dataset(),
                   partitionDate,
                   wait.isZero() ? "" : " after waiting " + wait,
-                  probe.dataset(),
-                  partitionDate);
+                  from == null
+                      ? "sluice run --dataset " + probe.dataset() + " --date " + partitionDate
+                      : "sluice backfill --dataset "
+                          + probe.dataset()
+                          + " --from "
+                          + from
+                          + " --to "
+                          + partitionDate);
           Workflow.upsertTypedSearchAttributes(SearchAttributes.STAGE.valueSet(steps.currentStage));
           throw ApplicationFailure.newNonRetryableFailure(steps.failure, FailureTypes.SOURCE_LATE);
         }

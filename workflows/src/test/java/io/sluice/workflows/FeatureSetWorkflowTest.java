@@ -68,6 +68,17 @@ class FeatureSetWorkflowTest {
                 .build());
   }
 
+  /** One more run on the started environment. */
+  private static FeatureSetWorkflow another(TestWorkflowEnvironment env, Worker worker, String id) {
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            FeatureSetWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+  }
+
   @Test
   void computesSplitsAndPublishesOnceItsInputsAreStaged(
       TestWorkflowEnvironment env, Worker worker) {
@@ -127,5 +138,47 @@ class FeatureSetWorkflowTest {
             });
     verify(features, never()).computeFeatures(any(), anyInt());
     assertThat(wf.progress().status()).isEqualTo("LATE");
+  }
+
+  @Test
+  void aBackfillComputesTheRangeAtItsParallelismAndNamesTheDatasetsBackfillWhenItIsMissing(
+      TestWorkflowEnvironment env, Worker worker) {
+    FeatureSetWorkflow wf = start(env, worker);
+    PipelineResult r = wf.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 3));
+    verify(features).computeFeatures(any(), org.mockito.ArgumentMatchers.eq(3));
+    assertThat(r.partitionDate()).isEqualTo(DATE);
+
+    when(features.probeInputs(any()))
+        .thenReturn(new InputsProbe("orders", List.of("orders " + DATE)));
+    FeatureSetWorkflow again = another(env, worker, "backfill-late");
+    assertThatThrownBy(
+            () -> again.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 2)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f ->
+                assertThat(f.getOriginalMessage())
+                    .contains("customer_value 2024-01-01.." + DATE)
+                    .contains("sluice backfill --dataset orders --from 2024-01-01 --to " + DATE));
+  }
+
+  @Test
+  void aBackwardRangeOrABadParallelismIsABadRequest(TestWorkflowEnvironment env, Worker worker) {
+    FeatureSetWorkflow wf = start(env, worker);
+    assertThatThrownBy(
+            () -> wf.run(FeatureSetRequest.backfill("customer_value", "2024-02-01", DATE, 2)))
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(FailureTypes.BAD_REQUEST);
+              assertThat(f.getOriginalMessage()).contains("is after");
+            });
+    FeatureSetWorkflow other = another(env, worker, "bad-parallelism");
+    assertThatThrownBy(
+            () -> other.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 0)))
+        .rootCause()
+        .hasMessageContaining("parallelism 0 is outside 1..64");
+    verify(features, never()).computeFeatures(any(), anyInt());
   }
 }

@@ -618,24 +618,11 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     return stagings(tx, List.of(dataset));
   }
 
-  /**
-   * Every date a partition of one of {@code datasets} is staged for, with the latest stage_seq
-   * among them (the sequence is shared by all datasets): a staging of any of them after a feature
-   * date was computed makes it stale.
-   */
   private static NavigableMap<LocalDate, Long> stagings(DSLContext tx, List<String> datasets) {
-    NavigableMap<LocalDate, Long> seqs = new TreeMap<>();
-    tx.select(STAGE_RECONCILIATION.PARTITION_DATE, DSL.max(STAGE_RECONCILIATION.STAGE_SEQ))
-        .from(STAGE_RECONCILIATION)
-        .where(STAGE_RECONCILIATION.DATASET.in(datasets))
-        .groupBy(STAGE_RECONCILIATION.PARTITION_DATE)
-        .fetch()
-        .forEach(r -> seqs.put(r.value1(), r.value2()));
-    return seqs;
+    return FeatureDatePlan.stagings(tx, datasets);
   }
 
-  /** The latest staging among the partitions up to {@code date}: what a value of that date read. */
   private static long maxSeq(NavigableMap<LocalDate, Long> staged, LocalDate date) {
-    return staged.headMap(date, true).values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return FeatureDatePlan.maxSeq(staged, date);
   }
 }

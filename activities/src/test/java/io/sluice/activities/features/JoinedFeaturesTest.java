@@ -241,6 +241,11 @@ class JoinedFeaturesTest {
         .containsExactly('D', 'D', 'D', 'S');
     assertThat(states.get(3).reason())
         .startsWith("features read customers 2024-06-04, staged again after they were computed");
+    FeatureDatePlan plan = FeatureDatePlan.of(h.dsl, h.settings.config("purchases"), D2, D4);
+    assertThat(plan.compute()).containsExactly(D4);
+    assertThat(plan.current()).containsExactly(D2, D3);
+    assertThat(plan.notStaged()).isEmpty();
+    assertThat(plan.inputsMissing()).isEmpty();
     FeatureResult r = features(D4, "after-late-customers");
     assertThat(r.datesComputed()).as("only day 4 reads day 4's customers").isEqualTo(1);
     assertThat(rows())
@@ -261,6 +266,11 @@ class JoinedFeaturesTest {
         "v9,c1,2024-06-02T11:00:00Z,home",
         "v10,c1,2024-06-02T11:30:00Z,home");
     stage("visits", D2, "late-visits");
+    plan = FeatureDatePlan.of(h.dsl, h.settings.config("purchases"), D3, D4);
+    assertThat(plan.compute()).containsExactly(D3, D4);
+    assertThat(plan.earlier())
+        .as("before the range, and computed by the same run")
+        .containsExactly(D2);
     r = features(D4, "after-late-visits");
     assertThat(r.datesComputed()).isEqualTo(3);
     List<String> now = rows();
@@ -406,6 +416,12 @@ class JoinedFeaturesTest {
     }
     stage("purchases", D3, "run-" + D3);
     stage("customers", D3, "run-" + D3);
+    FeatureDatePlan plan = FeatureDatePlan.of(h.dsl, h.settings.config("purchases"), D2, D4);
+    assertThat(plan.compute()).as("what a backfill of D2..D4 computes").containsExactly(D3);
+    assertThat(plan.current()).containsExactly(D2);
+    assertThat(plan.notStaged()).containsExactly(D4);
+    assertThat(plan.earlier()).isEmpty();
+    assertThat(plan.inputsMissing()).isEqualTo(java.util.Map.of("visits", List.of(D3)));
     FeatureResult r = features(D3, "early");
     assertThat(r.missingInputs()).containsExactly("visits " + D3);
     String early = rows().get(5);
