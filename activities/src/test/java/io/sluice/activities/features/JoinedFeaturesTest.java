@@ -432,4 +432,66 @@ class JoinedFeaturesTest {
     assertThat(r.datesComputed()).isEqualTo(1);
     assertThat(rows().get(5)).isEqualTo(EXPECTED.get(5));
   }
+
+  /** The feature columns (no label) of the dates up to {@code last}, one line per row. */
+  private List<String> featuresUpTo(LocalDate last) {
+    return h.dsl
+        .fetch(
+            "select concat_ws(' ', feature_date, customer_id, purchases_3d, spend_10d, segment,"
+                + " credit_limit, visits_3d, coalesce(top_page_10d, '-'), home_share_10d,"
+                + " spend_per_limit, headroom) from feats.purchases_features"
+                + " where feature_date <= ? order by feature_date, customer_id",
+            last)
+        .getValues(0, String.class);
+  }
+
+  @Test
+  void whatArrivesAfterDOrTakesEffectAtOrAfterTNeverChangesTheFeaturesOfD() throws IOException {
+    for (LocalDate d : List.of(D1, D2, D3)) {
+      stage("customers", d, "run-" + d);
+      stage("visits", d, "run-" + d);
+      stage("purchases", d, "run-" + d);
+      features(d, "run-" + d);
+    }
+    List<String> before = featuresUpTo(D3);
+    assertThat(before).hasSize(6);
+
+    // received on day 3 but taking effect at T of day 3 (June 4 00:00): days 1-3 never see them
+    customers(
+        D3,
+        "c1,gold,300,2024-06-01T12:00:00Z",
+        "c1,edge,1,2024-06-04T00:00:00Z",
+        "c2,edge,2,2024-06-04T00:00:00Z");
+    visits(D3, "v6,c2,2024-06-03T10:00:00Z,cart", "v30,c1,2024-06-04T00:00:00Z,home");
+    purchases(
+        D3,
+        "p4,c2,2024-06-03T12:00:00Z,7.50",
+        "p2,c2,2024-06-01T11:00:00Z,25.00",
+        "p30,c1,2024-06-04T00:00:00Z,99.00");
+    for (String dataset : List.of("customers", "visits", "purchases")) {
+      stage(dataset, D3, "again-" + dataset);
+    }
+    assertThat(features(D3, "after-edge").datesComputed()).isEqualTo(1);
+    assertThat(featuresUpTo(D3)).as("event time at T").isEqualTo(before);
+
+    // received on day 4 with event times of days 1-3: known after d for every one of them
+    customers(D4, "c1,late,999,2024-06-01T01:00:00Z", "c2,late,999,2024-06-02T01:00:00Z");
+    visits(D4, "v20,c1,2024-06-01T12:00:00Z,cart", "v21,c2,2024-06-02T12:00:00Z,cart");
+    purchases(D4, "p20,c1,2024-06-02T12:00:00Z,500.00", "p21,c2,2024-06-03T12:00:00Z,1.00");
+    for (String dataset : List.of("customers", "visits", "purchases")) {
+      stage(dataset, D4, "run-" + D4);
+    }
+    features(D4, "run-" + D4);
+    assertThat(featuresUpTo(D3)).as("daily runs: received after d").isEqualTo(before);
+    // day 4 reads them: p20 in the spend; of c1's versions the one effective last before T (June
+    // 5) is still day 3's edge, not the late one effective on June 1
+    assertThat(rows().get(6))
+        .isEqualTo("2024-06-04 c1 3 614.00 edge 1.00 2 home 614.000000 -613.00 -");
+
+    // the same dates again in one range pass
+    h.dsl.execute("delete from meta.feature_dates where dataset = 'purchases'");
+    h.dsl.execute("delete from meta.feature_state");
+    assertThat(features(D4, "range").datesComputed()).isEqualTo(4);
+    assertThat(featuresUpTo(D3)).as("a range pass: received after d").isEqualTo(before);
+  }
 }
