@@ -80,6 +80,13 @@ final class BackfillCommand implements Callable<Integer> {
       description = "List the partitions the backfill would run (reads the ledger), start nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--wait-for-inputs",
+      description =
+          "With --feature-set: wait up to this long for the datasets it reads to be staged for --to"
+              + " (ISO-8601, e.g. PT6H), saying which it waits for. Default: do not wait.")
+  String waitForInputs;
+
   @Option(names = "--no-wait", description = "Print the workflow id and return at once.")
   boolean noWait;
 
@@ -101,6 +108,9 @@ final class BackfillCommand implements Callable<Integer> {
     }
     if (what.featureSet != null) {
       return featureSet(what.featureSet);
+    }
+    if (waitForInputs != null) {
+      throw new IllegalArgumentException("--wait-for-inputs goes with --feature-set");
     }
     String dataset = what.dataset;
     Partitions.requireDataset(dataset);
@@ -171,6 +181,7 @@ final class BackfillCommand implements Callable<Integer> {
               + " only the dates that are missing or stale");
     }
     ledger.pipelines.requireFeatureSet(name);
+    Partitions.waitForData(waitForInputs);
     if (dryRun) {
       FeatureDatePlan plan =
           ledger.withDb(
@@ -192,7 +203,7 @@ final class BackfillCommand implements Callable<Integer> {
           temporal.taskQueue,
           id,
           "backfill feature set " + name + " " + from + ".." + to,
-          FeatureSetRequest.backfill(name, from, to, parallelism));
+          FeatureSetRequest.backfill(name, from, to, parallelism, waitForInputs));
       if (noWait) {
         System.out.println(id);
         System.err.println("follow it with: sluice watch " + id);

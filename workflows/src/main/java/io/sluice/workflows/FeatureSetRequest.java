@@ -45,9 +45,9 @@ public record FeatureSetRequest(
     this(featureSet, partitionDate, waitForInputs, null, null, null);
   }
 
-  /** A backfill of {@code from..to}. */
+  /** A backfill of {@code from..to}, waiting up to {@code waitForInputs} for the inputs of to. */
   public static FeatureSetRequest backfill(
-      String featureSet, String from, String to, int parallelism) {
-    return new FeatureSetRequest(featureSet, to, null, from, parallelism, null);
+      String featureSet, String from, String to, int parallelism, String waitForInputs) {
+    return new FeatureSetRequest(featureSet, to, waitForInputs, from, parallelism, null);
   }
 }

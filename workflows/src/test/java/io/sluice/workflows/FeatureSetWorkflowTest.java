@@ -144,7 +144,8 @@ class FeatureSetWorkflowTest {
   void aBackfillComputesTheRangeAtItsParallelismAndNamesTheDatasetsBackfillWhenItIsMissing(
       TestWorkflowEnvironment env, Worker worker) {
     FeatureSetWorkflow wf = start(env, worker);
-    PipelineResult r = wf.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 3));
+    PipelineResult r =
+        wf.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 3, null));
     verify(features).computeFeatures(any(), org.mockito.ArgumentMatchers.eq(3));
     assertThat(r.partitionDate()).isEqualTo(DATE);
 
@@ -152,13 +153,16 @@ class FeatureSetWorkflowTest {
         .thenReturn(new InputsProbe("orders", List.of("orders " + DATE)));
     FeatureSetWorkflow again = another(env, worker, "backfill-late");
     assertThatThrownBy(
-            () -> again.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 2)))
+            () ->
+                again.run(
+                    FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 2, "PT1H")))
         .rootCause()
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             f ->
                 assertThat(f.getOriginalMessage())
                     .contains("customer_value 2024-01-01.." + DATE)
+                    .contains("after waiting PT1H")
                     .contains("sluice backfill --dataset orders --from 2024-01-01 --to " + DATE));
   }
 
@@ -166,7 +170,7 @@ class FeatureSetWorkflowTest {
   void aBackwardRangeOrABadParallelismIsABadRequest(TestWorkflowEnvironment env, Worker worker) {
     FeatureSetWorkflow wf = start(env, worker);
     assertThatThrownBy(
-            () -> wf.run(FeatureSetRequest.backfill("customer_value", "2024-02-01", DATE, 2)))
+            () -> wf.run(FeatureSetRequest.backfill("customer_value", "2024-02-01", DATE, 2, null)))
         .rootCause()
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
@@ -176,7 +180,9 @@ class FeatureSetWorkflowTest {
             });
     FeatureSetWorkflow other = another(env, worker, "bad-parallelism");
     assertThatThrownBy(
-            () -> other.run(FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 0)))
+            () ->
+                other.run(
+                    FeatureSetRequest.backfill("customer_value", "2024-01-01", DATE, 0, null)))
         .rootCause()
         .hasMessageContaining("parallelism 0 is outside 1..64");
     verify(features, never()).computeFeatures(any(), anyInt());
