@@ -8,6 +8,7 @@ import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.dataset.RowJudge;
 import io.sluice.activities.ingest.CopyTextEncoder;
+import io.sluice.activities.support.HandOffStream;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.validate.Expectation;
@@ -367,11 +368,15 @@ public final class Candidates {
               "COPY " + load.render(table()) + " FROM STDIN",
               1 << 16);
       Filled filled;
+      // the judge hands its rows to a thread of their own that writes them to the COPY, so that
+      // judging and loading run side by side (docs/adr/0021-the-judge-hands-its-rows-over.md)
+      HandOffStream rows = new HandOffStream(target, 16, 1 << 18, "sluice-load-" + name.last());
       try {
-        filled =
-            judge(reading.unwrap(BaseConnection.class).getCopyAPI(), source, target, undecided);
+        filled = judge(reading.unwrap(BaseConnection.class).getCopyAPI(), source, rows, undecided);
+        rows.close();
         target.close();
       } finally {
+        rows.abandon();
         if (target.isActive()) {
           target.cancelCopy();
         }
