@@ -30,8 +30,11 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -88,13 +91,19 @@ public final class Candidates {
   private final Long[] fileIds;
   private final Name name;
   private final Set<String> received;
+  private final List<String> uniqueColumns;
+  // what the judge found of the unique columns' repeats when this instance filled the table; null
+  // when it did not (a table judged before, or rows the SQL judged)
+  private Map<String, Set<String>> repeatCandidates;
 
   private Candidates(
       DatasetSchema schema,
       PartitionVersionsRecord version,
       String fingerprint,
-      Set<String> received) {
+      Set<String> received,
+      List<String> uniqueColumns) {
     this.schema = schema;
+    this.uniqueColumns = uniqueColumns;
     this.date = version.getPartitionDate();
     this.version = version;
     this.fileIds = version.getFileIds();
@@ -115,18 +124,32 @@ public final class Candidates {
   /** The candidates of {@code version} as {@code config} judges them (filled or not). */
   public static Candidates of(LoadedConfig config, PartitionVersionsRecord version) {
     Set<String> received = new LinkedHashSet<>();
+    Set<String> unique = new LinkedHashSet<>();
     for (var e : config.expectations()) {
-      if (Expectation.of(e) instanceof Expectation.Matches) {
+      Expectation x = Expectation.of(e);
+      if (x instanceof Expectation.Matches) {
         received.add(e.column());
       }
+      if (x instanceof Expectation.Unique && !"staged".equals(e.scope())) {
+        unique.add(e.column());
+      }
     }
-    return new Candidates(config.schema(), version, config.hash(), received);
+    return new Candidates(config.schema(), version, config.hash(), received, List.copyOf(unique));
   }
 
   /** For tests: the candidates of raw rows judged under {@code schema} alone. */
   static Candidates of(
       DatasetSchema schema, PartitionVersionsRecord version, Set<String> receivedColumns) {
-    return new Candidates(schema, version, "test", receivedColumns);
+    return new Candidates(schema, version, "test", receivedColumns, List.of());
+  }
+
+  /**
+   * The values of {@code column} that may repeat in the partition (every value that does is among
+   * them), as the judge found them while it filled the table; empty when not known here (the table
+   * was judged before, or the SQL judged some of its rows).
+   */
+  public Optional<Set<String>> repeatCandidates(String column) {
+    return Optional.ofNullable(repeatCandidates).map(m -> m.get(column));
   }
 
   private static String prefix(String dataset, LocalDate date) {
@@ -452,6 +475,8 @@ public final class Candidates {
       text[i] = schema.columns().get(i).type() instanceof ColumnType.Text;
     }
     int[] keep = receivedColumns().stream().mapToInt(Integer::intValue).toArray();
+    int[] unique = uniqueColumns.stream().mapToInt(schema.names()::indexOf).toArray();
+    RepeatFinder repeats = new RepeatFinder(unique.length);
     CopyOut out = copy.copyOut(source);
     long judged = 0;
     long undecided = 0;
@@ -490,6 +515,10 @@ public final class Candidates {
           undecided++;
           continue;
         }
+        for (int k = 0; k < unique.length; k++) {
+          int i = unique[k];
+          repeats.see(k, text[i] ? (String) v.values()[i] : v.texts()[i]);
+        }
         for (int i : keep) {
           row.text(texts[i]);
         }
@@ -508,6 +537,16 @@ public final class Candidates {
         out.cancelCopy();
       }
     }
+    if (undecided > 0) {
+      repeats.giveUp(); // the SQL judges those rows: their values are not known here
+    }
+    Map<String, Set<String>> found = new HashMap<>();
+    for (int k = 0; k < unique.length; k++) {
+      if (repeats.candidates(k) != null) {
+        found.put(uniqueColumns.get(k), repeats.candidates(k));
+      }
+    }
+    repeatCandidates = found;
     return new Filled(judged, undecided, false);
   }
 

@@ -360,10 +360,25 @@ public sealed interface Expectation {
      */
     private Outcome repeats(Partition p, Reads reads, Field<String> v) {
       long present = present(p);
+      // the values the judge saw may repeat, when it judged the partition just now: every value
+      // that repeats is one of them, so only their rows are grouped
+      Set<String> known = p.candidates().repeatCandidates(config.column()).orElse(null);
+      if (known != null && known.isEmpty()) {
+        return Outcomes.fractional(this, present, 0, List.of());
+      }
+      // a join with the unnested values, hashed; an = ANY over a bound array is a linear search
+      // of the array for every row
+      Condition rows =
+          known == null
+              ? v.isNotNull()
+              : v.in(
+                  DSL.select(
+                      DSL.field(
+                          "unnest({0})", String.class, DSL.val(known.toArray(String[]::new)))));
       org.jooq.Table<?> groups =
           DSL.select(v.as("v"), DSL.count().as("n"))
               .from(reads.from())
-              .where(v.isNotNull())
+              .where(rows)
               .groupBy(v)
               .having(DSL.count().gt(1))
               .asTable("repeats");

@@ -118,6 +118,30 @@ class ValidationTest {
   }
 
   @Test
+  void repeatsFoundWhileJudgingGiveTheOutcomeOfGroupingEveryRow() throws IOException {
+    String t = "2024-04-01T12:00:00Z";
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      rows.append(row("o" + i, t, "10", "EUR", "completed"));
+      if (i % 173 == 0) { // 18 ids twice, 6 of them three times
+        rows.append(row("o" + i, t, "11", "EUR", "completed"));
+        if (i % 3 == 0) {
+          rows.append(row(" o" + i + " ", t, "12", "EUR", "completed"));
+        }
+      }
+    }
+    write(D1, rows.toString());
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    h.validate.validate(ActivityHarness.ref(D1)); // judges: the repeats are found on the way
+    JsonNode found = outcome(report(D1), "order_id_unique_in_partition");
+    h.validate.validate(ActivityHarness.ref(D1)); // the judged table again: every row grouped
+    JsonNode grouped = outcome(report(D1), "order_id_unique_in_partition");
+
+    assertThat(found.path("unexpected_count").asLong()).isEqualTo(24);
+    assertThat(found).isEqualTo(grouped);
+  }
+
+  @Test
   void parsedFieldsAreCountedSampledAndProfiledFromTheirTrimmedText() throws IOException {
     String t = "2024-04-01T12:00:00Z";
     StringBuilder rows =
