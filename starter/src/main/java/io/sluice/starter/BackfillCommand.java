@@ -9,13 +9,11 @@ import io.sluice.workflows.FeatureSetRequest;
 import io.sluice.workflows.Partitions;
 import io.sluice.workflows.activity.BackfillActivities.BackfillPlan;
 import io.sluice.workflows.activity.BackfillActivities.PlanRequest;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -137,32 +135,42 @@ final class BackfillCommand implements Callable<Integer> {
       return 0;
     }
     String id = BackfillWorkflow.workflowId(dataset, from, to);
+    return startAndFollow(
+        id,
+        "",
+        client -> {
+          BackfillWorkflow wf =
+              client.newWorkflowStub(
+                  BackfillWorkflow.class,
+                  PipelineRuns.options(
+                      temporal.taskQueue, id, "backfill " + dataset + " " + from + ".." + to));
+          PipelineRuns.startOnce(
+              id,
+              () ->
+                  WorkflowClient.start(
+                      wf::run,
+                      new BackfillRequest(
+                          dataset, from, to, parallelism, only.value(), historyLimit, null)));
+        });
+  }
+
+  /**
+   * Starts the backfill {@code id} with {@code start}, then prints its id ({@code --no-wait}) or
+   * follows it until it closes.
+   *
+   * @param what said after "started <id> on task queue <queue>"
+   */
+  private int startAndFollow(String id, String what, Consumer<WorkflowClient> start) {
     WorkflowServiceStubs stubs = temporal.stubs();
     try {
       WorkflowClient client = temporal.client(stubs);
-      BackfillWorkflow wf =
-          client.newWorkflowStub(
-              BackfillWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(id)
-                  .setTaskQueue(temporal.taskQueue)
-                  .setStaticSummary("backfill " + dataset + " " + from + ".." + to)
-                  .setWorkflowIdReusePolicy(
-                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                  .build());
-      try {
-        WorkflowClient.start(
-            wf::run,
-            new BackfillRequest(dataset, from, to, parallelism, only.value(), historyLimit, null));
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        throw new PipelineRuns.AlreadyRunning(id, e.getExecution().getRunId());
-      }
+      start.accept(client);
       if (noWait) {
         System.out.println(id);
         System.err.println("follow it with: sluice watch " + id);
         return 0;
       }
-      System.err.printf("started %s on task queue %s%n", id, temporal.taskQueue);
+      System.err.printf("started %s on task queue %s%s%n", id, temporal.taskQueue, what);
       return Watcher.watch(client, id, System.out);
     } finally {
       stubs.shutdown();
@@ -195,28 +203,18 @@ final class BackfillCommand implements Callable<Integer> {
       return 0;
     }
     String id = BackfillWorkflow.workflowId(name, from, to);
-    WorkflowServiceStubs stubs = temporal.stubs();
-    try {
-      WorkflowClient client = temporal.client(stubs);
-      PipelineRuns.startFeatureSet(
-          client,
-          temporal.taskQueue,
-          id,
-          "backfill feature set " + name + " " + from + ".." + to,
-          FeatureSetRequest.backfill(name, from, to, parallelism, waitForInputs));
-      if (noWait) {
-        System.out.println(id);
-        System.err.println("follow it with: sluice watch " + id);
-        return 0;
-      }
-      System.err.printf(
-          "started %s on task queue %s: the features of every missing or stale date of %s up to"
-              + " %s, then split and publish%n",
-          id, temporal.taskQueue, name, to);
-      return Watcher.watch(client, id, System.out);
-    } finally {
-      stubs.shutdown();
-    }
+    return startAndFollow(
+        id,
+        String.format(
+            ": the features of every missing or stale date of %s up to %s, then split and publish",
+            name, to),
+        client ->
+            PipelineRuns.startFeatureSet(
+                client,
+                temporal.taskQueue,
+                id,
+                "backfill feature set " + name + " " + from + ".." + to,
+                FeatureSetRequest.backfill(name, from, to, parallelism, waitForInputs)));
   }
 
   static void printPlan(

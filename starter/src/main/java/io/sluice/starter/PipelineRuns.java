@@ -42,19 +42,32 @@ public final class PipelineRuns {
     FeaturePipelineWorkflow wf =
         client.newWorkflowStub(
             FeaturePipelineWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(taskQueue)
-                .setStaticSummary(request.dataset() + " " + request.partitionDate())
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .build());
+            options(taskQueue, id, request.dataset() + " " + request.partitionDate()));
+    startOnce(id, () -> WorkflowClient.start(wf::run, request));
+    return wf;
+  }
+
+  /** A run's options: id, queue, summary; a finished run of the id may be run again. */
+  static WorkflowOptions options(String taskQueue, String id, String summary) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(id)
+        .setTaskQueue(taskQueue)
+        .setStaticSummary(summary)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .build();
+  }
+
+  /**
+   * Runs {@code start}, which starts the workflow {@code id}.
+   *
+   * @throws AlreadyRunning when {@code id} is running now
+   */
+  static void startOnce(String id, Runnable start) {
     try {
-      WorkflowClient.start(wf::run, request);
+      start.run();
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new AlreadyRunning(id, e.getExecution().getRunId());
     }
-    return wf;
   }
 
   /**
@@ -94,19 +107,8 @@ public final class PipelineRuns {
       io.sluice.workflows.FeatureSetRequest request) {
     io.sluice.workflows.FeatureSetWorkflow wf =
         client.newWorkflowStub(
-            io.sluice.workflows.FeatureSetWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(taskQueue)
-                .setStaticSummary(summary)
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .build());
-    try {
-      WorkflowClient.start(wf::run, request);
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      throw new AlreadyRunning(id, e.getExecution().getRunId());
-    }
+            io.sluice.workflows.FeatureSetWorkflow.class, options(taskQueue, id, summary));
+    startOnce(id, () -> WorkflowClient.start(wf::run, request));
     return wf;
   }
 

@@ -28,22 +28,7 @@ public record PipelineConfig(
 
   /** This dataset with a feature set file's features, label, split and transforms for its own. */
   public PipelineConfig withFeatureSet(FeatureSetFile f) {
-    return new PipelineConfig(
-        dataset,
-        kind,
-        source,
-        columns,
-        primaryKey,
-        entityKey,
-        eventTime,
-        maxTextLength,
-        allowInvisibleInKeys,
-        eventTimeBounds,
-        expectations,
-        f.features(),
-        f.label(),
-        f.split(),
-        f.transforms());
+    return withFeatures(entityKey, f.features(), f.label(), f.split(), f.transforms());
   }
 
   /**
@@ -52,6 +37,21 @@ public record PipelineConfig(
    * own.
    */
   public PipelineConfig asJoinedPart(String entityKey, FeaturesConfig features, LabelConfig label) {
+    return withFeatures(
+        entityKey,
+        features,
+        label == null ? new LabelConfig("label_of_a_joined_part", 1, null, null) : label,
+        split,
+        null);
+  }
+
+  /** This dataset's declaration of its rows with other features. */
+  private PipelineConfig withFeatures(
+      String entityKey,
+      FeaturesConfig features,
+      LabelConfig label,
+      SplitConfig split,
+      List<TransformConfig> transforms) {
     return new PipelineConfig(
         dataset,
         kind,
@@ -65,9 +65,9 @@ public record PipelineConfig(
         eventTimeBounds,
         expectations,
         features,
-        label == null ? new LabelConfig("label_of_a_joined_part", 1, null, null) : label,
+        label,
         split,
-        null);
+        transforms);
   }
 
   /**

@@ -156,7 +156,7 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           List<LocalDate> skipped = new ArrayList<>();
           for (LocalDate fd : staged.headMap(d, true).keySet()) {
             FeatureDatesRecord row = ledger.get(fd);
-            if (row == null || row.getFeaturesSeq() < maxSeq(reads, fd)) {
+            if (FeatureDatePlan.due(row == null ? null : row.getFeaturesSeq(), reads, fd)) {
               FeatureDateFailuresRecord failed = failures.get(fd);
               if (!fd.equals(d) && failed != null && failed.getFeaturesSeq() == maxSeq(reads, fd)) {
                 skipped.add(fd);

@@ -54,8 +54,7 @@ public record FeatureDatePlan(
     List<LocalDate> current = new ArrayList<>();
     List<LocalDate> earlier = new ArrayList<>();
     for (LocalDate fd : staged.headMap(to, true).keySet()) {
-      Long seq = computed.get(fd);
-      boolean due = seq == null || seq < maxSeq(reads, fd);
+      boolean due = due(computed.get(fd), reads, fd);
       if (fd.isBefore(from)) {
         if (due) {
           earlier.add(fd);
@@ -102,6 +101,14 @@ public record FeatureDatePlan(
         .fetch()
         .forEach(r -> seqs.put(r.value1(), r.value2()));
     return seqs;
+  }
+
+  /**
+   * Whether feature date {@code fd}, computed when the latest staging it read was {@code
+   * computedSeq} (null: never), is to be computed: never, or a partition it reads was staged since.
+   */
+  static boolean due(Long computedSeq, NavigableMap<LocalDate, Long> reads, LocalDate fd) {
+    return computedSeq == null || computedSeq < maxSeq(reads, fd);
   }
 
   /** The latest staging among the partitions up to {@code date}: what a value of that date read. */
