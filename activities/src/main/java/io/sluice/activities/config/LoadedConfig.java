@@ -89,12 +89,25 @@ public record LoadedConfig(
     return n == null ? 7 : n;
   }
 
-  /** The files of a partition when {@code source.files} is not given: plain or gzip CSV. */
-  public static final String DEFAULT_FILES = "*.{csv,csv.gz}";
+  /** The files of a partition when neither {@code source.files} nor a format is given. */
+  public static final String DEFAULT_FILES = FileFormat.CSV.defaultGlob();
 
+  /**
+   * The files of a partition: {@code source.files}, or the declared format's default ({@code
+   * *.{csv,csv.gz}} without one).
+   */
   public String filesGlob() {
     String files = config.source().files();
-    return files == null || files.isBlank() ? DEFAULT_FILES : files;
+    if (files != null && !files.isBlank()) {
+      return files;
+    }
+    FileFormat format = fileFormat();
+    return format == null ? DEFAULT_FILES : format.defaultGlob();
+  }
+
+  /** {@code source.format}, or null: each file's format by its extension. */
+  public FileFormat fileFormat() {
+    return FileFormat.named(config.source().format());
   }
 
   public boolean allowHeaderOnly() {

@@ -1,5 +1,6 @@
 package io.sluice.activities.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.util.List;
@@ -83,7 +84,8 @@ public record PipelineConfig(
       Integer lateDays,
       String changeDetection,
       String maxDecompressedSize,
-      Integer maxCompressionRatio) {}
+      Integer maxCompressionRatio,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String format) {}
 
   /** Event times outside [min, max) are quarantined: a year 10000 is a typo, not an order. */
   public record EventTimeBounds(String min, String max) {}
@@ -109,7 +111,8 @@ public record PipelineConfig(
       Boolean positive,
       List<String> in,
       String pattern,
-      Map<String, String> reasons) {}
+      Map<String, String> reasons,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String jsonPointer) {}
 
   /**
    * One expectation; docs/pipeline-yaml.md#expectations describes each {@code type}. {@code mostly}

@@ -567,6 +567,18 @@ public final class PipelineConfigLoader {
     kind.check(key, schema, problems);
   }
 
+  private static boolean validPointer(String pointer) {
+    if (!pointer.startsWith("/") || pointer.length() < 2) {
+      return false;
+    }
+    try {
+      com.fasterxml.jackson.core.JsonPointer.compile(pointer);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** The keys that bound what a file or a value may be; the bounds (defaults when wrong). */
   private static DatasetSchema.Bounds checkLimits(List<String> problems, PipelineConfig c) {
     PipelineConfig.Source s = c.source();
@@ -594,6 +606,24 @@ public final class PipelineConfigLoader {
         problems.add(
             "key 'source.max_compression_ratio': at least 2, got " + s.maxCompressionRatio());
       }
+      if (s.format() != null && FileFormat.named(s.format()) == null) {
+        problems.add("key 'source.format': csv, jsonl or parquet, got '" + s.format() + "'");
+      }
+    }
+    if (c.columns() != null) {
+      c.columns()
+          .forEach(
+              (name, col) -> {
+                String pointer = col == null ? null : col.jsonPointer();
+                if (pointer != null && !validPointer(pointer)) {
+                  problems.add(
+                      "key 'columns."
+                          + name
+                          + ".json_pointer': a JSON pointer such as /customer/id, got '"
+                          + pointer
+                          + "'");
+                }
+              });
     }
     if (c.maxTextLength() != null
         && (c.maxTextLength() < 1 || c.maxTextLength() > MAX_TEXT_LENGTH)) {

@@ -1,6 +1,6 @@
 package io.sluice.activities.ingest;
 
-import io.sluice.activities.ingest.CsvFileProblem.Kind;
+import io.sluice.activities.ingest.FileProblem.Kind;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,9 +3,10 @@ package io.sluice.activities.ingest;
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
 
+import io.sluice.activities.config.FileFormat;
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.dataset.DatasetSchema;
-import io.sluice.activities.ingest.CsvFileProblem.Kind;
+import io.sluice.activities.ingest.FileProblem.Kind;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.HeartbeatTicker;
@@ -100,6 +101,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
         Failures.configAndTables(
             settings, DSL.using(dataSource, SQLDialect.POSTGRES), ref.dataset());
     List<SourceFile> files = sourceFiles(ref, config, date);
+    RawFileLoader loader =
+        new RawFileLoader(DeclaredColumns.of(config), config.fileFormat(), chunkRows);
     HeartbeatTicker.Progress heartbeats =
         new HeartbeatTicker.Progress(Activity.getExecutionContext());
     try (Connection c = dataSource.getConnection()) {
@@ -119,7 +122,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
             throw rejected(ref, date, f, row.getRejection(), null);
           }
           if (row == null) {
-            row = register(db, ref, date, f, config);
+            row = register(db, ref, date, f, config, loader);
           }
           loaded +=
               load(
@@ -131,7 +134,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
                   row,
                   heartbeats,
                   SourceStream.Limits.of(config),
-                  config.schema());
+                  config.schema(),
+                  loader);
           ids.add(row.getFileId());
           fresh++;
         }
@@ -170,13 +174,18 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
   /** Checks the header against the config, then records the file as loading (or rejected). */
   private IngestedFilesRecord register(
-      DSLContext db, PartitionRef ref, LocalDate date, SourceFile f, LoadedConfig config) {
+      DSLContext db,
+      PartitionRef ref,
+      LocalDate date,
+      SourceFile f,
+      LoadedConfig config,
+      RawFileLoader loader) {
     List<String> header = List.of();
     String rejection = null;
     try {
-      header = RawCsvLoader.readHeader(f.path(), SourceStream.Limits.of(config));
-      rejection = headerProblem(f, header, config);
-    } catch (CsvFileProblem p) {
+      header = loader.readHeader(f.path(), SourceStream.Limits.of(config));
+      rejection = headerProblem(f, header, config, loader);
+    } catch (FileProblem p) {
       rejection = p.getMessage();
     }
     IngestedFilesRecord row = db.newRecord(INGESTED_FILES);
@@ -199,39 +208,43 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return row;
   }
 
-  private String headerProblem(SourceFile f, List<String> header, LoadedConfig config) {
+  private String headerProblem(
+      SourceFile f, List<String> header, LoadedConfig config, RawFileLoader loader) {
+    boolean csv = FileFormat.of(f.name(), config.fileFormat()) == FileFormat.CSV;
     if (header.isEmpty()) {
-      return new CsvFileProblem(f.name(), 1, Kind.EMPTY_FILE, "the file is empty", null)
-          .getMessage();
+      return new FileProblem(f.name(), 1, Kind.EMPTY_FILE, "the file is empty", null).getMessage();
     }
     // Messages name columns the config declares and positions, never a value read from the file:
     // a "header" may be any line of any file (a secret file behind a symlink, a headerless file).
     String duplicates = duplicateColumns(header, config.schema().names());
     if (duplicates != null) {
-      return new CsvFileProblem(f.name(), 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
+      return new FileProblem(f.name(), 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
     }
     List<String> missing =
         config.schema().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
     if (!missing.isEmpty()) {
-      return new CsvFileProblem(
+      return new FileProblem(
               f.name(),
               1,
               Kind.MISSING_COLUMNS,
-              "required column(s) missing from the header: "
+              "required column(s) missing from the "
+                  + (csv ? "header: " : "file's columns: ")
                   + missing
-                  + " (the first line has "
-                  + header.size()
-                  + " field(s); a file without a header line is refused too)",
+                  + (csv
+                      ? " (the first line has "
+                          + header.size()
+                          + " field(s); a file without a header line is refused too)"
+                      : " (it has " + header.size() + " column(s))"),
               null)
           .getMessage();
     }
-    if (!config.allowHeaderOnly()
-        && !RawCsvLoader.hasRecords(f.path(), SourceStream.Limits.of(config))) {
-      return new CsvFileProblem(
+    if (!config.allowHeaderOnly() && !loader.hasRecords(f.path(), SourceStream.Limits.of(config))) {
+      return new FileProblem(
               f.name(),
-              2,
+              csv ? 2 : 1,
               Kind.HEADER_ONLY,
-              "a header and no rows (set source.allow_header_only: true if that is a valid day)",
+              (csv ? "a header and no rows" : "no records")
+                  + " (set source.allow_header_only: true if that is a valid day)",
               null)
           .getMessage();
     }
@@ -268,7 +281,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
       IngestedFilesRecord row,
       HeartbeatTicker.Progress heartbeats,
       SourceStream.Limits limits,
-      DatasetSchema schema)
+      DatasetSchema schema,
+      RawFileLoader loader)
       throws SQLException, IOException {
     long id = row.getFileId();
     long resumeAfter = row.getLoadedThroughLine();
@@ -286,8 +300,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     // database refuses any other (docs/hostile-input.md, "Raw is final").
     String table = Routines.claimFile(db.configuration(), id, ref.runId());
     String copySql = "COPY " + table + " " + copyColumns(schema) + " FROM STDIN";
-    RawCsvLoader loader = new RawCsvLoader(schema.names(), chunkRows);
-    RawCsvLoader.Loaded loaded;
+    RawFileLoader.Loaded loaded;
     c.setAutoCommit(false);
     try {
       loaded =
@@ -297,7 +310,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
               f.path(),
               resumeAfter,
               limits,
-              new RawCsvLoader.ChunkListener() {
+              new RawFileLoader.ChunkListener() {
                 @Override
                 public void committing(long lastLine, long rows) {
                   Routines.fileProgress(db.configuration(), id, lastLine, before + rows);
@@ -308,7 +321,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
                   heartbeats.beat(new IngestProgress(f.name(), lastLine, before + rows));
                 }
               });
-    } catch (CsvFileProblem p) {
+    } catch (FileProblem p) {
       c.rollback();
       c.setAutoCommit(true);
       // through the owner's function: the worker's role may not delete from raw
@@ -340,7 +353,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
    */
   private RuntimeException rejected(
       PartitionRef ref, LocalDate date, SourceFile f, String problem, Throwable cause) {
-    CsvFileProblem.Where where = CsvFileProblem.locate(f.name(), problem);
+    FileProblem.Where where = FileProblem.locate(f.name(), problem);
     IngestRejection rejection =
         new IngestRejection(
             "ingest",
@@ -374,7 +387,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
   /**
    * The report of a refused file; {@code line} and {@code kind} are null when the problem is not
-   * one of the file's CSV (see {@link CsvFileProblem#locate}).
+   * one of the file's CSV (see {@link FileProblem#locate}).
    */
   public record IngestRejection(
       String stage,

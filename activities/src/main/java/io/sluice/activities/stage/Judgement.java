@@ -45,10 +45,16 @@ final class Judgement {
     return DSL.field(DSL.name(schema.rawName().append("file_id")), SQLDataType.BIGINT);
   }
 
-  /** Whether a raw row has more or fewer fields than its file's header (joined). */
+  /**
+   * Whether a raw row has more or fewer fields than its file's header (joined); never for a row
+   * without a field count (a JSON or Parquet record names its fields).
+   */
   static Field<Boolean> wrongFieldCount(DatasetSchema schema) {
-    return DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
-        .ne(DSL.cardinality(INGESTED_FILES.HEADER));
+    return DSL.coalesce(
+        DSL.field(
+            DSL.field(DSL.name(schema.rawName().append("field_count")), Integer.class)
+                .ne(DSL.cardinality(INGESTED_FILES.HEADER))),
+        DSL.inline(false));
   }
 
   static Field<Long> rawLineNo(DatasetSchema schema) {

@@ -114,7 +114,7 @@ class BadInputTest {
     assertThat(page.text("//td[@id='line']")).isEqualTo(Long.toString(line));
     assertThat(page.text("//td[@id='kind']")).isEqualTo(kind);
     assertThat(page.text("//p[@id='what-to-do']"))
-        .isEqualTo(CsvFileProblem.Kind.valueOf(kind.toUpperCase(Locale.ROOT)).whatToDo());
+        .isEqualTo(FileProblem.Kind.valueOf(kind.toUpperCase(Locale.ROOT)).whatToDo());
   }
 
   /**
@@ -139,7 +139,7 @@ class BadInputTest {
     assertThat(page.text("//td[@id='kind']")).isEqualTo("missing_columns");
     assertThat(page.text("//td[@id='line']")).isEqualTo("1");
     assertThat(page.text("//p[@id='what-to-do']"))
-        .isEqualTo(CsvFileProblem.Kind.MISSING_COLUMNS.whatToDo());
+        .isEqualTo(FileProblem.Kind.MISSING_COLUMNS.whatToDo());
     assertThat(page.text("//a[@id='temporal-run']/@href"))
         .startsWith("http://127.0.0.1:8233/namespaces/default/workflows/test-workflow-id/")
         .endsWith("/history");
@@ -147,12 +147,11 @@ class BadInputTest {
 
   @Test
   void aProblemIsLocatedFromItsMessage() {
-    assertThat(
-            CsvFileProblem.locate("a: b.csv", "a: b.csv line 12: bad_quoting: text after a quote"))
-        .isEqualTo(new CsvFileProblem.Where(12, CsvFileProblem.Kind.BAD_QUOTING));
-    assertThat(CsvFileProblem.locate("b.csv", "b.csv line 1: no_such_kind: x")).isNull();
-    assertThat(CsvFileProblem.locate("b.csv", "c.csv line 1: empty_file: x")).isNull();
-    assertThat(CsvFileProblem.locate("b.csv", null)).isNull();
+    assertThat(FileProblem.locate("a: b.csv", "a: b.csv line 12: bad_quoting: text after a quote"))
+        .isEqualTo(new FileProblem.Where(12, FileProblem.Kind.BAD_QUOTING));
+    assertThat(FileProblem.locate("b.csv", "b.csv line 1: no_such_kind: x")).isNull();
+    assertThat(FileProblem.locate("b.csv", "c.csv line 1: empty_file: x")).isNull();
+    assertThat(FileProblem.locate("b.csv", null)).isNull();
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.activities.ingest.CsvFileProblem.Kind;
+import io.sluice.activities.ingest.FileProblem.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;

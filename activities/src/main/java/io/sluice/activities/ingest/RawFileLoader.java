@@ -1,8 +1,7 @@
 package io.sluice.activities.ingest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sluice.activities.ingest.CsvFileProblem.Kind;
+import io.sluice.activities.config.FileFormat;
+import io.sluice.activities.ingest.FileProblem.Kind;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -24,19 +22,18 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
 /**
- * Streams one CSV file (plain or gzip) into a raw table with COPY. Records are parsed one at a time
- * and encoded straight into COPY's text format, committed every {@code chunkRows} rows, so memory
- * does not grow with the file and a retry can resume after the last committed line.
+ * Streams one partition file (CSV, JSON Lines or Parquet; see {@link RecordSource}) into a raw
+ * table with COPY. Records are read one at a time and encoded straight into COPY's text format,
+ * committed every {@code chunkRows} rows, so memory does not grow with the file and a retry can
+ * resume after the last committed line.
  */
-final class RawCsvLoader {
+final class RawFileLoader {
 
   /** The longest record a file may hold: a longer one is refused, not buffered. */
   static final int MAX_RECORD_BYTES = 16 << 20;
 
   /** The most fields a record (the header too) may have. */
   static final int MAX_FIELDS = 2_000;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Bytes of COPY data handed to the driver at a time. */
   private static final int BLOCK_BYTES = 1 << 18;
@@ -50,37 +47,59 @@ final class RawCsvLoader {
     void committed(long lastLine, long rows);
   }
 
-  private final List<String> columns;
+  private final DeclaredColumns columns;
+  private final FileFormat declaredFormat;
   private final int chunkRows;
 
   /**
-   * @param columns the raw table's text columns, in COPY order after (file_id, line_no)
+   * @param columns the raw table's declared columns, in COPY order after line_no
+   * @param declaredFormat {@code source.format}, or null: each file's by its extension
    */
-  RawCsvLoader(List<String> columns, int chunkRows) {
+  RawFileLoader(DeclaredColumns columns, FileFormat declaredFormat, int chunkRows) {
     this.columns = columns;
+    this.declaredFormat = declaredFormat;
     this.chunkRows = chunkRows;
   }
 
   /** What a load did: the rows it appended, and the SHA-256 of the bytes it read. */
   record Loaded(long rows, String sha256) {}
 
-  /** The header, BOM stripped and names trimmed; an empty list for an empty file. */
-  static List<String> readHeader(Path file, SourceStream.Limits limits) {
-    try (SourceStream src = SourceStream.open(file, limits);
-        CsvRecordReader csv = reader(src)) {
-      return csv.next() ? header(csv) : List.of();
+  /**
+   * The file's field names (a CSV header with its BOM stripped and names trimmed); an empty list
+   * for a file without records.
+   */
+  List<String> readHeader(Path file, SourceStream.Limits limits) {
+    try (RecordSource records = open(file, limits)) {
+      return records.header();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 1, e);
     }
   }
 
-  /** Whether the file has at least one record after its header. */
-  static boolean hasRecords(Path file, SourceStream.Limits limits) {
-    try (SourceStream src = SourceStream.open(file, limits);
-        CsvRecordReader csv = reader(src)) {
-      return csv.next() && csv.next();
+  /** Whether the file has at least one record (after its header). */
+  boolean hasRecords(Path file, SourceStream.Limits limits) {
+    try (RecordSource records = open(file, limits)) {
+      return records.next();
     } catch (IOException | UncheckedIOException e) {
       throw problem(file, 2, e);
+    }
+  }
+
+  /** The records of {@code file} in its format, its header read. */
+  RecordSource open(Path file, SourceStream.Limits limits) throws IOException {
+    String name = file.getFileName().toString();
+    FileFormat format = FileFormat.of(name, declaredFormat);
+    if (format == FileFormat.PARQUET) {
+      return new ParquetRecords(name, file, columns);
+    }
+    SourceStream src = SourceStream.open(file, limits);
+    try {
+      return format == FileFormat.JSONL
+          ? new JsonLinesRecords(name, src, columns)
+          : new CsvRecords(name, src, columns.names());
+    } catch (IOException | RuntimeException e) {
+      src.close();
+      throw e;
     }
   }
 
@@ -97,8 +116,8 @@ final class RawCsvLoader {
    *
    * @return the rows appended by this call, and the SHA-256 of every byte read from the file (all
    *     of it, whatever {@code resumeAfter})
-   * @throws CsvFileProblem when the file cannot be read at some line; chunks before it may have
-   *     been committed, and the caller removes them
+   * @throws FileProblem when the file cannot be read at some line; chunks before it may have been
+   *     committed, and the caller removes them
    */
   Loaded load(
       Connection connection,
@@ -168,31 +187,27 @@ final class RawCsvLoader {
     long rows = 0;
     long chunkRowsSoFar = 0;
     Block block = null;
-    try (SourceStream src = SourceStream.open(file, limits);
-        CsvRecordReader csv = reader(src)) {
+    try (RecordSource records = open(file, limits)) {
       block = pipe.free.take();
-      if (csv.next()) {
-        List<String> names = header(csv);
-        int[] sources = sources(names);
-        boolean[] extra = extraFields(names.size(), sources);
-        lineEnd = csv.lastLine();
-        while (csv.next()) {
-          long startLine = csv.recordLine();
-          lineEnd = csv.lastLine();
-          if (startLine <= resumeAfter) {
-            continue;
-          }
-          encode(block.out, startLine, csv, names, sources, extra, file);
-          rows++;
-          boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
-          if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
-            chunkRowsSoFar = chunkEnd ? 0 : chunkRowsSoFar;
-            pipe.full.put(block.mark(chunkEnd, false, lineEnd, rows));
-            block = pipe.free.take();
-          }
+      lineEnd = records.lastLine();
+      while (records.next()) {
+        long startLine = records.recordLine();
+        lineEnd = records.lastLine();
+        if (startLine <= resumeAfter) {
+          continue;
+        }
+        block.out.number(startLine);
+        records.encode(block.out);
+        block.out.endRow();
+        rows++;
+        boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
+        if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
+          chunkRowsSoFar = chunkEnd ? 0 : chunkRowsSoFar;
+          pipe.full.put(block.mark(chunkEnd, false, lineEnd, rows));
+          block = pipe.free.take();
         }
       }
-      block.sha256 = src.sha256();
+      block.sha256 = records.sha256();
       pipe.full.put(block.mark(true, true, lineEnd, rows));
     } catch (InterruptedException e) {
       // the writer has stopped and wants nothing more
@@ -251,89 +266,14 @@ final class RawCsvLoader {
     }
   }
 
-  /** One row: line, the text columns, unknown fields as JSON, field count. */
-  private void encode(
-      CopyTextEncoder out,
-      long line,
-      CsvRecordReader record,
-      List<String> names,
-      int[] sources,
-      boolean[] extraField,
-      Path file) {
-    try {
-      out.number(line);
-      byte[] data = record.data();
-      int size = record.size();
-      for (int field : sources) {
-        if (field >= 0 && field < size) {
-          out.utf8(data, record.start(field), record.end(field));
-        } else {
-          out.nullField();
-        }
-      }
-      ObjectNode extra = null;
-      for (int i = 0; i < size; i++) {
-        if (i >= names.size() || extraField[i]) {
-          if (extra == null) {
-            extra = JSON.createObjectNode();
-          }
-          extra.put(i < names.size() ? names.get(i) : "_field_" + (i + 1), record.get(i));
-        }
-      }
-      out.text(extra == null ? null : extra.toString()).number(size);
-      out.endRow();
-    } catch (CopyTextEncoder.NulCharacterException e) {
-      throw new CsvFileProblem(
-          file.getFileName().toString(),
-          line,
-          Kind.NUL_CHARACTER,
-          e.getMessage() + "; remove it from the file",
-          null);
-    }
-  }
-
-  /** For each raw column, the header position that feeds it, or -1 when the file lacks it. */
-  private int[] sources(List<String> header) {
-    int[] sources = new int[columns.size()];
-    for (int c = 0; c < sources.length; c++) {
-      sources[c] = header.indexOf(columns.get(c));
-    }
-    return sources;
-  }
-
-  /** For each header position, whether its field feeds no raw column (it goes to extra). */
-  private static boolean[] extraFields(int headerSize, int[] sources) {
-    boolean[] extra = new boolean[headerSize];
-    java.util.Arrays.fill(extra, true);
-    for (int s : sources) {
-      if (s >= 0) {
-        extra[s] = false;
-      }
-    }
-    return extra;
-  }
-
-  private static List<String> header(CsvRecordReader record) {
-    List<String> fields = new ArrayList<>(record.size());
-    for (int i = 0; i < record.size(); i++) {
-      fields.add(record.get(i));
-    }
-    return CsvHeader.names(fields);
-  }
-
-  /** The records of a file's bytes. */
-  static CsvRecordReader reader(SourceStream src) {
-    return new CsvRecordReader(src.data(), MAX_RECORD_BYTES, MAX_FIELDS);
-  }
-
-  private static CsvFileProblem problem(Path file, long line, Exception e) {
+  private static FileProblem problem(Path file, long line, Exception e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
     String name = file.getFileName().toString();
     if (t instanceof CsvRecordReader.Malformed m) {
-      return new CsvFileProblem(name, m.line, m.kind, m.getMessage(), e);
+      return new FileProblem(name, m.line, m.kind, m.getMessage(), e);
     }
     if (t instanceof SourceStream.TooLarge big) {
-      return new CsvFileProblem(
+      return new FileProblem(
           name,
           line,
           Kind.DECOMPRESSED_TOO_LARGE,
@@ -348,10 +288,10 @@ final class RawCsvLoader {
       // The reader checks a field's bytes once the field is read: find the exact line of the first
       // bad byte in a second, byte-level pass.
       long exact = firstLineNotUtf8(file);
-      return new CsvFileProblem(
+      return new FileProblem(
           name, exact > 0 ? exact : line, Kind.NOT_UTF8, "bytes that are not valid UTF-8", e);
     }
-    return new CsvFileProblem(name, line, Kind.UNREADABLE, String.valueOf(t.getMessage()), e);
+    return new FileProblem(name, line, Kind.UNREADABLE, String.valueOf(t.getMessage()), e);
   }
 
   /** The physical line holding the first byte sequence that is not UTF-8, or -1. */

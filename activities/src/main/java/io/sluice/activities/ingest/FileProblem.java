@@ -2,8 +2,11 @@ package io.sluice.activities.ingest;
 
 import java.util.Locale;
 
-/** A file that cannot be read as the dataset's CSV: which file, which line, what is wrong. */
-public final class CsvFileProblem extends RuntimeException {
+/**
+ * A file that cannot be read as the dataset's records: which file, which line (a Parquet file's row
+ * number), what is wrong.
+ */
+public final class FileProblem extends RuntimeException {
 
   /** What is wrong with the file as a whole, and what its owner can do about it. */
   public enum Kind {
@@ -43,6 +46,28 @@ public final class CsvFileProblem extends RuntimeException {
         "The compressed file inflates past the limits: replace it. If files this large are"
             + " genuine, raise source.max_decompressed_size or source.max_compression_ratio in the"
             + " pipeline file, so that later ones load."),
+    NOT_JSON(
+        "Each line of a JSON Lines file must be one JSON value, an object. Fix the line or export"
+            + " the file again (one object per line, no trailing comma, no pretty-printing)."),
+    NOT_AN_OBJECT(
+        "Each line of a JSON Lines file must be a JSON object ({\"column\": value, ...}), not an"
+            + " array, string or number. Export the file again with one object per line."),
+    DUPLICATE_KEY(
+        "A JSON object names the same key twice, so which value counts is ambiguous. Export the"
+            + " file again with each key once per line."),
+    LINE_TOO_LONG(
+        "One line is longer than 16 MiB: most likely a file that is not JSON Lines (a pretty-printed"
+            + " JSON document or a binary file). Replace the file."),
+    NOT_PARQUET(
+        "The file is not a complete Parquet file: it may be truncated, still being written or of"
+            + " another format. Put the complete file in its place."),
+    TYPE_MISMATCH(
+        "A Parquet column's type cannot hold the type the pipeline declares for it. Write the column"
+            + " with a matching type, or declare the column as text (or the type the file holds)."),
+    ROW_GROUP_TOO_LARGE(
+        "A Parquet row group is larger than a worker holds at once (128 MiB compressed). Write the"
+            + " file with smaller row groups (pyarrow: row_group_size; Spark:"
+            + " parquet.block.size)."),
     UNREADABLE(
         "The file could not be read: check that it is complete, that the worker may read it, and"
             + " that the disk is healthy.");
@@ -71,7 +96,7 @@ public final class CsvFileProblem extends RuntimeException {
   private final long line;
   private final Kind kind;
 
-  CsvFileProblem(String file, long line, Kind kind, String detail, Throwable cause) {
+  FileProblem(String file, long line, Kind kind, String detail, Throwable cause) {
     super(file + " line " + line + ": " + kind.label() + ": " + detail, cause);
     this.file = file;
     this.line = line;
