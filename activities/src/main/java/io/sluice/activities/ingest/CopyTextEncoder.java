@@ -131,6 +131,62 @@ public final class CopyTextEncoder {
     return this;
   }
 
+  /**
+   * A text field from the chars {@code from} to {@code to} of {@code src}, encoded to UTF-8 and
+   * escaped as it is written (no temporary string); an unpaired surrogate becomes {@code ?}, as
+   * {@link String#getBytes} makes it.
+   */
+  public CopyTextEncoder chars(char[] src, int from, int to) {
+    separator();
+    ensure(3 * (to - from));
+    byte[] b = buf;
+    int p = len;
+    for (int i = from; i < to; i++) {
+      char c = src[i];
+      if (c < 0x80) {
+        switch (c) {
+          case '\\' -> {
+            b[p++] = '\\';
+            b[p++] = '\\';
+          }
+          case '\t' -> {
+            b[p++] = '\\';
+            b[p++] = 't';
+          }
+          case '\n' -> {
+            b[p++] = '\\';
+            b[p++] = 'n';
+          }
+          case '\r' -> {
+            b[p++] = '\\';
+            b[p++] = 'r';
+          }
+          case 0 -> throw new NulCharacterException();
+          default -> b[p++] = (byte) c;
+        }
+      } else if (c < 0x800) {
+        b[p++] = (byte) (0xC0 | (c >> 6));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < to
+          && Character.isLowSurrogate(src[i + 1])) {
+        int cp = Character.toCodePoint(c, src[++i]);
+        b[p++] = (byte) (0xF0 | (cp >> 18));
+        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (cp & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        b[p++] = '?';
+      } else {
+        b[p++] = (byte) (0xE0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        b[p++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    len = p;
+    return this;
+  }
+
   /** Backslash, tab, newline, carriage return and NUL; other bytes go through as they are. */
   private static boolean needsEscape(byte c) {
     return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == 0;

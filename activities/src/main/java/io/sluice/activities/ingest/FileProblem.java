@@ -40,8 +40,8 @@ public final class FileProblem extends RuntimeException {
         "One record is longer than 16 MiB: most likely a quote that is never closed, or a file"
             + " that is not CSV. Fix the quoting or replace the file."),
     TOO_MANY_FIELDS(
-        "One record has more than 2,000 fields: most likely a file that is not this dataset's"
-            + " CSV, or one with another delimiter. Replace the file."),
+        "One record has more than 2,000 fields (keys of a JSON object): most likely a file that is"
+            + " not this dataset's, or a CSV with another delimiter. Replace the file."),
     DECOMPRESSED_TOO_LARGE(
         "The compressed file inflates past the limits: replace it. If files this large are"
             + " genuine, raise source.max_decompressed_size or source.max_compression_ratio in the"

@@ -54,4 +54,29 @@ class CopyTextEncoderTest {
     out.text("y").endRow();
     assertThat(row(out)).isEqualTo("y\n");
   }
+
+  @Test
+  void charsEncodeAsTheirStringDoes() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    char[] alphabet = {
+      'a', 'Z', '\\', '\t', '\n', '\r', 'é', '€', '\uD83D', '\uDE00', '\uDC00', '"'
+    };
+    for (int n = 0; n < 2000; n++) {
+      char[] chars = new char[rnd.nextInt(12)];
+      for (int i = 0; i < chars.length; i++) {
+        chars[i] = alphabet[rnd.nextInt(alphabet.length)];
+      }
+      String s = new String(chars);
+      CopyTextEncoder byString = new CopyTextEncoder(4);
+      CopyTextEncoder byChars = new CopyTextEncoder(4);
+      byString.text("x").text(s).endRow();
+      char[] padded = ("--" + s + "--").toCharArray();
+      byChars.text("x").chars(padded, 2, 2 + chars.length).endRow();
+      assertThat(new String(byChars.array(), 0, byChars.size(), StandardCharsets.UTF_8))
+          .as("%s", s.chars().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(new String(byString.array(), 0, byString.size(), StandardCharsets.UTF_8));
+    }
+    assertThatThrownBy(() -> new CopyTextEncoder(4).chars(new char[] {'a', 0}, 0, 2))
+        .isInstanceOf(CopyTextEncoder.NulCharacterException.class);
+  }
 }

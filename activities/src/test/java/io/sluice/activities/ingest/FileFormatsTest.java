@@ -327,6 +327,13 @@ class FileFormatsTest {
   }
 
   @Test
+  void aRepeatedKeyInANestedObjectIsRefused() throws IOException {
+    assertJsonRefused(
+        "{\"order_id\":\"o-1\",\"meta\":{\"a\":1,\"a\":2}}\n",
+        "orders.jsonl line 1: duplicate_key: Duplicate field 'a' in a nested object");
+  }
+
+  @Test
   void aNulCharacterIsRefused() throws IOException {
     assertJsonRefused(
         "{\"order_id\":\"o-1\"}\n{\"order_id\":\"o\\u0000\"}\n",
