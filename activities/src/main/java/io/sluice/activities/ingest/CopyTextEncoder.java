@@ -105,27 +105,7 @@ public final class CopyTextEncoder {
     int p = len + plain - from;
     byte[] b = buf;
     for (int i = plain; i < to; i++) {
-      byte c = src[i];
-      switch (c) {
-        case '\\' -> {
-          b[p++] = '\\';
-          b[p++] = '\\';
-        }
-        case '\t' -> {
-          b[p++] = '\\';
-          b[p++] = 't';
-        }
-        case '\n' -> {
-          b[p++] = '\\';
-          b[p++] = 'n';
-        }
-        case '\r' -> {
-          b[p++] = '\\';
-          b[p++] = 'r';
-        }
-        case 0 -> throw new NulCharacterException();
-        default -> b[p++] = c;
-      }
+      p = ascii(b, p, src[i]);
     }
     len = p;
     return this;
@@ -144,26 +124,7 @@ public final class CopyTextEncoder {
     for (int i = from; i < to; i++) {
       char c = src[i];
       if (c < 0x80) {
-        switch (c) {
-          case '\\' -> {
-            b[p++] = '\\';
-            b[p++] = '\\';
-          }
-          case '\t' -> {
-            b[p++] = '\\';
-            b[p++] = 't';
-          }
-          case '\n' -> {
-            b[p++] = '\\';
-            b[p++] = 'n';
-          }
-          case '\r' -> {
-            b[p++] = '\\';
-            b[p++] = 'r';
-          }
-          case 0 -> throw new NulCharacterException();
-          default -> b[p++] = (byte) c;
-        }
+        p = ascii(b, p, (byte) c);
       } else if (c < 0x800) {
         b[p++] = (byte) (0xC0 | (c >> 6));
         b[p++] = (byte) (0x80 | (c & 0x3F));
@@ -185,6 +146,34 @@ public final class CopyTextEncoder {
     }
     len = p;
     return this;
+  }
+
+  /**
+   * Writes byte {@code c} at {@code p} of {@code b}, escaped when it must be (a byte of a
+   * multi-byte UTF-8 sequence never is); returns the position after it.
+   */
+  private static int ascii(byte[] b, int p, byte c) {
+    switch (c) {
+      case '\\' -> {
+        b[p++] = '\\';
+        b[p++] = '\\';
+      }
+      case '\t' -> {
+        b[p++] = '\\';
+        b[p++] = 't';
+      }
+      case '\n' -> {
+        b[p++] = '\\';
+        b[p++] = 'n';
+      }
+      case '\r' -> {
+        b[p++] = '\\';
+        b[p++] = 'r';
+      }
+      case 0 -> throw new NulCharacterException();
+      default -> b[p++] = c;
+    }
+    return p;
   }
 
   /** Backslash, tab, newline, carriage return and NUL; other bytes go through as they are. */
