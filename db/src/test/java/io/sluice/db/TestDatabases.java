@@ -54,8 +54,11 @@ public final class TestDatabases {
     return ds;
   }
 
-  /** Creates a new, empty database and opens a small pool on it. */
-  private static HikariDataSource empty() {
+  /**
+   * Creates a new, empty database and opens a small pool on it (as the owner: a source database a
+   * test pulls from, say).
+   */
+  public static HikariDataSource empty() {
     String name = "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     try (Connection admin = SERVER.adminConnection();
         Statement st = admin.createStatement()) {

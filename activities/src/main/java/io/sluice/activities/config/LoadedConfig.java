@@ -105,13 +105,29 @@ public record LoadedConfig(
     return format == null ? DEFAULT_FILES : format.defaultGlob();
   }
 
+  /** {@code source.kind}: {@code files} (the default), or a source Sluice pulls from. */
+  public String sourceKind() {
+    String k = config.source().kind();
+    return k == null ? "files" : k;
+  }
+
+  /** Whether each partition is pulled from a source into its extract before it is ingested. */
+  public boolean pulled() {
+    return !"files".equals(sourceKind());
+  }
+
   /** {@code source.format}, or null: each file's format by its extension. */
   public FileFormat fileFormat() {
     return FileFormat.named(config.source().format());
   }
 
+  /**
+   * Whether a file without rows is a valid day: {@code source.allow_header_only}, or for a pulled
+   * source {@code source.allow_empty} (an empty pull is an extract with a header only).
+   */
   public boolean allowHeaderOnly() {
-    return Boolean.TRUE.equals(config.source().allowHeaderOnly());
+    return Boolean.TRUE.equals(config.source().allowHeaderOnly())
+        || (pulled() && Boolean.TRUE.equals(config.source().allowEmpty()));
   }
 
   public int embargoDays() {

@@ -85,7 +85,26 @@ public record PipelineConfig(
       String changeDetection,
       String maxDecompressedSize,
       Integer maxCompressionRatio,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String format) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) String format,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String kind,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean allowEmpty,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Jdbc jdbc) {}
+
+  /**
+   * A database query a {@code jdbc} source pulls each partition with (docs/sources.md#jdbc): the
+   * connection (credentials only from the environment or a secret file), the query with its {@code
+   * :start}/{@code :end} window, the columns that order its rows canonically, and how many rows a
+   * fetch brings.
+   */
+  public record Jdbc(
+      String url,
+      String user,
+      String userEnv,
+      String passwordEnv,
+      String passwordFile,
+      String query,
+      List<String> orderBy,
+      Integer fetchSize) {}
 
   /** Event times outside [min, max) are quarantined: a year 10000 is a typo, not an order. */
   public record EventTimeBounds(String min, String max) {}

@@ -606,6 +606,7 @@ public final class PipelineConfigLoader {
         problems.add(
             "key 'source.max_compression_ratio': at least 2, got " + s.maxCompressionRatio());
       }
+      io.sluice.activities.source.Pulls.check(s, problems);
       if (s.format() != null && FileFormat.named(s.format()) == null) {
         problems.add("key 'source.format': csv, jsonl or parquet, got '" + s.format() + "'");
       }

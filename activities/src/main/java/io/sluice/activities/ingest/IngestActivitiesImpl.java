@@ -7,6 +7,7 @@ import io.sluice.activities.config.FileFormat;
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.ingest.FileProblem.Kind;
+import io.sluice.activities.source.Pulls;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.HeartbeatTicker;
@@ -100,6 +101,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
     LoadedConfig config =
         Failures.configAndTables(
             settings, DSL.using(dataSource, SQLDialect.POSTGRES), ref.dataset());
+    HeartbeatTicker.Progress pulling = new HeartbeatTicker.Progress(Activity.getExecutionContext());
+    if (config.pulled()) {
+      Pulls.pull(
+          settings,
+          config,
+          date,
+          rows -> pulling.beat(new IngestProgress(Pulls.EXTRACT + " (pulling)", 0, rows)));
+    }
     List<SourceFile> files = sourceFiles(ref, config, date);
     RawFileLoader loader =
         new RawFileLoader(DeclaredColumns.of(config), config.fileFormat(), chunkRows);

@@ -5,6 +5,7 @@ import static io.sluice.db.jooq.meta.Tables.PARTITION_LEDGER;
 import static io.sluice.db.jooq.meta.Tables.PARTITION_VERSIONS;
 
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.source.Pulls;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.LedgerInterceptor;
@@ -51,6 +52,9 @@ public final class SourceActivitiesImpl implements SourceActivities {
   public SourceProbe probe(PartitionRef ref) {
     LocalDate date = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
+    if (config.pulled()) {
+      Pulls.refresh(settings, config, date);
+    }
     PartitionFiles files = PartitionFiles.of(settings, config, date);
     return new SourceProbe(
         files.present(), files.files().size(), files.bytes(), files.directory().toString());
@@ -70,6 +74,10 @@ public final class SourceActivitiesImpl implements SourceActivities {
               .orderBy(PARTITION_VERSIONS.VERSION.desc())
               .limit(1)
               .fetchOne();
+      if (latest != null && config.pulled()) {
+        // the source's data of that day now: pulled again, the extract changes when it changed
+        Pulls.refresh(settings, config, p);
+      }
       if (latest != null
           && differs(
               latest, PartitionFiles.of(settings, config, p), config.changeDetectionByContent())) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.Sources;
+import io.sluice.activities.Sources.Outcome;
 import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.PartitionRef;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -51,43 +52,6 @@ class FileFormatsTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
-
-  /** What staging left, as JSON rows without the file a row came from, and raw's extras. */
-  private record Outcome(
-      List<String> staged, List<String> quarantined, List<String> counts, List<String> extras) {
-
-    static Outcome of(ActivityHarness h, boolean withLines) {
-      String drop = withLines ? " - 'file_id'" : " - 'file_id' - 'line_no'";
-      return new Outcome(
-          h.dsl
-              .fetch(
-                  "select (to_jsonb(t)"
-                      + drop
-                      + ")::text from stg.orders t order by order_id, partition_date")
-              .into(String.class),
-          h.dsl
-              .fetch(
-                  "select (to_jsonb(t)"
-                      + drop
-                      + " - 'quarantined_at')::text from quarantine.orders t"
-                      + " order by partition_date, to_jsonb(t)"
-                      + drop
-                      + " - 'quarantined_at'")
-              .into(String.class),
-          h.dsl
-              .fetch(
-                  "select concat_ws(' ', partition_date, raw_rows, quarantined_rows, staged_rows,"
-                      + " duplicate_rows) from meta.stage_reconciliation order by 1")
-              .into(String.class),
-          h.dsl
-              .fetch(
-                  "select concat_ws(' ', partition_date, "
-                      + (withLines ? "line_no, " : "")
-                      + "extra) from raw.orders where extra is not null"
-                      + " order by partition_date, line_no")
-              .into(String.class));
-    }
-  }
 
   @Test
   void jsonLinesAndParquetStageWhatCsvStages() throws IOException {
@@ -172,7 +136,7 @@ class FileFormatsTest {
       }
     }
     try (ActivityHarness h = harness(tmp.resolve("typed"), "files: \"*.parquet\"")) {
-      stage(h, FIRST);
+      Sources.stage(h, FIRST);
       assertThat(
               h.dsl
                   .fetch(
@@ -275,7 +239,7 @@ class FileFormatsTest {
               .replace(
                   "customer_id: {type: text, nullable: false}",
                   "customer_id: {type: text, nullable: false, json_pointer: /customer/id}"));
-      stage(h, FIRST);
+      Sources.stage(h, FIRST);
       assertThat(
               h.dsl
                   .fetch(
@@ -405,43 +369,29 @@ class FileFormatsTest {
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).as("raw untouched").isZero();
   }
 
-  /**
-   * A harness whose data root holds a copy of {@code root/data} and whose orders pipeline's source
-   * has {@code sourceLine} instead of its files glob.
-   */
+  private static final String BUNDLED_SOURCE =
+      """
+        path: raw/{date}
+        files: "*.{csv,csv.gz}"
+        allow_header_only: false
+        late_days: 7
+      """;
+
+  /** The bundled source with {@code files: ...} replaced by {@code sourceLine}. */
   private static ActivityHarness harness(Path root, String sourceLine) throws IOException {
     return harness(root, sourceLine, "allow_header_only: false");
   }
 
   private static ActivityHarness harness(Path root, String sourceLine, String headerOnly)
       throws IOException {
-    ActivityHarness h = new ActivityHarness(root.resolve("h"));
-    Path data = root.resolve("data");
-    if (Files.isDirectory(data)) {
-      copyTree(data, h.settings.dataRoot());
-    }
+    String source = BUNDLED_SOURCE;
     if (sourceLine != null) {
-      Path yaml = h.settings.pipelinesDir().resolve("orders.yaml");
-      String text = Files.readString(yaml);
-      String files = "files: \"*.{csv,csv.gz}\"";
-      assertThat(text).contains(files);
-      Files.writeString(
-          yaml, text.replace(files, sourceLine).replace("allow_header_only: false", headerOnly));
+      source =
+          source
+              .replace("files: \"*.{csv,csv.gz}\"", sourceLine)
+              .replace("allow_header_only: false", headerOnly);
     }
-    return h;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    return Sources.harness(root, source);
   }
 
   private static Path dir(Path root, String day) throws IOException {
@@ -452,15 +402,8 @@ class FileFormatsTest {
 
   private static void stageAll(ActivityHarness h) {
     for (int i = 0; i < DAYS; i++) {
-      stage(h, FIRST.plusDays(i));
+      Sources.stage(h, FIRST.plusDays(i));
     }
-  }
-
-  private static void stage(ActivityHarness h, LocalDate d) {
-    PartitionRef ref = ActivityHarness.ref(d);
-    h.ingest.ingest(ref);
-    h.validate.validate(ref);
-    h.stage.stage(ref);
   }
 
   private static List<Map<String, String>> csvRecords(Path csv) throws IOException {

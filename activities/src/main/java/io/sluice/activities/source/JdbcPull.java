@@ -1,0 +1,275 @@
+package io.sluice.activities.source;
+
+import io.sluice.activities.config.PipelineConfig.Jdbc;
+import io.sluice.activities.support.Failures;
+import io.sluice.workflows.FailureTypes;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pulls a partition's rows with the source's query: on a read-only connection in UTC, the window
+ * {@code [:start, :end)} (the partition's day) and {@code :date} bound as parameters, the rows in
+ * the order of {@code order_by} (so the same data is always the same extract), streamed with the
+ * fetch size into the extract. Values become the text a CSV export would hold: an instant in ISO
+ * 8601 with its offset, a date as {@code yyyy-MM-dd}, a number in plain notation.
+ */
+final class JdbcPull {
+
+  /** :start, :end and :date outside quotes (a PostgreSQL cast {@code ::date} is not one). */
+  private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):(start|end|date)\\b");
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  static final int DEFAULT_FETCH_SIZE = 10_000;
+
+  private JdbcPull() {}
+
+  /** Where the query's named parameters are, in order, and the query with them as {@code ?}. */
+  record Bound(String sql, List<String> parameters) {}
+
+  static Bound bind(String query, List<String> orderBy) {
+    List<String> names = new ArrayList<>();
+    StringBuilder sql = new StringBuilder();
+    // quoted text is copied as it is: a ':start' in a string literal is not a parameter
+    Matcher quoted = Pattern.compile("'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"").matcher(query);
+    int at = 0;
+    while (quoted.find()) {
+      replace(query.substring(at, quoted.start()), sql, names);
+      sql.append(quoted.group());
+      at = quoted.end();
+    }
+    replace(query.substring(at), sql, names);
+    String inner = sql.toString().strip();
+    if (inner.endsWith(";")) {
+      inner = inner.substring(0, inner.length() - 1);
+    }
+    return new Bound(
+        "SELECT * FROM (" + inner + ") sluice_pull ORDER BY " + String.join(", ", orderBy), names);
+  }
+
+  private static void replace(String part, StringBuilder sql, List<String> names) {
+    Matcher m = PARAMETER.matcher(part);
+    int at = 0;
+    while (m.find()) {
+      sql.append(part, at, m.start()).append('?');
+      names.add(m.group(1));
+      at = m.end();
+    }
+    sql.append(part.substring(at));
+  }
+
+  /** Problems with the declaration, as the config loader reports them. */
+  static void check(Jdbc j, List<String> problems) {
+    if (j == null) {
+      problems.add("key 'source.jdbc': required with source.kind: jdbc");
+      return;
+    }
+    if (j.url() == null || !j.url().startsWith("jdbc:")) {
+      problems.add("key 'source.jdbc.url': a JDBC URL such as jdbc:postgresql://host:5432/db");
+    } else if (!j.url().startsWith("jdbc:postgresql:")
+        && !j.url().startsWith("jdbc:mariadb:")
+        && !j.url().startsWith("jdbc:mysql:")) {
+      problems.add(
+          "key 'source.jdbc.url': PostgreSQL (jdbc:postgresql:) or MySQL/MariaDB (jdbc:mariadb:,"
+              + " jdbc:mysql:), got '"
+              + Secrets.redact(j.url())
+              + "'");
+    } else if (!Secrets.redact(j.url()).equals(j.url())) {
+      problems.add(
+          "key 'source.jdbc.url': holds a password; name it with password_env or password_file");
+    }
+    if ((j.user() == null) == (j.userEnv() == null)) {
+      problems.add("key 'source.jdbc': one of user or user_env");
+    }
+    if ((j.passwordEnv() == null) == (j.passwordFile() == null)) {
+      problems.add("key 'source.jdbc': one of password_env or password_file");
+    }
+    if (j.query() == null || j.query().isBlank()) {
+      problems.add("key 'source.jdbc.query': required, a SELECT of the partition's rows");
+    }
+    if (j.orderBy() == null || j.orderBy().isEmpty()) {
+      problems.add(
+          "key 'source.jdbc.order_by': required, the columns that order the rows the same way"
+              + " every pull (the primary key)");
+    } else {
+      for (String c : j.orderBy()) {
+        if (c == null || !IDENTIFIER.matcher(c).matches()) {
+          problems.add("key 'source.jdbc.order_by': plain column names, got '" + c + "'");
+        }
+      }
+    }
+    if (j.fetchSize() != null && (j.fetchSize() < 1 || j.fetchSize() > 1_000_000)) {
+      problems.add("key 'source.jdbc.fetch_size': 1..1000000 rows, got " + j.fetchSize());
+    }
+  }
+
+  /**
+   * Pulls the rows of {@code date} into {@code extract}'s place, reporting rows as they come; an
+   * empty result leaves the extract as it was unless {@code allowEmpty}.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code BadConfig} for what a retry cannot mend
+   *     (credentials refused, a query that fails, a database that does not exist); any other
+   *     failure (the server unreachable, the connection lost) is retried
+   */
+  static Extract.Pulled pull(
+      String source,
+      Jdbc j,
+      Secrets secrets,
+      LocalDate date,
+      Path extract,
+      boolean allowEmpty,
+      LongConsumer progress)
+      throws IOException {
+    String url = Secrets.redact(j.url());
+    String user = j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
+    String password = secrets.read(j.passwordEnv(), j.passwordFile(), source + " password");
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    Bound bound = bind(j.query(), j.orderBy());
+    boolean postgres = j.url().startsWith("jdbc:postgresql:");
+    try (Connection c = DriverManager.getConnection(j.url(), props)) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute(postgres ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'");
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              bound.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        ps.setFetchSize(j.fetchSize() == null ? DEFAULT_FETCH_SIZE : j.fetchSize());
+        for (int i = 0; i < bound.parameters().size(); i++) {
+          LocalDateTime start = date.atStartOfDay();
+          LocalDateTime end = date.plusDays(1).atStartOfDay();
+          // PostgreSQL compares a timestamptz; MySQL/MariaDB, in UTC, a wall time
+          switch (bound.parameters().get(i)) {
+            case "start" -> ps.setObject(i + 1, postgres ? start.atOffset(ZoneOffset.UTC) : start);
+            case "end" -> ps.setObject(i + 1, postgres ? end.atOffset(ZoneOffset.UTC) : end);
+            default -> ps.setObject(i + 1, date);
+          }
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          ResultSetMetaData meta = rs.getMetaData();
+          int n = meta.getColumnCount();
+          List<String> header = new ArrayList<>();
+          int[] types = new int[n];
+          for (int i = 1; i <= n; i++) {
+            header.add(meta.getColumnLabel(i));
+            types[i - 1] = meta.getColumnType(i);
+          }
+          try (Extract out = new Extract(extract, header)) {
+            String[] row = new String[n];
+            while (rs.next()) {
+              for (int i = 0; i < n; i++) {
+                row[i] = text(rs, i + 1, types[i]);
+              }
+              out.row(row);
+              if (out.rows() % 50_000 == 0) {
+                progress.accept(out.rows());
+              }
+            }
+            c.commit();
+            if (out.rows() == 0 && !allowEmpty) {
+              return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
+            }
+            return out.finish();
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(source, url, user, j, e);
+    }
+  }
+
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+
+  /** A value as a CSV export would hold it; null for NULL. */
+  static String text(ResultSet rs, int i, int type) throws SQLException {
+    switch (type) {
+      case Types.TIMESTAMP_WITH_TIMEZONE -> {
+        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+        return t == null ? null : t.toString();
+      }
+      case Types.TIMESTAMP -> {
+        LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+        return t == null ? null : LOCAL.format(t);
+      }
+      case Types.DATE -> {
+        LocalDate d = rs.getObject(i, LocalDate.class);
+        return d == null ? null : d.toString();
+      }
+      case Types.NUMERIC, Types.DECIMAL -> {
+        BigDecimal d = rs.getBigDecimal(i);
+        return d == null ? null : d.toPlainString();
+      }
+      case Types.DOUBLE, Types.FLOAT, Types.REAL -> {
+        double d = rs.getDouble(i);
+        return rs.wasNull()
+            ? null
+            : Double.isFinite(d) ? BigDecimal.valueOf(d).toPlainString() : Double.toString(d);
+      }
+      case Types.BOOLEAN, Types.BIT -> {
+        boolean b = rs.getBoolean(i);
+        return rs.wasNull() ? null : Boolean.toString(b);
+      }
+      default -> {
+        return rs.getString(i);
+      }
+    }
+  }
+
+  /**
+   * A failed pull as Temporal should treat it: credentials refused, a database or table that does
+   * not exist and a query that fails are {@code BadConfig} (a retry would fail the same way); the
+   * rest is retried. The message names the source by its redacted URL, never a secret.
+   */
+  static RuntimeException failure(String source, String url, String user, Jdbc j, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String where = source + " (" + url + ", user " + user + ")";
+    String detail = String.valueOf(e.getMessage());
+    if (state.startsWith("28") || detail.contains("Access denied")) {
+      return Failures.of(
+          FailureTypes.BAD_CONFIG,
+          where
+              + " refused the credentials: check "
+              + (j.userEnv() != null ? "the user in " + j.userEnv() : "source.jdbc.user")
+              + " and the password in "
+              + (j.passwordEnv() != null ? j.passwordEnv() : j.passwordFile())
+              + "; not retried",
+          e);
+    }
+    if (state.startsWith("42") || state.equals("3D000") || state.startsWith("22")) {
+      return Failures.of(
+          FailureTypes.BAD_CONFIG,
+          where
+              + ": the query failed (SQLSTATE "
+              + state
+              + "): "
+              + detail
+              + "; fix source.jdbc.query (or the database it names); not retried",
+          e);
+    }
+    return new IllegalStateException(
+        where + ": " + detail + " (SQLSTATE " + state + "); the pull will be retried", e);
+  }
+}

@@ -1,0 +1,112 @@
+package io.sluice.activities.source;
+
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.config.PipelineConfig;
+import io.sluice.activities.support.Failures;
+import io.sluice.activities.support.SluiceSettings;
+import io.sluice.workflows.FailureTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Sources Sluice pulls from (docs/sources.md): each partition's rows are pulled into one extract
+ * file in the partition's directory ({@code source.path}), which ingest then reads as any file. The
+ * extract is the partition's immutable copy of what the source said: its SHA-256 is the content's
+ * identity, so a re-pull of unchanged data is no new version and a changed one is.
+ */
+public final class Pulls {
+
+  /** The extract's name in the partition's directory. */
+  public static final String EXTRACT = "extract.csv";
+
+  /** The kinds of {@code source.kind}. */
+  public static final List<String> KINDS = List.of("files", "jdbc");
+
+  private Pulls() {}
+
+  /** Problems with a pulled source's declaration, as the config loader reports them. */
+  public static void check(PipelineConfig.Source s, List<String> problems) {
+    String kind = s.kind() == null ? "files" : s.kind();
+    if (!KINDS.contains(kind)) {
+      problems.add("key 'source.kind': one of " + KINDS + ", got '" + kind + "'");
+      return;
+    }
+    if (!"jdbc".equals(kind) && s.jdbc() != null) {
+      problems.add("key 'source.jdbc': only with source.kind: jdbc");
+      JdbcPull.check(s.jdbc(), problems);
+    }
+    if (kind.equals("files")) {
+      if (s.allowEmpty() != null) {
+        problems.add(
+            "key 'source.allow_empty': for a pulled source; files use source.allow_header_only");
+      }
+      return;
+    }
+    if (s.files() != null || s.format() != null) {
+      problems.add(
+          "key 'source."
+              + (s.files() != null ? "files" : "format")
+              + "': a pulled source's partition is its extract, "
+              + EXTRACT);
+    }
+    if ("jdbc".equals(kind)) {
+      JdbcPull.check(s.jdbc(), problems);
+    }
+  }
+
+  /**
+   * Pulls the partition of {@code date} into its extract; {@code progress} hears the rows pulled so
+   * far. An empty pull is {@code SourceMissing} unless {@code source.allow_empty}; a failed or
+   * empty pull leaves the extract as it was.
+   */
+  public static long pull(
+      SluiceSettings settings, LoadedConfig config, LocalDate date, LongConsumer progress) {
+    PipelineConfig.Source s = config.config().source();
+    String source = config.config().dataset() + "'s source";
+    Path extract = settings.sourceDir(config, date).resolve(EXTRACT);
+    boolean allowEmpty = Boolean.TRUE.equals(s.allowEmpty());
+    try {
+      Extract.Pulled pulled =
+          switch (config.sourceKind()) {
+            case "jdbc" ->
+                JdbcPull.pull(
+                    source, s.jdbc(), Secrets.ofEnvironment(), date, extract, allowEmpty, progress);
+            default ->
+                throw new IllegalStateException("not a pulled source: " + config.sourceKind());
+          };
+      if (pulled.rows() == 0 && !allowEmpty) {
+        throw Failures.of(
+            FailureTypes.SOURCE_MISSING,
+            "partition "
+                + config.config().dataset()
+                + "/"
+                + date
+                + ": "
+                + source
+                + " returned no rows (set source.allow_empty: true if that is a valid day)");
+      }
+      return pulled.rows();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write the extract " + extract + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Pulls the partition again, as the sensor and the late-data look-back do: the extract changes
+   * when the source's data changed; a pull that finds no rows leaves it as it was.
+   */
+  public static void refresh(SluiceSettings settings, LoadedConfig config, LocalDate date) {
+    try {
+      pull(settings, config, date, rows -> {});
+    } catch (io.temporal.failure.ApplicationFailure f) {
+      if (!FailureTypes.SOURCE_MISSING.equals(f.getType())) {
+        throw f;
+      }
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package io.sluice.activities.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.activities.ActivityHarness;
+import io.sluice.activities.Sources;
+import io.sluice.activities.Sources.Outcome;
+import io.sluice.db.TestDatabases;
+import io.sluice.samples.OrdersGenerator;
+import io.sluice.workflows.FailureTypes;
+import io.sluice.workflows.activity.IngestActivities.IngestResult;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.LocalDate;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+/**
+ * A {@code jdbc} source on a second PostgreSQL database: the orders a CSV drop holds, pulled with a
+ * query per day, stage the same rows; a re-pull of unchanged data is no new version, a changed one
+ * is; credentials come from a secret file and never appear in a message; each way a pull can fail
+ * is one clear failure, retried or not, with raw and the extract left as they were.
+ */
+class JdbcSourceTest {
+
+  static final LocalDate FIRST = LocalDate.of(2024, 3, 1);
+  static final int DAYS = 3;
+  static final String QUERY =
+      "SELECT order_id, customer_id, order_ts, amount, currency, status, category, country,"
+          + " channel, quantity, seq FROM shop_orders"
+          + " WHERE received_at >= :start AND received_at < :end";
+
+  @TempDir Path tmp;
+  HikariDataSource source;
+  DSLContext src;
+  Path secret;
+
+  @BeforeEach
+  void sourceDatabase() throws IOException {
+    source = TestDatabases.empty();
+    src = DSL.using(source, SQLDialect.POSTGRES);
+    src.execute(
+        "CREATE TABLE shop_orders (order_id text, customer_id text, order_ts text, amount text,"
+            + " currency text, status text, category text, country text, channel text,"
+            + " quantity text, received_at timestamptz NOT NULL, seq bigint NOT NULL)");
+    secret = tmp.resolve("secrets/shop_db_password");
+    Files.createDirectories(secret.getParent());
+    Files.writeString(secret, source.getPassword() + "\n");
+  }
+
+  @AfterEach
+  void close() {
+    source.close();
+  }
+
+  private String jdbcSource(String url, String user, String query, String extra) {
+    return "  path: pulled/{date}\n"
+        + "  kind: jdbc\n"
+        + extra
+        + "  jdbc:\n"
+        + "    url: "
+        + url
+        + "\n"
+        + "    user: "
+        + user
+        + "\n"
+        + "    password_file: "
+        + secret
+        + "\n"
+        + "    query: \""
+        + query
+        + "\"\n"
+        + "    order_by: [seq]\n"
+        + "    fetch_size: 100\n";
+  }
+
+  private String jdbcSource() {
+    return jdbcSource(source.getJdbcUrl(), source.getUsername(), QUERY, "");
+  }
+
+  /** Loads one day's generated CSV into the source table, each row received on that day. */
+  private void load(Path csv, LocalDate day) throws Exception {
+    src.execute("CREATE TEMP TABLE IF NOT EXISTS day_rows (LIKE shop_orders INCLUDING ALL)");
+    try (Connection c = source.getConnection()) {
+      c.createStatement()
+          .execute(
+              "CREATE TEMP TABLE IF NOT EXISTS day_csv (order_id text, customer_id text, order_ts text,"
+                  + " amount text, currency text, status text, category text, country text,"
+                  + " channel text, quantity text, coupon_code text)");
+      String header = Files.readAllLines(csv).get(0);
+      try (Reader r = Files.newBufferedReader(csv)) {
+        new CopyManager(c.unwrap(BaseConnection.class))
+            .copyIn("COPY day_csv (" + header + ") FROM STDIN (FORMAT csv, HEADER true)", r);
+      }
+      // seq: the CSV line, so the pulled extract holds the rows in the file's order
+      c.createStatement()
+          .execute(
+              "INSERT INTO shop_orders SELECT order_id, customer_id, order_ts, amount, currency,"
+                  + " status, category, country, channel, quantity, '"
+                  + day
+                  + " 06:00:00+00', (SELECT coalesce(max(seq), 0) FROM shop_orders)"
+                  + " + row_number() OVER () FROM day_csv");
+      c.createStatement().execute("TRUNCATE day_csv");
+    }
+  }
+
+  @Test
+  void theOrdersOfACsvDropPulledWithAQueryStageTheSameRows() throws Exception {
+    Path csvRoot = tmp.resolve("csv");
+    OrdersGenerator gen = new OrdersGenerator(3, 300);
+    for (int i = 0; i < DAYS; i++) {
+      Path file = gen.writeDay(csvRoot.resolve("data"), FIRST, FIRST.plusDays(i));
+      load(file, FIRST.plusDays(i));
+    }
+    Outcome csv;
+    try (ActivityHarness h = Sources.harness(csvRoot, null)) {
+      for (int i = 0; i < DAYS; i++) {
+        Sources.stage(h, FIRST.plusDays(i));
+      }
+      csv = Outcome.of(h, false, false);
+    }
+    try (ActivityHarness h = Sources.harness(tmp.resolve("jdbc"), jdbcSource())) {
+      for (int i = 0; i < DAYS; i++) {
+        Sources.stage(h, FIRST.plusDays(i));
+      }
+      Outcome pulled = Outcome.of(h, false, false);
+      assertThat(pulled.staged()).isEqualTo(csv.staged());
+      assertThat(pulled.quarantined()).isEqualTo(csv.quarantined());
+      assertThat(pulled.counts()).isEqualTo(csv.counts());
+      Path extract = h.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      assertThat(Files.readAllLines(extract).get(0))
+          .isEqualTo(
+              "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,"
+                  + "quantity,seq");
+
+      // pulled again, unchanged: the same extract, no new version
+      var modified = Files.getLastModifiedTime(extract);
+      IngestResult again = h.ingest.ingest(ActivityHarness.ref(FIRST));
+      assertThat(again.partitionVersion()).isEqualTo(1);
+      assertThat(again.filesNew()).isZero();
+      assertThat(Files.getLastModifiedTime(extract)).isEqualTo(modified);
+
+      // the source changes one row of the first day: a new version, reconciled
+      src.execute(
+          "UPDATE shop_orders SET status = 'refunded' WHERE seq = (SELECT min(seq) FROM"
+              + " shop_orders)");
+      assertThat(h.source.changedPartitions(ActivityHarness.ref(FIRST.plusDays(1))))
+          .containsExactly(FIRST.toString());
+      IngestResult changed = h.ingest.ingest(ActivityHarness.ref(FIRST));
+      assertThat(changed.partitionVersion()).isEqualTo(2);
+      assertThat(changed.rawRows()).isEqualTo(300);
+    }
+  }
+
+  private static ApplicationFailure ingestFails(ActivityHarness h) {
+    Throwable t = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(FIRST)));
+    assertThat(t).isInstanceOf(ActivityFailure.class);
+    return (ApplicationFailure) t.getCause();
+  }
+
+  private void assertNothingChanged(ActivityHarness h) {
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).as("raw untouched").isZero();
+    assertThat(Files.exists(h.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv")))
+        .as("no extract")
+        .isFalse();
+  }
+
+  /** A user the server does not know (the embedded test server trusts any password). */
+  @Test
+  void wrongCredentialsAreABadConfigThatNamesWhereThePasswordIsNotWhatItIs() throws Exception {
+    Files.writeString(secret, "not-the-password");
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("creds"), jdbcSource(source.getJdbcUrl(), "no_such_user", QUERY, ""))) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage())
+          .contains("orders's source (" + source.getJdbcUrl() + ", user no_such_user)")
+          .contains("refused the credentials: check source.jdbc.user and the password in " + secret)
+          .doesNotContain("not-the-password");
+      assertNothingChanged(h);
+    }
+  }
+
+  @Test
+  void aMissingTableIsABadConfigNamingTheQuery() throws Exception {
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("table"),
+            jdbcSource(
+                source.getJdbcUrl(),
+                source.getUsername(),
+                QUERY.replace("shop_orders", "shop_orderz"),
+                ""))) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
+      assertThat(f.getOriginalMessage())
+          .contains("the query failed (SQLSTATE 42P01)")
+          .contains("shop_orderz")
+          .contains("fix source.jdbc.query");
+      assertNothingChanged(h);
+    }
+  }
+
+  @Test
+  void anUnreachableServerIsRetried() throws Exception {
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("down"),
+            jdbcSource(
+                "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2",
+                source.getUsername(),
+                QUERY,
+                ""))) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.isNonRetryable()).isFalse();
+      assertThat(f.getOriginalMessage())
+          .contains("orders's source (jdbc:postgresql://127.0.0.1:1/nowhere")
+          .contains("the pull will be retried");
+      assertNothingChanged(h);
+    }
+  }
+
+  @Test
+  void anEmptyResultIsAMissingSourceUnlessDeclaredAnEmptyDay() throws Exception {
+    try (ActivityHarness h = Sources.harness(tmp.resolve("empty"), jdbcSource())) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
+      assertThat(f.getOriginalMessage())
+          .contains("partition orders/" + FIRST + ": orders's source returned no rows");
+      assertNothingChanged(h);
+    }
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("empty-ok"),
+            jdbcSource(
+                source.getJdbcUrl(), source.getUsername(), QUERY, "  allow_empty: true\n"))) {
+      IngestResult r = h.ingest.ingest(ActivityHarness.ref(FIRST));
+      assertThat(r.rawRows()).isZero();
+      assertThat(r.partitionVersion()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPasswordInTheUrlIsRefusedAndNeverEchoed() throws Exception {
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("url"),
+            jdbcSource(
+                source.getJdbcUrl() + "?password=hunter2", source.getUsername(), QUERY, ""))) {
+      Throwable t = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(FIRST)));
+      ApplicationFailure f = (ApplicationFailure) t.getCause();
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
+      assertThat(f.getOriginalMessage())
+          .contains("key 'source.jdbc.url': holds a password; name it with password_env or")
+          .doesNotContain("hunter2");
+    }
+  }
+
+  @Test
+  void namedParametersOutsideQuotesAreBound() {
+    JdbcPull.Bound b =
+        JdbcPull.bind(
+            "select x::date, ':start' as s from t where a >= :start and a < :end and d = :date;",
+            java.util.List.of("id"));
+    assertThat(b.sql())
+        .isEqualTo(
+            "SELECT * FROM (select x::date, ':start' as s from t where a >= ? and a < ? and d = ?)"
+                + " sluice_pull ORDER BY id");
+    assertThat(b.parameters()).containsExactly("start", "end", "date");
+  }
+}
