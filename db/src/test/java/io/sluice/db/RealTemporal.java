@@ -10,9 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test that needs the real Temporal server at {@code TEMPORAL_ADDRESS}. Without it the test is
- * reported as skipped on a developer machine, but fails when {@code
- * SLUICE_REQUIRE_REAL_SERVICES=true} (as CI sets), so a missing server is never a silent pass.
+ * A test that needs the real Temporal server at {@code TEMPORAL_ADDRESS}. Skipped or failed as
+ * {@link RealServices} says.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,17 +21,10 @@ public @interface RealTemporal {
   final class Condition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      String address = System.getenv("TEMPORAL_ADDRESS");
-      if (address != null && !address.isBlank()) {
-        return ConditionEvaluationResult.enabled("Temporal server at " + address);
-      }
-      if ("true".equals(System.getenv("SLUICE_REQUIRE_REAL_SERVICES"))) {
-        throw new IllegalStateException(
-            "SLUICE_REQUIRE_REAL_SERVICES=true but TEMPORAL_ADDRESS is not set: start the dev"
-                + " server with scripts/dev-services start and export TEMPORAL_ADDRESS");
-      }
-      return ConditionEvaluationResult.disabled(
-          "set TEMPORAL_ADDRESS (scripts/dev-services start) to run against the real server");
+      return RealServices.evaluate(
+          "TEMPORAL_ADDRESS",
+          "Temporal server",
+          "start the dev server with scripts/dev-services start and export TEMPORAL_ADDRESS");
     }
   }
 }
