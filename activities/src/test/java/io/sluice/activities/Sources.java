@@ -83,6 +83,26 @@ public final class Sources {
     return h;
   }
 
+  /**
+   * The keys under {@code source:} of a jdbc source pulling into {@code pulled/{date}}, ordered by
+   * {@code seq}, its password in {@code secret}; {@code extra} is more keys of the source.
+   */
+  public static String jdbc(String url, String user, Path secret, String query, String extra) {
+    return "  path: pulled/{date}\n"
+        + "  kind: jdbc\n"
+        + extra
+        + "  jdbc:\n"
+        + "    url: "
+        + url
+        + "\n    user: "
+        + user
+        + "\n    password_file: "
+        + secret
+        + "\n    query: \""
+        + query
+        + "\"\n    order_by: [seq]\n    fetch_size: 100\n";
+  }
+
   public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.toList()) {

@@ -68,24 +68,7 @@ class JdbcSourceTest {
   }
 
   private String jdbcSource(String url, String user, String query, String extra) {
-    return "  path: pulled/{date}\n"
-        + "  kind: jdbc\n"
-        + extra
-        + "  jdbc:\n"
-        + "    url: "
-        + url
-        + "\n"
-        + "    user: "
-        + user
-        + "\n"
-        + "    password_file: "
-        + secret
-        + "\n"
-        + "    query: \""
-        + query
-        + "\"\n"
-        + "    order_by: [seq]\n"
-        + "    fetch_size: 100\n";
+    return Sources.jdbc(url, user, secret, query, extra);
   }
 
   private String jdbcSource() {

@@ -38,18 +38,7 @@ class MariaDbSourceTest {
 
   static final LocalDate FIRST = LocalDate.of(2024, 3, 1);
   static final int DAYS = 2;
-  static final List<String> COLUMNS =
-      List.of(
-          "order_id",
-          "customer_id",
-          "order_ts",
-          "amount",
-          "currency",
-          "status",
-          "category",
-          "country",
-          "channel",
-          "quantity");
+  static final List<String> COLUMNS = OrdersGenerator.COLUMNS;
 
   @TempDir Path tmp;
   final String url = System.getenv("SLUICE_MARIADB_URL");
@@ -85,22 +74,7 @@ class MariaDbSourceTest {
   }
 
   private String source(String query) {
-    return "  path: pulled/{date}\n"
-        + "  kind: jdbc\n"
-        + "  jdbc:\n"
-        + "    url: "
-        + url
-        + "\n"
-        + "    user: "
-        + user
-        + "\n"
-        + "    password_file: "
-        + secret
-        + "\n"
-        + "    query: \""
-        + query
-        + "\"\n"
-        + "    order_by: [seq]\n";
+    return Sources.jdbc(url, user, secret, query, "");
   }
 
   private String query() {
