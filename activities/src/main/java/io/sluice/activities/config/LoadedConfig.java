@@ -97,6 +97,9 @@ public record LoadedConfig(
    * *.{csv,csv.gz}} without one).
    */
   public String filesGlob() {
+    if (pulled()) {
+      return extractName();
+    }
     String files = config.source().files();
     if (files != null && !files.isBlank()) {
       return files;
@@ -109,6 +112,14 @@ public record LoadedConfig(
   public String sourceKind() {
     String k = config.source().kind();
     return k == null ? "files" : k;
+  }
+
+  /**
+   * A pulled partition's file in its directory: CSV for a database's rows, JSON Lines for an API's
+   * records.
+   */
+  public String extractName() {
+    return "http".equals(sourceKind()) ? "extract.jsonl" : "extract.csv";
   }
 
   /** Whether each partition is pulled from a source into its extract before it is ingested. */

@@ -88,7 +88,32 @@ public record PipelineConfig(
       @JsonInclude(JsonInclude.Include.NON_NULL) String format,
       @JsonInclude(JsonInclude.Include.NON_NULL) String kind,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean allowEmpty,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Jdbc jdbc) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) Jdbc jdbc,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Http http) {}
+
+  /**
+   * A JSON API an {@code http} source pulls each partition from (docs/sources.md#http): the URL of
+   * its first page, where a page holds its records, how the next page is asked for, and how hard to
+   * knock.
+   */
+  public record Http(
+      String url,
+      String records,
+      Map<String, String> headers,
+      String tokenEnv,
+      String tokenFile,
+      Pagination pagination,
+      Double rateLimit,
+      Integer timeoutSeconds,
+      Integer retries) {}
+
+  /**
+   * How an API's pages follow each other: {@code page} (a page number), {@code offset}, {@code
+   * cursor} (read from each page at a JSON pointer) or {@code link} (the {@code Link} header's
+   * {@code rel="next"}); none: one request.
+   */
+  public record Pagination(
+      String kind, String param, Long start, String sizeParam, Integer size, String cursor) {}
 
   /**
    * A database query a {@code jdbc} source pulls each partition with (docs/sources.md#jdbc): the

@@ -92,8 +92,16 @@ public final class IngestActivitiesImpl implements IngestActivities {
         .collect(Collectors.joining(", ", "(", ")"));
   }
 
-  /** Progress detail recorded with each heartbeat: the file, its last line in raw, rows added. */
-  public record IngestProgress(String file, long line, long rows) {}
+  /**
+   * Progress detail recorded with each heartbeat: the file, its last line in raw, rows added; while
+   * a source is pulled, the rows pulled and where a retry resumes the pull.
+   */
+  public record IngestProgress(String file, long line, long rows, String resume) {
+
+    IngestProgress(String file, long line, long rows) {
+      this(file, line, rows, null);
+    }
+  }
 
   @Override
   public IngestResult ingest(PartitionRef ref) {
@@ -101,13 +109,21 @@ public final class IngestActivitiesImpl implements IngestActivities {
     LoadedConfig config =
         Failures.configAndTables(
             settings, DSL.using(dataSource, SQLDialect.POSTGRES), ref.dataset());
-    HeartbeatTicker.Progress pulling = new HeartbeatTicker.Progress(Activity.getExecutionContext());
     if (config.pulled()) {
+      HeartbeatTicker.Progress pulling =
+          new HeartbeatTicker.Progress(Activity.getExecutionContext());
+      String resume =
+          Activity.getExecutionContext()
+              .getHeartbeatDetails(IngestProgress.class)
+              .map(IngestProgress::resume)
+              .orElse(null);
+      String extract = config.extractName() + " (pulling)";
       Pulls.pull(
           settings,
           config,
           date,
-          rows -> pulling.beat(new IngestProgress(Pulls.EXTRACT + " (pulling)", 0, rows)));
+          resume,
+          p -> pulling.beat(new IngestProgress(extract, 0, p.rows(), p.resume())));
     }
     List<SourceFile> files = sourceFiles(ref, config, date);
     RawFileLoader loader =

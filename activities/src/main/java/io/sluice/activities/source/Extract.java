@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
@@ -31,18 +32,120 @@ final class Extract implements AutoCloseable {
   private final OutputStream out;
   private final int columns;
   private long rows;
+  private long bytes;
   private boolean finished;
+  private boolean kept;
 
   Extract(Path target, List<String> header) throws IOException {
-    this.target = target;
-    Files.createDirectories(target.getParent());
-    this.temporary = target.resolveSibling("." + target.getFileName() + ".pulling");
-    this.out =
-        new BufferedOutputStream(
-            new DigestOutputStream(Files.newOutputStream(temporary), digest), 1 << 16);
-    this.columns = header.size();
+    this(target, header.size());
     record(header.toArray(String[]::new));
     rows = 0;
+  }
+
+  /** An extract whose CSV bytes, header first, come from {@link #csv} (a COPY's output). */
+  Extract(Path target) throws IOException {
+    this(target, -1);
+  }
+
+  private Extract(Path target, int columns) throws IOException {
+    this(target, columns, 0, 0);
+  }
+
+  /**
+   * An extract continued after the first {@code bytes} bytes ({@code rows} records) that an earlier
+   * attempt wrote aside and kept; a new one when they are not there.
+   */
+  static Extract resumed(Path target, long bytes, long rows) throws IOException {
+    Path aside = aside(target);
+    boolean there = bytes > 0 && Files.isRegularFile(aside) && Files.size(aside) >= bytes;
+    return new Extract(target, -2, there ? bytes : 0, there ? rows : 0);
+  }
+
+  private Extract(Path target, int columns, long resumeBytes, long resumeRows) throws IOException {
+    this.target = target;
+    Files.createDirectories(target.getParent());
+    this.temporary = aside(target);
+    this.columns = columns;
+    if (resumeBytes > 0) {
+      try (var ch = java.nio.channels.FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ch.truncate(resumeBytes);
+      }
+      try (var in = Files.newInputStream(temporary)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          digest.update(buf, 0, n);
+        }
+      }
+      this.bytes = resumeBytes;
+      this.rows = resumeRows;
+    }
+    this.out =
+        new BufferedOutputStream(
+            new DigestOutputStream(
+                Files.newOutputStream(
+                    temporary,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    resumeBytes > 0
+                        ? StandardOpenOption.APPEND
+                        : StandardOpenOption.TRUNCATE_EXISTING),
+                digest),
+            1 << 16);
+  }
+
+  private static Path aside(Path target) {
+    return target.resolveSibling("." + target.getFileName() + ".pulling");
+  }
+
+  /** Appends one JSON Lines record (compact JSON, no line break in it). */
+  void line(byte[] json) throws IOException {
+    out.write(json);
+    out.write('\n');
+    bytes += json.length + 1;
+    rows++;
+  }
+
+  /** The bytes written so far, those of a resumed attempt included. */
+  long bytes() throws IOException {
+    out.flush();
+    return bytes;
+  }
+
+  /** On {@link #close} without {@link #finish}, keeps what was written for a retry to resume. */
+  void keep() {
+    kept = true;
+  }
+
+  /**
+   * Where CSV bytes, header first, are written as they come; its line breaks after the header count
+   * as rows (a line break inside a quoted value too: the count is for progress and for telling an
+   * empty pull, the ingest counts records exactly).
+   */
+  OutputStream csv() {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        if (b == '\n') {
+          rows++;
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        for (int i = off; i < off + len; i++) {
+          if (b[i] == '\n') {
+            rows++;
+          }
+        }
+      }
+    };
+  }
+
+  /** The rows written so far (for {@link #csv}, its lines but the header). */
+  long rows() {
+    return columns == -1 ? Math.max(0, rows - 1) : rows;
   }
 
   /** Appends one row: {@code values} in the header's order, null for a NULL. */
@@ -51,10 +154,6 @@ final class Extract implements AutoCloseable {
       throw new IllegalArgumentException(values.length + " values for " + columns + " columns");
     }
     record(values);
-  }
-
-  long rows() {
-    return rows;
   }
 
   private void record(String[] values) throws IOException {
@@ -100,7 +199,7 @@ final class Extract implements AutoCloseable {
       Files.move(
           temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
-    return new Pulled(rows, sha, !same, target);
+    return new Pulled(rows(), sha, !same, target);
   }
 
   /** Without {@link #finish}: the pull failed, the temporary file goes, the extract stays. */
@@ -110,7 +209,9 @@ final class Extract implements AutoCloseable {
       try {
         out.close();
       } finally {
-        Files.deleteIfExists(temporary);
+        if (!kept) {
+          Files.deleteIfExists(temporary);
+        }
       }
     }
   }

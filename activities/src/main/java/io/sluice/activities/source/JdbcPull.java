@@ -4,6 +4,7 @@ import io.sluice.activities.config.PipelineConfig.Jdbc;
 import io.sluice.activities.support.Failures;
 import io.sluice.workflows.FailureTypes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,9 +23,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
 
 /**
  * Pulls a partition's rows with the source's query: on a read-only connection in UTC, the window
@@ -49,30 +53,54 @@ final class JdbcPull {
 
   static Bound bind(String query, List<String> orderBy) {
     List<String> names = new ArrayList<>();
+    String inner =
+        substitute(
+            query,
+            name -> {
+              names.add(name);
+              return "?";
+            });
+    return new Bound(
+        "SELECT * FROM (" + inner + ") sluice_pull ORDER BY " + String.join(", ", orderBy), names);
+  }
+
+  /** The query with :start, :end and :date as PostgreSQL literals of the partition's window. */
+  static String literal(String query, LocalDate date) {
+    return substitute(
+        query,
+        name ->
+            switch (name) {
+              case "start" -> "'" + date + "T00:00:00Z'::timestamptz";
+              case "end" -> "'" + date.plusDays(1) + "T00:00:00Z'::timestamptz";
+              default -> "'" + date + "'::date";
+            });
+  }
+
+  /**
+   * The query, its final semicolon dropped, with each :start, :end and :date outside quotes
+   * replaced by what {@code replacement} gives for its name, in order.
+   */
+  private static String substitute(String query, Function<String, String> replacement) {
     StringBuilder sql = new StringBuilder();
     // quoted text is copied as it is: a ':start' in a string literal is not a parameter
     Matcher quoted = Pattern.compile("'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"").matcher(query);
     int at = 0;
     while (quoted.find()) {
-      replace(query.substring(at, quoted.start()), sql, names);
+      replace(query.substring(at, quoted.start()), sql, replacement);
       sql.append(quoted.group());
       at = quoted.end();
     }
-    replace(query.substring(at), sql, names);
+    replace(query.substring(at), sql, replacement);
     String inner = sql.toString().strip();
-    if (inner.endsWith(";")) {
-      inner = inner.substring(0, inner.length() - 1);
-    }
-    return new Bound(
-        "SELECT * FROM (" + inner + ") sluice_pull ORDER BY " + String.join(", ", orderBy), names);
+    return inner.endsWith(";") ? inner.substring(0, inner.length() - 1) : inner;
   }
 
-  private static void replace(String part, StringBuilder sql, List<String> names) {
+  private static void replace(
+      String part, StringBuilder sql, Function<String, String> replacement) {
     Matcher m = PARAMETER.matcher(part);
     int at = 0;
     while (m.find()) {
-      sql.append(part, at, m.start()).append('?');
-      names.add(m.group(1));
+      sql.append(part, at, m.start()).append(replacement.apply(m.group(1)));
       at = m.end();
     }
     sql.append(part.substring(at));
@@ -153,6 +181,12 @@ final class JdbcPull {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute(postgres ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'");
+        if (postgres) {
+          s.execute("SET DateStyle = ISO");
+        }
+      }
+      if (postgres) {
+        return copyOut(c, j, date, extract, allowEmpty, progress);
       }
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -198,6 +232,68 @@ final class JdbcPull {
       }
     } catch (SQLException e) {
       throw failure(source, url, user, j, e);
+    }
+  }
+
+  /**
+   * PostgreSQL: the rows as the server's own CSV ({@code COPY (...) TO STDOUT}), several times
+   * faster than fetching them; the window is written into the query as literals (COPY takes no
+   * parameters; they are dates Sluice makes, never text from elsewhere). Instants, timestamps and
+   * booleans are converted by the server to what {@link #text} gives ({@code to_json}: ISO 8601
+   * whatever the server's DateStyle, {@code true}/{@code false}); other values are the server's
+   * text.
+   */
+  private static Extract.Pulled copyOut(
+      Connection c, Jdbc j, LocalDate date, Path extract, boolean allowEmpty, LongConsumer progress)
+      throws SQLException, IOException {
+    String inner = literal(j.query(), date);
+    List<String> select = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet none = s.executeQuery("SELECT * FROM (" + inner + ") sluice_pull LIMIT 0")) {
+      ResultSetMetaData meta = none.getMetaData();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        String name = "\"" + meta.getColumnLabel(i).replace("\"", "\"\"") + "\"";
+        int type = meta.getColumnType(i);
+        boolean convert =
+            type == Types.TIMESTAMP
+                || type == Types.TIMESTAMP_WITH_TIMEZONE
+                || type == Types.DATE
+                || type == Types.BOOLEAN
+                || type == Types.BIT;
+        select.add(convert ? "to_json(" + name + ") #>> '{}' AS " + name : name);
+      }
+    }
+    String copy =
+        "COPY (SELECT "
+            + String.join(", ", select)
+            + " FROM ("
+            + inner
+            + ") sluice_pull ORDER BY "
+            + String.join(", ", j.orderBy())
+            + ") TO STDOUT (FORMAT csv, HEADER true)";
+    try (Extract pulled = new Extract(extract)) {
+      OutputStream csv = pulled.csv();
+      OutputStream reporting =
+          new java.io.FilterOutputStream(csv) {
+            private long next = 1 << 24;
+            private long bytes;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              csv.write(b, off, len);
+              bytes += len;
+              if (bytes >= next) {
+                next += 1 << 24;
+                progress.accept(pulled.rows());
+              }
+            }
+          };
+      new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy, reporting);
+      c.commit();
+      if (pulled.rows() == 0 && !allowEmpty) {
+        return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
+      }
+      return pulled.finish();
     }
   }
 

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * Sources Sluice pulls from (docs/sources.md): each partition's rows are pulled into one extract
@@ -20,11 +20,14 @@ import java.util.function.LongConsumer;
  */
 public final class Pulls {
 
-  /** The extract's name in the partition's directory. */
-  public static final String EXTRACT = "extract.csv";
-
   /** The kinds of {@code source.kind}. */
-  public static final List<String> KINDS = List.of("files", "jdbc");
+  public static final List<String> KINDS = List.of("files", "jdbc", "http");
+
+  /**
+   * Where a pull stands, for its heartbeat: the rows pulled so far, and for an API the state a
+   * retried attempt resumes from (JSON; null when a pull has none).
+   */
+  public record Progress(long rows, String resume) {}
 
   private Pulls() {}
 
@@ -39,6 +42,10 @@ public final class Pulls {
       problems.add("key 'source.jdbc': only with source.kind: jdbc");
       JdbcPull.check(s.jdbc(), problems);
     }
+    if (!"http".equals(kind) && s.http() != null) {
+      problems.add("key 'source.http': only with source.kind: http");
+      HttpPull.check(s.http(), problems);
+    }
     if (kind.equals("files")) {
       if (s.allowEmpty() != null) {
         problems.add(
@@ -50,31 +57,54 @@ public final class Pulls {
       problems.add(
           "key 'source."
               + (s.files() != null ? "files" : "format")
-              + "': a pulled source's partition is its extract, "
-              + EXTRACT);
+              + "': a pulled source's partition is its extract");
     }
     if ("jdbc".equals(kind)) {
       JdbcPull.check(s.jdbc(), problems);
     }
+    if ("http".equals(kind)) {
+      HttpPull.check(s.http(), problems);
+    }
   }
 
   /**
-   * Pulls the partition of {@code date} into its extract; {@code progress} hears the rows pulled so
-   * far. An empty pull is {@code SourceMissing} unless {@code source.allow_empty}; a failed or
-   * empty pull leaves the extract as it was.
+   * Pulls the partition of {@code date} into its extract, from {@code resume} (the last heartbeat's
+   * state of an earlier attempt, or null); {@code progress} hears where the pull stands. An empty
+   * pull is {@code SourceMissing} unless {@code source.allow_empty}; a failed or empty pull leaves
+   * the extract as it was.
    */
   public static long pull(
-      SluiceSettings settings, LoadedConfig config, LocalDate date, LongConsumer progress) {
+      SluiceSettings settings,
+      LoadedConfig config,
+      LocalDate date,
+      String resume,
+      Consumer<Progress> progress) {
     PipelineConfig.Source s = config.config().source();
     String source = config.config().dataset() + "'s source";
-    Path extract = settings.sourceDir(config, date).resolve(EXTRACT);
+    Path extract = settings.sourceDir(config, date).resolve(config.extractName());
     boolean allowEmpty = Boolean.TRUE.equals(s.allowEmpty());
     try {
       Extract.Pulled pulled =
           switch (config.sourceKind()) {
             case "jdbc" ->
                 JdbcPull.pull(
-                    source, s.jdbc(), Secrets.ofEnvironment(), date, extract, allowEmpty, progress);
+                    source,
+                    s.jdbc(),
+                    Secrets.ofEnvironment(),
+                    date,
+                    extract,
+                    allowEmpty,
+                    rows -> progress.accept(new Progress(rows, null)));
+            case "http" ->
+                HttpPull.pull(
+                    source,
+                    s.http(),
+                    Secrets.ofEnvironment(),
+                    date,
+                    extract,
+                    allowEmpty,
+                    state(resume),
+                    st -> progress.accept(new Progress(st.rows(), json(st))));
             default ->
                 throw new IllegalStateException("not a pulled source: " + config.sourceKind());
           };
@@ -102,11 +132,30 @@ public final class Pulls {
    */
   public static void refresh(SluiceSettings settings, LoadedConfig config, LocalDate date) {
     try {
-      pull(settings, config, date, rows -> {});
+      pull(settings, config, date, null, p -> {});
     } catch (io.temporal.failure.ApplicationFailure f) {
       if (!FailureTypes.SOURCE_MISSING.equals(f.getType())) {
         throw f;
       }
+    }
+  }
+
+  private static String json(HttpPull.State st) {
+    try {
+      return HttpPull.JSON.writeValueAsString(st);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpPull.State state(String resume) {
+    if (resume == null) {
+      return null;
+    }
+    try {
+      return HttpPull.JSON.readValue(resume, HttpPull.State.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null; // not a state this version wrote: from the first page
     }
   }
 }

@@ -256,6 +256,64 @@ class JdbcSourceTest {
   }
 
   @Test
+  void typedColumnsArriveAsTheTextACsvExportHolds() throws Exception {
+    src.execute(
+        "CREATE TABLE typed_orders (order_id text, customer_id text, order_ts timestamptz,"
+            + " amount numeric(12,2), currency text, status text, category text, country text,"
+            + " channel text, quantity integer, gift boolean, shipped date, seq bigint)");
+    src.execute("SET TIME ZONE 'Europe/Berlin'");
+    for (int i = 0; i < 30; i++) {
+      src.execute(
+          "INSERT INTO typed_orders VALUES (?, 'c-1', ?::timestamptz, ?, 'eur', 'completed',"
+              + " 'books', 'de', 'web', ?, ?, ?::date, ?)",
+          "o-" + i,
+          FIRST + (i == 0 ? " 11:30:00.25+01" : " 09:00:00+00"),
+          new java.math.BigDecimal(i == 1 ? "-1.50" : "12.50"),
+          i + 1,
+          i % 2 == 0,
+          FIRST.toString(),
+          i);
+    }
+    String query =
+        "SELECT * FROM typed_orders WHERE order_ts >= :start AND order_ts < :end AND"
+            + " shipped = :date";
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("typed"),
+            jdbcSource(source.getJdbcUrl(), source.getUsername(), query, ""))) {
+      Sources.stage(h, FIRST);
+      assertThat(
+              h.dsl.fetchValue(
+                  "select concat_ws(' ', order_ts, amount, quantity, extra::text) from raw.orders"
+                      + " where order_id = 'o-0'"))
+          .isEqualTo(
+              "2024-03-01T10:30:00.25+00:00 12.50 1"
+                  + " {\"seq\": \"0\", \"gift\": \"true\", \"shipped\": \"2024-03-01\"}");
+      assertThat(h.dsl.fetchValue("select order_ts::text from stg.orders where order_id = 'o-0'"))
+          .isEqualTo("2024-03-01 10:30:00.25+00");
+      assertThat(
+              h.dsl.fetchValue(
+                  "select array_to_string(reasons, ',') from quarantine.orders"
+                      + " where record->>'order_id' = 'o-1'"))
+          .isEqualTo("negative_amount");
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("stg.orders"))).isEqualTo(29);
+    }
+  }
+
+  @Test
+  void theWindowIsWrittenAsLiteralsForCopy() {
+    assertThat(
+            JdbcPull.literal(
+                "select x::date, ':start' from t where a >= :start and a < :end and d = :date"
+                    + " and j ? 'k';",
+                FIRST))
+        .isEqualTo(
+            "select x::date, ':start' from t where a >= '2024-03-01T00:00:00Z'::timestamptz and"
+                + " a < '2024-03-02T00:00:00Z'::timestamptz and d = '2024-03-01'::date and j ?"
+                + " 'k'");
+  }
+
+  @Test
   void namedParametersOutsideQuotesAreBound() {
     JdbcPull.Bound b =
         JdbcPull.bind(
