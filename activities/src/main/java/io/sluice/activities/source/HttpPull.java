@@ -63,16 +63,21 @@ final class HttpPull {
    */
   record State(String next, long page, long offset, long bytes, long rows) {}
 
+  private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.\\-\\[\\]]{1,100}");
+  private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]{1,100}");
+
   /** Problems with the declaration, as the config loader reports them. */
   static void check(Http h, List<String> problems) {
     if (h == null) {
       problems.add("key 'source.http': required with source.kind: http");
       return;
     }
-    if (h.url() == null || !(h.url().startsWith("http://") || h.url().startsWith("https://"))) {
+    if (h.url() == null
+        || !(h.url().startsWith("http://") || h.url().startsWith("https://"))
+        || h.url().chars().anyMatch(c -> c <= ' ')) {
       problems.add("key 'source.http.url': an http:// or https:// URL, got '" + h.url() + "'");
     }
-    if (h.records() != null && !h.records().isEmpty() && !h.records().startsWith("/")) {
+    if (h.records() != null && !h.records().isEmpty() && !pointer(h.records())) {
       problems.add(
           "key 'source.http.records': a JSON pointer such as /data, got '" + h.records() + "'");
     }
@@ -81,13 +86,16 @@ final class HttpPull {
     }
     if (h.headers() != null) {
       h.headers()
-          .keySet()
           .forEach(
-              k -> {
+              (k, v) -> {
                 if (k.equalsIgnoreCase("authorization")) {
                   problems.add(
                       "key 'source.http.headers.authorization': a secret; name it with token_env"
                           + " or token_file");
+                } else if (!HEADER.matcher(k).matches()) {
+                  problems.add("key 'source.http.headers." + k + "': a header name such as Accept");
+                } else if (v == null || v.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                  problems.add("key 'source.http.headers." + k + "': one line of text");
                 }
               });
     }
@@ -102,21 +110,51 @@ final class HttpPull {
       } else if (Set.of("page", "offset", "cursor").contains(kind) && p.param() == null) {
         problems.add("key 'source.http.pagination.param': required with kind " + kind);
       }
-      if ("cursor".equals(kind) && (p.cursor() == null || !p.cursor().startsWith("/"))) {
+      if (p.param() != null && !PARAM.matcher(p.param()).matches()) {
+        problems.add(
+            "key 'source.http.pagination.param': a query parameter name, got '" + p.param() + "'");
+      }
+      if (p.sizeParam() != null && !PARAM.matcher(p.sizeParam()).matches()) {
+        problems.add(
+            "key 'source.http.pagination.size_param': a query parameter name, got '"
+                + p.sizeParam()
+                + "'");
+      }
+      if (p.start() != null && p.start() < 0) {
+        problems.add("key 'source.http.pagination.start': 0 or more, got " + p.start());
+      }
+      if (p.size() != null && (p.size() < 1 || p.size() > 100_000)) {
+        problems.add("key 'source.http.pagination.size': 1..100000 records, got " + p.size());
+      }
+      if ((p.cursor() != null || "cursor".equals(kind))
+          && (p.cursor() == null || !pointer(p.cursor()))) {
         problems.add(
             "key 'source.http.pagination.cursor': the JSON pointer of the next cursor in a page,"
                 + " such as /next");
       }
     }
-    if (h.rateLimit() != null && !(h.rateLimit() > 0)) {
+    if (h.rateLimit() != null && !(h.rateLimit() > 0 && h.rateLimit() <= 10_000)) {
       problems.add(
-          "key 'source.http.rate_limit': requests per second above 0, got " + h.rateLimit());
+          "key 'source.http.rate_limit': requests per second above 0, at most 10000, got "
+              + h.rateLimit());
     }
     if (h.timeoutSeconds() != null && (h.timeoutSeconds() < 1 || h.timeoutSeconds() > 3600)) {
       problems.add("key 'source.http.timeout_seconds': 1..3600, got " + h.timeoutSeconds());
     }
     if (h.retries() != null && (h.retries() < 0 || h.retries() > 20)) {
       problems.add("key 'source.http.retries': 0..20, got " + h.retries());
+    }
+  }
+
+  private static boolean pointer(String p) {
+    if (!p.startsWith("/")) {
+      return false;
+    }
+    try {
+      com.fasterxml.jackson.core.JsonPointer.compile(p);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

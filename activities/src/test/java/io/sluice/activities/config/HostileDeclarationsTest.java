@@ -499,6 +499,16 @@ class HostileDeclarationsTest {
     ObjectNode config =
         (ObjectNode) YAML.readTree(ActivityHarness.repoFile("pipelines/orders.yaml").toFile());
     set(config, "expectations[5].values", YAML.readTree("[electronics, books, home, toys]"));
+    // a pulled source with every key of its own (files and format belong to files only)
+    set(
+        config,
+        "source",
+        YAML.readTree(
+            "{path: 'raw/{date}', kind: http, allow_empty: true, late_days: 7, http: {url:"
+                + " 'https://api.example.com/v1/orders?day={date}', records: /data, headers:"
+                + " {accept: application/json}, token_env: API_TOKEN, pagination: {kind: cursor,"
+                + " param: cursor, start: 1, size_param: limit, size: 100, cursor: /next},"
+                + " rate_limit: 5, timeout_seconds: 30, retries: 3}}"));
     set(config, "features.filters.big", YAML.readTree("{column: amount, min: 100, max: 100000}"));
     set(
         config,
