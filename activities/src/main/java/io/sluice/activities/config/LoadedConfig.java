@@ -97,7 +97,7 @@ public record LoadedConfig(
    * *.{csv,csv.gz}} without one).
    */
   public String filesGlob() {
-    if (pulled()) {
+    if (pulled() && !"s3".equals(sourceKind())) {
       return extractName();
     }
     String files = config.source().files();

@@ -89,7 +89,23 @@ public record PipelineConfig(
       @JsonInclude(JsonInclude.Include.NON_NULL) String kind,
       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean allowEmpty,
       @JsonInclude(JsonInclude.Include.NON_NULL) Jdbc jdbc,
-      @JsonInclude(JsonInclude.Include.NON_NULL) Http http) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) Http http,
+      @JsonInclude(JsonInclude.Include.NON_NULL) S3 s3) {}
+
+  /**
+   * The S3-compatible object store an {@code s3} source mirrors each partition from
+   * (docs/sources.md#s3): the bucket, the prefix of a day's objects, the endpoint of a store other
+   * than AWS, and where its credentials are (the SDK's default chain when none is named).
+   */
+  public record S3(
+      String bucket,
+      String prefix,
+      String endpoint,
+      String region,
+      Boolean pathStyle,
+      String accessKeyEnv,
+      String secretKeyEnv,
+      String secretKeyFile) {}
 
   /**
    * A JSON API an {@code http} source pulls each partition from (docs/sources.md#http): the URL of

@@ -567,7 +567,8 @@ public final class PipelineConfigLoader {
     kind.check(key, schema, problems);
   }
 
-  private static boolean validPointer(String pointer) {
+  /** Whether {@code pointer} is a JSON pointer to a value below the root, such as /a/b. */
+  public static boolean validPointer(String pointer) {
     if (!pointer.startsWith("/") || pointer.length() < 2) {
       return false;
     }

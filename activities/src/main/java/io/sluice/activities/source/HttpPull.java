@@ -147,15 +147,7 @@ final class HttpPull {
   }
 
   private static boolean pointer(String p) {
-    if (!p.startsWith("/")) {
-      return false;
-    }
-    try {
-      com.fasterxml.jackson.core.JsonPointer.compile(p);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return io.sluice.activities.config.PipelineConfigLoader.validPointer(p);
   }
 
   /** The URL template with {date}, {start} and {end} of the partition's day. */

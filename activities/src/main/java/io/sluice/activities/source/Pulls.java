@@ -14,14 +14,15 @@ import java.util.function.Consumer;
 
 /**
  * Sources Sluice pulls from (docs/sources.md): each partition's rows are pulled into one extract
- * file in the partition's directory ({@code source.path}), which ingest then reads as any file. The
- * extract is the partition's immutable copy of what the source said: its SHA-256 is the content's
- * identity, so a re-pull of unchanged data is no new version and a changed one is.
+ * file in the partition's directory ({@code source.path}), or its objects mirrored there, which
+ * ingest then reads as any files. They are the partition's copy of what the source said: their
+ * SHA-256 is the content's identity, so a re-pull of unchanged data is no new version and a changed
+ * one is.
  */
 public final class Pulls {
 
   /** The kinds of {@code source.kind}. */
-  public static final List<String> KINDS = List.of("files", "jdbc", "http");
+  public static final List<String> KINDS = List.of("files", "jdbc", "http", "s3");
 
   /**
    * Where a pull stands, for its heartbeat: the rows pulled so far, and for an API the state a
@@ -46,12 +47,20 @@ public final class Pulls {
       problems.add("key 'source.http': only with source.kind: http");
       HttpPull.check(s.http(), problems);
     }
+    if (!"s3".equals(kind) && s.s3() != null) {
+      problems.add("key 'source.s3': only with source.kind: s3");
+      S3Pull.check(s.s3(), problems);
+    }
     if (kind.equals("files")) {
       if (s.allowEmpty() != null) {
         problems.add(
             "key 'source.allow_empty': for a pulled source; files use source.allow_header_only");
       }
       return;
+    }
+    if ("s3".equals(kind)) {
+      S3Pull.check(s.s3(), problems);
+      return; // its objects are files: source.files and source.format apply
     }
     if (s.files() != null || s.format() != null) {
       problems.add(
@@ -95,6 +104,19 @@ public final class Pulls {
                     extract,
                     allowEmpty,
                     rows -> progress.accept(new Progress(rows, null)));
+            case "s3" -> {
+              long objects =
+                  S3Pull.pull(
+                      source,
+                      s.s3(),
+                      Secrets.ofEnvironment(),
+                      date,
+                      settings.sourceDir(config, date),
+                      config.filesGlob(),
+                      allowEmpty,
+                      n -> progress.accept(new Progress(n, null)));
+              yield new Extract.Pulled(objects, null, false, null);
+            }
             case "http" ->
                 HttpPull.pull(
                     source,

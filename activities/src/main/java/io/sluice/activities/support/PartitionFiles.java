@@ -19,9 +19,10 @@ public record PartitionFiles(Path directory, List<Listed> files) {
   public record Listed(String name, Path path) {}
 
   /**
-   * Lists the partition's files by name; a missing directory is an empty list. A directory or file
-   * whose real path is outside the data root (and every allowed root) is refused with a {@code
-   * BadInput} failure before anything in it is read.
+   * Lists the partition's files by name, hidden ones (a name starting with a dot) left out; a
+   * missing directory is an empty list. A directory or file whose real path is outside the data
+   * root (and every allowed root) is refused with a {@code BadInput} failure before anything in it
+   * is read.
    */
   public static PartitionFiles of(SluiceSettings settings, LoadedConfig config, LocalDate date) {
     Path dir = settings.sourceDir(config, date);
@@ -32,7 +33,9 @@ public record PartitionFiles(Path directory, List<Listed> files) {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(real, config.filesGlob())) {
           for (Path p : stream) {
             Path file = settings.realPath(settings.dataRoot(), p);
-            if (Files.isRegularFile(file)) {
+            // a hidden file is none of the partition's: a partial upload, an editor's or a
+            // mirror's own (docs/sources.md#file-formats)
+            if (Files.isRegularFile(file) && !p.getFileName().toString().startsWith(".")) {
               files.add(new Listed(p.getFileName().toString(), file));
             }
           }
