@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  */
 public final class Pulls {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pulls.class);
+
   /** The kinds of {@code source.kind}. */
   public static final List<String> KINDS = List.of("files", "jdbc", "http", "s3");
 
@@ -92,6 +94,7 @@ public final class Pulls {
     String source = config.config().dataset() + "'s source";
     Path extract = settings.sourceDir(config, date).resolve(config.extractName());
     boolean allowEmpty = Boolean.TRUE.equals(s.allowEmpty());
+    long started = System.nanoTime();
     try {
       Extract.Pulled pulled =
           switch (config.sourceKind()) {
@@ -141,6 +144,15 @@ public final class Pulls {
                 + source
                 + " returned no rows (set source.allow_empty: true if that is a valid day)");
       }
+      LOG.info(
+          "{}/{}: pulled {} {} from the {} source in {} ms{}",
+          config.config().dataset(),
+          date,
+          pulled.rows(),
+          "s3".equals(config.sourceKind()) ? "objects" : "rows",
+          config.sourceKind(),
+          (System.nanoTime() - started) / 1_000_000,
+          pulled.file() == null || pulled.changed() ? "" : " (unchanged)");
       return pulled.rows();
     } catch (IOException e) {
       throw new UncheckedIOException(
