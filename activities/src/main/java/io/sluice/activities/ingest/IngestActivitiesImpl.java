@@ -109,6 +109,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     LoadedConfig config =
         Failures.configAndTables(
             settings, DSL.using(dataSource, SQLDialect.POSTGRES), ref.dataset());
+    Pulls.Pulled pulled = null;
     if (config.pulled()) {
       HeartbeatTicker.Progress pulling =
           new HeartbeatTicker.Progress(Activity.getExecutionContext());
@@ -118,14 +119,15 @@ public final class IngestActivitiesImpl implements IngestActivities {
               .map(IngestProgress::resume)
               .orElse(null);
       String extract = config.extractName() + " (pulling)";
-      Pulls.pull(
-          settings,
-          config,
-          date,
-          resume,
-          p -> pulling.beat(new IngestProgress(extract, 0, p.rows(), p.resume())));
+      pulled =
+          Pulls.pull(
+              settings,
+              config,
+              date,
+              resume,
+              p -> pulling.beat(new IngestProgress(extract, 0, p.rows(), p.resume())));
     }
-    List<SourceFile> files = sourceFiles(ref, config, date);
+    List<SourceFile> files = sourceFiles(ref, config, date, pulled);
     RawFileLoader loader =
         new RawFileLoader(DeclaredColumns.of(config), config.fileFormat(), chunkRows);
     HeartbeatTicker.Progress heartbeats =
@@ -454,7 +456,12 @@ public final class IngestActivitiesImpl implements IngestActivities {
         });
   }
 
-  private List<SourceFile> sourceFiles(PartitionRef ref, LoadedConfig config, LocalDate date) {
+  /**
+   * The partition's files, each hashed, but the extract a pull just wrote: its SHA-256 is known
+   * (the load hashes what it reads all the same, and a file changed since is not sealed).
+   */
+  private List<SourceFile> sourceFiles(
+      PartitionRef ref, LoadedConfig config, LocalDate date, Pulls.Pulled pulled) {
     PartitionFiles found;
     try {
       found = PartitionFiles.of(settings, config, date);
@@ -487,7 +494,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
     List<SourceFile> files = new ArrayList<>();
     try {
       for (PartitionFiles.Listed f : found.files()) {
-        files.add(SourceFile.of(f.name(), f.path()));
+        boolean extract =
+            pulled != null && pulled.sha256() != null && f.name().equals(pulled.extract());
+        files.add(SourceFile.of(f.name(), f.path(), extract ? pulled.sha256() : null));
       }
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
@@ -499,10 +508,11 @@ public final class IngestActivitiesImpl implements IngestActivities {
   /** A file as hashed before its load: the load must read the same bytes. */
   private record SourceFile(String name, Path path, String sha256, long size, FileTime modified) {
 
-    static SourceFile of(String name, Path p) throws IOException {
+    /** The file at {@code p}, hashed unless its SHA-256 is {@code known}. */
+    static SourceFile of(String name, Path p, String known) throws IOException {
       long size = Files.size(p);
       FileTime modified = Files.getLastModifiedTime(p);
-      return new SourceFile(name, p, Hashing.sha256Hex(p), size, modified);
+      return new SourceFile(name, p, known != null ? known : Hashing.sha256Hex(p), size, modified);
     }
 
     /** What differs between this and the file as it is now, or null when nothing does. */

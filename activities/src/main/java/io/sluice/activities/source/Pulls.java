@@ -32,6 +32,12 @@ public final class Pulls {
    */
   public record Progress(long rows, String resume) {}
 
+  /**
+   * What a pull left: its rows (a mirror: its objects), and the extract's name and SHA-256 (null
+   * for a mirror), so its bytes need not be read again to be known.
+   */
+  public record Pulled(long rows, String extract, String sha256) {}
+
   private Pulls() {}
 
   /** Problems with a pulled source's declaration, as the config loader reports them. */
@@ -84,7 +90,7 @@ public final class Pulls {
    * pull is {@code SourceMissing} unless {@code source.allow_empty}; a failed or empty pull leaves
    * the extract as it was.
    */
-  public static long pull(
+  public static Pulled pull(
       SluiceSettings settings,
       LoadedConfig config,
       LocalDate date,
@@ -153,7 +159,10 @@ public final class Pulls {
           config.sourceKind(),
           (System.nanoTime() - started) / 1_000_000,
           pulled.file() == null || pulled.changed() ? "" : " (unchanged)");
-      return pulled.rows();
+      return new Pulled(
+          pulled.rows(),
+          pulled.file() == null ? null : pulled.file().getFileName().toString(),
+          pulled.sha256());
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write the extract " + extract + ": " + e.getMessage(), e);

@@ -217,6 +217,24 @@ class HttpSourceTest {
   }
 
   @Test
+  void anUnchangedApiIsNoNewVersionAndAChangedRecordIs() throws Exception {
+    byDay.put(FIRST.toString(), records(120));
+    try (ActivityHarness h = Sources.harness(tmp.resolve("changes"), source(CURSOR, ""))) {
+      var ref = ActivityHarness.ref(FIRST);
+      assertThat(h.ingest.ingest(ref).partitionVersion()).isEqualTo(1);
+      var again = h.ingest.ingest(ref);
+      assertThat(again.partitionVersion()).isEqualTo(1);
+      assertThat(again.filesNew()).isZero();
+      byDay.get(FIRST.toString()).get(7).put("status", "refunded");
+      assertThat(h.source.changedPartitions(ActivityHarness.ref(FIRST.plusDays(1))))
+          .containsExactly(FIRST.toString());
+      var changed = h.ingest.ingest(ref);
+      assertThat(changed.partitionVersion()).isEqualTo(2);
+      assertThat(changed.rawRows()).isEqualTo(120);
+    }
+  }
+
+  @Test
   void aTooManyRequestsAnswerIsRetriedAfterTheServersPause() throws Exception {
     byDay.put(FIRST.toString(), records(5));
     failuresLeft.set(2);

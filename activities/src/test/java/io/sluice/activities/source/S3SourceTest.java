@@ -148,6 +148,56 @@ class S3SourceTest {
     }
   }
 
+  /**
+   * On a store that checks credentials (a moto server of the test's own, authenticating from its
+   * first request), an access key it does not know is refused, and the failure names where the key
+   * was read from, never the secret.
+   */
+  @Test
+  void refusedCredentialsAreABadConfig() throws Exception {
+    String moto = System.getenv("SLUICE_MOTO_SERVER");
+    assertThat(moto).as("SLUICE_MOTO_SERVER, which scripts/dev-services exports").isNotBlank();
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(moto, "-H", "127.0.0.1", "-p", Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("moto-auth.log").toFile());
+    pb.environment().put("INITIAL_NO_AUTH_ACTION_COUNT", "0");
+    Process server = pb.start();
+    try {
+      String url = "http://127.0.0.1:" + port;
+      for (int i = 0; i < 100 && !answers(url); i++) {
+        Thread.sleep(100);
+      }
+      Files.writeString(secret, "not-the-secret-key");
+      try (ActivityHarness h = Sources.harness(tmp.resolve("auth"), source(bucket, url))) {
+        ApplicationFailure f = fails(h);
+        assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
+        assertThat(f.isNonRetryable()).isTrue();
+        assertThat(f.getOriginalMessage())
+            .contains("refused the credentials (InvalidAccessKeyId): check HOME and " + secret)
+            .doesNotContain("not-the-secret-key");
+      }
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  private static boolean answers(String url) {
+    try {
+      var c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+      c.setConnectTimeout(200);
+      c.getResponseCode();
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   @Test
   void aDayWithoutObjectsIsAMissingSource() throws Exception {
     try (ActivityHarness h = Sources.harness(tmp.resolve("empty"), source(bucket, endpoint))) {
