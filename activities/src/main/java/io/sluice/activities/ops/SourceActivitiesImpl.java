@@ -53,7 +53,10 @@ public final class SourceActivitiesImpl implements SourceActivities {
     LocalDate date = Failures.date(ref);
     LoadedConfig config = Failures.config(settings, ref.dataset());
     if (config.pulled()) {
-      Pulls.refresh(settings, config, date);
+      // asked of the source cheaply at each probe; the ingest that follows pulls the day
+      boolean present = Pulls.present(settings, config, date);
+      return new SourceProbe(
+          present, present ? 1 : 0, 0, settings.sourceDir(config, date).toString());
     }
     PartitionFiles files = PartitionFiles.of(settings, config, date);
     return new SourceProbe(

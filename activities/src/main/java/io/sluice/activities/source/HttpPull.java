@@ -290,6 +290,24 @@ final class HttpPull {
     }
   }
 
+  /** Whether the first page of {@code date} holds a record: one request, nothing written. */
+  static boolean any(String source, Http h, Secrets secrets, LocalDate date) throws IOException {
+    String token = secrets.read(h.tokenEnv(), h.tokenFile(), source + " token");
+    Duration timeout =
+        Duration.ofSeconds(
+            h.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : h.timeoutSeconds());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    State first = first(h, date);
+    HttpResponse<byte[]> r = new Fetcher(source, client, h, token, timeout).get(first.next(), 0);
+    JsonNode body = parse(source, first.next(), r);
+    JsonNode records = h.records() == null || h.records().isEmpty() ? body : body.at(h.records());
+    return records.isArray() && !records.isEmpty();
+  }
+
   /** The state after a page of {@code n} records. */
   private static State advance(
       State st, Pagination p, HttpResponse<byte[]> r, JsonNode body, int n, Extract out)

@@ -192,16 +192,7 @@ final class JdbcPull {
           c.prepareStatement(
               bound.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
         ps.setFetchSize(j.fetchSize() == null ? DEFAULT_FETCH_SIZE : j.fetchSize());
-        for (int i = 0; i < bound.parameters().size(); i++) {
-          LocalDateTime start = date.atStartOfDay();
-          LocalDateTime end = date.plusDays(1).atStartOfDay();
-          // PostgreSQL compares a timestamptz; MySQL/MariaDB, in UTC, a wall time
-          switch (bound.parameters().get(i)) {
-            case "start" -> ps.setObject(i + 1, postgres ? start.atOffset(ZoneOffset.UTC) : start);
-            case "end" -> ps.setObject(i + 1, postgres ? end.atOffset(ZoneOffset.UTC) : end);
-            default -> ps.setObject(i + 1, date);
-          }
-        }
+        window(ps, bound, date, postgres);
         try (ResultSet rs = ps.executeQuery()) {
           ResultSetMetaData meta = rs.getMetaData();
           int n = meta.getColumnCount();
@@ -294,6 +285,49 @@ final class JdbcPull {
         return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
       }
       return pulled.finish();
+    }
+  }
+
+  /**
+   * Binds the window of {@code date}: PostgreSQL compares a timestamptz; MySQL/MariaDB, in UTC, a
+   * wall time.
+   */
+  private static void window(PreparedStatement ps, Bound bound, LocalDate date, boolean postgres)
+      throws SQLException {
+    LocalDateTime start = date.atStartOfDay();
+    LocalDateTime end = date.plusDays(1).atStartOfDay();
+    for (int i = 0; i < bound.parameters().size(); i++) {
+      switch (bound.parameters().get(i)) {
+        case "start" -> ps.setObject(i + 1, postgres ? start.atOffset(ZoneOffset.UTC) : start);
+        case "end" -> ps.setObject(i + 1, postgres ? end.atOffset(ZoneOffset.UTC) : end);
+        default -> ps.setObject(i + 1, date);
+      }
+    }
+  }
+
+  /** Whether the query returns a row for {@code date}: one row fetched, nothing written. */
+  static boolean any(String source, Jdbc j, Secrets secrets, LocalDate date) {
+    String user = j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty(
+        "password", secrets.read(j.passwordEnv(), j.passwordFile(), source + " password"));
+    boolean postgres = j.url().startsWith("jdbc:postgresql:");
+    try (Connection c = DriverManager.getConnection(j.url(), props)) {
+      c.setReadOnly(true);
+      try (Statement s = c.createStatement()) {
+        s.execute(postgres ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'");
+      }
+      Bound bound = bind(j.query(), List.of("1"));
+      String sql = bound.sql().replace(") sluice_pull ORDER BY 1", ") sluice_pull LIMIT 1");
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        window(ps, bound, date, postgres);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(source, Secrets.redact(j.url()), user, j, e);
     }
   }
 

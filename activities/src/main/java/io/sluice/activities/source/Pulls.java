@@ -170,8 +170,27 @@ public final class Pulls {
   }
 
   /**
-   * Pulls the partition again, as the sensor and the late-data look-back do: the extract changes
-   * when the source's data changed; a pull that finds no rows leaves it as it was.
+   * Whether the source has rows (objects) for {@code date}, asked cheaply: one row, the first page,
+   * one listing; nothing is pulled (the sensor asks this at each probe).
+   */
+  public static boolean present(SluiceSettings settings, LoadedConfig config, LocalDate date) {
+    PipelineConfig.Source s = config.config().source();
+    String source = config.config().dataset() + "'s source";
+    try {
+      return switch (config.sourceKind()) {
+        case "jdbc" -> JdbcPull.any(source, s.jdbc(), Secrets.ofEnvironment(), date);
+        case "http" -> HttpPull.any(source, s.http(), Secrets.ofEnvironment(), date);
+        case "s3" -> S3Pull.any(source, s.s3(), Secrets.ofEnvironment(), date, config.filesGlob());
+        default -> throw new IllegalStateException("not a pulled source: " + config.sourceKind());
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Pulls the partition again, as the late-data look-back does: the extract changes when the
+   * source's data changed; a pull that finds no rows leaves it as it was.
    */
   public static void refresh(SluiceSettings settings, LoadedConfig config, LocalDate date) {
     try {

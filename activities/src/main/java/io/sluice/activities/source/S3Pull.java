@@ -203,6 +203,29 @@ final class S3Pull {
     }
   }
 
+  /** Whether the day's prefix holds an object: one listing, nothing downloaded. */
+  static boolean any(String source, S3 s, Secrets secrets, LocalDate date, String filesGlob) {
+    String prefix = s.prefix().replace("{date}", date.toString());
+    PathMatcher files = FileSystems.getDefault().getPathMatcher("glob:" + filesGlob);
+    try (S3Client client = client(s, secrets, source)) {
+      return client
+          .listObjectsV2Paginator(
+              ListObjectsV2Request.builder().bucket(s.bucket()).prefix(prefix).build())
+          .contents()
+          .stream()
+          .map(o -> o.key().substring(prefix.length()))
+          .anyMatch(
+              n ->
+                  !n.isEmpty()
+                      && !n.contains("/")
+                      && !n.startsWith(".")
+                      && files.matches(Path.of(n)));
+    } catch (S3Exception | SdkClientException e) {
+      throw new IllegalStateException(
+          source + " (s3://" + s.bucket() + "/" + prefix + "): " + e.getMessage(), e);
+    }
+  }
+
   private static S3Client client(S3 s, Secrets secrets, String source) {
     AwsCredentialsProvider credentials =
         s.accessKeyEnv() == null

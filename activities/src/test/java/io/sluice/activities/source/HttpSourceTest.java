@@ -221,6 +221,8 @@ class HttpSourceTest {
     byDay.put(FIRST.toString(), records(120));
     try (ActivityHarness h = Sources.harness(tmp.resolve("changes"), source(CURSOR, ""))) {
       var ref = ActivityHarness.ref(FIRST);
+      assertThat(h.source.probe(ref).ready()).as("the sensor").isTrue();
+      assertThat(requests).as("the sensor asks for the first page only").hasSize(1);
       assertThat(h.ingest.ingest(ref).partitionVersion()).isEqualTo(1);
       var again = h.ingest.ingest(ref);
       assertThat(again.partitionVersion()).isEqualTo(1);
@@ -345,6 +347,7 @@ class HttpSourceTest {
   @Test
   void anEmptyDayIsAMissingSourceUnlessDeclaredAnEmptyDay() throws Exception {
     try (ActivityHarness h = Sources.harness(tmp.resolve("empty"), source(CURSOR, ""))) {
+      assertThat(h.source.probe(ActivityHarness.ref(FIRST)).ready()).as("the sensor").isFalse();
       assertThat(fails(h).getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
     }
     try (ActivityHarness h =

@@ -117,6 +117,10 @@ class JdbcSourceTest {
       csv = Outcome.of(h, false, false);
     }
     try (ActivityHarness h = Sources.harness(tmp.resolve("jdbc"), jdbcSource())) {
+      assertThat(h.source.probe(ActivityHarness.ref(FIRST)).ready()).as("the sensor").isTrue();
+      assertThat(h.settings.dataRoot().resolve("pulled"))
+          .as("a probe pulls nothing")
+          .doesNotExist();
       for (int i = 0; i < DAYS; i++) {
         Sources.stage(h, FIRST.plusDays(i));
       }
@@ -222,6 +226,7 @@ class JdbcSourceTest {
   @Test
   void anEmptyResultIsAMissingSourceUnlessDeclaredAnEmptyDay() throws Exception {
     try (ActivityHarness h = Sources.harness(tmp.resolve("empty"), jdbcSource())) {
+      assertThat(h.source.probe(ActivityHarness.ref(FIRST)).ready()).as("the sensor").isFalse();
       ApplicationFailure f = ingestFails(h);
       assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
       assertThat(f.getOriginalMessage())

@@ -108,6 +108,10 @@ class S3SourceTest {
       csv = Outcome.of(h, true);
     }
     try (ActivityHarness h = Sources.harness(tmp.resolve("s3"), source(bucket, endpoint))) {
+      assertThat(h.source.probe(ActivityHarness.ref(FIRST)).ready()).as("the sensor").isTrue();
+      assertThat(h.settings.dataRoot().resolve("mirrored"))
+          .as("a probe mirrors nothing")
+          .doesNotExist();
       for (int i = 0; i < DAYS; i++) {
         Sources.stage(h, FIRST.plusDays(i));
       }
@@ -201,6 +205,7 @@ class S3SourceTest {
   @Test
   void aDayWithoutObjectsIsAMissingSource() throws Exception {
     try (ActivityHarness h = Sources.harness(tmp.resolve("empty"), source(bucket, endpoint))) {
+      assertThat(h.source.probe(ActivityHarness.ref(FIRST)).ready()).as("the sensor").isFalse();
       ApplicationFailure f = fails(h);
       assertThat(f.getType()).isEqualTo(FailureTypes.SOURCE_MISSING);
       assertThat(f.getOriginalMessage()).contains("returned no rows");
