@@ -225,18 +225,9 @@ final class HttpPull {
       State resume,
       Consumer<State> beat)
       throws IOException {
-    String token = secrets.read(h.tokenEnv(), h.tokenFile(), source + " token");
     Pagination p = pagination(h);
     State st = resume != null && resume.next() != null ? resume : first(h, date);
-    Duration timeout =
-        Duration.ofSeconds(
-            h.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : h.timeoutSeconds());
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
-    Fetcher fetcher = new Fetcher(source, client, h, token, timeout);
+    Fetcher fetcher = Fetcher.of(source, h, secrets);
     try (Extract out = Extract.resumed(extract, st.bytes(), st.rows())) {
       if (out.bytes() == 0 && st.bytes() > 0) {
         st = first(h, date); // what an earlier attempt wrote aside is gone: from the start
@@ -292,17 +283,8 @@ final class HttpPull {
 
   /** Whether the first page of {@code date} holds a record: one request, nothing written. */
   static boolean any(String source, Http h, Secrets secrets, LocalDate date) throws IOException {
-    String token = secrets.read(h.tokenEnv(), h.tokenFile(), source + " token");
-    Duration timeout =
-        Duration.ofSeconds(
-            h.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : h.timeoutSeconds());
-    HttpClient client =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
     State first = first(h, date);
-    HttpResponse<byte[]> r = new Fetcher(source, client, h, token, timeout).get(first.next(), 0);
+    HttpResponse<byte[]> r = Fetcher.of(source, h, secrets).get(first.next(), 0);
     JsonNode body = parse(source, first.next(), r);
     JsonNode records = h.records() == null || h.records().isEmpty() ? body : body.at(h.records());
     return records.isArray() && !records.isEmpty();
@@ -366,6 +348,20 @@ final class HttpPull {
     private final long gapNanos;
     private final int retries;
     private long lastNanos;
+
+    /** A fetcher of the source's pages, with its token read and its timeout set. */
+    static Fetcher of(String source, Http h, Secrets secrets) {
+      String token = secrets.read(h.tokenEnv(), h.tokenFile(), source + " token");
+      Duration timeout =
+          Duration.ofSeconds(
+              h.timeoutSeconds() == null ? DEFAULT_TIMEOUT_SECONDS : h.timeoutSeconds());
+      HttpClient client =
+          HttpClient.newBuilder()
+              .connectTimeout(timeout)
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build();
+      return new Fetcher(source, client, h, token, timeout);
+    }
 
     Fetcher(String source, HttpClient client, Http h, String token, Duration timeout) {
       this.source = source;
