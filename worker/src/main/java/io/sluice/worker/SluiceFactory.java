@@ -13,11 +13,11 @@ import io.sluice.activities.support.TemporalUi;
 import io.sluice.db.Database;
 import io.sluice.db.DbSettings;
 import io.sluice.workflows.ActivitySettings;
+import io.sluice.workflows.TemporalConnection;
 import io.sluice.workflows.activity.ActivityNames;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -112,7 +112,7 @@ public class SluiceFactory {
   @Bean(preDestroy = "shutdown")
   WorkflowServiceStubs serviceStubs(@Value("${sluice.temporal.address}") String address) {
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+        TemporalConnection.options(address, System.getenv()));
   }
 
   @Singleton
