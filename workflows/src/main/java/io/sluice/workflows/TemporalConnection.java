@@ -12,13 +12,23 @@ import java.util.Map;
 
 /**
  * How the worker and the {@code sluice} commands reach Temporal
- * (docs/operations.md#temporal-cloud-and-tls): plain gRPC to {@code TEMPORAL_ADDRESS} by default;
- * TLS with {@code TEMPORAL_TLS=true}, with a client certificate ({@code TEMPORAL_TLS_CERT_FILE} and
- * {@code TEMPORAL_TLS_KEY_FILE}, PEM, the key PKCS#8) and a CA of one's own ({@code
- * TEMPORAL_TLS_CA_FILE}); or an API key read from the file {@code TEMPORAL_API_KEY_FILE} (which
- * turns TLS on). Secrets come from files only, never from the environment's values.
+ * (docs/operations.md#a-managed-postgresql-and-temporal-cloud): plain gRPC to {@code
+ * TEMPORAL_ADDRESS} by default; TLS with {@code TEMPORAL_TLS=true}, with a client certificate
+ * ({@code TEMPORAL_TLS_CERT_FILE} and {@code TEMPORAL_TLS_KEY_FILE}, PEM, the key PKCS#8) and a CA
+ * of one's own ({@code TEMPORAL_TLS_CA_FILE}); or an API key read from the file {@code
+ * TEMPORAL_API_KEY_FILE} (which turns TLS on). Secrets come from files only, never from the
+ * environment's values.
  */
 public final class TemporalConnection {
+
+  /** The environment variables this reads. */
+  public static final java.util.List<String> VARIABLES =
+      java.util.List.of(
+          "TEMPORAL_TLS",
+          "TEMPORAL_TLS_CERT_FILE",
+          "TEMPORAL_TLS_KEY_FILE",
+          "TEMPORAL_TLS_CA_FILE",
+          "TEMPORAL_API_KEY_FILE");
 
   private TemporalConnection() {}
 
