@@ -28,6 +28,8 @@ public final class TemporalOptions {
       defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
       description = {
         "Temporal frontend host:port (env TEMPORAL_ADDRESS).",
+        "TLS, mutual TLS or an API key: env TEMPORAL_TLS, TEMPORAL_TLS_CERT_FILE,"
+            + " TEMPORAL_TLS_KEY_FILE, TEMPORAL_TLS_CA_FILE, TEMPORAL_API_KEY_FILE.",
         "Default: ${DEFAULT-VALUE}"
       })
   String address;
