@@ -116,6 +116,13 @@ public final class Sources {
     }
   }
 
+  /** Ingest, validate and stage of {@code days} partitions from {@code first}, in order. */
+  public static void stage(ActivityHarness h, LocalDate first, int days) {
+    for (int i = 0; i < days; i++) {
+      stage(h, first.plusDays(i));
+    }
+  }
+
   /** Ingest, validate and stage of one partition. */
   public static void stage(ActivityHarness h, LocalDate d) {
     PartitionRef ref = ActivityHarness.ref(d);

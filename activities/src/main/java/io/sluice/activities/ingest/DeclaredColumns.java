@@ -25,12 +25,4 @@ record DeclaredColumns(List<String> names, List<ColumnType> types, List<String> 
     }
     return new DeclaredColumns(names, types, pointers);
   }
-
-  /** Columns read by name only, of type text (for tests and readers that check no type). */
-  static DeclaredColumns named(List<String> names) {
-    List<String> pointers = new ArrayList<>();
-    names.forEach(n -> pointers.add(null));
-    return new DeclaredColumns(
-        names, names.stream().map(n -> (ColumnType) null).toList(), pointers);
-  }
 }

@@ -234,7 +234,7 @@ final class HttpPull {
       }
       try {
         while (st.next() != null) {
-          HttpResponse<byte[]> r = fetcher.get(st.next(), st.page());
+          Page r = fetcher.get(st.next(), st.page());
           JsonNode body = parse(source, st.next(), r);
           JsonNode records =
               h.records() == null || h.records().isEmpty() ? body : body.at(h.records());
@@ -284,15 +284,14 @@ final class HttpPull {
   /** Whether the first page of {@code date} holds a record: one request, nothing written. */
   static boolean any(String source, Http h, Secrets secrets, LocalDate date) throws IOException {
     State first = first(h, date);
-    HttpResponse<byte[]> r = Fetcher.of(source, h, secrets).get(first.next(), 0);
+    Page r = Fetcher.of(source, h, secrets).get(first.next(), 0);
     JsonNode body = parse(source, first.next(), r);
     JsonNode records = h.records() == null || h.records().isEmpty() ? body : body.at(h.records());
     return records.isArray() && !records.isEmpty();
   }
 
   /** The state after a page of {@code n} records. */
-  private static State advance(
-      State st, Pagination p, HttpResponse<byte[]> r, JsonNode body, int n, Extract out)
+  private static State advance(State st, Pagination p, Page r, JsonNode body, int n, Extract out)
       throws IOException {
     boolean last = n == 0 || (p.size() != null && n < p.size());
     String next =
@@ -319,7 +318,7 @@ final class HttpPull {
     return new State(next, st.page() + 1, st.offset() + n, out.bytes(), out.rows());
   }
 
-  private static JsonNode parse(String source, String url, HttpResponse<byte[]> r) {
+  private static JsonNode parse(String source, String url, Page r) {
     try {
       return JSON.readTree(r.body());
     } catch (JsonProcessingException e) {
@@ -373,7 +372,7 @@ final class HttpPull {
       this.retries = h.retries() == null ? DEFAULT_RETRIES : h.retries();
     }
 
-    HttpResponse<byte[]> get(String url, long page) throws IOException {
+    Page get(String url, long page) throws IOException {
       String shown = Secrets.redact(url);
       String last = null;
       for (int attempt = 0; ; attempt++) {
@@ -410,7 +409,7 @@ final class HttpPull {
                       + " answered a page over 64 MiB; ask for smaller pages"
                       + " (source.http.pagination.size)");
             }
-            return new Page(r, body);
+            return new Page(code, r.headers(), body);
           }
           try (InputStream in = r.body()) {
             in.readNBytes(1 << 16); // the error's body, not kept: it may echo a secret
@@ -505,35 +504,6 @@ final class HttpPull {
     }
   }
 
-  /** A page's response with its body read. */
-  private record Page(HttpResponse<InputStream> response, byte[] body)
-      implements HttpResponse<byte[]> {
-    public int statusCode() {
-      return response.statusCode();
-    }
-
-    public HttpRequest request() {
-      return response.request();
-    }
-
-    public java.util.Optional<HttpResponse<byte[]>> previousResponse() {
-      return java.util.Optional.empty();
-    }
-
-    public java.net.http.HttpHeaders headers() {
-      return response.headers();
-    }
-
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return response.sslSession();
-    }
-
-    public URI uri() {
-      return response.uri();
-    }
-
-    public HttpClient.Version version() {
-      return response.version();
-    }
-  }
+  /** A page as answered: its status, headers and body. */
+  private record Page(int statusCode, java.net.http.HttpHeaders headers, byte[] body) {}
 }

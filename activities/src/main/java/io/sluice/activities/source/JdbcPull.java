@@ -52,6 +52,11 @@ final class JdbcPull {
   record Bound(String sql, List<String> parameters) {}
 
   static Bound bind(String query, List<String> orderBy) {
+    return wrap(query, "SELECT *", "ORDER BY " + String.join(", ", orderBy));
+  }
+
+  /** {@code select FROM (query) sluice_pull after}, its parameters bound. */
+  private static Bound wrap(String query, String select, String after) {
     List<String> names = new ArrayList<>();
     String inner =
         substitute(
@@ -60,8 +65,45 @@ final class JdbcPull {
               names.add(name);
               return "?";
             });
-    return new Bound(
-        "SELECT * FROM (" + inner + ") sluice_pull ORDER BY " + String.join(", ", orderBy), names);
+    return new Bound(select + " FROM (" + inner + ") sluice_pull " + after, names);
+  }
+
+  /** The source's user: named in the file, or read from its variable. */
+  private static String user(String source, Jdbc j, Secrets secrets) {
+    return j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
+  }
+
+  /**
+   * A read-only connection, auto-commit off, in UTC (and on PostgreSQL with ISO dates), its
+   * password read from where the file names it.
+   */
+  private static Connection connect(String source, Jdbc j, Secrets secrets, String user)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty(
+        "password", secrets.read(j.passwordEnv(), j.passwordFile(), source + " password"));
+    Connection c = DriverManager.getConnection(j.url(), props);
+    try {
+      c.setReadOnly(true);
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        if (postgres(j)) {
+          s.execute("SET TIME ZONE 'UTC'");
+          s.execute("SET DateStyle = ISO");
+        } else {
+          s.execute("SET time_zone = '+00:00'");
+        }
+      }
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static boolean postgres(Jdbc j) {
+    return j.url().startsWith("jdbc:postgresql:");
   }
 
   /** The query with :start, :end and :date as PostgreSQL literals of the partition's window. */
@@ -168,23 +210,10 @@ final class JdbcPull {
       boolean allowEmpty,
       LongConsumer progress)
       throws IOException {
-    String url = Secrets.redact(j.url());
-    String user = j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
-    String password = secrets.read(j.passwordEnv(), j.passwordFile(), source + " password");
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
+    String user = user(source, j, secrets);
     Bound bound = bind(j.query(), j.orderBy());
-    boolean postgres = j.url().startsWith("jdbc:postgresql:");
-    try (Connection c = DriverManager.getConnection(j.url(), props)) {
-      c.setReadOnly(true);
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute(postgres ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'");
-        if (postgres) {
-          s.execute("SET DateStyle = ISO");
-        }
-      }
+    boolean postgres = postgres(j);
+    try (Connection c = connect(source, j, secrets, user)) {
       if (postgres) {
         return copyOut(c, j, date, extract, allowEmpty, progress);
       }
@@ -222,7 +251,7 @@ final class JdbcPull {
         }
       }
     } catch (SQLException e) {
-      throw failure(source, url, user, j, e);
+      throw failure(source, Secrets.redact(j.url()), user, j, e);
     }
   }
 
@@ -307,21 +336,11 @@ final class JdbcPull {
 
   /** Whether the query returns a row for {@code date}: one row fetched, nothing written. */
   static boolean any(String source, Jdbc j, Secrets secrets, LocalDate date) {
-    String user = j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
-    Properties props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty(
-        "password", secrets.read(j.passwordEnv(), j.passwordFile(), source + " password"));
-    boolean postgres = j.url().startsWith("jdbc:postgresql:");
-    try (Connection c = DriverManager.getConnection(j.url(), props)) {
-      c.setReadOnly(true);
-      try (Statement s = c.createStatement()) {
-        s.execute(postgres ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'");
-      }
-      Bound bound = bind(j.query(), List.of("1"));
-      String sql = bound.sql().replace(") sluice_pull ORDER BY 1", ") sluice_pull LIMIT 1");
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        window(ps, bound, date, postgres);
+    String user = user(source, j, secrets);
+    try (Connection c = connect(source, j, secrets, user)) {
+      Bound bound = wrap(j.query(), "SELECT 1", "LIMIT 1");
+      try (PreparedStatement ps = c.prepareStatement(bound.sql())) {
+        window(ps, bound, date, postgres(j));
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
         }

@@ -101,31 +101,10 @@ final class S3Pull {
       boolean allowEmpty,
       LongConsumer progress)
       throws IOException {
-    String prefix = s.prefix().replace("{date}", date.toString());
-    String where = source + " (s3://" + s.bucket() + "/" + prefix + ")";
-    PathMatcher files = FileSystems.getDefault().getPathMatcher("glob:" + filesGlob);
+    String prefix = prefix(s, date);
     try (S3Client client = client(s, secrets, source)) {
       Map<String, S3Object> listed = new TreeMap<>();
-      String token = null;
-      do {
-        var page =
-            client.listObjectsV2(
-                ListObjectsV2Request.builder()
-                    .bucket(s.bucket())
-                    .prefix(prefix)
-                    .continuationToken(token)
-                    .build());
-        for (S3Object o : page.contents()) {
-          String name = o.key().substring(prefix.length());
-          if (!name.isEmpty()
-              && !name.contains("/")
-              && !name.startsWith(".")
-              && files.matches(Path.of(name))) {
-            listed.put(name, o);
-          }
-        }
-        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-      } while (token != null);
+      dayObjects(client, s, prefix, filesGlob).forEach(o -> listed.put(name(o, prefix), o));
       if (listed.isEmpty() && !allowEmpty) {
         return 0; // the directory stays as it was
       }
@@ -163,67 +142,94 @@ final class S3Pull {
       }
       writeManifest(dir, now);
       return listed.size();
-    } catch (S3Exception e) {
-      int status = e.statusCode();
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      if (status == 403 || status == 401) {
-        throw Failures.of(
-            FailureTypes.BAD_CONFIG,
-            where
-                + " refused the credentials ("
-                + code
-                + "): check "
-                + (s.accessKeyEnv() != null
-                    ? s.accessKeyEnv()
-                        + " and "
-                        + (s.secretKeyEnv() != null ? s.secretKeyEnv() : s.secretKeyFile())
-                    : "the SDK's default credentials (AWS_ACCESS_KEY_ID, ~/.aws/credentials)")
-                + "; not retried",
-            e);
-      }
-      if ("NoSuchBucket".equals(code) || status == 404 && "NoSuchBucket".equals(code)) {
-        throw Failures.of(
-            FailureTypes.BAD_CONFIG,
-            where
-                + ": the bucket "
-                + s.bucket()
-                + " does not exist; check source.s3.bucket; not"
-                + " retried",
-            e);
-      }
-      if (status == 412) {
-        throw new IllegalStateException(
-            where + ": an object changed while it was downloaded; the pull will be retried", e);
-      }
-      throw new IllegalStateException(
-          where + ": " + status + " " + code + "; the pull will be retried", e);
-    } catch (SdkClientException e) {
-      throw new IllegalStateException(
-          where + ": " + e.getMessage() + "; the pull will be retried", e);
+    } catch (S3Exception | SdkClientException e) {
+      throw failure(source, s, prefix, e);
     }
   }
 
   /** Whether the day's prefix holds an object: one listing, nothing downloaded. */
   static boolean any(String source, S3 s, Secrets secrets, LocalDate date, String filesGlob) {
-    String prefix = s.prefix().replace("{date}", date.toString());
-    PathMatcher files = FileSystems.getDefault().getPathMatcher("glob:" + filesGlob);
+    String prefix = prefix(s, date);
     try (S3Client client = client(s, secrets, source)) {
-      return client
-          .listObjectsV2Paginator(
-              ListObjectsV2Request.builder().bucket(s.bucket()).prefix(prefix).build())
-          .contents()
-          .stream()
-          .map(o -> o.key().substring(prefix.length()))
-          .anyMatch(
-              n ->
-                  !n.isEmpty()
-                      && !n.contains("/")
-                      && !n.startsWith(".")
-                      && files.matches(Path.of(n)));
+      return dayObjects(client, s, prefix, filesGlob).findAny().isPresent();
     } catch (S3Exception | SdkClientException e) {
-      throw new IllegalStateException(
-          source + " (s3://" + s.bucket() + "/" + prefix + "): " + e.getMessage(), e);
+      throw failure(source, s, prefix, e);
     }
+  }
+
+  private static String prefix(S3 s, LocalDate date) {
+    return s.prefix().replace("{date}", date.toString());
+  }
+
+  private static String name(S3Object o, String prefix) {
+    return o.key().substring(prefix.length());
+  }
+
+  /**
+   * The day's objects: right under its prefix (a deeper key is not the day's), not hidden, their
+   * names matching the source's files.
+   */
+  private static java.util.stream.Stream<S3Object> dayObjects(
+      S3Client client, S3 s, String prefix, String filesGlob) {
+    PathMatcher files = FileSystems.getDefault().getPathMatcher("glob:" + filesGlob);
+    return client
+        .listObjectsV2Paginator(
+            ListObjectsV2Request.builder().bucket(s.bucket()).prefix(prefix).build())
+        .contents()
+        .stream()
+        .filter(
+            o -> {
+              String n = name(o, prefix);
+              return !n.isEmpty()
+                  && !n.contains("/")
+                  && !n.startsWith(".")
+                  && files.matches(Path.of(n));
+            });
+  }
+
+  /**
+   * A failed listing or download as Temporal should treat it: refused credentials and a bucket that
+   * does not exist are {@code BadConfig}; the rest is retried. Names the bucket and prefix, and
+   * where the credentials were read from, never their values.
+   */
+  private static RuntimeException failure(String source, S3 s, String prefix, RuntimeException e) {
+    String where = source + " (s3://" + s.bucket() + "/" + prefix + ")";
+    if (!(e instanceof S3Exception s3)) {
+      return new IllegalStateException(
+          where + ": " + e.getMessage() + "; the pull will be retried", e);
+    }
+    int status = s3.statusCode();
+    String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
+    if (status == 403 || status == 401) {
+      return Failures.of(
+          FailureTypes.BAD_CONFIG,
+          where
+              + " refused the credentials ("
+              + code
+              + "): check "
+              + (s.accessKeyEnv() != null
+                  ? s.accessKeyEnv()
+                      + " and "
+                      + (s.secretKeyEnv() != null ? s.secretKeyEnv() : s.secretKeyFile())
+                  : "the SDK's default credentials (AWS_ACCESS_KEY_ID, ~/.aws/credentials)")
+              + "; not retried",
+          e);
+    }
+    if ("NoSuchBucket".equals(code)) {
+      return Failures.of(
+          FailureTypes.BAD_CONFIG,
+          where
+              + ": the bucket "
+              + s.bucket()
+              + " does not exist; check source.s3.bucket; not retried",
+          e);
+    }
+    if (status == 412) {
+      return new IllegalStateException(
+          where + ": an object changed while it was downloaded; the pull will be retried", e);
+    }
+    return new IllegalStateException(
+        where + ": " + status + " " + code + "; the pull will be retried", e);
   }
 
   private static S3Client client(S3 s, Secrets secrets, String source) {

@@ -63,7 +63,7 @@ class FileFormatsTest {
     Outcome csv;
     Outcome csvWithoutLines;
     try (ActivityHarness h = harness(csvRoot, null)) {
-      stageAll(h);
+      Sources.stage(h, FIRST, DAYS);
       csv = Outcome.of(h, true);
       csvWithoutLines = Outcome.of(h, false);
     }
@@ -80,11 +80,11 @@ class FileFormatsTest {
       toParquet(source, dir(parquetRoot, day).resolve("orders.parquet"));
     }
     try (ActivityHarness h = harness(jsonRoot, "files: \"*.jsonl\"")) {
-      stageAll(h);
+      Sources.stage(h, FIRST, DAYS);
       assertThat(Outcome.of(h, true)).isEqualTo(csv);
     }
     try (ActivityHarness h = harness(parquetRoot, "format: parquet")) {
-      stageAll(h);
+      Sources.stage(h, FIRST, DAYS);
       assertThat(Outcome.of(h, false)).isEqualTo(csvWithoutLines);
     }
   }
@@ -398,12 +398,6 @@ class FileFormatsTest {
     Path d = root.resolve("data/raw").resolve(day);
     Files.createDirectories(d);
     return d;
-  }
-
-  private static void stageAll(ActivityHarness h) {
-    for (int i = 0; i < DAYS; i++) {
-      Sources.stage(h, FIRST.plusDays(i));
-    }
   }
 
   private static List<Map<String, String>> csvRecords(Path csv) throws IOException {

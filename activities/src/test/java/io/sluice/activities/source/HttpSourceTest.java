@@ -190,9 +190,7 @@ class HttpSourceTest {
     }
     Outcome csv;
     try (ActivityHarness h = Sources.harness(csvRoot, null)) {
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       csv = Outcome.of(h, false);
     }
     List<String> paginations =
@@ -207,9 +205,7 @@ class HttpSourceTest {
       try (ActivityHarness h =
           Sources.harness(
               tmp.resolve("http-" + paginations.indexOf(pagination)), source(pagination, ""))) {
-        for (int i = 0; i < DAYS; i++) {
-          Sources.stage(h, FIRST.plusDays(i));
-        }
+        Sources.stage(h, FIRST, DAYS);
         assertThat(Outcome.of(h, false)).as(pagination).isEqualTo(csv);
       }
       assertThat(requests.size()).as(pagination).isGreaterThan(pagination.isEmpty() ? 1 : 4);

@@ -111,9 +111,7 @@ class JdbcSourceTest {
     }
     Outcome csv;
     try (ActivityHarness h = Sources.harness(csvRoot, null)) {
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       csv = Outcome.of(h, false, false);
     }
     try (ActivityHarness h = Sources.harness(tmp.resolve("jdbc"), jdbcSource())) {
@@ -121,9 +119,7 @@ class JdbcSourceTest {
       assertThat(h.settings.dataRoot().resolve("pulled"))
           .as("a probe pulls nothing")
           .doesNotExist();
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       Outcome pulled = Outcome.of(h, false, false);
       assertThat(pulled.staged()).isEqualTo(csv.staged());
       assertThat(pulled.quarantined()).isEqualTo(csv.quarantined());

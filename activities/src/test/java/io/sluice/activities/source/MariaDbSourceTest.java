@@ -118,15 +118,11 @@ class MariaDbSourceTest {
     }
     Outcome csv;
     try (ActivityHarness h = Sources.harness(csvRoot, null)) {
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       csv = Outcome.of(h, false, false);
     }
     try (ActivityHarness h = Sources.harness(tmp.resolve("jdbc"), source(query()))) {
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       Outcome pulled = Outcome.of(h, false, false);
       assertThat(pulled.staged()).isEqualTo(csv.staged());
       assertThat(pulled.quarantined()).isEqualTo(csv.quarantined());

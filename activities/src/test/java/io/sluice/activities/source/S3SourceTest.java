@@ -102,9 +102,7 @@ class S3SourceTest {
         csvRoot.resolve("data/raw/" + FIRST + "/orders.csv"));
     Outcome csv;
     try (ActivityHarness h = Sources.harness(csvRoot, null)) {
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       csv = Outcome.of(h, true);
     }
     try (ActivityHarness h = Sources.harness(tmp.resolve("s3"), source(bucket, endpoint))) {
@@ -112,9 +110,7 @@ class S3SourceTest {
       assertThat(h.settings.dataRoot().resolve("mirrored"))
           .as("a probe mirrors nothing")
           .doesNotExist();
-      for (int i = 0; i < DAYS; i++) {
-        Sources.stage(h, FIRST.plusDays(i));
-      }
+      Sources.stage(h, FIRST, DAYS);
       assertThat(Outcome.of(h, true)).isEqualTo(csv);
       Path mirrored = h.settings.dataRoot().resolve("mirrored/" + FIRST + "/orders.csv");
       var modified = Files.getLastModifiedTime(mirrored);
