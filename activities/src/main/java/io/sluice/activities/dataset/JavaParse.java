@@ -5,6 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -109,6 +110,12 @@ final class JavaParse {
 
   /** {@code meta.try_instant}, then (with a zone to assume) {@code meta.try_local_instant}. */
   static Object instant(String t, ZoneId assumeZone) {
+    OffsetDateTime common = commonInstant(t);
+    return common != null ? common : instantByPattern(t, assumeZone);
+  }
+
+  /** {@link #instant} by the regular expressions alone. */
+  static Object instantByPattern(String t, ZoneId assumeZone) {
     Matcher z = ZONED.matcher(t);
     if (z.matches()) {
       if (!dayExists(z)) {
@@ -137,6 +144,89 @@ final class JavaParse {
       return ColumnType.UNDECIDED; // a gap or an overlap: PostgreSQL's choice is its own
     }
     return local.atOffset(offsets.get(0)).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The instant of the two layouts most feeds send, read without the regular expression: {@code
+   * yyyy-mm-ddThh:mm:ssZ} and {@code yyyy-mm-ddThh:mm:ss+hh:mm} ({@code T} or a space, {@code Z} or
+   * {@code z}), with the same ranges as {@link #ZONED}; null for any other text, which the regular
+   * expression then reads (or refuses).
+   */
+  static OffsetDateTime commonInstant(String t) {
+    int n = t.length();
+    if (n != 20 && n != 25) {
+      return null;
+    }
+    char sep = t.charAt(10);
+    if (t.charAt(4) != '-'
+        || t.charAt(7) != '-'
+        || (sep != 'T' && sep != ' ')
+        || t.charAt(13) != ':'
+        || t.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(t, 0, 4);
+    int month = digits(t, 5, 2);
+    int day = digits(t, 8, 2);
+    int hour = digits(t, 11, 2);
+    int minute = digits(t, 14, 2);
+    int second = digits(t, 17, 2);
+    if (year <= 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
+      return null;
+    }
+    ZoneOffset offset;
+    char zone = t.charAt(19);
+    if (n == 20) {
+      if (zone != 'Z' && zone != 'z') {
+        return null;
+      }
+      offset = ZoneOffset.UTC;
+    } else {
+      int zh = digits(t, 20, 2);
+      int zm = digits(t, 23, 2);
+      if ((zone != '+' && zone != '-')
+          || t.charAt(22) != ':'
+          || zh < 0
+          || zh > 15
+          || zm < 0
+          || zm > 59) {
+        return null;
+      }
+      int sign = zone == '-' ? -1 : 1;
+      offset = ZoneOffset.ofHoursMinutes(sign * zh, sign * zm);
+    }
+    if (day > YearMonth.of(year, month).lengthOfMonth()) {
+      return null;
+    }
+    return LocalDateTime.of(year, month, day, hour, minute, second)
+        .atOffset(offset)
+        .withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The number the {@code count} ASCII digits at {@code from} of {@code t} write; -1 if any is not
+   * one.
+   */
+  private static int digits(String t, int from, int count) {
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** A date and time without a zone that {@code meta.try_local_instant} reads. */

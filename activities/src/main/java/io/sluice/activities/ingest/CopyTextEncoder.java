@@ -1,6 +1,8 @@
 package io.sluice.activities.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -68,6 +70,48 @@ public final class CopyTextEncoder {
     return this;
   }
 
+  /**
+   * An instant in UTC of a year from 1 to 9999 as {@code yyyy-mm-ddThh:mm:ss[.ffffff]Z}, which
+   * PostgreSQL reads back as the same timestamptz; another offset or a fraction finer than a
+   * microsecond is written as {@link OffsetDateTime#toString} writes it.
+   */
+  public CopyTextEncoder utcInstant(OffsetDateTime t) {
+    int nanos = t.getNano();
+    if (!ZoneOffset.UTC.equals(t.getOffset()) || nanos % 1000 != 0) {
+      return text(t.toString());
+    }
+    separator();
+    ensure(27);
+    byte[] b = buf;
+    int p = len;
+    p = pad(b, p, t.getYear(), 4);
+    b[p++] = '-';
+    p = pad(b, p, t.getMonthValue(), 2);
+    b[p++] = '-';
+    p = pad(b, p, t.getDayOfMonth(), 2);
+    b[p++] = 'T';
+    p = pad(b, p, t.getHour(), 2);
+    b[p++] = ':';
+    p = pad(b, p, t.getMinute(), 2);
+    b[p++] = ':';
+    p = pad(b, p, t.getSecond(), 2);
+    if (nanos != 0) {
+      b[p++] = '.';
+      p = pad(b, p, nanos / 1000, 6);
+    }
+    b[p++] = 'Z';
+    len = p;
+    return this;
+  }
+
+  private static int pad(byte[] b, int p, int value, int width) {
+    for (int i = p + width - 1; i >= p; i--) {
+      b[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return p + width;
+  }
+
   public CopyTextEncoder nullField() {
     separator();
     ensure(2);
@@ -84,8 +128,22 @@ public final class CopyTextEncoder {
     if (s == null) {
       return nullField();
     }
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    return utf8(utf8, 0, utf8.length);
+    // the usual field is ASCII without a byte to escape: its chars are its bytes
+    int n = s.length();
+    ensure(n + 1);
+    byte[] b = buf;
+    int p = rowStarted ? len + 1 : len;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || ESCAPE[c]) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        return utf8(utf8, 0, utf8.length);
+      }
+      b[p + i] = (byte) c;
+    }
+    separator();
+    len += n;
+    return this;
   }
 
   /**
@@ -97,7 +155,7 @@ public final class CopyTextEncoder {
     separator();
     int n = to - from;
     int plain = from;
-    while (plain < to && !needsEscape(src[plain])) {
+    while (plain < to && (src[plain] < 0 || !ESCAPE[src[plain]])) {
       plain++;
     }
     ensure(plain == to ? n : 2 * n);
@@ -177,8 +235,12 @@ public final class CopyTextEncoder {
   }
 
   /** Backslash, tab, newline, carriage return and NUL; other bytes go through as they are. */
-  private static boolean needsEscape(byte c) {
-    return c == '\\' || c == '\t' || c == '\n' || c == '\r' || c == 0;
+  private static final boolean[] ESCAPE = new boolean[0x80];
+
+  static {
+    for (char c : new char[] {'\\', '\t', '\n', '\r', 0}) {
+      ESCAPE[c] = true;
+    }
   }
 
   public void endRow() {

@@ -584,7 +584,7 @@ public final class Candidates {
         if (t.getYear() < 1 || t.getYear() > 9999) {
           return false;
         }
-        row.text(t.toString());
+        row.utcInstant(t);
       } else {
         throw new IllegalStateException("no COPY text for " + value.getClass());
       }
@@ -747,14 +747,23 @@ public final class Candidates {
       return in.readByte() != 0;
     }
 
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[256]);
+
     static String text(DataInputStream in) throws IOException {
       int length = in.readInt();
       if (length < 0) {
         return null;
       }
-      byte[] bytes = new byte[length];
-      in.readFully(bytes);
-      return new String(bytes, StandardCharsets.UTF_8);
+      // one buffer per thread for the usual field (at most 64 KB kept), a field of its own above
+      byte[] bytes = BUFFER.get();
+      if (bytes.length < length) {
+        bytes = new byte[length];
+        if (length <= 1 << 16) {
+          BUFFER.set(bytes);
+        }
+      }
+      in.readFully(bytes, 0, length);
+      return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
     private static void requireLength(DataInputStream in, int expected) throws IOException {

@@ -29,6 +29,26 @@ class CopyTextEncoderTest {
   }
 
   @Test
+  void aFieldThatNeedsAnEscapeAfterOthersIsWrittenWhole() {
+    CopyTextEncoder out = new CopyTextEncoder(1);
+    out.number(1).text("plain").text("ab\\c\td").text("é\n").text("z").endRow();
+    assertThat(row(out)).isEqualTo("1\tplain\tab\\\\c\\td\té\\n\tz\n");
+  }
+
+  @Test
+  void anInstantInUtcIsWrittenAsPostgreSqlReadsIt() {
+    CopyTextEncoder out = new CopyTextEncoder(1);
+    java.time.OffsetDateTime whole = java.time.OffsetDateTime.parse("0047-03-09T05:00:00Z");
+    java.time.OffsetDateTime micros = java.time.OffsetDateTime.parse("2024-12-31T23:59:59.000042Z");
+    java.time.OffsetDateTime nanos = java.time.OffsetDateTime.parse("2024-01-01T00:00:00.1234567Z");
+    java.time.OffsetDateTime offset = java.time.OffsetDateTime.parse("2024-01-01T10:00:00+02:00");
+    out.utcInstant(whole).utcInstant(micros).utcInstant(nanos).utcInstant(offset).endRow();
+    assertThat(row(out))
+        .isEqualTo(
+            "0047-03-09T05:00:00Z\t2024-12-31T23:59:59.000042Z\t" + nanos + "\t" + offset + "\n");
+  }
+
+  @Test
   void nonAsciiIsWrittenAsUtf8() {
     // Ł is U+0141: its low byte is 'A', so a copy of low bytes would pass it off as ASCII.
     String text = "Zürich – 東京 🙂 ŁA";

@@ -1,0 +1,74 @@
+package io.sluice.activities.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The instant layouts read without the regular expression read exactly as the expression does
+ * ({@code RowJudgeDifferentialTest} holds the expression to PostgreSQL).
+ */
+class JavaParseTest {
+
+  @Test
+  void theCommonLayoutsReadAsThePatternReadsThem() {
+    SplittableRandom rnd = new SplittableRandom(2026);
+    int read = 0;
+    for (int i = 0; i < 200_000; i++) {
+      String t = candidate(rnd);
+      Object common = JavaParse.commonInstant(t);
+      Object pattern = JavaParse.instantByPattern(t, null);
+      if (common != null) {
+        read++;
+        assertThat(common).as(t).isEqualTo(pattern);
+      }
+      assertThat(JavaParse.instant(t, null)).as(t).isEqualTo(pattern);
+    }
+    // most candidates are in range: the fast path is taken, not only refused
+    assertThat(read).isGreaterThan(50_000);
+  }
+
+  @Test
+  void otherLayoutsAreLeftToThePattern() {
+    for (String t :
+        new String[] {
+          "2024-01-01T10:00Z", "2024-01-01T10:00:00.5Z", "2024-01-01T10:00:00+0100",
+          "2024-01-01T10:00:00+01", "0000-01-01T10:00:00Z", "2024-02-30T10:00:00Z",
+          "2024-01-01T24:00:00Z", "2024-01-01t10:00:00Z", "２０２４-01-01T10:00:00Z",
+          "2024-01-01T10:00:00+16:00", "2024-01-01T10:00:00-15:59", "2024-01-01 10:00:00z"
+        }) {
+      Object common = JavaParse.commonInstant(t);
+      if (common != null) {
+        assertThat(common).as(t).isEqualTo(JavaParse.instantByPattern(t, null));
+      }
+      assertThat(JavaParse.instant(t, null)).as(t).isEqualTo(JavaParse.instantByPattern(t, null));
+    }
+  }
+
+  /** A text of 20 or 25 characters in or near the two layouts, digits anywhere in range or not. */
+  private static String candidate(SplittableRandom rnd) {
+    StringBuilder b = new StringBuilder();
+    b.append(rnd.nextInt(10) == 0 ? "0000" : String.format("%04d", rnd.nextInt(1, 10000)));
+    b.append(rnd.nextInt(50) == 0 ? '/' : '-');
+    b.append(String.format("%02d", rnd.nextInt(0, 14)));
+    b.append('-');
+    b.append(String.format("%02d", rnd.nextInt(0, 33)));
+    b.append(rnd.nextBoolean() ? 'T' : rnd.nextInt(10) == 0 ? 'x' : ' ');
+    b.append(String.format("%02d", rnd.nextInt(0, 26)));
+    b.append(':');
+    b.append(String.format("%02d", rnd.nextInt(0, 61)));
+    b.append(rnd.nextInt(50) == 0 ? '.' : ':');
+    b.append(String.format("%02d", rnd.nextInt(0, 61)));
+    switch (rnd.nextInt(4)) {
+      case 0 -> b.append('Z');
+      case 1 -> b.append('z');
+      default ->
+          b.append(rnd.nextBoolean() ? '+' : '-')
+              .append(String.format("%02d", rnd.nextInt(0, 18)))
+              .append(rnd.nextInt(50) == 0 ? '-' : ':')
+              .append(String.format("%02d", rnd.nextInt(0, 62)));
+    }
+    return b.toString();
+  }
+}
