@@ -286,6 +286,17 @@ public final class Candidates {
     return table;
   }
 
+  /**
+   * Sees each row the worker judges, as it streams (for counts made on the way): the texts as
+   * received (an array reused for the next row) and the verdict. Rows left to the SQL are not seen;
+   * {@link Filled#undecided()} counts them.
+   */
+  public interface RowObserver {
+    RowObserver NONE = (received, verdict) -> {};
+
+    void row(String[] received, RowJudge.Verdict verdict);
+  }
+
   /** What {@link #ensure} did: rows judged in the worker, rows left to the SQL, or neither. */
   public record Filled(long judged, long undecided, boolean reused) {}
 
@@ -294,6 +305,14 @@ public final class Candidates {
    * the partition's lock and drops the dataset's other candidates of the same day.
    */
   public Filled ensure(DSLContext dsl) {
+    return ensure(dsl, RowObserver.NONE);
+  }
+
+  /**
+   * As {@link #ensure(DSLContext)}, showing {@code observer} each row judged now (none when the
+   * table was there already).
+   */
+  public Filled ensure(DSLContext dsl, RowObserver observer) {
     long expected = sealedRows(dsl);
     if (complete(dsl, expected)) {
       return new Filled(0, 0, true);
@@ -316,7 +335,7 @@ public final class Candidates {
                   tx.execute("ALTER TABLE " + tx.render(table()) + " SET UNLOGGED");
                 });
             // an empty table left by a failed load is judged again: it lacks the sealed rows
-            return dsl.connectionResult(loading -> fill(dsl, reading, loading));
+            return dsl.connectionResult(loading -> fill(dsl, reading, loading, observer));
           } finally {
             PartitionStore.unlockSession(read, schema.dataset(), date);
           }
@@ -369,7 +388,7 @@ public final class Candidates {
    * Judges the version's raw rows read on {@code reading} into the (empty) table, loaded on {@code
    * loading} in one transaction; the rows the judge cannot be sure of are judged by the SQL there.
    */
-  private Filled fill(DSLContext dsl, Connection reading, Connection loading)
+  private Filled fill(DSLContext dsl, Connection reading, Connection loading, RowObserver observer)
       throws SQLException, IOException {
     Condition rawRows = PartitionStore.rawRows(schema, version);
     String source =
@@ -395,7 +414,13 @@ public final class Candidates {
       // judging and loading run side by side (docs/adr/0021-the-judge-hands-its-rows-over.md)
       HandOffStream rows = new HandOffStream(target, 16, 1 << 18, "sluice-load-" + name.last());
       try {
-        filled = judge(reading.unwrap(BaseConnection.class).getCopyAPI(), source, rows, undecided);
+        filled =
+            judge(
+                reading.unwrap(BaseConnection.class).getCopyAPI(),
+                source,
+                rows,
+                undecided,
+                observer);
         rows.close();
         target.close();
       } finally {
@@ -466,7 +491,8 @@ public final class Candidates {
         .where(rawRows);
   }
 
-  private Filled judge(CopyManager copy, String source, OutputStream rows, Path undecidedFile)
+  private Filled judge(
+      CopyManager copy, String source, OutputStream rows, Path undecidedFile, RowObserver observer)
       throws SQLException, IOException {
     RowJudge judge = RowJudge.of(schema);
     int n = schema.columns().size();
@@ -515,6 +541,7 @@ public final class Candidates {
           undecided++;
           continue;
         }
+        observer.row(texts, v);
         for (int k = 0; k < unique.length; k++) {
           int i = unique[k];
           repeats.see(k, text[i] ? (String) v.values()[i] : v.texts()[i]);

@@ -35,8 +35,9 @@ import org.jooq.impl.DSL;
 /**
  * An expectation a partition must meet (docs/pipeline-yaml.md#expectations): each kind is a record
  * that owns the checks of its keys, its SQL and what it means in words. Row-level kinds are counted
- * in the partition's single scan; partition-level ones are judged from what the scan found, or a
- * query of their own.
+ * in the partition's single scan (by the worker as it judges the rows, {@link StreamScan}, which
+ * must count as this SQL does, or by the SQL); partition-level ones are judged from what the scan
+ * found, or a query of their own.
  */
 public sealed interface Expectation {
 

@@ -33,10 +33,13 @@ import org.jooq.SelectField;
 import org.jooq.impl.DSL;
 
 /**
- * Validate: every expectation of the dataset, evaluated set-based over the partition's rows as the
- * worker judged them ({@link Candidates}, judged here if they are not yet; one scan for all
- * row-level checks, one for the column profiles). The JSON and HTML reports are written before the
- * verdict, so a failed run always has them.
+ * Validate: every expectation of the dataset, evaluated over the partition's rows as the worker
+ * judged them ({@link Candidates}, judged here if they are not yet). The row-level checks and the
+ * column profiles are counted by the worker while it judges the rows ({@link StreamScan}), or by
+ * one SQL scan of the judged rows when it could not
+ * (docs/adr/0025-validation-counts-as-the-judge-streams.md); partition-level expectations run
+ * queries of their own. The JSON and HTML reports are written before the verdict, so a failed run
+ * always has them.
  */
 @Singleton
 public final class ValidateActivitiesImpl implements ValidateActivities {
@@ -57,11 +60,19 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     Long[] fileIds = version.getFileIds();
     DatasetSchema schema = config.schema();
     Candidates candidates = Candidates.of(config, version);
-    candidates.ensure(dsl);
-
-    Map<String, Outcome> outcomes = new HashMap<>();
     List<Expectation> expectations = config.expectations().stream().map(Expectation::of).toList();
-    Scan scan = scan(dsl, candidates, expectations, outcomes);
+    List<Expectation.RowLevel> rowLevel = rowLevel(expectations);
+    StreamScan stream = new StreamScan(schema, rowLevel);
+    Candidates.Filled filled = candidates.ensure(dsl, stream);
+    // counted while the rows were judged, unless they were judged before, the SQL judged some of
+    // them, or a read is one Java cannot be sure of
+    // (docs/adr/0025-validation-counts-as-the-judge-streams.md)
+    Counts counts =
+        !filled.reused() && filled.undecided() == 0 && stream.decided()
+            ? Counts.of(stream, rowLevel.size())
+            : Counts.scan(dsl, candidates, rowLevel);
+    Map<String, Outcome> outcomes = new HashMap<>();
+    Scan scan = outcomes(dsl, candidates, rowLevel, counts, outcomes);
     Expectation.Partition partition =
         new Expectation.Partition(
             dsl,
@@ -137,48 +148,105 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
   /** What the single scan of the partition found besides the row-level outcomes. */
   private record Scan(long rows, OffsetDateTime latestEvent, List<ColumnProfile> profiles) {}
 
-  /**
-   * One aggregate query over the partition: every row-level expectation, the latest event time (for
-   * freshness) and the column profiles, over the typed and cleaned values the judge stored. Samples
-   * are fetched only for failing expectations, each with a LIMIT that stops at the first matches.
-   */
-  private static Scan scan(
-      DSLContext dsl,
-      Candidates candidates,
-      List<Expectation> expectations,
-      Map<String, Outcome> outcomes) {
-    DatasetSchema schema = candidates.schema();
-    Reads once = Reads.once(candidates);
-    Reads inline = Reads.inline(candidates);
+  static List<Expectation.RowLevel> rowLevel(List<Expectation> expectations) {
     List<Expectation.RowLevel> rowLevel = new ArrayList<>();
     for (Expectation e : expectations) {
       if (e instanceof Expectation.RowLevel r) {
         rowLevel.add(r);
       }
     }
-    List<SelectField<?>> aggregates = new ArrayList<>();
-    aggregates.add(DSL.count());
-    for (Expectation.RowLevel r : rowLevel) {
-      aggregates.add(DSL.count().filterWhere(r.checked(once)));
-      aggregates.add(DSL.count().filterWhere(r.unexpected(once, schema)));
+    return rowLevel;
+  }
+
+  /**
+   * The single scan's counts: each row-level expectation's checked and unexpected values, the
+   * latest event time (for freshness), each column's missing values and each numeric column's
+   * spread.
+   */
+  record Counts(
+      long rows,
+      long[] checked,
+      long[] unexpected,
+      OffsetDateTime latestEvent,
+      long[] nulls,
+      Map<String, ColumnProfiles.Spread> spreads,
+      Map<String, Map<Double, Long>> distinct) {
+
+    /** The counts the worker made while it judged the rows. */
+    static Counts of(StreamScan s, int rowLevel) {
+      long[] checked = new long[rowLevel];
+      long[] unexpected = new long[rowLevel];
+      for (int k = 0; k < rowLevel; k++) {
+        checked[k] = s.checked(k);
+        unexpected[k] = s.unexpected(k);
+      }
+      return new Counts(
+          s.rows(),
+          checked,
+          unexpected,
+          s.latestEvent(),
+          s.nulls(),
+          s.spreads(),
+          s.distinctValues());
     }
-    int latestAt = aggregates.size();
-    // an event time outside the bounds is quarantined by staging: it says nothing of freshness
-    Field<OffsetDateTime> eventTime = once.instant(schema.eventTime());
-    aggregates.add(
-        DSL.max(eventTime)
-            .filterWhere(
-                eventTime
-                    .ge(schema.bounds().eventMin())
-                    .and(eventTime.lt(schema.bounds().eventMax()))));
-    int profileAt = aggregates.size();
-    aggregates.addAll(ColumnProfiles.aggregates(schema, once));
-    Record r = dsl.select(aggregates).from(once.table()).fetchOne();
-    long rows = r.get(0, Long.class);
+
+    /**
+     * One aggregate query over the judged rows: every row-level expectation, the latest event time
+     * and the column profiles' aggregates, over the typed and cleaned values the judge stored.
+     */
+    static Counts scan(DSLContext dsl, Candidates candidates, List<Expectation.RowLevel> rowLevel) {
+      DatasetSchema schema = candidates.schema();
+      Reads once = Reads.once(candidates);
+      List<SelectField<?>> aggregates = new ArrayList<>();
+      aggregates.add(DSL.count());
+      for (Expectation.RowLevel r : rowLevel) {
+        aggregates.add(DSL.count().filterWhere(r.checked(once)));
+        aggregates.add(DSL.count().filterWhere(r.unexpected(once, schema)));
+      }
+      int latestAt = aggregates.size();
+      // an event time outside the bounds is quarantined by staging: it says nothing of freshness
+      Field<OffsetDateTime> eventTime = once.instant(schema.eventTime());
+      aggregates.add(
+          DSL.max(eventTime)
+              .filterWhere(
+                  eventTime
+                      .ge(schema.bounds().eventMin())
+                      .and(eventTime.lt(schema.bounds().eventMax()))));
+      int profileAt = aggregates.size();
+      aggregates.addAll(ColumnProfiles.aggregates(schema, once));
+      Record r = dsl.select(aggregates).from(once.table()).fetchOne();
+      long[] checked = new long[rowLevel.size()];
+      long[] unexpected = new long[rowLevel.size()];
+      for (int i = 0; i < rowLevel.size(); i++) {
+        checked[i] = r.get(1 + 2 * i, Long.class);
+        unexpected[i] = r.get(2 + 2 * i, Long.class);
+      }
+      return new Counts(
+          r.get(0, Long.class),
+          checked,
+          unexpected,
+          r.get(latestAt, OffsetDateTime.class),
+          ColumnProfiles.nulls(schema, r, profileAt),
+          ColumnProfiles.spreads(schema, r, profileAt),
+          Map.of());
+    }
+  }
+
+  /**
+   * The row-level outcomes from the counts, and the profiles. Samples are fetched only for failing
+   * expectations, each with a LIMIT that stops at the first matches.
+   */
+  private static Scan outcomes(
+      DSLContext dsl,
+      Candidates candidates,
+      List<Expectation.RowLevel> rowLevel,
+      Counts counts,
+      Map<String, Outcome> outcomes) {
+    DatasetSchema schema = candidates.schema();
+    Reads inline = Reads.inline(candidates);
     for (int i = 0; i < rowLevel.size(); i++) {
       Expectation.RowLevel x = rowLevel.get(i);
-      long checked = r.get(1 + 2 * i, Long.class);
-      long unexpected = r.get(2 + 2 * i, Long.class);
+      long unexpected = counts.unexpected()[i];
       List<String> samples =
           unexpected == 0
               ? List.of()
@@ -188,12 +256,14 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
                       .where(x.unexpected(inline, schema))
                       .limit(Outcomes.SAMPLES * 10)
                       .fetch(0, String.class));
-      outcomes.put(x.config().name(), Outcomes.fractional(x, checked, unexpected, samples));
+      outcomes.put(
+          x.config().name(), Outcomes.fractional(x, counts.checked()[i], unexpected, samples));
     }
     return new Scan(
-        rows,
-        r.get(latestAt, OffsetDateTime.class),
-        ColumnProfiles.fromRecord(dsl, candidates, r, profileAt, rows));
+        counts.rows(),
+        counts.latestEvent(),
+        ColumnProfiles.profiles(
+            dsl, candidates, counts.nulls(), counts.spreads(), counts.distinct(), counts.rows()));
   }
 
   private void record(
