@@ -5,6 +5,7 @@ import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
@@ -131,8 +132,10 @@ public final class StageActivitiesImpl implements StageActivities {
           var valid = DSL.select(from);
           if (schema.versioned()) {
             // Within one partition the later line of a key wins: files in name order, lines in
-            // file order.
-            List<Field<?>> key = schema.primaryKey().stream().<Field<?>>map(judged::typed).toList();
+            // file order. A text key is sorted by its bytes (collation "C": the same keys are equal
+            // under any deterministic collation, and comparing bytes is the cheap sort).
+            List<Field<?>> key =
+                schema.primaryKey().stream().<Field<?>>map(k -> sortKey(judged, k)).toList();
             List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
             order.add(judged.fileName().desc());
             order.add(judged.lineNo().desc());
@@ -184,6 +187,13 @@ public final class StageActivitiesImpl implements StageActivities {
               reasons(tx, schema, date),
               repeated);
         });
+  }
+
+  private static Field<?> sortKey(Candidates judged, String column) {
+    Field<Object> typed = judged.typed(column);
+    return judged.schema().column(column).type().kind() == ColumnType.Kind.TEXT
+        ? typed.cast(String.class).collate(DSL.collation(DSL.name("C")))
+        : typed;
   }
 
   /**
