@@ -29,9 +29,11 @@ final class JavaParse {
   private static final String TIME =
       "[T ]([01]\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d)(?:\\.(\\d{1,9}))?)?";
 
-  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
-  private static final Pattern BIGINT = Pattern.compile("[+-]?\\d{1,18}");
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d{1,15}(\\.\\d{1,6})?");
+  // the grammars of meta.try_integer, try_bigint and try_decimal, as the migrations write them;
+  // read by plainNumber, and held to it by JavaParseTest
+  static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
+  static final Pattern BIGINT = Pattern.compile("[+-]?\\d{1,18}");
+  static final Pattern DECIMAL = Pattern.compile("[+-]?\\d{1,15}(\\.\\d{1,6})?");
   private static final Pattern DOUBLE =
       Pattern.compile("[+-]?(\\d{1,30}(\\.\\d{0,30})?|\\.\\d{1,30})([eE]([+-]?\\d{1,3}))?");
   private static final Pattern DAY = Pattern.compile(DATE);
@@ -46,15 +48,51 @@ final class JavaParse {
   private static final MathContext FLOAT8_NUMERIC = new MathContext(15, RoundingMode.HALF_EVEN);
 
   static Object integer(String t) {
-    return INTEGER.matcher(t).matches() ? Integer.parseInt(t) : null;
+    return plainNumber(t, 9, 0) ? Integer.parseInt(t) : null;
   }
 
   static Object bigint(String t) {
-    return BIGINT.matcher(t).matches() ? Long.parseLong(t) : null;
+    return plainNumber(t, 18, 0) ? Long.parseLong(t) : null;
   }
 
   static Object decimal(String t) {
-    return DECIMAL.matcher(t).matches() ? new BigDecimal(t) : null;
+    return plainNumber(t, 15, 6) ? new BigDecimal(t) : null;
+  }
+
+  /**
+   * Whether {@code t} is {@code [+-]?\d{1,whole}(\.\d{1,fraction})?} (no fraction when {@code
+   * fraction} is 0), the grammar of {@link #INTEGER}, {@link #BIGINT} and {@link #DECIMAL}, checked
+   * without a regular expression.
+   */
+  static boolean plainNumber(String t, int whole, int fraction) {
+    int n = t.length();
+    int i = 0;
+    if (n > 0 && (t.charAt(0) == '+' || t.charAt(0) == '-')) {
+      i++;
+    }
+    int start = i;
+    while (i < n && isDigit(t.charAt(i))) {
+      i++;
+    }
+    int digits = i - start;
+    if (digits < 1 || digits > whole) {
+      return false;
+    }
+    if (i == n) {
+      return true;
+    }
+    if (fraction == 0 || t.charAt(i) != '.') {
+      return false;
+    }
+    start = ++i;
+    while (i < n && isDigit(t.charAt(i))) {
+      i++;
+    }
+    return i == n && i - start >= 1 && i - start <= fraction;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** {@code meta.try_decimal_sized}: the grammar is built per column, as the SQL builds it. */

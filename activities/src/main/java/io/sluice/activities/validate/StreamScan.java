@@ -9,7 +9,6 @@ import io.sluice.activities.stage.Candidates;
 import io.sluice.activities.validate.ColumnProfiles.Spread;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -56,9 +55,8 @@ final class StreamScan implements Candidates.RowObserver {
   private final double[] min;
   private final double[] max;
   private OffsetDateTime latest;
-  // per numeric column, how often each distinct value occurred (for its histogram); null once a
-  // column has more than MAX_DISTINCT of them
-  private final List<Map<Double, Long>> distinct = new ArrayList<>();
+  // per numeric column, how often each distinct value occurred (for its histogram)
+  private final DoubleCounts[] distinct;
 
   /** Distinct values per column beyond which its histogram is left to a grouping in SQL. */
   static final int MAX_DISTINCT = 100_000;
@@ -82,8 +80,9 @@ final class StreamScan implements Candidates.RowObserver {
     this.sum = new double[numeric.length];
     this.min = new double[numeric.length];
     this.max = new double[numeric.length];
+    this.distinct = new DoubleCounts[numeric.length];
     for (int n = 0; n < numeric.length; n++) {
-      distinct.add(new HashMap<>());
+      distinct[n] = new DoubleCounts(MAX_DISTINCT);
     }
   }
 
@@ -136,8 +135,9 @@ final class StreamScan implements Candidates.RowObserver {
   Map<String, Map<Double, Long>> distinctValues() {
     Map<String, Map<Double, Long>> out = new HashMap<>();
     for (int n = 0; n < numeric.length; n++) {
-      if (distinct.get(n) != null) {
-        out.put(schema.names().get(numeric[n]), distinct.get(n));
+      Map<Double, Long> counts = distinct[n].counts();
+      if (counts != null) {
+        out.put(schema.names().get(numeric[n]), counts);
       }
     }
     return out;
@@ -182,13 +182,7 @@ final class StreamScan implements Candidates.RowObserver {
           max[n] = Math.max(max[n], x);
         }
         sum[n] += x;
-        Map<Double, Long> values = distinct.get(n);
-        if (values != null) {
-          values.merge(x, 1L, Long::sum);
-          if (values.size() > MAX_DISTINCT) {
-            distinct.set(n, null);
-          }
-        }
+        distinct[n].add(x);
       }
     }
     Object event = instant(eventTime, v);

@@ -46,6 +46,31 @@ class JavaParseTest {
     }
   }
 
+  @Test
+  void plainNumbersAreReadAsTheirPatternsReadThem() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    String alphabet = "0123456789012345678901234567890123456789+-.. a\u0663";
+    int[] matched = new int[3];
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder b = new StringBuilder();
+      int n = rnd.nextInt(0, 24);
+      for (int k = 0; k < n; k++) {
+        b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String t = b.toString();
+      boolean integer = JavaParse.INTEGER.matcher(t).matches();
+      boolean bigint = JavaParse.BIGINT.matcher(t).matches();
+      boolean decimal = JavaParse.DECIMAL.matcher(t).matches();
+      assertThat(JavaParse.plainNumber(t, 9, 0)).as(t).isEqualTo(integer);
+      assertThat(JavaParse.plainNumber(t, 18, 0)).as(t).isEqualTo(bigint);
+      assertThat(JavaParse.plainNumber(t, 15, 6)).as(t).isEqualTo(decimal);
+      matched[0] += integer ? 1 : 0;
+      matched[1] += bigint ? 1 : 0;
+      matched[2] += decimal ? 1 : 0;
+    }
+    assertThat(java.util.Arrays.stream(matched).min().getAsInt()).isGreaterThan(1_000);
+  }
+
   /** A text of 20 or 25 characters in or near the two layouts, digits anywhere in range or not. */
   private static String candidate(SplittableRandom rnd) {
     StringBuilder b = new StringBuilder();
