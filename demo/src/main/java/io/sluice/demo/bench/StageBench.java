@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  * one partition against a real PostgreSQL and prints one {@code key=value} line per measure.
  *
  * <p>Arguments: jdbc-url user password data-root pipelines-dir dataset date [stages:
- * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition is ingested
- * first, untimed, so the measured stages run in a worker whose code is already compiled, as in a
- * long-running worker.
+ * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition goes through
+ * the same stages first, untimed, so the measured stages run in a worker whose code is already
+ * compiled, as in a long-running worker ({@code WARM_STAGES=ingest} warms up with its ingest
+ * alone).
  */
 public final class StageBench {
 
@@ -33,23 +34,14 @@ public final class StageBench {
     String stages = args.length > 7 ? args[7] : "ingest,validate,stage";
     try (BenchActivities bench = new BenchActivities(args)) {
       if (args.length > 8) {
-        IngestActivities warm = bench.stub(IngestActivities.class);
-        PartitionRef warmRef = new PartitionRef(dataset, args[8], "warm-" + System.nanoTime());
-        time("warmup_ingest_ms", () -> warm.ingest(warmRef));
+        String warmStages = WARM_ALL ? stages : "ingest";
+        run(
+            bench,
+            new PartitionRef(dataset, args[8], "warm-" + System.nanoTime()),
+            warmStages,
+            "warmup_");
       }
-      PartitionRef ref = new PartitionRef(dataset, args[6], "bench-" + System.nanoTime());
-      if (stages.contains("ingest")) {
-        IngestActivities ingest = bench.stub(IngestActivities.class);
-        time("ingest_ms", () -> ingest.ingest(ref));
-      }
-      if (stages.contains("validate")) {
-        ValidateActivities validate = bench.stub(ValidateActivities.class);
-        time("validate_ms", () -> validate.validate(ref));
-      }
-      if (stages.contains("stage")) {
-        StageActivities stage = bench.stub(StageActivities.class);
-        time("stage_ms", () -> stage.stage(ref));
-      }
+      run(bench, new PartitionRef(dataset, args[6], "bench-" + System.nanoTime()), stages, "");
     }
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -61,6 +53,23 @@ public final class StageBench {
     System.out.println("max_heap_mb=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
     // Temporal's test environment leaves non-daemon timer threads behind.
     System.exit(0);
+  }
+
+  private static final boolean WARM_ALL = !"ingest".equals(System.getenv("WARM_STAGES"));
+
+  private static void run(BenchActivities bench, PartitionRef ref, String stages, String prefix) {
+    if (stages.contains("ingest")) {
+      IngestActivities ingest = bench.stub(IngestActivities.class);
+      time(prefix + "ingest_ms", () -> ingest.ingest(ref));
+    }
+    if (stages.contains("validate")) {
+      ValidateActivities validate = bench.stub(ValidateActivities.class);
+      time(prefix + "validate_ms", () -> validate.validate(ref));
+    }
+    if (stages.contains("stage")) {
+      StageActivities stage = bench.stub(StageActivities.class);
+      time(prefix + "stage_ms", () -> stage.stage(ref));
+    }
   }
 
   private static void time(String key, Supplier<?> step) {
