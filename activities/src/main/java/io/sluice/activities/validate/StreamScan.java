@@ -58,6 +58,9 @@ final class StreamScan implements Candidates.RowObserver {
   // per numeric column, how often each distinct value occurred (for its histogram)
   private final DoubleCounts[] distinct;
 
+  /** A value beyond which the SQL's average, not Java's, decides (its squares may overflow). */
+  private static final double HUGE = 1e150;
+
   /** Distinct values per column beyond which its histogram is left to a grouping in SQL. */
   static final int MAX_DISTINCT = 100_000;
 
@@ -174,6 +177,11 @@ final class StreamScan implements Candidates.RowObserver {
       if (value != null) {
         // the SQL's cast of the numeric to double precision: correctly rounded from its digits
         double x = Double.parseDouble(JavaReads.numeric(value).toString());
+        if (Math.abs(x) > HUGE) {
+          // PostgreSQL's avg may overflow on such values (its sum of squares): let it say so
+          decided = false;
+          return;
+        }
         if (present[n]++ == 0) {
           min[n] = x;
           max[n] = x;

@@ -225,11 +225,16 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
           r.get(0, Long.class),
           checked,
           unexpected,
-          r.get(latestAt, OffsetDateTime.class),
+          utc(r.get(latestAt, OffsetDateTime.class)),
           ColumnProfiles.nulls(schema, r, profileAt),
           ColumnProfiles.spreads(schema, r, profileAt),
           Map.of());
     }
+  }
+
+  /** An instant in UTC, as the worker's counts give it (null stays null). */
+  private static OffsetDateTime utc(OffsetDateTime t) {
+    return t == null ? null : t.withOffsetSameInstant(java.time.ZoneOffset.UTC);
   }
 
   /**

@@ -56,6 +56,10 @@ class StreamScanDifferentialTest {
         label:  {type: text, case: lower}
         code:   {type: text}
         tag:    {type: text}
+        flag:   {type: boolean}
+        day:    {type: date}
+        plain:  {type: decimal}
+        up:     {type: text, case: upper, trim: false}
       primary_key: id
       entity_key: id
       event_time: ts
@@ -76,6 +80,16 @@ class StreamScanDifferentialTest {
         - {name: label_known, type: in_set, column: label, values: [Red, green, BLUE], severity: warn}
         - {name: code_shape, type: matches, column: code, pattern: "^\\\\s*[A-Za-z]{2}-\\\\d+$", severity: warn}
         - {name: tag_known, type: in_set, column: tag, values: [x, "Y"], severity: warn}
+        - {name: flag_parses, type: parses, column: flag, severity: warn}
+        - {name: day_parses, type: parses, column: day, severity: warn}
+        - {name: qty_as_integer, type: parses, column: qty, as: integer, severity: warn}
+        - {name: score_as_decimal, type: parses, column: score, as: decimal, severity: warn}
+        - {name: day_as_instant, type: parses, column: day, as: instant, severity: warn}
+        - {name: kind_between, type: between, column: kind, min: 0, severity: warn}
+        - {name: plain_between, type: between, column: plain, min: -1.5, max: 1000, severity: warn}
+        - {name: qty_shape, type: matches, column: qty, pattern: "^[0-9]+$", severity: warn}
+        - {name: up_known, type: in_set, column: up, values: [ab, CD], severity: warn}
+        - {name: up_shape, type: matches, column: up, pattern: "^(AB|CD|ef)$", severity: warn}
         - {name: partition_size, type: row_count, min: 1, severity: warn}
       """;
 
@@ -112,6 +126,8 @@ class StreamScanDifferentialTest {
         {"probe_fold", "tag", "Grün"},
         // a value under a pattern that is not printable ASCII
         {"probe_bytes", "code", "ab-1\u00a0"},
+        // a number whose square PostgreSQL's average may overflow on
+        {"probe_huge", "score", "1e200"},
       };
       for (String[] c : cases) {
         Files.writeString(
@@ -134,7 +150,7 @@ class StreamScanDifferentialTest {
   private static final List<String> COLUMNS =
       List.of(
           "id", "ts", "t_ts", "t_num", "t_int", "qty", "score", "price", "big", "kind", "label",
-          "code", "tag");
+          "code", "tag", "flag", "day", "plain", "up");
 
   private static String withField(String row, String column, String value) {
     String[] f = row.split(",", -1);
@@ -204,7 +220,11 @@ class StreamScanDifferentialTest {
         pick(rnd, "alpha", "BETA", " Gamma ", "delta", "", "ALPHA"),
         pick(rnd, "red", "Green", " blue ", "purple", "", "RED"),
         pick(rnd, "ab-12", " XY-7", "ab-", "a-1", "ab-12 ", "", "Zz-000"),
-        pick(rnd, "x", "X", " y", "z", "")
+        pick(rnd, "x", "X", " y", "z", ""),
+        pick(rnd, "true", "F", " yes ", "0", "maybe", ""),
+        pick(rnd, "2024-05-02", "2024-02-30", " 2024-05-01", "05/02/2024", ""),
+        pick(rnd, "" + rnd.nextInt(-3000, 3000) / 100.0, "1.5", "-1.5", "1000.000001", "1e2", ""),
+        pick(rnd, "ab", " cd", "Ef", "ab ", "x", "")
       };
       out.add(String.join(",", f));
     }
