@@ -121,8 +121,8 @@ public final class CopyTextEncoder {
   }
 
   /**
-   * A text field, or NULL when {@code s} is null. The string is encoded to UTF-8 first (fast for
-   * the usual ASCII field), then escaped byte by byte.
+   * A text field, or NULL when {@code s} is null. An ASCII string with nothing to escape is copied
+   * char by char; any other is encoded to UTF-8 first, then escaped byte by byte.
    */
   public CopyTextEncoder text(String s) {
     if (s == null) {
