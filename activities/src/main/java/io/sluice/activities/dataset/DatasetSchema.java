@@ -45,6 +45,17 @@ public record DatasetSchema(
       OffsetDateTime eventMin,
       OffsetDateTime eventMax) {}
 
+  /**
+   * {@code value}, a value of column {@code column}, to sort by: a text column's by its bytes
+   * (collation "C": the cheap comparison, and the same groups of equal values under any
+   * deterministic collation), any other as it is.
+   */
+  public Field<?> sortable(String column, Field<?> value) {
+    return column(column).type().kind() == ColumnType.Kind.TEXT
+        ? value.coerce(String.class).collate(DSL.collation(DSL.name("C")))
+        : value;
+  }
+
   public ColumnSpec column(String name) {
     for (ColumnSpec c : columns) {
       if (c.name().equals(name)) {

@@ -149,11 +149,14 @@ public sealed interface RowRule {
      * outside it, or a value that is not printable ASCII, is left to PostgreSQL.
      */
     public Check check() {
-      java.util.regex.Pattern java = JavaRegex.commonCore(regex);
-      if (java == null) {
+      java.util.function.Function<String, Boolean> matches = JavaReads.matches(regex);
+      if (matches == null) {
         return v -> null;
       }
-      return v -> JavaRegex.printableAscii((String) v) ? !java.matcher((String) v).find() : null;
+      return v -> {
+        Boolean match = matches.apply((String) v);
+        return match == null ? null : !match;
+      };
     }
 
     public String defaultPrefix() {

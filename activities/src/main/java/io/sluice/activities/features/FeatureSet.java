@@ -5,7 +5,6 @@ import io.sluice.activities.config.FeaturesConfig.Aggregate;
 import io.sluice.activities.config.FeaturesConfig.Filter;
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.config.PipelineConfigLoader;
-import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Hashing;
 import java.math.BigDecimal;
@@ -732,10 +731,7 @@ public final class FeatureSet {
   /** The versions of {@code rows} in entity order, the entity under collation "C". */
   private Table<?> byEntity(Select<? extends Record> rows) {
     Table<?> all = rows.asTable("vs");
-    Field<String> key = col(all, entity, String.class);
-    if (schema.column(entity).type().kind() == ColumnType.Kind.TEXT) {
-      key = key.collate(DSL.collation(DSL.name("C")));
-    }
+    Field<?> key = schema.sortable(entity, col(all, entity, String.class));
     Set<String> read = new HashSet<>(List.of(eventTime, DatasetSchema.PARTITION_DATE));
     read.add(SUPERSEDED_ON.last());
     features.filters().values().forEach(f -> read.add(f.column()));

@@ -5,7 +5,6 @@ import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
-import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
@@ -132,10 +131,11 @@ public final class StageActivitiesImpl implements StageActivities {
           var valid = DSL.select(from);
           if (schema.versioned()) {
             // Within one partition the later line of a key wins: files in name order, lines in
-            // file order. A text key is sorted by its bytes (collation "C": the same keys are equal
-            // under any deterministic collation, and comparing bytes is the cheap sort).
+            // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
             List<Field<?>> key =
-                schema.primaryKey().stream().<Field<?>>map(k -> sortKey(judged, k)).toList();
+                schema.primaryKey().stream()
+                    .<Field<?>>map(k -> schema.sortable(k, judged.typed(k)))
+                    .toList();
             List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
             order.add(judged.fileName().desc());
             order.add(judged.lineNo().desc());
@@ -187,13 +187,6 @@ public final class StageActivitiesImpl implements StageActivities {
               reasons(tx, schema, date),
               repeated);
         });
-  }
-
-  private static Field<?> sortKey(Candidates judged, String column) {
-    Field<Object> typed = judged.typed(column);
-    return judged.schema().column(column).type().kind() == ColumnType.Kind.TEXT
-        ? typed.cast(String.class).collate(DSL.collation(DSL.name("C")))
-        : typed;
   }
 
   /**

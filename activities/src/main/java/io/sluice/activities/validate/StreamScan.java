@@ -94,31 +94,16 @@ final class StreamScan implements Candidates.RowObserver {
     return decided;
   }
 
-  long rows() {
-    return rows;
-  }
-
-  long checked(int k) {
-    return checked[k];
-  }
-
-  long unexpected(int k) {
-    return unexpected[k];
-  }
-
-  /** The latest event time within the dataset's bounds, or null. */
-  OffsetDateTime latestEvent() {
-    return latest;
-  }
-
-  long[] nulls() {
-    return nulls.clone();
+  /** What was counted (meaningful when {@link #decided()}). */
+  ValidateActivitiesImpl.Counts counts() {
+    return new ValidateActivitiesImpl.Counts(
+        rows, checked.clone(), unexpected.clone(), latest, nulls.clone(), spreads(), distinct());
   }
 
   /**
    * Each numeric column's spread, as the SQL's {@code avg}, {@code min} and {@code max} give it.
    */
-  Map<String, Spread> spreads() {
+  private Map<String, Spread> spreads() {
     Map<String, Spread> out = new LinkedHashMap<>();
     for (int n = 0; n < numeric.length; n++) {
       String column = schema.names().get(numeric[n]);
@@ -135,7 +120,7 @@ final class StreamScan implements Candidates.RowObserver {
    * Per numeric column whose distinct values were at most {@link #MAX_DISTINCT}: how often each
    * occurred.
    */
-  Map<String, Map<Double, Long>> distinctValues() {
+  private Map<String, Map<Double, Long>> distinct() {
     Map<String, Map<Double, Long>> out = new HashMap<>();
     for (int n = 0; n < numeric.length; n++) {
       Map<Double, Long> counts = distinct[n].counts();

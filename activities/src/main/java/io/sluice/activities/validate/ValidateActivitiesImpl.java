@@ -69,7 +69,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
     // (docs/adr/0025-validation-counts-as-the-judge-streams.md)
     Counts counts =
         !filled.reused() && filled.undecided() == 0 && stream.decided()
-            ? Counts.of(stream, rowLevel.size())
+            ? stream.counts()
             : Counts.scan(dsl, candidates, rowLevel);
     Map<String, Outcome> outcomes = new HashMap<>();
     Scan scan = outcomes(dsl, candidates, rowLevel, counts, outcomes);
@@ -171,24 +171,6 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
       long[] nulls,
       Map<String, ColumnProfiles.Spread> spreads,
       Map<String, Map<Double, Long>> distinct) {
-
-    /** The counts the worker made while it judged the rows. */
-    static Counts of(StreamScan s, int rowLevel) {
-      long[] checked = new long[rowLevel];
-      long[] unexpected = new long[rowLevel];
-      for (int k = 0; k < rowLevel; k++) {
-        checked[k] = s.checked(k);
-        unexpected[k] = s.unexpected(k);
-      }
-      return new Counts(
-          s.rows(),
-          checked,
-          unexpected,
-          s.latestEvent(),
-          s.nulls(),
-          s.spreads(),
-          s.distinctValues());
-    }
 
     /**
      * One aggregate query over the judged rows: every row-level expectation, the latest event time

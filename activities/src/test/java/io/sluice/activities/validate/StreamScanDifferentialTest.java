@@ -252,8 +252,7 @@ class StreamScanDifferentialTest {
     if (!decided) {
       return;
     }
-    ValidateActivitiesImpl.Counts streamed =
-        ValidateActivitiesImpl.Counts.of(stream, rowLevel.size());
+    ValidateActivitiesImpl.Counts streamed = stream.counts();
     ValidateActivitiesImpl.Counts sql =
         ValidateActivitiesImpl.Counts.scan(h.dsl, candidates, rowLevel);
     assertThat(streamed.rows()).as(where).isEqualTo(sql.rows()).isPositive();
