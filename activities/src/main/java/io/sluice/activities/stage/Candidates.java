@@ -14,13 +14,10 @@ import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.validate.Expectation;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -506,35 +503,23 @@ public final class Candidates {
     CopyOut out = copy.copyOut(source);
     long judged = 0;
     long undecided = 0;
-    try (DataInputStream in = new DataInputStream(new CopyOutStream(out));
-        OutputStream left =
-            new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
-      BinaryRows.readHeader(in);
+    try (OutputStream left =
+        new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
+      BinaryCopyRows in = new BinaryCopyRows(out, 5 + n);
       CopyTextEncoder row = new CopyTextEncoder(1 << 12);
       StringBuilder record = new StringBuilder(256);
       String[] texts = new String[n];
-      while (true) {
-        short fields = in.readShort();
-        if (fields == -1) {
-          if (in.read() >= 0) {
-            throw new IllegalStateException("COPY sent data after its trailer");
-          }
-          break;
-        }
-        if (fields != 5 + n) {
-          throw new IllegalStateException("COPY sent " + fields + " fields, expected " + (5 + n));
-        }
-        long fileId = BinaryRows.int8(in);
-        long lineNo = BinaryRows.int8(in);
-        String fileName = BinaryRows.text(in);
-        boolean wrongFields = BinaryRows.bool(in);
+      while (in.next()) {
+        long fileId = in.int8(0);
+        long lineNo = in.int8(1);
+        boolean wrongFields = in.bool(3);
         for (int i = 0; i < n; i++) {
-          texts[i] = BinaryRows.text(in);
+          texts[i] = in.text(4 + i);
         }
-        String extra = BinaryRows.text(in);
+        String extra = in.text(4 + n);
         RowJudge.Verdict v = judge.judge(texts, wrongFields);
         row.clear();
-        if (v.undecided() || !encode(row, fileId, lineNo, fileName, v, text)) {
+        if (v.undecided() || !encode(row, fileId, lineNo, v, text, texts, in)) {
           row.clear();
           row.number(fileId).number(lineNo).endRow();
           left.write(row.array(), 0, row.size());
@@ -547,7 +532,7 @@ public final class Candidates {
           repeats.see(k, text[i] ? (String) v.values()[i] : v.texts()[i]);
         }
         for (int i : keep) {
-          row.text(texts[i]);
+          received(row, in, 4 + i);
         }
         row.text(arrayLiteral(v.reasons()));
         if (v.reasons().isEmpty()) {
@@ -578,25 +563,32 @@ public final class Candidates {
   }
 
   /**
-   * A judged row's typed values and cleaned texts in COPY text form; false when a value has no text
-   * PostgreSQL reads back as the same value (an instant before year 1), and the row goes to the
-   * SQL.
+   * A judged row's typed values and cleaned texts in COPY text form (a text the judge kept as
+   * {@code received} written from the bytes it came as in {@code in}); false when a value has no
+   * text PostgreSQL reads back as the same value (an instant before year 1), and the row goes to
+   * the SQL.
    */
   private static boolean encode(
       CopyTextEncoder row,
       long fileId,
       long lineNo,
-      String fileName,
       RowJudge.Verdict v,
-      boolean[] text) {
-    row.number(fileId).number(lineNo).text(fileName);
-    for (Object value : v.values()) {
+      boolean[] text,
+      String[] received,
+      BinaryCopyRows in) {
+    row.number(fileId).number(lineNo);
+    received(row, in, 2);
+    Object[] values = v.values();
+    for (int i = 0; i < values.length; i++) {
+      Object value = values[i];
       if (value == null) {
         row.nullField();
+      } else if (value == received[i]) {
+        received(row, in, 4 + i); // a text kept as it came: its bytes as they came
       } else if (value instanceof String s) {
         row.text(s);
-      } else if (value instanceof Integer i) {
-        row.number(i);
+      } else if (value instanceof Integer n) {
+        row.number(n);
       } else if (value instanceof Long l) {
         row.number(l);
       } else if (value instanceof BigDecimal d) {
@@ -621,12 +613,24 @@ public final class Candidates {
       if (!text[i]) {
         if (cleaned[i] == null) {
           row.nullField();
+        } else if (cleaned[i] == received[i]) {
+          received(row, in, 4 + i);
         } else {
           row.text(cleaned[i]);
         }
       }
     }
     return true;
+  }
+
+  /** Field {@code i} of the raw row in COPY text form, from the UTF-8 bytes it came as. */
+  private static void received(CopyTextEncoder row, BinaryCopyRows in, int i) {
+    int length = in.length(i);
+    if (length < 0) {
+      row.nullField();
+    } else {
+      row.utf8(in.bytes(), in.start(i), in.start(i) + length);
+    }
   }
 
   /**
@@ -692,111 +696,6 @@ public final class Candidates {
         Files.deleteIfExists(p);
       } catch (IOException ignored) {
         // a temporary file; the next start of the JVM's temp cleanup takes it
-      }
-    }
-  }
-
-  /** The bytes of a COPY TO STDOUT, message after message. */
-  private static final class CopyOutStream extends InputStream {
-    private final CopyOut out;
-    private byte[] buf = new byte[0];
-    private int pos;
-    private boolean done;
-
-    CopyOutStream(CopyOut out) {
-      this.out = out;
-    }
-
-    private boolean more() throws IOException {
-      while (pos == buf.length) {
-        if (done) {
-          return false;
-        }
-        try {
-          byte[] next = out.readFromCopy();
-          if (next == null) {
-            done = true;
-            return false;
-          }
-          buf = next;
-          pos = 0;
-        } catch (SQLException e) {
-          throw new IOException(e.getMessage(), e);
-        }
-      }
-      return true;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return more() ? buf[pos++] & 0xFF : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (!more()) {
-        return -1;
-      }
-      int n = Math.min(len, buf.length - pos);
-      System.arraycopy(buf, pos, b, off, n);
-      pos += n;
-      return n;
-    }
-  }
-
-  /** PostgreSQL's binary COPY format, for the few types the raw texts query sends. */
-  private static final class BinaryRows {
-    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', -1, '\r', '\n', 0};
-
-    private BinaryRows() {}
-
-    static void readHeader(DataInputStream in) throws IOException {
-      byte[] sig = new byte[SIGNATURE.length];
-      in.readFully(sig);
-      if (!java.util.Arrays.equals(sig, SIGNATURE)) {
-        throw new IOException("not a binary COPY stream");
-      }
-      in.readInt(); // flags
-      int extension = in.readInt();
-      in.skipNBytes(extension);
-    }
-
-    static long int8(DataInputStream in) throws IOException {
-      requireLength(in, 8);
-      return in.readLong();
-    }
-
-    static boolean bool(DataInputStream in) throws IOException {
-      requireLength(in, 1);
-      return in.readByte() != 0;
-    }
-
-    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[256]);
-
-    static String text(DataInputStream in) throws IOException {
-      int length = in.readInt();
-      if (length < 0) {
-        return null;
-      }
-      // one buffer per thread for the usual field (at most 64 KB kept), a field of its own above
-      byte[] bytes = BUFFER.get();
-      if (bytes.length < length) {
-        bytes = new byte[length];
-        if (length <= 1 << 16) {
-          BUFFER.set(bytes);
-        }
-      }
-      in.readFully(bytes, 0, length);
-      return new String(bytes, 0, length, StandardCharsets.UTF_8);
-    }
-
-    private static void requireLength(DataInputStream in, int expected) throws IOException {
-      int length = in.readInt();
-      if (length != expected) {
-        throw new EOFException("a field of " + length + " bytes where " + expected + " were due");
       }
     }
   }
