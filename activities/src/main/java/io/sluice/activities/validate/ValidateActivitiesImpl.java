@@ -8,6 +8,7 @@ import io.sluice.activities.stage.Candidates;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.Json;
 import io.sluice.activities.support.PartitionStore;
+import io.sluice.activities.support.SideBySide;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.activities.support.TemporalRun;
 import io.sluice.activities.validate.ValidationReport.ColumnProfile;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -43,6 +45,9 @@ import org.jooq.impl.DSL;
  */
 @Singleton
 public final class ValidateActivitiesImpl implements ValidateActivities {
+
+  /** Partition-level checks run at once: each holds a connection while its query runs. */
+  static final int CHECKS_SIDE_BY_SIDE = 2;
 
   private final DSLContext dsl;
   private final SluiceSettings settings;
@@ -83,10 +88,20 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
             scan.rows(),
             scan.latestEvent(),
             scan.profiles());
-    for (Expectation e : expectations) {
-      if (e instanceof Expectation.PartitionLevel p) {
-        outcomes.put(e.config().name(), p.evaluate(partition));
-      }
+    // each partition-level check is a query of its own: two at a time, so that a second core
+    // scans while the first does
+    List<Expectation.PartitionLevel> checks =
+        expectations.stream()
+            .filter(Expectation.PartitionLevel.class::isInstance)
+            .map(Expectation.PartitionLevel.class::cast)
+            .toList();
+    List<Outcome> checked =
+        SideBySide.run(
+            "sluice-checks-" + ref.dataset(),
+            checks.stream().<Callable<Outcome>>map(c -> () -> c.evaluate(partition)).toList(),
+            CHECKS_SIDE_BY_SIDE);
+    for (int i = 0; i < checks.size(); i++) {
+      outcomes.put(checks.get(i).config().name(), checked.get(i));
     }
     List<Outcome> ordered =
         expectations.stream().map(e -> outcomes.get(e.config().name())).toList();
