@@ -3,6 +3,8 @@ package io.sluice.demo.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.features.FeatureActivitiesImpl;
 import io.sluice.activities.ingest.IngestActivitiesImpl;
+import io.sluice.activities.publish.PublishActivitiesImpl;
+import io.sluice.activities.split.SplitActivitiesImpl;
 import io.sluice.activities.stage.StageActivitiesImpl;
 import io.sluice.activities.support.LedgerInterceptor;
 import io.sluice.activities.support.SluiceSettings;
@@ -22,8 +24,8 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * The real ingest, validate, stage and features activities on a migrated database, in Temporal's
- * test activity environment, each tried once: what the bench drivers time.
+ * The real ingest, validate, stage, features, split and publish activities on a migrated database,
+ * in Temporal's test activity environment, each tried once: what the bench drivers time.
  */
 final class BenchActivities implements AutoCloseable {
 
@@ -57,7 +59,9 @@ final class BenchActivities implements AutoCloseable {
         new IngestActivitiesImpl(dataSource, settings),
         new ValidateActivitiesImpl(dsl, settings),
         new StageActivitiesImpl(dsl, settings),
-        new FeatureActivitiesImpl(dsl, settings));
+        new FeatureActivitiesImpl(dsl, settings),
+        new SplitActivitiesImpl(dsl, settings),
+        new PublishActivitiesImpl(dsl, settings));
   }
 
   <T> T stub(Class<T> activities) {

@@ -2,6 +2,8 @@ package io.sluice.demo.bench;
 
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.PartitionRef;
+import io.sluice.workflows.activity.PublishActivities;
+import io.sluice.workflows.activity.SplitActivities;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.ValidateActivities;
 import java.lang.management.ManagementFactory;
@@ -10,14 +12,15 @@ import java.lang.management.MemoryType;
 import java.util.function.Supplier;
 
 /**
- * Benchmark driver (bench/ingest-stage): runs the real ingest, validate and stage activities for
- * one partition against a real PostgreSQL and prints one {@code key=value} line per measure.
+ * Benchmark driver (bench/ingest-stage): runs the real ingest, validate and stage activities (or
+ * split and publish, of a partition whose features are computed) for one partition against a real
+ * PostgreSQL and prints one {@code key=value} line per measure.
  *
- * <p>Arguments: jdbc-url user password data-root pipelines-dir dataset date [stages:
- * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition goes through
- * the same stages first, untimed, so the measured stages run in a worker whose code is already
- * compiled, as in a long-running worker ({@code WARM_STAGES=ingest} warms up with its ingest
- * alone).
+ * <p>Arguments: jdbc-url user password data-root pipelines-dir dataset date [stages, any of
+ * ingest,validate,stage,split,publish; default ingest,validate,stage] [warm-up date]. With a
+ * warm-up date, that (small) partition goes through the same stages first, untimed, so the measured
+ * stages run in a worker whose code is already compiled, as in a long-running worker ({@code
+ * WARM_STAGES=ingest} warms up with its ingest alone).
  */
 public final class StageBench {
 
@@ -69,6 +72,14 @@ public final class StageBench {
     if (stages.contains("stage")) {
       StageActivities stage = bench.stub(StageActivities.class);
       time(prefix + "stage_ms", () -> stage.stage(ref));
+    }
+    if (stages.contains("split")) {
+      SplitActivities split = bench.stub(SplitActivities.class);
+      time(prefix + "split_ms", () -> split.split(ref));
+    }
+    if (stages.contains("publish")) {
+      PublishActivities publish = bench.stub(PublishActivities.class);
+      time(prefix + "publish_ms", () -> publish.publish(ref));
     }
   }
 
