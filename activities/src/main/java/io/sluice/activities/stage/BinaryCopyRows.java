@@ -25,6 +25,7 @@ final class BinaryCopyRows {
   private byte[] buf = new byte[0];
   private int pos;
   private boolean headerRead;
+  private int trailerEnd;
   private boolean done;
 
   /** Rows of {@code fields} fields each. */
@@ -47,7 +48,7 @@ final class BinaryCopyRows {
       int end = row(pos);
       if (end == -2) {
         done = true;
-        if (pos + (headerRead ? 2 : SIGNATURE.length + 10) != buf.length || load(true)) {
+        if (trailerEnd != buf.length || load(true)) {
           throw new IllegalStateException("COPY sent data after its trailer");
         }
         return false;
@@ -68,7 +69,7 @@ final class BinaryCopyRows {
 
   /**
    * Where the row at {@code at} ends (its fields' bounds set), -1 when the buffer ends first, -2
-   * for the trailer.
+   * for the trailer (which ends at {@link #trailerEnd}).
    */
   private int row(int at) throws IOException {
     int p = at;
@@ -82,9 +83,13 @@ final class BinaryCopyRows {
       p += SIGNATURE.length + 4; // the flags
       int extension = int4(p);
       p += 4;
-      if (extension != 0) {
+      if (extension < 0) {
         throw new IOException("a binary COPY header with an extension of " + extension + " bytes");
       }
+      if (buf.length - p < extension) {
+        return -1;
+      }
+      p += extension; // as the format says: skipped by a reader that does not know it
     }
     if (buf.length - p < 2) {
       return -1;
@@ -92,6 +97,7 @@ final class BinaryCopyRows {
     short n = (short) (((buf[p] & 0xFF) << 8) | (buf[p + 1] & 0xFF));
     p += 2;
     if (n == -1) {
+      trailerEnd = p;
       return -2;
     }
     if (n != fields) {

@@ -99,6 +99,34 @@ class BinaryCopyRowsTest {
   }
 
   @Test
+  void aStreamOfNoRowsIsItsHeaderAndTrailer() throws Exception {
+    List<byte[]> messages = new ArrayList<>();
+    try (ActivityHarness h = new ActivityHarness(tmp.resolve("none"));
+        Connection c = h.dataSource.getConnection()) {
+      CopyOut out =
+          c.unwrap(PGConnection.class)
+              .getCopyAPI()
+              .copyOut(QUERY.replace("generate_series(1, 500)", "generate_series(1, 0)"));
+      for (byte[] m; (m = out.readFromCopy()) != null; ) {
+        messages.add(m);
+      }
+    }
+    assertThat(read(new Messages(messages))).isEmpty();
+    byte[] all = messages.stream().reduce(new byte[0], BinaryCopyRowsTest::concat);
+    assertThat(read(new Messages(cut(all, 1)))).isEmpty();
+  }
+
+  @Test
+  void aHeaderExtensionIsSkipped() throws IOException {
+    // the flags and the extension's length follow the 11-byte signature: an extension of 3 bytes
+    byte[] extended = new byte[stream.length + 3];
+    System.arraycopy(stream, 0, extended, 0, 15);
+    extended[18] = 3;
+    System.arraycopy(stream, 19, extended, 22, stream.length - 19);
+    assertThat(read(new Messages(List.of(extended)))).isEqualTo(read(new Messages(asSent)));
+  }
+
+  @Test
   void aRowOfAnotherWidthFails() {
     assertThatThrownBy(
             () -> {
@@ -121,6 +149,12 @@ class BinaryCopyRowsTest {
     }
     assertThat(rows.next()).isFalse();
     return read;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] ab = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, ab, a.length, b.length);
+    return ab;
   }
 
   private static List<byte[]> cut(byte[] all, int size) {
