@@ -5,7 +5,6 @@ import static io.sluice.db.jooq.meta.Tables.FEATURE_DATE_FAILURES;
 import static io.sluice.db.jooq.meta.Tables.FEATURE_STATE;
 import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.support.FailureBounds;
 import io.sluice.activities.support.Failures;
@@ -34,7 +33,6 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
-import org.jooq.impl.DataSourceConnectionProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,7 +218,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                       labels,
                       labelled,
                       rebuild ? state : null);
-              counts = pass.run(compute, Math.max(1, Math.min(parallelism, sideBySideLimit())));
+              counts =
+                  pass.run(
+                      compute, Math.max(1, Math.min(parallelism, SideBySide.connections(dsl))));
               failed.addAll(pass.failed.keySet());
               errors.putAll(pass.failed);
             }
@@ -494,18 +494,6 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
     List<LocalDate> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /**
-   * The most connections a range pass takes besides its own: half the pool, so the worker's other
-   * activities still get theirs (Hikari makes a borrower wait, then fails it).
-   */
-  private int sideBySideLimit() {
-    if (dsl.configuration().connectionProvider() instanceof DataSourceConnectionProvider p
-        && p.dataSource() instanceof HikariDataSource pool) {
-      return Math.max(1, pool.getMaximumPoolSize() / 2);
-    }
-    return 1;
   }
 
   private Map<LocalDate, Long> stagedRows(String dataset) {

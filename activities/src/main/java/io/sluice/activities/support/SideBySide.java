@@ -1,5 +1,6 @@
 package io.sluice.activities.support;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,11 +9,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.DSLContext;
+import org.jooq.impl.DataSourceConnectionProvider;
 
 /** Runs tasks on up to n threads of their own and waits for all of them. */
 public final class SideBySide {
 
   private SideBySide() {}
+
+  /**
+   * The most connections tasks side by side may take from {@code dsl}'s pool besides the caller's:
+   * half the pool, so the worker's other activities still get theirs (Hikari makes a borrower wait,
+   * then fails it); 1 when {@code dsl} is not on a pool.
+   */
+  public static int connections(DSLContext dsl) {
+    if (dsl.configuration().connectionProvider() instanceof DataSourceConnectionProvider p
+        && p.dataSource() instanceof HikariDataSource pool) {
+      return Math.max(1, pool.getMaximumPoolSize() / 2);
+    }
+    return 1;
+  }
 
   /**
    * The results of {@code tasks}, in their order. With one thread they run one after the other on

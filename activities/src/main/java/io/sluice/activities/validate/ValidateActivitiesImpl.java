@@ -99,7 +99,7 @@ public final class ValidateActivitiesImpl implements ValidateActivities {
         SideBySide.run(
             "sluice-checks-" + ref.dataset(),
             checks.stream().<Callable<Outcome>>map(c -> () -> c.evaluate(partition)).toList(),
-            CHECKS_SIDE_BY_SIDE);
+            Math.min(CHECKS_SIDE_BY_SIDE, SideBySide.connections(dsl)));
     for (int i = 0; i < checks.size(); i++) {
       outcomes.put(checks.get(i).config().name(), checked.get(i));
     }
