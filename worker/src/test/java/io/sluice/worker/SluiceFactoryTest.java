@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.context.ApplicationContext;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.activities.support.TemporalUi;
+import io.sluice.workflows.ActivitySettings;
+import io.sluice.workflows.PipelineActivityOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,35 @@ class SluiceFactoryTest {
     try (ApplicationContext context = ApplicationContext.builder().properties(properties).start()) {
       return context.getBean(SluiceSettings.class);
     }
+  }
+
+  /**
+   * An activity that may run for more than five minutes has a heartbeat timeout (the worker's timer
+   * beats for it, HeartbeatTicker), so a worker lost mid-activity is noticed within that timeout,
+   * not at the end of the long one; and the worker's timeouts are those the CLI and the tests
+   * schedule with.
+   */
+  @Test
+  void longActivitiesHeartbeatAndTheWorkersTimeoutsAreTheDefaults() {
+    Map<String, ActivitySettings> configured;
+    try (ApplicationContext context =
+        ApplicationContext.builder().properties(Map.of("sluice.worker.enabled", false)).start()) {
+      configured = context.getBean(SluiceFactory.ActivitySettingsMap.class).byActivity();
+    }
+    Map<String, ActivitySettings> defaults = PipelineActivityOptions.defaults();
+    assertThat(configured.keySet()).containsExactlyInAnyOrderElementsOf(defaults.keySet());
+    configured.forEach(
+        (name, s) -> {
+          if (s.startToClose().compareTo(Duration.ofMinutes(5)) > 0) {
+            assertThat(s.heartbeat()).as(name + " heartbeat").isPositive();
+          }
+          assertThat(s.startToClose())
+              .as(name + " start-to-close")
+              .isEqualTo(defaults.get(name).startToClose());
+          assertThat(s.heartbeat())
+              .as(name + " heartbeat")
+              .isEqualTo(defaults.get(name).heartbeat());
+        });
   }
 
   @Test

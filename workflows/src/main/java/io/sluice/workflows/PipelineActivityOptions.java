@@ -28,7 +28,7 @@ public final class PipelineActivityOptions {
     m.put(ActivityNames.PROBE_SOURCE, settings(Duration.ofMinutes(1), Duration.ZERO));
     m.put(ActivityNames.RECORD_LATE, settings(Duration.ofMinutes(1), Duration.ZERO));
     m.put(ActivityNames.PLAN_BACKFILL, settings(Duration.ofMinutes(5), Duration.ZERO));
-    m.put(ActivityNames.FIND_CHANGED, settings(Duration.ofMinutes(10), Duration.ZERO));
+    m.put(ActivityNames.FIND_CHANGED, settings(Duration.ofHours(1), Duration.ofMinutes(1)));
     m.put(ActivityNames.PROBE_INPUTS, settings(Duration.ofMinutes(1), Duration.ZERO));
     return m;
   }
