@@ -1,8 +1,7 @@
 package io.sluice.activities.ingest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.ingest.FileProblem.Kind;
+import io.sluice.activities.support.JsonText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,14 +14,13 @@ import java.util.List;
  */
 final class CsvRecords implements RecordSource {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final String file;
   private final SourceStream src;
   private final CsvRecordReader csv;
   private final List<String> header;
   private final int[] sources;
   private final boolean[] extraField;
+  private final JsonText.FlatObject extra = new JsonText.FlatObject();
 
   CsvRecords(String file, SourceStream src, List<String> columns) throws IOException {
     this.file = file;
@@ -84,16 +82,13 @@ final class CsvRecords implements RecordSource {
           out.nullField();
         }
       }
-      ObjectNode extra = null;
+      extra.clear();
       for (int i = 0; i < size; i++) {
         if (i >= header.size() || extraField[i]) {
-          if (extra == null) {
-            extra = JSON.createObjectNode();
-          }
           extra.put(i < header.size() ? header.get(i) : "_field_" + (i + 1), csv.get(i));
         }
       }
-      out.text(extra == null ? null : extra.toString()).number(size);
+      out.text(extra.text()).number(size);
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new FileProblem(
           file, line, Kind.NUL_CHARACTER, e.getMessage() + "; remove it from the file", null);

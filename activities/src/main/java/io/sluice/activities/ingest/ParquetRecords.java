@@ -1,9 +1,9 @@
 package io.sluice.activities.ingest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.ingest.FileProblem.Kind;
 import io.sluice.activities.support.Hashing;
+import io.sluice.activities.support.JsonText;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -71,6 +71,7 @@ final class ParquetRecords implements RecordSource {
   private final Slot[] slots;
   private final int[] declaredSlot;
   private final Object[] row;
+  private final JsonText.FlatObject extra = new JsonText.FlatObject();
   private final List<BlockMetaData> groups;
   private int group = -1;
   private long groupRowsLeft;
@@ -247,16 +248,13 @@ final class ParquetRecords implements RecordSource {
       for (int slot : declaredSlot) {
         out.text(slot < 0 ? null : text(slots[slot].type(), row[slot]));
       }
-      ObjectNode extra = null;
+      extra.clear();
       for (int i = 0; i < slots.length; i++) {
         if (row[i] != null && !declares(i)) {
-          if (extra == null) {
-            extra = JsonLinesRecords.JSON.createObjectNode();
-          }
           extra.put(slots[i].name(), text(slots[i].type(), row[i]));
         }
       }
-      out.text(extra == null ? null : extra.toString()).nullField();
+      out.text(extra.text()).nullField();
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new FileProblem(
           file, rowNumber, Kind.NUL_CHARACTER, e.getMessage() + " in a string value", null);

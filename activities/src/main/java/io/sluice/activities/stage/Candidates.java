@@ -10,6 +10,7 @@ import io.sluice.activities.dataset.RowJudge;
 import io.sluice.activities.ingest.CopyTextEncoder;
 import io.sluice.activities.support.HandOffStream;
 import io.sluice.activities.support.Hashing;
+import io.sluice.activities.support.JsonText;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.validate.Expectation;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
@@ -641,32 +642,17 @@ public final class Candidates {
     b.setLength(0);
     b.append('{');
     for (int i = 0; i < names.size(); i++) {
-      jsonString(b, names.get(i));
+      JsonText.string(b, names.get(i));
       b.append(':');
       if (texts[i] == null) {
         b.append("null");
       } else {
-        jsonString(b, texts[i]);
+        JsonText.string(b, texts[i]);
       }
       b.append(',');
     }
     b.append("\"extra\":").append(extra == null ? "null" : extra).append('}');
     return b.toString();
-  }
-
-  private static void jsonString(StringBuilder b, String s) {
-    b.append('"');
-    for (int k = 0; k < s.length(); k++) {
-      char ch = s.charAt(k);
-      if (ch == '"' || ch == '\\') {
-        b.append('\\').append(ch);
-      } else if (ch < 0x20) {
-        b.append(String.format("\\u%04x", (int) ch));
-      } else {
-        b.append(ch);
-      }
-    }
-    b.append('"');
   }
 
   /** A text[] literal: every element quoted, quotes and backslashes escaped. */
