@@ -19,7 +19,6 @@ import java.time.temporal.ChronoField;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
-import org.jooq.DataType;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
@@ -97,6 +96,10 @@ final class SplitExport {
       text[i] = exported.get(i).type().isString();
     }
     text[label] = exported.get(exported.size() - 1).type().isString();
+    ParquetExport.Kind[] kinds =
+        exported.stream()
+            .map(c -> ParquetExport.Kind.of(c.type()))
+            .toArray(ParquetExport.Kind[]::new);
     String sql = "COPY (" + select + ") TO STDOUT (FORMAT csv)";
     CopyOut copy = null;
     long n = 0;
@@ -115,7 +118,7 @@ final class SplitExport {
         Object[] values = new Object[exported.size()];
         f.split(row);
         for (int i = 0; i < label; i++) {
-          values[i] = value(exported.get(i), f, row, i);
+          values[i] = value(kinds[i], f, row, i);
           writeField(out, f, row, i, values[i], text[i], cell);
           out.write(',');
         }
@@ -143,7 +146,7 @@ final class SplitExport {
           }
           out.write(',');
         }
-        Object labelValue = value(exported.get(exported.size() - 1), f, row, label);
+        Object labelValue = value(kinds[exported.size() - 1], f, row, label);
         values[exported.size() - 1] = labelValue;
         if (labelValue instanceof Integer i && i == 1) {
           positives++;
@@ -286,34 +289,25 @@ final class SplitExport {
   }
 
   /** The field's value for Parquet: null, or the column type's Java value parsed from the text. */
-  private static Object value(Column c, CsvFields f, byte[] row, int i) {
+  private static Object value(ParquetExport.Kind kind, CsvFields f, byte[] row, int i) {
     if (f.isNull(i)) {
       return null;
     }
-    DataType<?> t = c.type();
-    if (t.isDate() && f.end[i] - f.start[i] == 10) {
+    if (kind == ParquetExport.Kind.DATE && f.end[i] - f.start[i] == 10) {
       LocalDate d = isoDate(row, f.start[i]);
       if (d != null) {
         return d;
       }
     }
     String text = f.text(row, i);
-    if (t.getType() == Boolean.class) {
-      return text.equals("t");
-    }
-    if (t.isDate()) {
-      return LocalDate.parse(text);
-    }
-    if (ParquetExport.isInstant(t)) {
-      return OffsetDateTime.parse(text, PG_TIMESTAMPTZ);
-    }
-    if (t.getType() == Integer.class || t.getType() == Short.class) {
-      return Integer.parseInt(text);
-    }
-    if (t.isNumeric()) {
-      return Double.parseDouble(text);
-    }
-    return text;
+    return switch (kind) {
+      case BOOLEAN -> text.equals("t");
+      case DATE -> LocalDate.parse(text);
+      case INSTANT -> OffsetDateTime.parse(text, PG_TIMESTAMPTZ);
+      case INTEGER -> Integer.parseInt(text);
+      case NUMBER -> Double.parseDouble(text);
+      case TEXT -> text;
+    };
   }
 
   /** {@code yyyy-mm-dd} at {@code p}, or null for any other text (years before 1000 or BC). */
