@@ -299,6 +299,12 @@ final class SplitExport {
         return d;
       }
     }
+    if (kind == ParquetExport.Kind.NUMBER && !f.quoted[i]) {
+      double d = plainDecimal(row, f.start[i], f.end[i]);
+      if (!Double.isNaN(d)) {
+        return d;
+      }
+    }
     String text = f.text(row, i);
     return switch (kind) {
       case BOOLEAN -> text.equals("t");
@@ -308,6 +314,54 @@ final class SplitExport {
       case NUMBER -> Double.parseDouble(text);
       case TEXT -> text;
     };
+  }
+
+  private static final double[] POWERS_OF_TEN = new double[23];
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = p;
+      p *= 10;
+    }
+  }
+
+  /**
+   * The double of a plain decimal ({@code -?digits[.digits]}) at {@code [from, to)}, as {@link
+   * Double#parseDouble} gives it, or NaN for any other text (the caller parses it then). Exact when
+   * the digits, read as a whole number, are at most 2^53 and at most 22 of them follow the point:
+   * both that number and the power of ten are doubles then, and their quotient is rounded once.
+   */
+  static double plainDecimal(byte[] b, int from, int to) {
+    int p = from;
+    boolean negative = p < to && b[p] == '-';
+    if (negative) {
+      p++;
+    }
+    long m = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (; p < to; p++) {
+      int c = b[p];
+      if (c >= '0' && c <= '9') {
+        if (++digits > 17) {
+          return Double.NaN;
+        }
+        m = m * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0 || fraction == 0 || m > (1L << 53) || fraction > 22) {
+      return Double.NaN;
+    }
+    double d = fraction > 0 ? m / POWERS_OF_TEN[fraction] : m;
+    return negative ? -d : d;
   }
 
   /** {@code yyyy-mm-dd} at {@code p}, or null for any other text (years before 1000 or BC). */
