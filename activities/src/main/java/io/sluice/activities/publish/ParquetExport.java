@@ -50,19 +50,7 @@ final class ParquetExport {
   }
 
   private static PrimitiveTypeName primitive(DataType<?> t) {
-    if (t.getType() == Boolean.class) {
-      return PrimitiveTypeName.BOOLEAN;
-    }
-    if (t.isDate() || isInteger(t)) {
-      return PrimitiveTypeName.INT32;
-    }
-    if (isInstant(t)) {
-      return PrimitiveTypeName.INT64;
-    }
-    if (t.isNumeric()) {
-      return PrimitiveTypeName.DOUBLE;
-    }
-    return PrimitiveTypeName.BINARY;
+    return Kind.of(t).primitive;
   }
 
   private static LogicalTypeAnnotation logical(DataType<?> t) {
@@ -190,12 +178,19 @@ final class ParquetExport {
    * cost a tenth of a split's export.
    */
   enum Kind {
-    BOOLEAN,
-    DATE,
-    INSTANT,
-    INTEGER,
-    NUMBER,
-    TEXT;
+    BOOLEAN(PrimitiveTypeName.BOOLEAN),
+    DATE(PrimitiveTypeName.INT32),
+    INSTANT(PrimitiveTypeName.INT64),
+    INTEGER(PrimitiveTypeName.INT32),
+    NUMBER(PrimitiveTypeName.DOUBLE),
+    TEXT(PrimitiveTypeName.BINARY);
+
+    /** How the Parquet file stores the kind's values. */
+    final PrimitiveTypeName primitive;
+
+    Kind(PrimitiveTypeName primitive) {
+      this.primitive = primitive;
+    }
 
     static Kind of(DataType<?> t) {
       if (t.getType() == Boolean.class) {

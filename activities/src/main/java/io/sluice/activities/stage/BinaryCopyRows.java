@@ -54,9 +54,7 @@ final class BinaryCopyRows {
         return false;
       }
       if (end >= 0) {
-        if (!headerRead) {
-          headerRead = true;
-        }
+        headerRead = true;
         pos = end;
         return true;
       }

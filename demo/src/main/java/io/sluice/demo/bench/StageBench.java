@@ -61,25 +61,22 @@ public final class StageBench {
   private static final boolean WARM_ALL = !"ingest".equals(System.getenv("WARM_STAGES"));
 
   private static void run(BenchActivities bench, PartitionRef ref, String stages, String prefix) {
-    if (stages.contains("ingest")) {
-      IngestActivities ingest = bench.stub(IngestActivities.class);
-      time(prefix + "ingest_ms", () -> ingest.ingest(ref));
-    }
-    if (stages.contains("validate")) {
-      ValidateActivities validate = bench.stub(ValidateActivities.class);
-      time(prefix + "validate_ms", () -> validate.validate(ref));
-    }
-    if (stages.contains("stage")) {
-      StageActivities stage = bench.stub(StageActivities.class);
-      time(prefix + "stage_ms", () -> stage.stage(ref));
-    }
-    if (stages.contains("split")) {
-      SplitActivities split = bench.stub(SplitActivities.class);
-      time(prefix + "split_ms", () -> split.split(ref));
-    }
-    if (stages.contains("publish")) {
-      PublishActivities publish = bench.stub(PublishActivities.class);
-      time(prefix + "publish_ms", () -> publish.publish(ref));
+    IngestActivities ingest = bench.stub(IngestActivities.class);
+    ValidateActivities validate = bench.stub(ValidateActivities.class);
+    StageActivities stage = bench.stub(StageActivities.class);
+    SplitActivities split = bench.stub(SplitActivities.class);
+    PublishActivities publish = bench.stub(PublishActivities.class);
+    step(stages, prefix, "ingest", () -> ingest.ingest(ref));
+    step(stages, prefix, "validate", () -> validate.validate(ref));
+    step(stages, prefix, "stage", () -> stage.stage(ref));
+    step(stages, prefix, "split", () -> split.split(ref));
+    step(stages, prefix, "publish", () -> publish.publish(ref));
+  }
+
+  /** Times {@code call} as {@code <prefix><name>_ms} when {@code stages} names it. */
+  private static void step(String stages, String prefix, String name, Supplier<?> call) {
+    if (stages.contains(name)) {
+      time(prefix + name + "_ms", call);
     }
   }
 
