@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * A Parquet writer fed from another thread: the rows are handed over in batches and encoded on a
@@ -29,13 +28,13 @@ final class ParquetBackground implements AutoCloseable {
   private int size;
   private boolean done;
 
-  ParquetBackground(ParquetWriter<Object[]> writer, String name) {
+  ParquetBackground(ParquetExport.Writer writer, String name) {
     thread = new Thread(() -> drain(writer), "parquet " + name);
     thread.setDaemon(true);
     thread.start();
   }
 
-  private void drain(ParquetWriter<Object[]> writer) {
+  private void drain(ParquetExport.Writer writer) {
     try (writer) {
       while (true) {
         Object[][] rows = queue.take();
