@@ -53,9 +53,9 @@ import org.apache.parquet.schema.Type;
  * 2024-03-01T10:15:00Z}, a decimal in plain notation). A declared column whose Parquet type cannot
  * hold the declared type (a boolean for a decimal, a double for an integer, a nested or repeated
  * field) refuses the file before a row is read; a text column takes any type. The other flat
- * columns are the row's extras; nested or repeated columns no declaration reads stay in the file. A
- * row's "line" is its number in the file, from 1. Memory holds one row group: a row group of more
- * than {@value #MAX_ROW_GROUP_BYTES} compressed bytes is refused.
+ * columns are the row's extras, and so are the nested or repeated ones, as JSON ({@link
+ * ParquetJson}). A row's "line" is its number in the file, from 1. Memory holds one row group: a
+ * row group of more than {@value #MAX_ROW_GROUP_BYTES} compressed bytes is refused.
  */
 final class ParquetRecords implements RecordSource {
 
@@ -78,8 +78,11 @@ final class ParquetRecords implements RecordSource {
   private RecordReader<Object[]> rows;
   private long rowNumber;
 
-  /** One projected column: its name, type, and the declared column it feeds (or -1: an extra). */
-  private record Slot(String name, PrimitiveType type) {}
+  /**
+   * One projected column: its name and type, or for a nested or repeated field no declaration
+   * reads, the JSON it is read as (an extra).
+   */
+  private record Slot(String name, PrimitiveType type, ParquetJson.Field nested) {}
 
   ParquetRecords(String file, Path path, DeclaredColumns declared) throws IOException {
     this.file = file;
@@ -121,10 +124,12 @@ final class ParquetRecords implements RecordSource {
           }
           declaredSlot[column] = s.size();
         } else if (!flat) {
+          projected.add(t);
+          s.add(new Slot(t.getName(), null, new ParquetJson.Field(t)));
           continue;
         }
         projected.add(t);
-        s.add(new Slot(t.getName(), t.asPrimitiveType()));
+        s.add(new Slot(t.getName(), t.asPrimitiveType(), null));
       }
       if (!problems.isEmpty()) {
         throw new FileProblem(file, 1, Kind.TYPE_MISMATCH, String.join("; ", problems), null);
@@ -250,7 +255,12 @@ final class ParquetRecords implements RecordSource {
       }
       extra.clear();
       for (int i = 0; i < slots.length; i++) {
-        if (row[i] != null && !declares(i)) {
+        if (row[i] == null || declares(i)) {
+          continue;
+        }
+        if (slots[i].nested() != null) {
+          extra.putJson(slots[i].name(), (String) row[i]);
+        } else {
           extra.put(slots[i].name(), text(slots[i].type(), row[i]));
         }
       }
@@ -359,7 +369,9 @@ final class ParquetRecords implements RecordSource {
 
           {
             for (int i = 0; i < slots.length; i++) {
-              converters[i] = new Value(i, isString(slots[i].type()));
+              ParquetJson.Field nested = slots[i].nested();
+              converters[i] =
+                  nested != null ? nested.converter() : new Value(i, isString(slots[i].type()));
             }
           }
 
@@ -371,10 +383,21 @@ final class ParquetRecords implements RecordSource {
           @Override
           public void start() {
             Arrays.fill(row, null);
+            for (Slot slot : slots) {
+              if (slot.nested() != null) {
+                slot.nested().reset();
+              }
+            }
           }
 
           @Override
-          public void end() {}
+          public void end() {
+            for (int i = 0; i < slots.length; i++) {
+              if (slots[i].nested() != null) {
+                row[i] = slots[i].nested().json();
+              }
+            }
+          }
         };
 
     @Override
@@ -388,7 +411,7 @@ final class ParquetRecords implements RecordSource {
     }
   }
 
-  private static boolean isString(PrimitiveType t) {
+  static boolean isString(PrimitiveType t) {
     LogicalTypeAnnotation l = t.getLogicalTypeAnnotation();
     return t.getPrimitiveTypeName() == PrimitiveTypeName.BINARY
         && (l == null

@@ -48,15 +48,24 @@ public final class JsonText {
 
     /** Adds a field; a key put twice is in the text twice, and {@code jsonb} keeps the last. */
     public void put(String key, String value) {
-      b.append(fields == 0 ? '{' : ',');
-      string(b, key);
-      b.append(':');
+      key(key);
       if (value == null) {
         b.append("null");
       } else {
         string(b, value);
       }
-      fields++;
+    }
+
+    /** Adds a field whose value is JSON text already (an object, an array). */
+    public void putJson(String key, String json) {
+      key(key);
+      b.append(json);
+    }
+
+    private void key(String key) {
+      b.append(fields++ == 0 ? '{' : ',');
+      string(b, key);
+      b.append(':');
     }
 
     /** The object's text, or null when no field was put. */

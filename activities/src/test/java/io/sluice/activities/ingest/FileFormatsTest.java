@@ -161,6 +161,132 @@ class FileFormatsTest {
   }
 
   @Test
+  void nestedAndRepeatedParquetColumnsNoDeclarationReadsAreKeptAsJsonExtras() throws IOException {
+    MessageType schema =
+        Types.buildMessage()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("order_id")
+            .required(PrimitiveTypeName.BINARY)
+            .named("customer_id")
+            .required(PrimitiveTypeName.INT64)
+            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+            .named("order_ts")
+            .required(PrimitiveTypeName.INT64)
+            .as(LogicalTypeAnnotation.decimalType(2, 12))
+            .named("amount")
+            .optional(PrimitiveTypeName.BINARY)
+            .named("currency")
+            .required(PrimitiveTypeName.BINARY)
+            .named("status")
+            .required(PrimitiveTypeName.BINARY)
+            .named("category")
+            .optional(PrimitiveTypeName.BINARY)
+            .named("country")
+            .optional(PrimitiveTypeName.BINARY)
+            .named("channel")
+            .required(PrimitiveTypeName.INT32)
+            .named("quantity")
+            // a group
+            .optionalGroup()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("city")
+            .optional(PrimitiveTypeName.INT32)
+            .named("zip")
+            .named("address")
+            // a LIST in the three-level form, an element null
+            .optionalGroup()
+            .as(LogicalTypeAnnotation.listType())
+            .repeatedGroup()
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("element")
+            .named("list")
+            .named("tags")
+            // a LIST as older writers wrote it: the repeated group is the element
+            .optionalGroup()
+            .as(LogicalTypeAnnotation.listType())
+            .repeatedGroup()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("name")
+            .named("array")
+            .named("old_list")
+            // a repeated primitive at the top level
+            .repeated(PrimitiveTypeName.INT32)
+            .named("legacy")
+            // a MAP, a value null
+            .optionalGroup()
+            .as(LogicalTypeAnnotation.mapType())
+            .repeatedGroup()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("key")
+            .optional(PrimitiveTypeName.DOUBLE)
+            .named("value")
+            .named("key_value")
+            .named("attrs")
+            // a repeated group holding a repeated field
+            .repeatedGroup()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("sku")
+            .repeated(PrimitiveTypeName.INT32)
+            .named("qty")
+            .named("items")
+            .named("orders");
+    Path file = dir(tmp.resolve("nested"), FIRST.toString()).resolve("orders.parquet");
+    SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+    try (ParquetWriter<Group> w = writer(file, schema)) {
+      Group full = order(groups, "o-1", 1_709_287_200_000_000L, 1250, 3);
+      full.addGroup("address").append("city", "Lyon \"centre\"").append("zip", 69001);
+      Group tags = full.addGroup("tags");
+      tags.addGroup("list").append("element", "gift");
+      tags.addGroup("list");
+      tags.addGroup("list").append("element", "b\\c");
+      full.addGroup("old_list").addGroup("array").append("name", "n1");
+      full.append("legacy", 1).append("legacy", 2);
+      Group attrs = full.addGroup("attrs");
+      attrs.addGroup("key_value").append("key", "x").append("value", 1.5);
+      attrs.addGroup("key_value").append("key", "y");
+      full.addGroup("items").append("sku", "A").append("qty", 1).append("qty", 2);
+      full.addGroup("items").append("sku", "B");
+      w.write(full);
+      Group sparse = order(groups, "o-2", 1_709_287_200_000_000L, 100, 1);
+      sparse.addGroup("tags"); // an empty list
+      sparse.addGroup("address").append("city", "Oslo");
+      w.write(sparse);
+      w.write(order(groups, "o-3", 1_709_287_200_000_000L, 100, 1));
+      for (int i = 10; i < 40; i++) {
+        w.write(order(groups, "o-" + i, 1_709_294_400_000_000L, 100 + i, 1));
+      }
+    }
+    try (ActivityHarness h = harness(tmp.resolve("nested"), "files: \"*.parquet\"")) {
+      Sources.stage(h, FIRST);
+      assertThat(extra(h, "o-1"))
+          .isEqualTo(
+              JSON.readTree(
+                  "{\"address\": {\"city\": \"Lyon \\\"centre\\\"\", \"zip\": \"69001\"},"
+                      + " \"tags\": [\"gift\", null, \"b\\\\c\"], \"old_list\": [{\"name\": \"n1\"}],"
+                      + " \"legacy\": [\"1\", \"2\"], \"attrs\": {\"x\": \"1.5\", \"y\": null},"
+                      + " \"items\": [{\"sku\": \"A\", \"qty\": [\"1\", \"2\"]}, {\"sku\": \"B\"}]}"));
+      assertThat(extra(h, "o-2"))
+          .isEqualTo(JSON.readTree("{\"tags\": [], \"address\": {\"city\": \"Oslo\"}}"));
+      assertThat(h.dsl.fetchValue("select extra from raw.orders where order_id = 'o-3'")).isNull();
+      assertThat(h.dsl.fetchValue("select count(*) from stg.orders")).isEqualTo(33L);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode extra(ActivityHarness h, String orderId)
+      throws IOException {
+    return JSON.readTree(
+        h.dsl
+            .fetchValue("select extra::text from raw.orders where order_id = ?", orderId)
+            .toString());
+  }
+
+  @Test
   void aParquetColumnOfTheWrongTypeRefusesTheFile() throws IOException {
     MessageType schema =
         Types.buildMessage()
