@@ -15,8 +15,8 @@ import org.apache.parquet.schema.Type;
  * the row's extras: a group is an object of its fields (absent ones left out), a repeated field an
  * array, a {@code LIST} an array of its elements (null where an element is null), a {@code MAP} an
  * object of its keys. Each leaf is the text a CSV would hold, as the flat extras are
- * (docs/sources.md#files). The JSON is written as parquet-java assembles the record, field by field
- * in the schema's order, so no tree is built.
+ * (docs/sources.md#parquet). The JSON is written as parquet-java assembles the record, field by
+ * field in the schema's order, so no tree is built.
  */
 final class ParquetJson {
 
