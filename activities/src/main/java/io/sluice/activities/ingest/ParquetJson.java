@@ -81,12 +81,23 @@ final class ParquetJson {
     if ((logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
             || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation)
         && oneRepeated
-        && !group.getType(0).isPrimitive()
-        && group.getType(0).asGroupType().getFieldCount() <= 2
-        && group.getType(0).asGroupType().getType(0).isPrimitive()) {
+        && isMapEntry(group.getType(0))) {
       return Sequence.map(group, index, parent, out);
     }
+    // anything else, a map or list not in the forms the format describes included, as an object
     return new ObjectGroup(group, index, parent, out);
+  }
+
+  /** A map's entry as the format describes it: a required primitive key, at most one value. */
+  private static boolean isMapEntry(Type entry) {
+    if (entry.isPrimitive()) {
+      return false;
+    }
+    GroupType g = entry.asGroupType();
+    return g.getFieldCount() <= 2
+        && g.getType(0).isPrimitive()
+        && g.getType(0).isRepetition(Type.Repetition.REQUIRED)
+        && (g.getFieldCount() == 1 || !g.getType(1).isRepetition(Type.Repetition.REPEATED));
   }
 
   /** A group as an object of its fields; a repeated field's values as an array. */
@@ -173,14 +184,15 @@ final class ParquetJson {
 
     /**
      * A {@code LIST}. Its one repeated field is the element itself when it is a primitive, a group
-     * of several fields, or named as the older writers name it ({@code array}, {@code
-     * <name>_tuple}); otherwise it wraps the element (the three-level form).
+     * of several fields or of one repeated field, or named as the older writers name it ({@code
+     * array}, {@code <name>_tuple}); otherwise it wraps the element (the three-level form).
      */
     static Sequence list(GroupType group, int index, Parent parent, StringBuilder out) {
       Type repeated = group.getType(0);
       boolean wraps =
           !repeated.isPrimitive()
               && repeated.asGroupType().getFieldCount() == 1
+              && !repeated.asGroupType().getType(0).isRepetition(Type.Repetition.REPEATED)
               && !repeated.getName().equals("array")
               && !repeated.getName().equals(group.getName() + "_tuple");
       return new Sequence(
@@ -326,7 +338,11 @@ final class ParquetJson {
 
     private void add(Object v) {
       parent.beforeValue(index);
-      JsonText.string(out, ParquetRecords.text(type, v));
+      String text = ParquetRecords.text(type, v);
+      if (text.indexOf(0) >= 0) {
+        throw new CopyTextEncoder.NulCharacterException(); // jsonb cannot store it either
+      }
+      JsonText.string(out, text);
       if (key) {
         out.append(':');
       }

@@ -36,18 +36,22 @@ final class ParquetBackground implements AutoCloseable {
 
   private void drain(ParquetExport.Writer writer) {
     try (writer) {
-      while (true) {
-        Object[][] rows = queue.take();
-        if (rows == END) {
-          return;
+      try {
+        while (true) {
+          Object[][] rows = queue.take();
+          if (rows == END) {
+            return;
+          }
+          for (Object[] row : rows) {
+            writer.write(row);
+          }
         }
-        for (Object[] row : rows) {
-          writer.write(row);
-        }
+      } catch (InterruptedException e) {
+        // abandoned (close without finish): closed without a footer, so no file reads as complete
+        writer.abort();
+        failure = e;
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      failure = e;
-      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException | Error e) {
       failure = e;
     }

@@ -139,24 +139,30 @@ final class ParquetExport {
       this.properties = props.build();
       this.codecs =
           new CodecFactory(new PlainParquetConfiguration(), properties.getPageSizeThreshold());
-      this.file =
-          new ParquetFileWriter(
-              new LocalOutputFile(path),
-              schema,
-              ParquetFileWriter.Mode.OVERWRITE,
-              rowGroupBytes,
-              ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
-              null,
-              properties);
-      boolean started = false;
+      ParquetFileWriter opened = null;
       try {
-        file.start();
+        opened =
+            new ParquetFileWriter(
+                new LocalOutputFile(path),
+                schema,
+                ParquetFileWriter.Mode.OVERWRITE,
+                rowGroupBytes,
+                ParquetWriter.MAX_PADDING_SIZE_DEFAULT,
+                null,
+                properties);
+        opened.start();
+        this.file = opened;
         newRowGroup();
-        started = true;
-      } finally {
-        if (!started) {
-          codecs.release();
+      } catch (IOException | RuntimeException e) {
+        codecs.release();
+        if (opened != null) {
+          try {
+            opened.close();
+          } catch (IOException | RuntimeException closing) {
+            e.addSuppressed(closing);
+          }
         }
+        throw e;
       }
     }
 
@@ -238,13 +244,26 @@ final class ParquetExport {
       }
     }
 
-    /** Writes the last row group and the footer; after a failed write, only closes the file. */
+    /**
+     * Marks the file as abandoned: {@link #close} then leaves it without a footer, for the caller
+     * to delete, instead of finishing it with the rows so far.
+     */
+    void abort() {
+      failed = true;
+    }
+
+    /**
+     * Writes the last row group and the footer; after a failed write or {@link #abort}, only closes
+     * the file. A failure while finishing is the one thrown; one while closing after it is added to
+     * it.
+     */
     @Override
     public void close() throws IOException {
       if (closed) {
         return;
       }
       closed = true;
+      Throwable failure = null;
       try {
         if (failed) {
           store.close();
@@ -253,10 +272,32 @@ final class ParquetExport {
           flushRowGroup();
           file.end(Map.of());
         }
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+        throw e;
       } finally {
-        codecs.release();
-        file.close();
+        try {
+          codecs.release();
+        } catch (RuntimeException e) {
+          suppress(failure, e);
+        } finally {
+          try {
+            file.close();
+          } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+              throw e;
+            }
+            failure.addSuppressed(e);
+          }
+        }
       }
+    }
+
+    private static void suppress(Throwable failure, RuntimeException e) {
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
     }
   }
 

@@ -163,30 +163,7 @@ class FileFormatsTest {
   @Test
   void nestedAndRepeatedParquetColumnsNoDeclarationReadsAreKeptAsJsonExtras() throws IOException {
     MessageType schema =
-        Types.buildMessage()
-            .required(PrimitiveTypeName.BINARY)
-            .as(LogicalTypeAnnotation.stringType())
-            .named("order_id")
-            .required(PrimitiveTypeName.BINARY)
-            .named("customer_id")
-            .required(PrimitiveTypeName.INT64)
-            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
-            .named("order_ts")
-            .required(PrimitiveTypeName.INT64)
-            .as(LogicalTypeAnnotation.decimalType(2, 12))
-            .named("amount")
-            .optional(PrimitiveTypeName.BINARY)
-            .named("currency")
-            .required(PrimitiveTypeName.BINARY)
-            .named("status")
-            .required(PrimitiveTypeName.BINARY)
-            .named("category")
-            .optional(PrimitiveTypeName.BINARY)
-            .named("country")
-            .optional(PrimitiveTypeName.BINARY)
-            .named("channel")
-            .required(PrimitiveTypeName.INT32)
-            .named("quantity")
+        orderColumns()
             // a group
             .optionalGroup()
             .required(PrimitiveTypeName.BINARY)
@@ -235,6 +212,26 @@ class FileFormatsTest {
             .repeated(PrimitiveTypeName.INT32)
             .named("qty")
             .named("items")
+            // a MAP whose key may be null, not the form the format describes: kept as an object
+            .optionalGroup()
+            .as(LogicalTypeAnnotation.mapType())
+            .repeatedGroup()
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("key")
+            .optional(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("value")
+            .named("key_value")
+            .named("odd_map")
+            // a LIST whose repeated group holds one repeated field: the group is the element
+            .optionalGroup()
+            .as(LogicalTypeAnnotation.listType())
+            .repeatedGroup()
+            .repeated(PrimitiveTypeName.INT32)
+            .named("x")
+            .named("bag")
+            .named("bags")
             .named("orders");
     Path file = dir(tmp.resolve("nested"), FIRST.toString()).resolve("orders.parquet");
     SimpleGroupFactory groups = new SimpleGroupFactory(schema);
@@ -252,6 +249,12 @@ class FileFormatsTest {
       attrs.addGroup("key_value").append("key", "y");
       full.addGroup("items").append("sku", "A").append("qty", 1).append("qty", 2);
       full.addGroup("items").append("sku", "B");
+      Group odd = full.addGroup("odd_map");
+      odd.addGroup("key_value").append("key", "k1").append("value", "v1");
+      odd.addGroup("key_value").append("value", "v2");
+      Group bags = full.addGroup("bags");
+      bags.addGroup("bag").append("x", 1).append("x", 2);
+      bags.addGroup("bag");
       w.write(full);
       Group sparse = order(groups, "o-2", 1_709_287_200_000_000L, 100, 1);
       sparse.addGroup("tags"); // an empty list
@@ -270,12 +273,63 @@ class FileFormatsTest {
                   "{\"address\": {\"city\": \"Lyon \\\"centre\\\"\", \"zip\": \"69001\"},"
                       + " \"tags\": [\"gift\", null, \"b\\\\c\"], \"old_list\": [{\"name\": \"n1\"}],"
                       + " \"legacy\": [\"1\", \"2\"], \"attrs\": {\"x\": \"1.5\", \"y\": null},"
-                      + " \"items\": [{\"sku\": \"A\", \"qty\": [\"1\", \"2\"]}, {\"sku\": \"B\"}]}"));
+                      + " \"items\": [{\"sku\": \"A\", \"qty\": [\"1\", \"2\"]}, {\"sku\": \"B\"}],"
+                      + " \"odd_map\": {\"key_value\": [{\"key\": \"k1\", \"value\": \"v1\"},"
+                      + " {\"value\": \"v2\"}]}, \"bags\": [{\"x\": [\"1\", \"2\"]}, {}]}"));
       assertThat(extra(h, "o-2"))
           .isEqualTo(JSON.readTree("{\"tags\": [], \"address\": {\"city\": \"Oslo\"}}"));
       assertThat(h.dsl.fetchValue("select extra from raw.orders where order_id = 'o-3'")).isNull();
       assertThat(h.dsl.fetchValue("select count(*) from stg.orders")).isEqualTo(33L);
     }
+  }
+
+  @Test
+  void aNulCharacterInANestedParquetValueIsRefused() throws IOException {
+    MessageType schema =
+        orderColumns()
+            .optionalGroup()
+            .required(PrimitiveTypeName.BINARY)
+            .as(LogicalTypeAnnotation.stringType())
+            .named("city")
+            .named("address")
+            .named("orders");
+    Path dir = dir(tmp.resolve("nul-nested"), FIRST.toString());
+    try (ParquetWriter<Group> w = writer(dir.resolve("orders.parquet"), schema)) {
+      Group g = order(new SimpleGroupFactory(schema), "o-1", 1_709_287_200_000_000L, 100, 1);
+      g.addGroup("address").append("city", "Ly\0on");
+      w.write(g);
+    }
+    try (ActivityHarness h = harness(tmp.resolve("nul-nested"), "format: parquet")) {
+      assertRefused(h, "orders.parquet line 1: nul_character: a NUL character");
+    }
+  }
+
+  /** The orders' columns as {@link #order} fills them, for a schema to add fields to. */
+  private static Types.GroupBuilder<MessageType> orderColumns() {
+    return Types.buildMessage()
+        .required(PrimitiveTypeName.BINARY)
+        .as(LogicalTypeAnnotation.stringType())
+        .named("order_id")
+        .required(PrimitiveTypeName.BINARY)
+        .named("customer_id")
+        .required(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+        .named("order_ts")
+        .required(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.decimalType(2, 12))
+        .named("amount")
+        .optional(PrimitiveTypeName.BINARY)
+        .named("currency")
+        .required(PrimitiveTypeName.BINARY)
+        .named("status")
+        .required(PrimitiveTypeName.BINARY)
+        .named("category")
+        .optional(PrimitiveTypeName.BINARY)
+        .named("country")
+        .optional(PrimitiveTypeName.BINARY)
+        .named("channel")
+        .required(PrimitiveTypeName.INT32)
+        .named("quantity");
   }
 
   private static com.fasterxml.jackson.databind.JsonNode extra(ActivityHarness h, String orderId)

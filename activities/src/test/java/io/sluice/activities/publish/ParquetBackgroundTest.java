@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Parquet file written on a thread of its own holds every row in the order handed over, across
  * batch boundaries; a row its writer refuses fails the export where the rows are handed over or
- * finished; an export abandoned halfway stops the thread.
+ * finished; an export abandoned halfway stops the thread and leaves no complete file.
  */
 class ParquetBackgroundTest {
 
@@ -89,6 +89,8 @@ class ParquetBackgroundTest {
                 .filter(t -> t.getName().equals("parquet abandoned.parquet"))
                 .filter(Thread::isAlive))
         .isEmpty();
+    // left without a footer: no file that reads as a complete export of fewer rows
+    assertThatThrownBy(() -> ParquetRows.read(file)).isInstanceOf(RuntimeException.class);
   }
 
   @Test
