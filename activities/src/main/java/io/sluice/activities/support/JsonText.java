@@ -34,6 +34,23 @@ public final class JsonText {
   }
 
   /**
+   * Whether JSON text holds a string with a NUL character ({@code \u0000}, not an escaped backslash
+   * followed by {@code u0000}): PostgreSQL's {@code jsonb} cannot store one.
+   */
+  public static boolean escapesNul(String json) {
+    for (int i = json.indexOf("u0000"); i >= 0; i = json.indexOf("u0000", i + 1)) {
+      int backslashes = 0;
+      for (int j = i - 1; j >= 0 && json.charAt(j) == '\\'; j--) {
+        backslashes++;
+      }
+      if (backslashes % 2 == 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * A flat object of string (or null) values, built field by field and reused from row to row:
    * {@link #clear}, {@link #put} each field, {@link #text}.
    */

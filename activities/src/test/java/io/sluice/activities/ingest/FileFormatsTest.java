@@ -478,6 +478,25 @@ class FileFormatsTest {
   }
 
   @Test
+  void aNulCharacterInAJsonLinesExtraIsRefused() throws IOException {
+    assertJsonRefused(
+        "{\"order_id\":\"o-1\",\"note\":{\"text\":\"a\\u0000b\"}}\n",
+        "orders.jsonl line 1: nul_character");
+  }
+
+  @Test
+  void aNulCharacterInACsvExtraIsRefused() throws IOException {
+    Path root = tmp.resolve("nul-csv-extra");
+    Files.writeString(
+        dir(root, FIRST.toString()).resolve("orders.csv"),
+        "order_id,customer_id,order_ts,amount,currency,status,category,country,channel,quantity,note\n"
+            + "o-1,c-1,2024-03-01T10:00:00Z,5.00,eur,completed,books,fr,web,1,a\u0000b\n");
+    try (ActivityHarness h = harness(root, null)) {
+      assertRefused(h, "orders.csv line 2: nul_character");
+    }
+  }
+
+  @Test
   void aNulCharacterIsRefused() throws IOException {
     assertJsonRefused(
         "{\"order_id\":\"o-1\"}\n{\"order_id\":\"o\\u0000\"}\n",

@@ -45,6 +45,20 @@ class JsonTextTest {
   }
 
   @Test
+  void findsAnEscapedNulAndNotAnEscapedBackslashBeforeU0000() {
+    for (String value : new String[] {"a\u0000b", "\\\u0000", "\u0000"}) {
+      JsonText.FlatObject o = new JsonText.FlatObject();
+      o.put("k", value);
+      assertThat(JsonText.escapesNul(o.text())).as(o.text()).isTrue();
+    }
+    for (String value : new String[] {"\\u0000", "\\\\u0000", "u0000", "plain"}) {
+      JsonText.FlatObject o = new JsonText.FlatObject();
+      o.put("k", value);
+      assertThat(JsonText.escapesNul(o.text())).as(o.text()).isFalse();
+    }
+  }
+
+  @Test
   void escapesOnlyWhatJsonRequires() {
     StringBuilder b = new StringBuilder();
     JsonText.string(b, "a\"b\\c\u0000\n/é");
