@@ -1,5 +1,6 @@
 package io.sluice.activities.ingest;
 
+import io.sluice.activities.support.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -124,6 +125,17 @@ public final class CopyTextEncoder {
    * A text field, or NULL when {@code s} is null. An ASCII string with nothing to escape is copied
    * char by char; any other is encoded to UTF-8 first, then escaped byte by byte.
    */
+  /**
+   * JSON text (a row's extras) as a text field. A NUL character in one of its strings, which {@code
+   * jsonb} cannot store, is refused as in any text.
+   */
+  public CopyTextEncoder json(String json) {
+    if (json != null && JsonText.escapesNul(json)) {
+      throw new NulCharacterException();
+    }
+    return text(json);
+  }
+
   public CopyTextEncoder text(String s) {
     if (s == null) {
       return nullField();

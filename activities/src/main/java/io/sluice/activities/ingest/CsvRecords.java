@@ -88,11 +88,7 @@ final class CsvRecords implements RecordSource {
           extra.put(i < header.size() ? header.get(i) : "_field_" + (i + 1), csv.get(i));
         }
       }
-      String extras = extra.text();
-      if (extras != null && JsonText.escapesNul(extras)) {
-        throw new CopyTextEncoder.NulCharacterException(); // jsonb cannot store it
-      }
-      out.text(extras).number(size);
+      out.json(extra.text()).number(size);
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new FileProblem(
           file, line, Kind.NUL_CHARACTER, e.getMessage() + "; remove it from the file", null);

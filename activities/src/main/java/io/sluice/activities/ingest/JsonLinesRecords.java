@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.activities.ingest.FileProblem.Kind;
-import io.sluice.activities.support.JsonText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,11 +172,7 @@ final class JsonLinesRecords implements RecordSource {
           out.chars(text, start[c], end[c]);
         }
       }
-      String extras = extra == null ? null : extra.toString();
-      if (extras != null && JsonText.escapesNul(extras)) {
-        throw new CopyTextEncoder.NulCharacterException(); // jsonb cannot store it
-      }
-      out.text(extras).nullField();
+      out.json(extra == null ? null : extra.toString()).nullField();
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw problem(
           Kind.NUL_CHARACTER, e.getMessage() + " (a \\u0000 in a string); remove it from the file");

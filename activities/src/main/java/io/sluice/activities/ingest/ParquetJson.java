@@ -338,11 +338,7 @@ final class ParquetJson {
 
     private void add(Object v) {
       parent.beforeValue(index);
-      String text = ParquetRecords.text(type, v);
-      if (text.indexOf(0) >= 0) {
-        throw new CopyTextEncoder.NulCharacterException(); // jsonb cannot store it either
-      }
-      JsonText.string(out, text);
+      JsonText.string(out, ParquetRecords.text(type, v));
       if (key) {
         out.append(':');
       }

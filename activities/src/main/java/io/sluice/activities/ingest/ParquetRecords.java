@@ -230,9 +230,6 @@ final class ParquetRecords implements RecordSource {
     groupRowsLeft--;
     try {
       rows.read();
-    } catch (CopyTextEncoder.NulCharacterException e) {
-      throw new FileProblem(
-          file, rowNumber, Kind.NUL_CHARACTER, e.getMessage() + " in a nested value", null);
     } catch (RuntimeException e) {
       throw new FileProblem(
           file, rowNumber, Kind.UNREADABLE, "a row that cannot be decoded: " + e.getMessage(), e);
@@ -264,14 +261,10 @@ final class ParquetRecords implements RecordSource {
         if (slots[i].nested() != null) {
           extra.putJson(slots[i].name(), (String) row[i]);
         } else {
-          String text = text(slots[i].type(), row[i]);
-          if (text.indexOf(0) >= 0) {
-            throw new CopyTextEncoder.NulCharacterException(); // jsonb cannot store it either
-          }
-          extra.put(slots[i].name(), text);
+          extra.put(slots[i].name(), text(slots[i].type(), row[i]));
         }
       }
-      out.text(extra.text()).nullField();
+      out.json(extra.text()).nullField();
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new FileProblem(
           file, rowNumber, Kind.NUL_CHARACTER, e.getMessage() + " in a string value", null);

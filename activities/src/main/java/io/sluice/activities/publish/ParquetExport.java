@@ -254,8 +254,8 @@ final class ParquetExport {
 
     /**
      * Writes the last row group and the footer; after a failed write or {@link #abort}, only closes
-     * the file. A failure while finishing is the one thrown; one while closing after it is added to
-     * it.
+     * the file. A failure while finishing is the one thrown; one while closing the file after it is
+     * added to it.
      */
     @Override
     public void close() throws IOException {
@@ -263,41 +263,19 @@ final class ParquetExport {
         return;
       }
       closed = true;
-      Throwable failure = null;
-      try {
-        if (failed) {
-          store.close();
-          pages.close();
-        } else {
-          flushRowGroup();
-          file.end(Map.of());
-        }
-      } catch (IOException | RuntimeException e) {
-        failure = e;
-        throw e;
-      } finally {
+      try (ParquetFileWriter closing = file) {
         try {
-          codecs.release();
-        } catch (RuntimeException e) {
-          suppress(failure, e);
-        } finally {
-          try {
-            file.close();
-          } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-              throw e;
-            }
-            failure.addSuppressed(e);
+          if (failed) {
+            store.close();
+            pages.close();
+          } else {
+            flushRowGroup();
+            file.end(Map.of());
           }
+        } finally {
+          codecs.release();
         }
       }
-    }
-
-    private static void suppress(Throwable failure, RuntimeException e) {
-      if (failure == null) {
-        throw e;
-      }
-      failure.addSuppressed(e);
     }
   }
 
