@@ -38,6 +38,7 @@ public final class CopyTextEncoder {
   }
 
   public void clear() {
+    members = 0;
     len = 0;
     rowStarted = false;
   }
@@ -135,6 +136,95 @@ public final class CopyTextEncoder {
     }
     return text(json);
   }
+
+  /**
+   * The key of a JSON object member as {@link #member} writes it: {@code "key":}, escaped for JSON,
+   * then for COPY's text format; null when the key holds a NUL character, which {@code jsonb}
+   * cannot store (a member with it is refused).
+   */
+  public static byte[] memberKey(String key) {
+    StringBuilder b = new StringBuilder(key.length() + 3);
+    JsonText.string(b, key);
+    String json = b.append(':').toString();
+    if (JsonText.escapesNul(json)) {
+      return null;
+    }
+    CopyTextEncoder e = new CopyTextEncoder(json.length() * 2 + 1);
+    e.text(json);
+    return Arrays.copyOf(e.buf, e.len);
+  }
+
+  /** Members written of the JSON object field in progress: see {@link #member}. */
+  private int members;
+
+  /**
+   * Adds a string member to a JSON object field (a row's extras), its value the UTF-8 bytes {@code
+   * from} to {@code to} of {@code src}, escaped for JSON and then for COPY in one pass: the bytes
+   * {@link #json} writes for the object {@link JsonText.FlatObject} makes of the same members,
+   * without either string. The first member starts the field; {@link #endObject} ends it.
+   *
+   * @param key from {@link #memberKey}
+   */
+  public CopyTextEncoder member(byte[] key, byte[] src, int from, int to) {
+    if (key == null) {
+      throw new NulCharacterException();
+    }
+    if (members++ == 0) {
+      separator();
+      ensure(1);
+      buf[len++] = '{';
+    } else {
+      ensure(1);
+      buf[len++] = ',';
+    }
+    ensure(key.length + 7 * (to - from) + 2);
+    byte[] b = buf;
+    int p = len;
+    System.arraycopy(key, 0, b, p, key.length);
+    p += key.length;
+    b[p++] = '"';
+    for (int i = from; i < to; i++) {
+      byte c = src[i];
+      if (c >= 0x20 && c != '"' && c != '\\' || c < 0) {
+        b[p++] = c; // a byte of a multi-byte sequence is negative and never escaped
+      } else if (c == '"') {
+        b[p++] = '\\';
+        b[p++] = '\\';
+        b[p++] = '"';
+      } else if (c == '\\') {
+        b[p++] = '\\';
+        b[p++] = '\\';
+        b[p++] = '\\';
+        b[p++] = '\\';
+      } else if (c == 0) {
+        throw new NulCharacterException();
+      } else {
+        b[p++] = '\\';
+        b[p++] = '\\';
+        b[p++] = 'u';
+        b[p++] = '0';
+        b[p++] = '0';
+        b[p++] = HEX[c >> 4];
+        b[p++] = HEX[c & 0xF];
+      }
+    }
+    b[p++] = '"';
+    len = p;
+    return this;
+  }
+
+  /** Ends the JSON object field {@link #member} started; NULL when it had no member. */
+  public CopyTextEncoder endObject() {
+    if (members == 0) {
+      return nullField();
+    }
+    members = 0;
+    ensure(1);
+    buf[len++] = '}';
+    return this;
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   public CopyTextEncoder text(String s) {
     if (s == null) {

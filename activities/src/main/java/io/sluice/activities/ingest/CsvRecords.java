@@ -1,7 +1,6 @@
 package io.sluice.activities.ingest;
 
 import io.sluice.activities.ingest.FileProblem.Kind;
-import io.sluice.activities.support.JsonText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +19,9 @@ final class CsvRecords implements RecordSource {
   private final List<String> header;
   private final int[] sources;
   private final boolean[] extraField;
-  private final JsonText.FlatObject extra = new JsonText.FlatObject();
+
+  /** The JSON member key of each header field that goes to the extras (see CopyTextEncoder). */
+  private final byte[][] extraKeys;
 
   CsvRecords(String file, SourceStream src, List<String> columns) throws IOException {
     this.file = file;
@@ -45,6 +46,12 @@ final class CsvRecords implements RecordSource {
     for (int s : sources) {
       if (s >= 0) {
         extraField[s] = false;
+      }
+    }
+    extraKeys = new byte[header.size()][];
+    for (int i = 0; i < extraKeys.length; i++) {
+      if (extraField[i]) {
+        extraKeys[i] = CopyTextEncoder.memberKey(header.get(i));
       }
     }
   }
@@ -82,13 +89,16 @@ final class CsvRecords implements RecordSource {
           out.nullField();
         }
       }
-      extra.clear();
       for (int i = 0; i < size; i++) {
         if (i >= header.size() || extraField[i]) {
-          extra.put(i < header.size() ? header.get(i) : "_field_" + (i + 1), csv.get(i));
+          byte[] key =
+              i < header.size()
+                  ? extraKeys[i]
+                  : CopyTextEncoder.memberKey("_field_" + (i + 1)); // a field past the header
+          out.member(key, data, csv.start(i), csv.end(i));
         }
       }
-      out.json(extra.text()).number(size);
+      out.endObject().number(size);
     } catch (CopyTextEncoder.NulCharacterException e) {
       throw new FileProblem(
           file, line, Kind.NUL_CHARACTER, e.getMessage() + "; remove it from the file", null);

@@ -99,4 +99,65 @@ class CopyTextEncoderTest {
     assertThatThrownBy(() -> new CopyTextEncoder(4).chars(new char[] {'a', 0}, 0, 2))
         .isInstanceOf(CopyTextEncoder.NulCharacterException.class);
   }
+
+  /** A random string of the characters JSON or COPY escape, multi-byte ones and plain ones. */
+  private static String randomText(java.util.Random r) {
+    String alphabet = "ab\"\\\t\n\r\u0001\u001f\u007f é€😀{},:[]N";
+    StringBuilder b = new StringBuilder();
+    int n = r.nextInt(8);
+    for (int i = 0; i < n; i++) {
+      int at = r.nextInt(alphabet.length());
+      char c = alphabet.charAt(at);
+      if (Character.isHighSurrogate(c)) {
+        b.append(c).append(alphabet.charAt(at + 1));
+      } else if (!Character.isLowSurrogate(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
+  void membersWrittenFromBytesAreTheBytesOfTheFlatObjectsJson() {
+    java.util.Random r = new java.util.Random(42);
+    for (int round = 0; round < 20_000; round++) {
+      int n = r.nextInt(4);
+      String[] keys = new String[n];
+      String[] values = new String[n];
+      for (int i = 0; i < n; i++) {
+        keys[i] = randomText(r);
+        values[i] = randomText(r);
+      }
+      io.sluice.activities.support.JsonText.FlatObject flat =
+          new io.sluice.activities.support.JsonText.FlatObject();
+      CopyTextEncoder expected = new CopyTextEncoder(8);
+      CopyTextEncoder actual = new CopyTextEncoder(8);
+      expected.number(round);
+      actual.number(round);
+      for (int i = 0; i < n; i++) {
+        flat.put(keys[i], values[i]);
+        byte[] v = values[i].getBytes(StandardCharsets.UTF_8);
+        byte[] padded = new byte[v.length + 4];
+        System.arraycopy(v, 0, padded, 2, v.length);
+        actual.member(CopyTextEncoder.memberKey(keys[i]), padded, 2, 2 + v.length);
+      }
+      expected.json(flat.text()).number(n).endRow();
+      actual.endObject().number(n).endRow();
+      assertThat(row(actual)).as("keys %s values %s", keys, values).isEqualTo(row(expected));
+    }
+  }
+
+  @Test
+  void aMemberWithANulCharacterIsRefusedAsJsonTextWithOneIs() {
+    byte[] nul = {'a', 0, 'b'};
+    assertThatThrownBy(
+            () -> new CopyTextEncoder(8).member(CopyTextEncoder.memberKey("k"), nul, 0, 3))
+        .isInstanceOf(CopyTextEncoder.NulCharacterException.class);
+    assertThatThrownBy(
+            () -> new CopyTextEncoder(8).member(CopyTextEncoder.memberKey("k\u0000"), nul, 0, 1))
+        .isInstanceOf(CopyTextEncoder.NulCharacterException.class);
+    CopyTextEncoder none = new CopyTextEncoder(8);
+    none.number(1).endObject().endRow();
+    assertThat(row(none)).isEqualTo("1\t\\N\n");
+  }
 }
