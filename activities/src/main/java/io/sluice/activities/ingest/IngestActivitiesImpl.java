@@ -119,13 +119,22 @@ public final class IngestActivitiesImpl implements IngestActivities {
               .map(IngestProgress::resume)
               .orElse(null);
       String extract = config.extractName() + " (pulling)";
-      pulled =
-          Pulls.pull(
-              settings,
-              config,
-              date,
-              resume,
-              p -> pulling.beat(new IngestProgress(extract, 0, p.rows(), p.resume())));
+      java.util.function.Consumer<Pulls.Progress> beat =
+          p -> pulling.beat(new IngestProgress(extract, 0, p.rows(), p.resume()));
+      if (resume == null
+          // the first attempt (a test environment counts from 0): a retry loads from the file,
+          // in chunks it can resume
+          && Activity.getExecutionContext().getInfo().getAttempt() <= 1
+          && Pulls.readableWhilePulled(config)
+          && !PartitionFiles.of(settings, config, date).present()) {
+        WhilePulled streamed = ingestWhilePulling(ref, config, date, beat);
+        if (streamed.result() != null) {
+          return streamed.result();
+        }
+        pulled = streamed.pulled();
+      } else {
+        pulled = Pulls.pull(settings, config, date, resume, beat);
+      }
     }
     List<SourceFile> files = sourceFiles(ref, config, date, pulled);
     RawFileLoader loader =
@@ -190,6 +199,135 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
   }
 
+  /** A pulled partition loaded as it was pulled, or (result null) the pull to load as any other. */
+  private record WhilePulled(IngestResult result, Pulls.Pulled pulled) {}
+
+  /** A file registered, claimed and loaded while its extract was pulled, not yet committed. */
+  private record LoadedWhilePulled(long fileId, RawFileLoader.Loaded loaded) {}
+
+  /**
+   * Ingests a partition whose extract is not there yet (its first pull) in one pass: the extract's
+   * bytes go into raw as the pull writes them, instead of being written, then read back (docs/adr/
+   * 0023-pulled-sources-land-as-files.md). The file is registered before its identity is known, so
+   * its registration, rows and seal are one transaction, committed once the pull is whole and its
+   * SHA-256 known; a failed attempt leaves nothing in raw. Anything the one pass does not settle (a
+   * header the dataset refuses, a bad record, no rows, bytes ingested before) rolls it back and
+   * leaves the extract to the load from the file, which then decides and reports as always.
+   */
+  private WhilePulled ingestWhilePulling(
+      PartitionRef ref,
+      LoadedConfig config,
+      LocalDate date,
+      java.util.function.Consumer<Pulls.Progress> progress) {
+    RawFileLoader loader =
+        new RawFileLoader(DeclaredColumns.of(config), config.fileFormat(), chunkRows);
+    String name = config.extractName();
+    try (Connection c = dataSource.getConnection()) {
+      DSLContext db = DSL.using(c, SQLDialect.POSTGRES);
+      PartitionStore.lockSession(db, ref.dataset(), date);
+      try {
+        c.setAutoCommit(false);
+        Pulls.Read<LoadedWhilePulled> read;
+        try {
+          read =
+              Pulls.pullReading(
+                  settings,
+                  config,
+                  date,
+                  progress,
+                  in -> {
+                    try (RecordSource records = loader.openStream(name, in)) {
+                      if (headerProblem(name, records.header(), config) != null) {
+                        return null; // the load from the file refuses it, with its report
+                      }
+                      IngestedFilesRecord row = db.newRecord(INGESTED_FILES);
+                      row.setDataset(ref.dataset());
+                      row.setPartitionDate(date);
+                      row.setFileName(name);
+                      row.setRowCount(0L);
+                      row.setLoadedThroughLine(0L);
+                      row.setHeader(records.header().toArray(String[]::new));
+                      row.setRunId(ref.runId());
+                      row.setState("loading");
+                      row.store();
+                      long id = row.getFileId();
+                      String table = Routines.claimFile(db.configuration(), id, ref.runId());
+                      return new LoadedWhilePulled(
+                          id,
+                          loader.loadUncommitted(
+                              c,
+                              "COPY " + table + " " + copyColumns(config.schema()) + " FROM STDIN",
+                              name,
+                              records,
+                              new RawFileLoader.ChunkListener() {
+                                @Override
+                                public void committing(long lastLine, long rows) {
+                                  Routines.fileProgress(db.configuration(), id, lastLine, rows);
+                                }
+
+                                @Override
+                                public void committed(long lastLine, long rows) {}
+                              }));
+                    }
+                  });
+        } catch (RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+        Pulls.Pulled pulled = read.pulled();
+        LoadedWhilePulled load = read.result();
+        List<SourceFile> files = sourceFiles(ref, config, date, pulled);
+        boolean one =
+            load != null
+                && load.loaded().rows() > 0
+                && files.size() == 1
+                && files.get(0).name().equals(name)
+                && known(db, ref, date, files.get(0)) == null;
+        if (!one) {
+          c.rollback();
+          if (read.failure() != null) {
+            LOG.info(
+                "{}/{}: loading the extract as it was pulled stopped ({}); loading it from the file",
+                ref.dataset(),
+                date,
+                read.failure().toString());
+          }
+          return new WhilePulled(null, pulled);
+        }
+        SourceFile f = files.get(0);
+        Routines.identifyFile(db.configuration(), load.fileId(), f.sha256(), f.size());
+        Routines.sealFile(db.configuration(), load.fileId());
+        c.commit();
+        c.setAutoCommit(true);
+        int version = recordVersion(db, ref, date, files, List.of(load.fileId()));
+        long rows = load.loaded().rows();
+        LOG.info(
+            "{}/{}: loaded {} rows of {} as they were pulled (file {})",
+            ref.dataset(),
+            date,
+            rows,
+            name,
+            load.fileId());
+        return new WhilePulled(new IngestResult(version, 1, 1, rows, rows), pulled);
+      } finally {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+        PartitionStore.unlockSession(db, ref.dataset(), date);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "database error while ingesting "
+              + ref.dataset()
+              + "/"
+              + date
+              + " as it was pulled: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   private static IngestedFilesRecord known(
       DSLContext db, PartitionRef ref, LocalDate date, SourceFile f) {
     return db.selectFrom(INGESTED_FILES)
@@ -211,7 +349,21 @@ public final class IngestActivitiesImpl implements IngestActivities {
     String rejection = null;
     try {
       header = loader.readHeader(f.path(), SourceStream.Limits.of(config));
-      rejection = headerProblem(f, header, config, loader);
+      rejection = headerProblem(f.name(), header, config);
+      if (rejection == null
+          && !config.allowHeaderOnly()
+          && !loader.hasRecords(f.path(), SourceStream.Limits.of(config))) {
+        boolean csv = FileFormat.of(f.name(), config.fileFormat()) == FileFormat.CSV;
+        rejection =
+            new FileProblem(
+                    f.name(),
+                    csv ? 2 : 1,
+                    Kind.HEADER_ONLY,
+                    (csv ? "a header and no rows" : "no records")
+                        + " (set source.allow_header_only: true if that is a valid day)",
+                    null)
+                .getMessage();
+      }
     } catch (FileProblem p) {
       rejection = p.getMessage();
     }
@@ -235,23 +387,26 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return row;
   }
 
-  private String headerProblem(
-      SourceFile f, List<String> header, LoadedConfig config, RawFileLoader loader) {
-    boolean csv = FileFormat.of(f.name(), config.fileFormat()) == FileFormat.CSV;
+  /**
+   * What is wrong with a file's header for the dataset (empty, a name repeated, a required column
+   * missing), or null.
+   */
+  private static String headerProblem(String name, List<String> header, LoadedConfig config) {
+    boolean csv = FileFormat.of(name, config.fileFormat()) == FileFormat.CSV;
     if (header.isEmpty()) {
-      return new FileProblem(f.name(), 1, Kind.EMPTY_FILE, "the file is empty", null).getMessage();
+      return new FileProblem(name, 1, Kind.EMPTY_FILE, "the file is empty", null).getMessage();
     }
     // Messages name columns the config declares and positions, never a value read from the file:
     // a "header" may be any line of any file (a secret file behind a symlink, a headerless file).
     String duplicates = duplicateColumns(header, config.schema().names());
     if (duplicates != null) {
-      return new FileProblem(f.name(), 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
+      return new FileProblem(name, 1, Kind.DUPLICATE_HEADER, duplicates, null).getMessage();
     }
     List<String> missing =
         config.schema().requiredColumns().stream().filter(c -> !header.contains(c)).toList();
     if (!missing.isEmpty()) {
       return new FileProblem(
-              f.name(),
+              name,
               1,
               Kind.MISSING_COLUMNS,
               "required column(s) missing from the "
@@ -262,16 +417,6 @@ public final class IngestActivitiesImpl implements IngestActivities {
                           + header.size()
                           + " field(s); a file without a header line is refused too)"
                       : " (it has " + header.size() + " column(s))"),
-              null)
-          .getMessage();
-    }
-    if (!config.allowHeaderOnly() && !loader.hasRecords(f.path(), SourceStream.Limits.of(config))) {
-      return new FileProblem(
-              f.name(),
-              csv ? 2 : 1,
-              Kind.HEADER_ONLY,
-              (csv ? "a header and no rows" : "no records")
-                  + " (set source.allow_header_only: true if that is a valid day)",
               null)
           .getMessage();
     }

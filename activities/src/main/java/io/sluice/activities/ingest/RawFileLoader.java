@@ -72,7 +72,7 @@ final class RawFileLoader {
     try (RecordSource records = open(file, limits)) {
       return records.header();
     } catch (IOException | UncheckedIOException e) {
-      throw problem(file, 1, e);
+      throw problem(file.getFileName().toString(), file, 1, e);
     }
   }
 
@@ -81,7 +81,7 @@ final class RawFileLoader {
     try (RecordSource records = open(file, limits)) {
       return records.next();
     } catch (IOException | UncheckedIOException e) {
-      throw problem(file, 2, e);
+      throw problem(file.getFileName().toString(), file, 2, e);
     }
   }
 
@@ -127,11 +127,64 @@ final class RawFileLoader {
       SourceStream.Limits limits,
       ChunkListener listener)
       throws SQLException {
+    return load(
+        connection,
+        copySql,
+        file.getFileName().toString(),
+        file,
+        () -> open(file, limits),
+        resumeAfter,
+        listener,
+        true);
+  }
+
+  /**
+   * The records of an extract read while it is pulled ({@code in}), its header read: CSV, or JSON
+   * Lines when its name says so.
+   */
+  RecordSource openStream(String name, InputStream in) throws IOException {
+    SourceStream src = SourceStream.of(in);
+    return FileFormat.of(name, declaredFormat) == FileFormat.JSONL
+        ? new JsonLinesRecords(name, src, columns)
+        : new CsvRecords(name, src, columns.names());
+  }
+
+  /**
+   * Appends every record of {@code records} (an extract read while it is pulled, its header read)
+   * in one COPY, without committing: the caller identifies and seals the file in the same
+   * transaction. {@code listener} hears {@link ChunkListener#committing} once, after the last row.
+   */
+  Loaded loadUncommitted(
+      Connection connection,
+      String copySql,
+      String name,
+      RecordSource records,
+      ChunkListener listener)
+      throws SQLException {
+    return load(connection, copySql, name, null, () -> records, 0, listener, false);
+  }
+
+  /** Opens the records a load reads, on its parser thread. */
+  private interface Opener {
+    RecordSource open() throws IOException;
+  }
+
+  private Loaded load(
+      Connection connection,
+      String copySql,
+      String name,
+      Path file,
+      Opener opener,
+      long resumeAfter,
+      ChunkListener listener,
+      boolean commit)
+      throws SQLException {
     CopyManager copyManager = connection.unwrap(BaseConnection.class).getCopyAPI();
     BlockPipe pipe = new BlockPipe();
+    int chunk = commit ? chunkRows : Integer.MAX_VALUE;
     Thread parser =
         new Thread(
-            () -> parse(pipe, file, resumeAfter, limits), "sluice-parse-" + file.getFileName());
+            () -> parse(pipe, name, file, opener, resumeAfter, chunk), "sluice-parse-" + name);
     parser.setDaemon(true);
     parser.start();
     CopyIn copy = null;
@@ -151,8 +204,10 @@ final class RawFileLoader {
           copy.endCopy();
           copy = null;
           listener.committing(block.lastLine, block.rows);
-          connection.commit();
-          listener.committed(block.lastLine, block.rows);
+          if (commit) {
+            connection.commit();
+            listener.committed(block.lastLine, block.rows);
+          }
         }
         if (block.last) {
           return new Loaded(block.rows, block.sha256);
@@ -161,7 +216,7 @@ final class RawFileLoader {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading " + file.getFileName(), e);
+      throw new IllegalStateException("interrupted while loading " + name, e);
     } finally {
       parser.interrupt();
       try {
@@ -182,12 +237,13 @@ final class RawFileLoader {
   /**
    * The parser thread: records to COPY blocks, handed over when full, at chunk ends, at the end.
    */
-  private void parse(BlockPipe pipe, Path file, long resumeAfter, SourceStream.Limits limits) {
+  private void parse(
+      BlockPipe pipe, String name, Path file, Opener opener, long resumeAfter, int rowsPerChunk) {
     long lineEnd = 1;
     long rows = 0;
     long chunkRowsSoFar = 0;
     Block block = null;
-    try (RecordSource records = open(file, limits)) {
+    try (RecordSource records = opener.open()) {
       block = pipe.free.take();
       lineEnd = records.lastLine();
       while (records.next()) {
@@ -200,7 +256,7 @@ final class RawFileLoader {
         records.encode(block.out);
         block.out.endRow();
         rows++;
-        boolean chunkEnd = ++chunkRowsSoFar >= chunkRows;
+        boolean chunkEnd = ++chunkRowsSoFar >= rowsPerChunk;
         if (chunkEnd || block.out.size() >= BLOCK_BYTES) {
           chunkRowsSoFar = chunkEnd ? 0 : chunkRowsSoFar;
           pipe.full.put(block.mark(chunkEnd, false, lineEnd, rows));
@@ -212,7 +268,7 @@ final class RawFileLoader {
     } catch (InterruptedException e) {
       // the writer has stopped and wants nothing more
     } catch (IOException | UncheckedIOException e) {
-      pipe.fail(block, problem(file, lineEnd + 1, e));
+      pipe.fail(block, problem(name, file, lineEnd + 1, e));
     } catch (RuntimeException e) {
       pipe.fail(block, e);
     }
@@ -266,9 +322,9 @@ final class RawFileLoader {
     }
   }
 
-  private static FileProblem problem(Path file, long line, Exception e) {
+  /** What {@code e} says is wrong with the file {@code name} ({@code file}; null for a stream). */
+  private static FileProblem problem(String name, Path file, long line, Exception e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-    String name = file.getFileName().toString();
     if (t instanceof CsvRecordReader.Malformed m) {
       return new FileProblem(name, m.line, m.kind, m.getMessage(), e);
     }
@@ -287,7 +343,7 @@ final class RawFileLoader {
     if (t instanceof CharacterCodingException) {
       // The reader checks a field's bytes once the field is read: find the exact line of the first
       // bad byte in a second, byte-level pass.
-      long exact = firstLineNotUtf8(file);
+      long exact = file == null ? -1 : firstLineNotUtf8(file);
       return new FileProblem(
           name, exact > 0 ? exact : line, Kind.NOT_UTF8, "bytes that are not valid UTF-8", e);
     }

@@ -77,21 +77,30 @@ final class SourceStream implements Closeable {
     return new SourceStream(hashed, data);
   }
 
+  /**
+   * Bytes that arrive as a stream: an extract read while it is pulled, which the pull hashes as it
+   * writes them (so {@link #sha256} is null).
+   */
+  static SourceStream of(InputStream in) {
+    return new SourceStream(null, in);
+  }
+
   /** The bytes to parse: the file's, inflated when compressed. */
   InputStream data() {
     return data;
   }
 
   /**
-   * The SHA-256 of every byte of the file, read to its end first (gzip may stop before trailing
-   * bytes, which are part of the file all the same).
+   * The SHA-256 of every byte of the file (null for a stream), read to its end first (gzip may stop
+   * before trailing bytes, which are part of the file all the same).
    */
   String sha256() throws IOException {
     byte[] rest = new byte[1 << 16];
-    while (hashed.read(rest) >= 0) {
+    InputStream all = hashed != null ? hashed : data;
+    while (all.read(rest) >= 0) {
       // hashed as read
     }
-    return Hashing.hex(hashed.getMessageDigest().digest());
+    return hashed == null ? null : Hashing.hex(hashed.getMessageDigest().digest());
   }
 
   @Override

@@ -33,22 +33,26 @@ final class Extract implements AutoCloseable {
   private final int columns;
   private long rows;
   private long bytes;
+  private final ExtractStream tap;
   private boolean finished;
   private boolean kept;
 
-  Extract(Path target, List<String> header) throws IOException {
-    this(target, header.size());
+  /**
+   * An extract of rows given one at a time ({@link #row}), its bytes also handed to {@code tap}
+   * when there is one.
+   */
+  Extract(Path target, List<String> header, ExtractStream tap) throws IOException {
+    this(target, header.size(), 0, 0, tap);
     record(header.toArray(String[]::new));
     rows = 0;
   }
 
-  /** An extract whose CSV bytes, header first, come from {@link #csv} (a COPY's output). */
-  Extract(Path target) throws IOException {
-    this(target, -1);
-  }
-
-  private Extract(Path target, int columns) throws IOException {
-    this(target, columns, 0, 0);
+  /**
+   * An extract whose CSV bytes, header first, come from {@link #csv} (a COPY's output), also handed
+   * to {@code tap} when there is one.
+   */
+  Extract(Path target, ExtractStream tap) throws IOException {
+    this(target, -1, 0, 0, tap);
   }
 
   /**
@@ -58,11 +62,13 @@ final class Extract implements AutoCloseable {
   static Extract resumed(Path target, long bytes, long rows) throws IOException {
     Path aside = aside(target);
     boolean there = bytes > 0 && Files.isRegularFile(aside) && Files.size(aside) >= bytes;
-    return new Extract(target, -2, there ? bytes : 0, there ? rows : 0);
+    return new Extract(target, -2, there ? bytes : 0, there ? rows : 0, null);
   }
 
-  private Extract(Path target, int columns, long resumeBytes, long resumeRows) throws IOException {
+  private Extract(Path target, int columns, long resumeBytes, long resumeRows, ExtractStream tap)
+      throws IOException {
     this.target = target;
+    this.tap = tap;
     Files.createDirectories(target.getParent());
     this.temporary = aside(target);
     this.columns = columns;
@@ -79,18 +85,32 @@ final class Extract implements AutoCloseable {
       this.bytes = resumeBytes;
       this.rows = resumeRows;
     }
+    OutputStream file =
+        Files.newOutputStream(
+            temporary,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            resumeBytes > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
     this.out =
         new BufferedOutputStream(
-            new DigestOutputStream(
-                Files.newOutputStream(
-                    temporary,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE,
-                    resumeBytes > 0
-                        ? StandardOpenOption.APPEND
-                        : StandardOpenOption.TRUNCATE_EXISTING),
-                digest),
-            1 << 16);
+            new DigestOutputStream(tap == null ? file : tee(file, tap.sink), digest), 1 << 16);
+  }
+
+  /** Writes to the file, then to the reader; closed, the file is complete and then the reader's. */
+  private static OutputStream tee(OutputStream file, OutputStream reader) {
+    return new java.io.FilterOutputStream(file) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        reader.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        super.close();
+        reader.close();
+      }
+    };
   }
 
   private static Path aside(Path target) {
@@ -117,33 +137,17 @@ final class Extract implements AutoCloseable {
   }
 
   /**
-   * Where CSV bytes, header first, are written as they come; its line breaks after the header count
-   * as rows (a line break inside a quoted value too: the count is for progress and for telling an
-   * empty pull, the ingest counts records exactly).
+   * Appends one whole CSV record's bytes, line break included: the header first, then one per row
+   * (as a COPY's output comes, one message a row, so a line break inside a quoted value is not
+   * counted as a row).
    */
-  OutputStream csv() {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        out.write(b);
-        if (b == '\n') {
-          rows++;
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        for (int i = off; i < off + len; i++) {
-          if (b[i] == '\n') {
-            rows++;
-          }
-        }
-      }
-    };
+  void csvRecord(byte[] record) throws IOException {
+    out.write(record);
+    bytes += record.length;
+    rows++;
   }
 
-  /** The rows written so far (for {@link #csv}, its lines but the header). */
+  /** The rows written so far (for {@link #csvRecord}, its records but the header). */
   long rows() {
     return columns == -1 ? Math.max(0, rows - 1) : rows;
   }
@@ -206,6 +210,9 @@ final class Extract implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (!finished) {
+      if (tap != null) {
+        tap.abort("the pull stopped before its extract was whole");
+      }
       try {
         out.close();
       } finally {

@@ -4,7 +4,6 @@ import io.sluice.activities.config.PipelineConfig.Jdbc;
 import io.sluice.activities.support.Failures;
 import io.sluice.workflows.FailureTypes;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +27,7 @@ import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
 
 /**
@@ -194,8 +194,9 @@ final class JdbcPull {
   }
 
   /**
-   * Pulls the rows of {@code date} into {@code extract}'s place, reporting rows as they come; an
-   * empty result leaves the extract as it was unless {@code allowEmpty}.
+   * Pulls the rows of {@code date} into {@code extract}'s place, reporting rows as they come, and
+   * handing the extract's bytes to {@code tap} as they are written when there is one; an empty
+   * result leaves the extract as it was unless {@code allowEmpty}.
    *
    * @throws io.temporal.failure.ApplicationFailure {@code BadConfig} for what a retry cannot mend
    *     (credentials refused, a query that fails, a database that does not exist); any other
@@ -208,14 +209,15 @@ final class JdbcPull {
       LocalDate date,
       Path extract,
       boolean allowEmpty,
-      LongConsumer progress)
+      LongConsumer progress,
+      ExtractStream tap)
       throws IOException {
     String user = user(source, j, secrets);
     Bound bound = bind(j.query(), j.orderBy());
     boolean postgres = postgres(j);
     try (Connection c = connect(source, j, secrets, user)) {
       if (postgres) {
-        return copyOut(c, j, date, extract, allowEmpty, progress);
+        return copyOut(c, j, date, extract, allowEmpty, progress, tap);
       }
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -231,7 +233,7 @@ final class JdbcPull {
             header.add(meta.getColumnLabel(i));
             types[i - 1] = meta.getColumnType(i);
           }
-          try (Extract out = new Extract(extract, header)) {
+          try (Extract out = new Extract(extract, header, tap)) {
             String[] row = new String[n];
             while (rs.next()) {
               for (int i = 0; i < n; i++) {
@@ -264,7 +266,13 @@ final class JdbcPull {
    * text.
    */
   private static Extract.Pulled copyOut(
-      Connection c, Jdbc j, LocalDate date, Path extract, boolean allowEmpty, LongConsumer progress)
+      Connection c,
+      Jdbc j,
+      LocalDate date,
+      Path extract,
+      boolean allowEmpty,
+      LongConsumer progress,
+      ExtractStream tap)
       throws SQLException, IOException {
     String inner = literal(j.query(), date);
     List<String> select = new ArrayList<>();
@@ -291,24 +299,20 @@ final class JdbcPull {
             + ") sluice_pull ORDER BY "
             + String.join(", ", j.orderBy())
             + ") TO STDOUT (FORMAT csv, HEADER true)";
-    try (Extract pulled = new Extract(extract)) {
-      OutputStream csv = pulled.csv();
-      OutputStream reporting =
-          new java.io.FilterOutputStream(csv) {
-            private long next = 1 << 24;
-            private long bytes;
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              csv.write(b, off, len);
-              bytes += len;
-              if (bytes >= next) {
-                next += 1 << 24;
-                progress.accept(pulled.rows());
-              }
-            }
-          };
-      new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy, reporting);
+    try (Extract pulled = new Extract(extract, tap)) {
+      CopyOut rows = new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy);
+      try {
+        for (byte[] record; (record = rows.readFromCopy()) != null; ) {
+          pulled.csvRecord(record);
+          if (pulled.rows() % 50_000 == 0) {
+            progress.accept(pulled.rows());
+          }
+        }
+      } finally {
+        if (rows.isActive()) {
+          rows.cancelCopy();
+        }
+      }
       c.commit();
       if (pulled.rows() == 0 && !allowEmpty) {
         return new Extract.Pulled(0, null, false, extract); // the extract stays as it was

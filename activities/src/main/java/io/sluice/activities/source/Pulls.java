@@ -6,6 +6,7 @@ import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.SluiceSettings;
 import io.sluice.workflows.FailureTypes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -96,6 +97,102 @@ public final class Pulls {
       LocalDate date,
       String resume,
       Consumer<Progress> progress) {
+    return pull(settings, config, date, resume, progress, null);
+  }
+
+  /** Reads a pull's extract (CSV, header first) while it is written; see {@link #pullReading}. */
+  @FunctionalInterface
+  public interface ExtractReader<R> {
+    /**
+     * Reads the extract's bytes as they come; it may stop early, and a read fails when the pull
+     * stops before the extract is whole.
+     */
+    R read(InputStream extract) throws Exception;
+  }
+
+  /**
+   * A pull whose extract was read as it was written: the pull, and what the reader made of the
+   * extract, or the exception it failed with (then {@code result} is null).
+   */
+  public record Read<R>(Pulled pulled, R result, Exception failure) {}
+
+  /**
+   * Whether this source's extract may be read while it is pulled ({@link #pullReading}): a {@code
+   * jdbc} source's, which is always pulled whole (an API's pull resumes from a page instead).
+   */
+  public static boolean readableWhilePulled(LoadedConfig config) {
+    return "jdbc".equals(config.sourceKind());
+  }
+
+  /**
+   * Pulls the partition of {@code date} as {@link #pull} does, from its first row, on a thread of
+   * its own, while {@code reader} reads the extract's bytes on the calling thread as they are
+   * written. Returns once both are done: the extract is then in place as {@link #pull} leaves it.
+   *
+   * @throws RuntimeException the pull's failure, as {@link #pull} throws it (the reader has stopped
+   *     by then)
+   */
+  public static <R> Read<R> pullReading(
+      SluiceSettings settings,
+      LoadedConfig config,
+      LocalDate date,
+      Consumer<Progress> progress,
+      ExtractReader<R> reader) {
+    ExtractStream stream = new ExtractStream();
+    Pulled[] pulled = new Pulled[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread pulling =
+        new Thread(
+            () -> {
+              try {
+                pulled[0] = pull(settings, config, date, null, progress, stream);
+                // a no-op once the extract was handed over whole, as every jdbc pull does
+                stream.abort("the pull ended without handing its extract over");
+              } catch (RuntimeException e) {
+                failed[0] = e;
+                stream.abort("the pull failed: " + e.getMessage());
+              } catch (Error e) {
+                failed[0] = new IllegalStateException("the pull failed: " + e, e);
+                stream.abort("the pull failed: " + e);
+                throw e;
+              }
+            },
+            "sluice-pull-" + config.config().dataset() + "-" + date);
+    pulling.setDaemon(true);
+    pulling.start();
+    R result = null;
+    Exception readFailure = null;
+    try {
+      result = reader.read(stream);
+    } catch (Exception e) {
+      readFailure = e;
+    } finally {
+      stream.close();
+    }
+    try {
+      pulling.join();
+    } catch (InterruptedException e) {
+      pulling.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          config.config().dataset() + "/" + date + ": interrupted while pulling", e);
+    }
+    if (failed[0] != null) {
+      if (readFailure != null && readFailure != failed[0]) {
+        failed[0].addSuppressed(readFailure);
+      }
+      throw failed[0];
+    }
+    return new Read<>(pulled[0], result, readFailure);
+  }
+
+  private static Pulled pull(
+      SluiceSettings settings,
+      LoadedConfig config,
+      LocalDate date,
+      String resume,
+      Consumer<Progress> progress,
+      ExtractStream tap) {
     PipelineConfig.Source s = config.config().source();
     String source = config.config().dataset() + "'s source";
     Path extract = settings.sourceDir(config, date).resolve(config.extractName());
@@ -112,7 +209,8 @@ public final class Pulls {
                     date,
                     extract,
                     allowEmpty,
-                    rows -> progress.accept(new Progress(rows, null)));
+                    rows -> progress.accept(new Progress(rows, null)),
+                    tap);
             case "s3" -> {
               long objects =
                   S3Pull.pull(

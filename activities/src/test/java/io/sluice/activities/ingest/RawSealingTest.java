@@ -115,6 +115,93 @@ class RawSealingTest {
     }
   }
 
+  /**
+   * A file registered before its bytes are known (an extract loaded as it is pulled) is identified
+   * in the same transaction, once, by the session holding its load; no other session ever sees it
+   * without its identity.
+   */
+  @Nested
+  class AFileRegisteredBeforeItsBytesAreKnown {
+
+    /**
+     * In one transaction of the worker's role: registers a file of DAY without its identity, runs
+     * {@code statements} (each formatted with the file's id), commits.
+     */
+    private static void registered(ActivityHarness h, String... statements)
+        throws java.sql.SQLException {
+      try (java.sql.Connection c = h.dataSource.getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        try {
+          long file;
+          try (java.sql.ResultSet r =
+              s.executeQuery(
+                  "insert into meta.ingested_files (dataset, partition_date, file_name,"
+                      + " row_count, loaded_through_line, header, run_id, state) values"
+                      + " ('orders', '"
+                      + DAY
+                      + "', 'extract.csv', 0, 0, '{order_id}', 'run-1', 'loading')"
+                      + " returning file_id")) {
+            r.next();
+            file = r.getLong(1);
+          }
+          for (String statement : statements) {
+            s.execute(statement.formatted(file));
+          }
+          c.commit();
+        } finally {
+          c.rollback();
+        }
+      }
+    }
+
+    private static final String CLAIM = "select meta.claim_file(%1$d, 'run-1')";
+    private static final String SHA_A = "a".repeat(64);
+    private static final String IDENTIFY = "select meta.identify_file(%1$d, '" + SHA_A + "', 10)";
+    private static final String SEAL = "select meta.seal_file(%1$d)";
+
+    @Test
+    void cannotCommitWithoutItsIdentity() throws Exception {
+      try (ActivityHarness h = new ActivityHarness(tmp, true)) {
+        assertThatThrownBy(() -> registered(h))
+            .hasMessageContaining("was registered without its SHA-256 and size");
+        assertThatThrownBy(() -> registered(h, CLAIM))
+            .as("claimed, still without an identity")
+            .hasMessageContaining("without its SHA-256");
+        assertThat(h.ownerDsl.fetchCount(h.ownerDsl.selectFrom("meta.ingested_files"))).isZero();
+      }
+    }
+
+    @Test
+    void isIdentifiedOnceByTheSessionHoldingItsLoadBeforeItIsSealed() throws Exception {
+      try (ActivityHarness h = new ActivityHarness(tmp, true)) {
+        assertThatThrownBy(() -> registered(h, IDENTIFY))
+            .as("a load not claimed")
+            .hasMessageContaining("not claimed by this session");
+        assertThatThrownBy(() -> registered(h, CLAIM, "select meta.identify_file(%d, 'x', 10)"))
+            .hasMessageContaining("a SHA-256 is 64 lowercase hex digits");
+        assertThatThrownBy(() -> registered(h, CLAIM, SEAL))
+            .as("sealed before its identity")
+            .hasMessageContaining("cannot be sealed before its identity is known");
+        assertThatThrownBy(() -> registered(h, CLAIM, IDENTIFY, IDENTIFY))
+            .as("identified twice")
+            .hasMessageContaining("is identified already");
+
+        registered(h, CLAIM, IDENTIFY, SEAL);
+        assertThat(
+                h.ownerDsl.fetchValue(
+                    "select concat_ws(' ', sha256, size_bytes, state) from meta.ingested_files"))
+            .isEqualTo(SHA_A + " 10 sealed");
+        assertThatThrownBy(
+                () ->
+                    h.ownerDsl.execute(
+                        "update meta.ingested_files set sha256 = null, size_bytes = null"))
+            .as("even the owner")
+            .hasMessageContaining("sealed and stays so");
+      }
+    }
+  }
+
   @Nested
   class EvenTheOwner {
 

@@ -3,6 +3,9 @@ package io.sluice.activities.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.Sources;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@code jdbc} source on a second PostgreSQL database: the orders a CSV drop holds, pulled with a
@@ -298,6 +302,128 @@ class JdbcSourceTest {
                       + " where record->>'order_id' = 'o-1'"))
           .isEqualTo("negative_amount");
       assertThat(h.dsl.fetchCount(h.dsl.selectFrom("stg.orders"))).isEqualTo(29);
+    }
+  }
+
+  /** What raw and the ledger hold of the day's files, but their ids and load times. */
+  private static java.util.List<String> rawAndLedger(ActivityHarness h) {
+    java.util.List<String> out =
+        new java.util.ArrayList<>(
+            h.dsl
+                .fetch(
+                    "select (to_jsonb(r) - 'file_id')::text from raw.orders r"
+                        + " where partition_date = ? order by line_no",
+                    FIRST)
+                .into(String.class));
+    out.addAll(
+        h.dsl
+            .fetch(
+                "select concat_ws(' ', file_name, sha256, size_bytes, row_count,"
+                    + " loaded_through_line, array_to_string(header, ','), state, loader_pid)"
+                    + " from meta.ingested_files order by file_id")
+            .into(String.class));
+    return out;
+  }
+
+  private static ListAppender<ILoggingEvent> logs() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+    return logs;
+  }
+
+  private static boolean loadedAsPulled(ListAppender<ILoggingEvent> logs) {
+    return logs.list.stream()
+        .anyMatch(e -> e.getFormattedMessage().contains("as they were pulled"));
+  }
+
+  @Test
+  void aFirstPullIsLoadedAsItIsPulledAndRawHoldsWhatTheLoadOfItsFileHolds() throws Exception {
+    Path csvRoot = tmp.resolve("csv");
+    load(new OrdersGenerator(5, 3000).writeDay(csvRoot.resolve("data"), FIRST, FIRST), FIRST);
+    ListAppender<ILoggingEvent> logs = logs();
+    try (ActivityHarness streamed = Sources.harness(tmp.resolve("streamed"), jdbcSource());
+        ActivityHarness fromFile = Sources.harness(tmp.resolve("file"), jdbcSource())) {
+      IngestResult first = streamed.ingest.ingest(ActivityHarness.ref(FIRST));
+      assertThat(loadedAsPulled(logs)).as("loaded as it was pulled").isTrue();
+      Path extract = streamed.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      assertThat(streamed.dsl.fetchValue("select sha256 from meta.ingested_files", String.class))
+          .isEqualTo(io.sluice.activities.support.Hashing.sha256Hex(extract));
+
+      // the same extract in place beforehand: the pull finds it unchanged, ingest loads the file
+      Path copy = fromFile.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      Files.createDirectories(copy.getParent());
+      Files.copy(extract, copy);
+      logs.list.clear();
+      IngestResult second = fromFile.ingest.ingest(ActivityHarness.ref(FIRST));
+      assertThat(loadedAsPulled(logs)).as("loaded from the file").isFalse();
+
+      assertThat(first).isEqualTo(second);
+      assertThat(first.rawRows()).isEqualTo(3000);
+      assertThat(rawAndLedger(streamed)).hasSize(3001).isEqualTo(rawAndLedger(fromFile));
+      Sources.stage(streamed, FIRST);
+      Sources.stage(fromFile, FIRST);
+      Outcome a = Outcome.of(streamed, true);
+      Outcome b = Outcome.of(fromFile, true);
+      assertThat(a.staged()).isEqualTo(b.staged());
+      assertThat(a.quarantined()).isEqualTo(b.quarantined());
+      assertThat(a.counts()).isEqualTo(b.counts());
+    } finally {
+      ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    }
+  }
+
+  @Test
+  void aPullThatFailsAfterRowsWentToRawLeavesRawAndTheLedgerAsTheyWere() throws Exception {
+    load(new OrdersGenerator(5, 20_000).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    // rows come in index order, each computed as it is sent: the division fails past row 15,000,
+    // after megabytes of rows went into raw's COPY
+    src.execute("CREATE INDEX ON shop_orders (seq)");
+    src.execute(
+        "ALTER DATABASE \""
+            + src.fetchValue("select current_database()")
+            + "\" SET enable_sort = off");
+    String failing =
+        "SELECT order_id, customer_id, order_ts, amount, currency, status, category, country,"
+            + " channel, quantity, seq, 1 / (15000 - seq) AS boom FROM shop_orders"
+            + " WHERE received_at >= :start AND received_at < :end";
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("fails"),
+            jdbcSource(source.getJdbcUrl(), source.getUsername(), failing, ""))) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
+      assertThat(f.getOriginalMessage())
+          .contains("SQLSTATE 22012")
+          .contains("fix source.jdbc.query");
+      assertNothingChanged(h);
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.ingested_files"))).isZero();
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.partition_versions"))).isZero();
+    }
+  }
+
+  @Test
+  void aQueryWithoutARequiredColumnIsRefusedAsAFileWithoutOneIs() throws Exception {
+    load(new OrdersGenerator(5, 300).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    String noOrderId =
+        "SELECT customer_id, order_ts, amount, currency, status, category, country,"
+            + " channel, quantity, seq FROM shop_orders"
+            + " WHERE received_at >= :start AND received_at < :end";
+    try (ActivityHarness h =
+        Sources.harness(
+            tmp.resolve("header"),
+            jdbcSource(source.getJdbcUrl(), source.getUsername(), noOrderId, ""))) {
+      ApplicationFailure f = ingestFails(h);
+      assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
+      assertThat(f.getOriginalMessage())
+          .contains("extract.csv")
+          .contains("required column(s) missing from the header: [order_id]");
+      assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).isZero();
+      Path extract = h.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      assertThat(
+              h.dsl.fetchValue(
+                  "select concat_ws(' ', state, sha256) from meta.ingested_files", String.class))
+          .isEqualTo("rejected " + io.sluice.activities.support.Hashing.sha256Hex(extract));
     }
   }
 
