@@ -73,4 +73,24 @@ final class BenchActivities implements AutoCloseable {
     env.close();
     dataSource.close();
   }
+
+  /** A bench's main body. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body}, then exits: 0 when it ran, 1 with its failure printed when it did not.
+   * Temporal's test environment leaves non-daemon timer threads behind, which would keep a failed
+   * bench's JVM (and the script waiting on it) running.
+   */
+  static void runAndExit(Body body) {
+    try {
+      body.run();
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
 }

@@ -28,7 +28,11 @@ public final class FeatureBench {
 
   private FeatureBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    BenchActivities.runAndExit(() -> measure(args));
+  }
+
+  private static void measure(String[] args) throws Exception {
     if (args.length < 7) {
       System.err.println(
           "usage: FeatureBench <jdbc-url> <user> <password> <data-root> <pipelines-dir>"
@@ -68,7 +72,5 @@ public final class FeatureBench {
         System.out.println("rows_of_date=" + r.featureRows());
       }
     }
-    // Temporal's test environment leaves non-daemon timer threads behind.
-    System.exit(0);
   }
 }

@@ -26,7 +26,11 @@ public final class StageBench {
 
   private StageBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    BenchActivities.runAndExit(() -> measure(args));
+  }
+
+  private static void measure(String[] args) throws Exception {
     if (args.length < 7) {
       System.err.println(
           "usage: StageBench <jdbc-url> <user> <password> <data-root> <pipelines-dir> <dataset>"
@@ -54,8 +58,6 @@ public final class StageBench {
     }
     System.out.println("peak_heap_mb=" + peak / (1024 * 1024));
     System.out.println("max_heap_mb=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    // Temporal's test environment leaves non-daemon timer threads behind.
-    System.exit(0);
   }
 
   private static final boolean WARM_ALL = !"ingest".equals(System.getenv("WARM_STAGES"));
