@@ -226,6 +226,10 @@ public final class IngestActivitiesImpl implements IngestActivities {
       DSLContext db = DSL.using(c, SQLDialect.POSTGRES);
       PartitionStore.lockSession(db, ref.dataset(), date);
       try {
+        // The day's table made and committed first: making it locks the dataset's whole raw table,
+        // which the one transaction below would hold for the whole pull. The file's own table is
+        // made in it, which locks the day's table (no other load of this day runs meanwhile).
+        io.sluice.db.jooq.raw.Routines.dayTable(db.configuration(), ref.dataset(), date);
         c.setAutoCommit(false);
         Pulls.Read<LoadedWhilePulled> read;
         try {
@@ -271,7 +275,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
                     }
                   });
         } catch (RuntimeException e) {
-          c.rollback();
+          rollback(c, e);
           throw e;
         }
         Pulls.Pulled pulled = read.pulled();
@@ -310,11 +314,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
             load.fileId());
         return new WhilePulled(new IngestResult(version, 1, 1, rows, rows), pulled);
       } finally {
-        if (!c.getAutoCommit()) {
-          c.rollback();
-          c.setAutoCommit(true);
+        try {
+          if (!c.getAutoCommit()) {
+            c.rollback();
+            c.setAutoCommit(true);
+          }
+        } finally {
+          PartitionStore.unlockSession(db, ref.dataset(), date);
         }
-        PartitionStore.unlockSession(db, ref.dataset(), date);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(
@@ -325,6 +332,15 @@ public final class IngestActivitiesImpl implements IngestActivities {
               + " as it was pulled: "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** Rolls back after {@code failure}; a rollback that fails too is added to it, not thrown. */
+  private static void rollback(Connection c, RuntimeException failure) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

@@ -100,6 +100,12 @@ final class Extract implements AutoCloseable {
   private static OutputStream tee(OutputStream file, OutputStream reader) {
     return new java.io.FilterOutputStream(file) {
       @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        reader.write(b);
+      }
+
+      @Override
       public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
         reader.write(b, off, len);

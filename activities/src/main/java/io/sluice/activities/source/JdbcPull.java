@@ -302,9 +302,13 @@ final class JdbcPull {
     try (Extract pulled = new Extract(extract, tap)) {
       CopyOut rows = new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy);
       try {
+        long bytes = 0;
+        long next = 1 << 24;
         for (byte[] record; (record = rows.readFromCopy()) != null; ) {
           pulled.csvRecord(record);
-          if (pulled.rows() % 50_000 == 0) {
+          bytes += record.length;
+          if (bytes >= next) { // every 16 MiB, however wide the rows
+            next += 1 << 24;
             progress.accept(pulled.rows());
           }
         }

@@ -403,6 +403,41 @@ class JdbcSourceTest {
   }
 
   @Test
+  void anExtractWrittenByAnotherPullMeanwhileIsNotLoaded() throws Exception {
+    load(new OrdersGenerator(5, 3000).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    try (ActivityHarness h = Sources.harness(tmp.resolve("race"), jdbcSource())) {
+      io.sluice.activities.config.LoadedConfig config =
+          io.sluice.activities.support.Failures.config(h.settings, "orders");
+      Path aside = h.settings.sourceDir(config, FIRST).resolve(".extract.csv.pulling");
+      // the reader, while the pull writes, lets another attempt's bytes into the same file
+      Throwable t =
+          catchThrowable(
+              () ->
+                  Pulls.pullReading(
+                      h.settings,
+                      config,
+                      FIRST,
+                      p -> {},
+                      in -> {
+                        byte[] buf = new byte[4096];
+                        in.read(buf);
+                        Files.write(
+                            aside,
+                            "another,pull\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            java.nio.file.StandardOpenOption.WRITE);
+                        while (in.read(buf) >= 0) {
+                          // read it all
+                        }
+                        return null;
+                      }));
+      assertThat(t)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("changed while it was pulled")
+          .hasMessageContaining("the ingest will be retried");
+    }
+  }
+
+  @Test
   void aQueryWithoutARequiredColumnIsRefusedAsAFileWithoutOneIs() throws Exception {
     load(new OrdersGenerator(5, 300).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
     String noOrderId =
