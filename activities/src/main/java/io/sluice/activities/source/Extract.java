@@ -4,6 +4,11 @@ import io.sluice.activities.support.Hashing;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,28 +77,59 @@ final class Extract implements AutoCloseable {
     Files.createDirectories(target.getParent());
     this.temporary = aside(target);
     this.columns = columns;
-    if (resumeBytes > 0) {
-      try (var ch = java.nio.channels.FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ch.truncate(resumeBytes);
-      }
-      try (var in = Files.newInputStream(temporary)) {
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          digest.update(buf, 0, n);
-        }
-      }
-      this.bytes = resumeBytes;
-      this.rows = resumeRows;
-    }
-    OutputStream file =
-        Files.newOutputStream(
+    FileChannel channel =
+        FileChannel.open(
             temporary,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
-            resumeBytes > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+            StandardOpenOption.READ);
+    try {
+      lock(channel);
+      // truncated only once locked: another pull of the partition may be writing it
+      channel.truncate(resumeBytes);
+      if (resumeBytes > 0) {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (long at = 0; at < resumeBytes; ) {
+          buf.clear();
+          int n = channel.read(buf, at);
+          if (n <= 0) {
+            break;
+          }
+          digest.update(buf.flip());
+          at += n;
+        }
+        this.bytes = resumeBytes;
+        this.rows = resumeRows;
+      }
+      channel.position(resumeBytes);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    OutputStream file = Channels.newOutputStream(channel);
     this.out =
         new BufferedOutputStream(
             new DigestOutputStream(tap == null ? file : tee(file, tap.sink), digest), 1 << 16);
+  }
+
+  /**
+   * Locks the temporary extract for this pull until it is closed: a second pull of the same
+   * partition at once (an attempt whose heartbeats stopped, still running, and its retry) is
+   * refused instead of writing into the same file.
+   */
+  private void lock(FileChannel channel) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by another pull in this worker
+    }
+    if (lock == null) {
+      throw new IllegalStateException(
+          "another pull of the same partition is writing "
+              + temporary
+              + " (an earlier attempt still running); this attempt will be retried");
+    }
   }
 
   /** Writes to the file, then to the reader; closed, the file is complete and then the reader's. */
@@ -199,17 +235,22 @@ final class Extract implements AutoCloseable {
    * none); otherwise the temporary file goes and the extract in place is untouched.
    */
   Pulled finish() throws IOException {
-    out.close();
     finished = true;
-    String sha = Hashing.hex(digest.digest());
-    boolean same = Files.isRegularFile(target) && Hashing.sha256Hex(target).equals(sha);
-    if (same) {
-      Files.delete(temporary);
-    } else {
-      Files.move(
-          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      out.flush();
+      String sha = Hashing.hex(digest.digest());
+      boolean same = Files.isRegularFile(target) && Hashing.sha256Hex(target).equals(sha);
+      // moved (or removed) while still locked, so no other pull has written into it
+      if (same) {
+        Files.delete(temporary);
+      } else {
+        Files.move(
+            temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return new Pulled(rows(), sha, !same, target);
+    } finally {
+      out.close(); // the lock goes, and a reader sees the end of the extract
     }
-    return new Pulled(rows(), sha, !same, target);
   }
 
   /** Without {@link #finish}: the pull failed, the temporary file goes, the extract stays. */
@@ -220,11 +261,11 @@ final class Extract implements AutoCloseable {
         tap.abort("the pull stopped before its extract was whole");
       }
       try {
-        out.close();
-      } finally {
         if (!kept) {
-          Files.deleteIfExists(temporary);
+          Files.deleteIfExists(temporary); // while still locked: a later pull's file is its own
         }
+      } finally {
+        out.close();
       }
     }
   }

@@ -148,7 +148,6 @@ public final class Pulls {
                 pulled[0] = pull(settings, config, date, null, progress, stream);
                 // a no-op once the extract was handed over whole, as every jdbc pull does
                 stream.abort("the pull ended without handing its extract over");
-                verify(settings, config, date, pulled[0]);
               } catch (RuntimeException e) {
                 failed[0] = e;
                 stream.abort("the pull failed: " + e.getMessage());
@@ -190,36 +189,6 @@ public final class Pulls {
       throw failed[0];
     }
     return new Read<>(pulled[0], result, readFailure);
-  }
-
-  /**
-   * Checks that the extract in place holds the bytes the pull hashed as it wrote them (while the
-   * reader finishes): another attempt pulling the same day at the same time (one whose heartbeats
-   * stopped, retried meanwhile) writes the same temporary file, and rows must not be recorded with
-   * an identity that is not the file's.
-   */
-  private static void verify(
-      SluiceSettings settings, LoadedConfig config, LocalDate date, Pulled pulled) {
-    if (pulled.extract() == null || pulled.sha256() == null) {
-      return;
-    }
-    Path extract = settings.sourceDir(config, date).resolve(pulled.extract());
-    try {
-      String onDisk = io.sluice.activities.support.Hashing.sha256Hex(extract);
-      if (!onDisk.equals(pulled.sha256())) {
-        throw new IllegalStateException(
-            config.config().dataset()
-                + "/"
-                + date
-                + ": the extract "
-                + extract
-                + " changed while it was pulled (another pull of the same day wrote it at the"
-                + " same time); nothing was loaded, and the ingest will be retried");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot read the extract " + extract + ": " + e.getMessage(), e);
-    }
   }
 
   private static Pulled pull(

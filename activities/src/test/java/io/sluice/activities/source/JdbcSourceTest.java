@@ -403,37 +403,40 @@ class JdbcSourceTest {
   }
 
   @Test
-  void anExtractWrittenByAnotherPullMeanwhileIsNotLoaded() throws Exception {
-    load(new OrdersGenerator(5, 3000).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+  void aSecondPullOfTheSameDayWhileOneIsWritingIsRefusedAndRetried() throws Exception {
+    load(new OrdersGenerator(5, 20_000).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
     try (ActivityHarness h = Sources.harness(tmp.resolve("race"), jdbcSource())) {
       io.sluice.activities.config.LoadedConfig config =
           io.sluice.activities.support.Failures.config(h.settings, "orders");
-      Path aside = h.settings.sourceDir(config, FIRST).resolve(".extract.csv.pulling");
-      // the reader, while the pull writes, lets another attempt's bytes into the same file
-      Throwable t =
-          catchThrowable(
-              () ->
-                  Pulls.pullReading(
-                      h.settings,
-                      config,
-                      FIRST,
-                      p -> {},
-                      in -> {
-                        byte[] buf = new byte[4096];
-                        in.read(buf);
-                        Files.write(
-                            aside,
-                            "another,pull\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            java.nio.file.StandardOpenOption.WRITE);
-                        while (in.read(buf) >= 0) {
-                          // read it all
-                        }
-                        return null;
-                      }));
-      assertThat(t)
+      Throwable[] second = new Throwable[1];
+      // while the first pull writes (2 MB, more than it hands its reader ahead of time, so it is
+      // still writing), a second one starts: an attempt whose heartbeats stopped, and its retry
+      Pulls.Read<Long> read =
+          Pulls.pullReading(
+              h.settings,
+              config,
+              FIRST,
+              p -> {},
+              in -> {
+                byte[] buf = new byte[1 << 16];
+                long n = in.read(buf);
+                second[0] =
+                    catchThrowable(() -> Pulls.pull(h.settings, config, FIRST, null, p -> {}));
+                for (int k; (k = in.read(buf)) >= 0; ) {
+                  n += k;
+                }
+                return n;
+              });
+      assertThat(second[0])
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("changed while it was pulled")
-          .hasMessageContaining("the ingest will be retried");
+          .hasMessageContaining("another pull of the same partition is writing")
+          .hasMessageContaining("will be retried");
+      Path extract = h.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      assertThat(read.failure()).isNull();
+      assertThat(read.result()).isEqualTo(Files.size(extract));
+      assertThat(read.pulled().sha256())
+          .isEqualTo(io.sluice.activities.support.Hashing.sha256Hex(extract));
+      assertThat(read.pulled().rows()).isEqualTo(20_000);
     }
   }
 
