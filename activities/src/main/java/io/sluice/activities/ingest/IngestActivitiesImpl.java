@@ -244,17 +244,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
                       if (headerProblem(name, records.header(), config) != null) {
                         return null; // the load from the file refuses it, with its report
                       }
-                      IngestedFilesRecord row = db.newRecord(INGESTED_FILES);
-                      row.setDataset(ref.dataset());
-                      row.setPartitionDate(date);
-                      row.setFileName(name);
-                      row.setRowCount(0L);
-                      row.setLoadedThroughLine(0L);
-                      row.setHeader(records.header().toArray(String[]::new));
-                      row.setRunId(ref.runId());
-                      row.setState("loading");
-                      row.store();
-                      long id = row.getFileId();
+                      long id =
+                          registration(db, ref, date, name, null, null, records.header(), null)
+                              .getFileId();
                       String table = Routines.claimFile(db.configuration(), id, ref.runId());
                       return new LoadedWhilePulled(
                           id,
@@ -383,23 +375,49 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } catch (FileProblem p) {
       rejection = p.getMessage();
     }
+    // a refused file's first line may be anything (a secret file's content): it is not kept
+    IngestedFilesRecord row =
+        registration(
+            db,
+            ref,
+            date,
+            f.name(),
+            f.sha256(),
+            f.size(),
+            rejection == null ? header : List.of(),
+            rejection);
+    if (rejection != null) {
+      throw rejected(ref, date, f, rejection, null);
+    }
+    return row;
+  }
+
+  /**
+   * Records a file in the ledger, empty: loading, or rejected for {@code rejection}; its SHA-256
+   * and size may be null only for a load that identifies it in the same transaction (V30).
+   */
+  private static IngestedFilesRecord registration(
+      DSLContext db,
+      PartitionRef ref,
+      LocalDate date,
+      String name,
+      String sha256,
+      Long size,
+      List<String> header,
+      String rejection) {
     IngestedFilesRecord row = db.newRecord(INGESTED_FILES);
     row.setDataset(ref.dataset());
     row.setPartitionDate(date);
-    row.setFileName(f.name());
-    row.setSha256(f.sha256());
-    row.setSizeBytes(f.size());
+    row.setFileName(name);
+    row.setSha256(sha256);
+    row.setSizeBytes(size);
     row.setRowCount(0L);
     row.setLoadedThroughLine(0L);
-    // a refused file's first line may be anything (a secret file's content): it is not kept
-    row.setHeader(rejection == null ? header.toArray(String[]::new) : new String[0]);
+    row.setHeader(header.toArray(String[]::new));
     row.setRunId(ref.runId());
     row.setState(rejection == null ? "loading" : "rejected");
     row.setRejection(rejection);
     row.store();
-    if (rejection != null) {
-      throw rejected(ref, date, f, rejection, null);
-    }
     return row;
   }
 

@@ -92,9 +92,13 @@ final class RawFileLoader {
     if (format == FileFormat.PARQUET) {
       return new ParquetRecords(name, file, columns);
     }
-    SourceStream src = SourceStream.open(file, limits);
+    return records(name, SourceStream.open(file, limits));
+  }
+
+  /** The records of {@code src} (its header read): JSON Lines when its name says so, else CSV. */
+  private RecordSource records(String name, SourceStream src) throws IOException {
     try {
-      return format == FileFormat.JSONL
+      return FileFormat.of(name, declaredFormat) == FileFormat.JSONL
           ? new JsonLinesRecords(name, src, columns)
           : new CsvRecords(name, src, columns.names());
     } catch (IOException | RuntimeException e) {
@@ -143,10 +147,7 @@ final class RawFileLoader {
    * Lines when its name says so.
    */
   RecordSource openStream(String name, InputStream in) throws IOException {
-    SourceStream src = SourceStream.of(in);
-    return FileFormat.of(name, declaredFormat) == FileFormat.JSONL
-        ? new JsonLinesRecords(name, src, columns)
-        : new CsvRecords(name, src, columns.names());
+    return records(name, SourceStream.of(in));
   }
 
   /**

@@ -79,6 +79,12 @@ class JdbcSourceTest {
     return jdbcSource(source.getJdbcUrl(), source.getUsername(), QUERY, "");
   }
 
+  /** A harness under {@code dir} whose orders are pulled from the source with {@code query}. */
+  private ActivityHarness pulling(String dir, String query) throws IOException {
+    return Sources.harness(
+        tmp.resolve(dir), jdbcSource(source.getJdbcUrl(), source.getUsername(), query, ""));
+  }
+
   /** Loads one day's generated CSV into the source table, each row received on that day. */
   private void load(Path csv, LocalDate day) throws Exception {
     src.execute("CREATE TEMP TABLE IF NOT EXISTS day_rows (LIKE shop_orders INCLUDING ALL)");
@@ -282,10 +288,7 @@ class JdbcSourceTest {
     String query =
         "SELECT * FROM typed_orders WHERE order_ts >= :start AND order_ts < :end AND"
             + " shipped = :date";
-    try (ActivityHarness h =
-        Sources.harness(
-            tmp.resolve("typed"),
-            jdbcSource(source.getJdbcUrl(), source.getUsername(), query, ""))) {
+    try (ActivityHarness h = pulling("typed", query)) {
       Sources.stage(h, FIRST);
       assertThat(
               h.dsl.fetchValue(
@@ -387,10 +390,7 @@ class JdbcSourceTest {
         "SELECT order_id, customer_id, order_ts, amount, currency, status, category, country,"
             + " channel, quantity, seq, 1 / (15000 - seq) AS boom FROM shop_orders"
             + " WHERE received_at >= :start AND received_at < :end";
-    try (ActivityHarness h =
-        Sources.harness(
-            tmp.resolve("fails"),
-            jdbcSource(source.getJdbcUrl(), source.getUsername(), failing, ""))) {
+    try (ActivityHarness h = pulling("fails", failing)) {
       ApplicationFailure f = ingestFails(h);
       assertThat(f.getType()).isEqualTo(FailureTypes.BAD_CONFIG);
       assertThat(f.getOriginalMessage())
@@ -447,10 +447,7 @@ class JdbcSourceTest {
         "SELECT customer_id, order_ts, amount, currency, status, category, country,"
             + " channel, quantity, seq FROM shop_orders"
             + " WHERE received_at >= :start AND received_at < :end";
-    try (ActivityHarness h =
-        Sources.harness(
-            tmp.resolve("header"),
-            jdbcSource(source.getJdbcUrl(), source.getUsername(), noOrderId, ""))) {
+    try (ActivityHarness h = pulling("header", noOrderId)) {
       ApplicationFailure f = ingestFails(h);
       assertThat(f.getType()).isEqualTo(FailureTypes.BAD_INPUT);
       assertThat(f.getOriginalMessage())
