@@ -492,13 +492,6 @@ public final class Candidates {
   private Filled judge(
       CopyManager copy, String source, OutputStream rows, Path undecidedFile, RowObserver observer)
       throws SQLException, IOException {
-    RowJudge judge = RowJudge.of(schema);
-    int n = schema.columns().size();
-    boolean[] text = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      text[i] = schema.columns().get(i).type() instanceof ColumnType.Text;
-    }
-    int[] keep = receivedColumns().stream().mapToInt(Integer::intValue).toArray();
     int[] unique = uniqueColumns.stream().mapToInt(schema.names()::indexOf).toArray();
     RepeatFinder repeats = new RepeatFinder(unique.length);
     CopyOut out = copy.copyOut(source);
@@ -506,44 +499,17 @@ public final class Candidates {
     long undecided = 0;
     try (OutputStream left =
         new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
-      BinaryCopyRows in = new BinaryCopyRows(out, 5 + n);
-      CopyTextEncoder row = new CopyTextEncoder(1 << 12);
-      StringBuilder record = new StringBuilder(256);
-      String[] texts = new String[n];
+      BinaryCopyRows in = new BinaryCopyRows(out, 5 + schema.columns().size());
+      Judging judging = new Judging(in, rows, left, observer, repeats, unique);
+      // the loop only counts: each row is judged by a method of its own, which a worker compiles
+      // once, so a partition after the first runs compiled code from its first row (a loop whose
+      // body were this method would be compiled anew, on the stack, for every partition)
       while (in.next()) {
-        long fileId = in.int8(0);
-        long lineNo = in.int8(1);
-        boolean wrongFields = in.bool(3);
-        for (int i = 0; i < n; i++) {
-          texts[i] = in.text(4 + i);
-        }
-        String extra = in.text(4 + n);
-        RowJudge.Verdict v = judge.judge(texts, wrongFields);
-        row.clear();
-        if (v.undecided() || !encode(row, fileId, lineNo, v, text, texts, in)) {
-          row.clear();
-          row.number(fileId).number(lineNo).endRow();
-          left.write(row.array(), 0, row.size());
-          undecided++;
-          continue;
-        }
-        observer.row(texts, v);
-        for (int k = 0; k < unique.length; k++) {
-          int i = unique[k];
-          repeats.see(k, text[i] ? (String) v.values()[i] : v.texts()[i]);
-        }
-        for (int i : keep) {
-          received(row, in, 4 + i);
-        }
-        row.text(arrayLiteral(v.reasons()));
-        if (v.reasons().isEmpty()) {
-          row.nullField();
+        if (judging.row()) {
+          judged++;
         } else {
-          row.text(recordJson(record, schema.names(), texts, extra));
+          undecided++;
         }
-        row.endRow();
-        rows.write(row.array(), 0, row.size());
-        judged++;
       }
     } finally {
       if (out.isActive()) {
@@ -561,6 +527,79 @@ public final class Candidates {
     }
     repeatCandidates = found;
     return new Filled(judged, undecided, false);
+  }
+
+  /**
+   * Judges one raw row at a time of a partition's stream, into the judged rows or the undecided.
+   */
+  private final class Judging {
+    private final BinaryCopyRows in;
+    private final OutputStream rows;
+    private final OutputStream left;
+    private final RowObserver observer;
+    private final RepeatFinder repeats;
+    private final int[] unique;
+    private final RowJudge judge = RowJudge.of(schema);
+    private final int n = schema.columns().size();
+    private final boolean[] text = new boolean[n];
+    private final int[] keep = receivedColumns().stream().mapToInt(Integer::intValue).toArray();
+    private final CopyTextEncoder row = new CopyTextEncoder(1 << 12);
+    private final StringBuilder record = new StringBuilder(256);
+    private final String[] texts = new String[n];
+
+    Judging(
+        BinaryCopyRows in,
+        OutputStream rows,
+        OutputStream left,
+        RowObserver observer,
+        RepeatFinder repeats,
+        int[] unique) {
+      this.in = in;
+      this.rows = rows;
+      this.left = left;
+      this.observer = observer;
+      this.repeats = repeats;
+      this.unique = unique;
+      for (int i = 0; i < n; i++) {
+        text[i] = schema.columns().get(i).type() instanceof ColumnType.Text;
+      }
+    }
+
+    /** Judges the row {@code in} is on: true when judged, false when left to the SQL. */
+    boolean row() throws IOException {
+      long fileId = in.int8(0);
+      long lineNo = in.int8(1);
+      boolean wrongFields = in.bool(3);
+      for (int i = 0; i < n; i++) {
+        texts[i] = in.text(4 + i);
+      }
+      String extra = in.text(4 + n);
+      RowJudge.Verdict v = judge.judge(texts, wrongFields);
+      row.clear();
+      if (v.undecided() || !encode(row, fileId, lineNo, v, text, texts, in)) {
+        row.clear();
+        row.number(fileId).number(lineNo).endRow();
+        left.write(row.array(), 0, row.size());
+        return false;
+      }
+      observer.row(texts, v);
+      for (int k = 0; k < unique.length; k++) {
+        int i = unique[k];
+        repeats.see(k, text[i] ? (String) v.values()[i] : v.texts()[i]);
+      }
+      for (int i : keep) {
+        received(row, in, 4 + i);
+      }
+      row.text(arrayLiteral(v.reasons()));
+      if (v.reasons().isEmpty()) {
+        row.nullField();
+      } else {
+        row.text(recordJson(record, schema.names(), texts, extra));
+      }
+      row.endRow();
+      rows.write(row.array(), 0, row.size());
+      return true;
+    }
   }
 
   /**
