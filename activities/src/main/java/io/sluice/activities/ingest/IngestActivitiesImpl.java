@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,19 +62,40 @@ public final class IngestActivitiesImpl implements IngestActivities {
   private static final Logger LOG = LoggerFactory.getLogger(IngestActivitiesImpl.class);
   static final int DEFAULT_CHUNK_ROWS = 100_000;
 
+  /**
+   * A first attempt loads a file smaller than this in one transaction, hashed by the read that
+   * loads it (docs/sources.md, "Loading a file"); a larger file loads in committed chunks, which a
+   * retry resumes.
+   */
+  static final long DEFAULT_AT_ONCE_BYTES = 256L << 20;
+
   private final DataSource dataSource;
   private final SluiceSettings settings;
   private final int chunkRows;
+  private final long atOnceBytes;
 
   public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings) {
-    this(dataSource, settings, DEFAULT_CHUNK_ROWS);
+    this(dataSource, settings, DEFAULT_CHUNK_ROWS, DEFAULT_AT_ONCE_BYTES);
   }
 
-  /** With {@code chunkRows} rows per committed chunk (tests use small chunks). */
+  /**
+   * With {@code chunkRows} rows per committed chunk, every file loaded in chunks (tests of resuming
+   * use small chunks).
+   */
   public IngestActivitiesImpl(DataSource dataSource, SluiceSettings settings, int chunkRows) {
+    this(dataSource, settings, chunkRows, 0);
+  }
+
+  /**
+   * With {@code chunkRows} rows per committed chunk, and files smaller than {@code atOnceBytes}
+   * loaded in one transaction on a first attempt.
+   */
+  public IngestActivitiesImpl(
+      DataSource dataSource, SluiceSettings settings, int chunkRows, long atOnceBytes) {
     this.dataSource = dataSource;
     this.settings = settings;
     this.chunkRows = chunkRows;
+    this.atOnceBytes = atOnceBytes;
   }
 
   /**
@@ -148,7 +170,26 @@ public final class IngestActivitiesImpl implements IngestActivities {
         long loaded = 0;
         int fresh = 0;
         List<Long> ids = new ArrayList<>();
-        for (SourceFile f : files) {
+        boolean firstAttempt = Activity.getExecutionContext().getInfo().getAttempt() <= 1;
+        for (int k = 0; k < files.size(); k++) {
+          SourceFile f = files.get(k);
+          if (firstAttempt
+              && f.sha256() == null
+              && f.size() < atOnceBytes
+              && !sizeSeen(db, ref, date, f)) {
+            AtOnce done = loadAtOnce(c, db, ref, date, f, config, loader);
+            if (done != null) {
+              files.set(k, f.identified(done.sha256()));
+              loaded += done.rows();
+              ids.add(done.fileId());
+              fresh++;
+              continue;
+            }
+          }
+          if (f.sha256() == null) {
+            f = f.hashed();
+            files.set(k, f);
+          }
           IngestedFilesRecord row = known(db, ref, date, f);
           if (row != null && "sealed".equals(row.getState())) {
             ids.add(row.getFileId());
@@ -255,15 +296,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
                               "COPY " + table + " " + copyColumns(config.schema()) + " FROM STDIN",
                               name,
                               records,
-                              new RawFileLoader.ChunkListener() {
-                                @Override
-                                public void committing(long lastLine, long rows) {
-                                  Routines.fileProgress(db.configuration(), id, lastLine, rows);
-                                }
-
-                                @Override
-                                public void committed(long lastLine, long rows) {}
-                              }));
+                              progressAtTheEnd(db, id)));
                     }
                   });
         } catch (RuntimeException e) {
@@ -333,6 +366,120 @@ public final class IngestActivitiesImpl implements IngestActivities {
       c.rollback();
     } catch (SQLException | RuntimeException e) {
       failure.addSuppressed(e);
+    }
+  }
+
+  /** For a load in one transaction: the file's progress recorded once, after its last row. */
+  private static RawFileLoader.ChunkListener progressAtTheEnd(DSLContext db, long id) {
+    return new RawFileLoader.ChunkListener() {
+      @Override
+      public void committing(long lastLine, long rows) {
+        Routines.fileProgress(db.configuration(), id, lastLine, rows);
+      }
+
+      @Override
+      public void committed(long lastLine, long rows) {}
+    };
+  }
+
+  /** Whether a file of the day in the ledger has {@code f}'s size (the same bytes would). */
+  private static boolean sizeSeen(DSLContext db, PartitionRef ref, LocalDate date, SourceFile f) {
+    return db.fetchExists(
+        INGESTED_FILES,
+        INGESTED_FILES
+            .DATASET
+            .eq(ref.dataset())
+            .and(INGESTED_FILES.PARTITION_DATE.eq(date))
+            .and(INGESTED_FILES.SIZE_BYTES.eq(f.size())));
+  }
+
+  /** A file loaded, identified and sealed in one transaction. */
+  private record AtOnce(long fileId, long rows, String sha256) {}
+
+  /**
+   * Loads a file no file of the day has the size of in one transaction, on a first attempt: it is
+   * registered before its identity is known and hashed by the read that loads it, instead of read
+   * once to hash it and again to load it, then identified and sealed before the commit (V30). A
+   * header the dataset refuses, or no records, leave it (null) to the load in chunks, which reports
+   * them; a bad record rejects it as that load would, under the same file id.
+   */
+  private AtOnce loadAtOnce(
+      Connection c,
+      DSLContext db,
+      PartitionRef ref,
+      LocalDate date,
+      SourceFile f,
+      LoadedConfig config,
+      RawFileLoader loader)
+      throws SQLException, IOException {
+    SourceStream.Limits limits = SourceStream.Limits.of(config);
+    List<String> header;
+    try {
+      header = loader.readHeader(f.path(), limits);
+      if (headerProblem(f.name(), header, config) != null
+          || (!config.allowHeaderOnly() && !loader.hasRecords(f.path(), limits))) {
+        return null;
+      }
+    } catch (FileProblem p) {
+      return null;
+    }
+    // the day's table made and committed first: making it locks the dataset's whole raw table
+    io.sluice.db.jooq.raw.Routines.dayTable(db.configuration(), ref.dataset(), date);
+    c.setAutoCommit(false);
+    try {
+      long id = registration(db, ref, date, f.name(), null, null, header, null).getFileId();
+      String table = Routines.claimFile(db.configuration(), id, ref.runId());
+      Savepoint claimed = c.setSavepoint();
+      RawFileLoader.Loaded loaded;
+      try {
+        loaded =
+            loader.loadUncommitted(
+                c,
+                "COPY " + table + " " + copyColumns(config.schema()) + " FROM STDIN",
+                f.path(),
+                limits,
+                progressAtTheEnd(db, id));
+      } catch (FileProblem p) {
+        // rejected as the load in chunks rejects it: no rows, the file under its identity
+        c.rollback(claimed);
+        SourceFile hashed = f.hashed();
+        Routines.identifyFile(db.configuration(), id, hashed.sha256(), hashed.size());
+        Routines.discardLoad(db.configuration(), id, p.getMessage());
+        c.commit();
+        throw rejected(ref, date, hashed, p.getMessage(), p);
+      }
+      String changed = f.changedSince(null);
+      if (changed != null) {
+        c.rollback();
+        throw new IllegalStateException(
+            String.format(
+                "%s/%s: %s changed while it was read (%s); nothing of it went into raw and the"
+                    + " ingest will be retried. If this repeats, the file is still being written:"
+                    + " have its producer write to a temporary name and rename it into place.",
+                ref.dataset(), date, f.name(), changed));
+      }
+      Routines.identifyFile(db.configuration(), id, loaded.sha256(), f.size());
+      Routines.sealFile(db.configuration(), id);
+      c.commit();
+      LOG.info(
+          "{}/{}: loaded {} rows of {} in one transaction (file {})",
+          ref.dataset(),
+          date,
+          loaded.rows(),
+          f.name(),
+          id);
+      return new AtOnce(id, loaded.rows(), loaded.sha256());
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (!c.getAutoCommit()) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 
@@ -684,21 +831,36 @@ public final class IngestActivitiesImpl implements IngestActivities {
     return files;
   }
 
-  /** A file as hashed before its load: the load must read the same bytes. */
+  /**
+   * A file as listed (its size and modification time), and its SHA-256 once known: hashed before a
+   * load in chunks, which must read the same bytes, or by the read of a load in one transaction.
+   */
   private record SourceFile(String name, Path path, String sha256, long size, FileTime modified) {
 
-    /** The file at {@code p}, hashed unless its SHA-256 is {@code known}. */
+    /** The file at {@code p}, its SHA-256 {@code known} or (null) not yet. */
     static SourceFile of(String name, Path p, String known) throws IOException {
-      long size = Files.size(p);
-      FileTime modified = Files.getLastModifiedTime(p);
-      return new SourceFile(name, p, known != null ? known : Hashing.sha256Hex(p), size, modified);
+      return new SourceFile(name, p, known, Files.size(p), Files.getLastModifiedTime(p));
     }
 
-    /** What differs between this and the file as it is now, or null when nothing does. */
+    /** This file hashed as it is now. */
+    SourceFile hashed() throws IOException {
+      return identified(Hashing.sha256Hex(path));
+    }
+
+    SourceFile identified(String sha256Read) {
+      return new SourceFile(name, path, sha256Read, size, modified);
+    }
+
+    /**
+     * What differs between this and the file as it is now (its size, its modification time, the
+     * SHA-256 of what a load read unless {@code sha256Read} is null), or null when nothing does.
+     */
     String changedSince(String sha256Read) throws IOException {
       long sizeNow = Files.size(path);
       FileTime modifiedNow = Files.getLastModifiedTime(path);
-      if (sizeNow != size || !modifiedNow.equals(modified) || !sha256Read.equals(sha256)) {
+      if (sizeNow != size
+          || !modifiedNow.equals(modified)
+          || (sha256Read != null && !sha256Read.equals(sha256))) {
         return String.format(
             "%,d bytes modified %s when hashed, %,d bytes modified %s after its load read it",
             size, modified, sizeNow, modifiedNow);

@@ -131,15 +131,39 @@ final class RawFileLoader {
       SourceStream.Limits limits,
       ChunkListener listener)
       throws SQLException {
+    return loadFile(connection, copySql, file, resumeAfter, limits, listener, true);
+  }
+
+  /**
+   * Appends every record of {@code file} in one COPY, without committing: the caller identifies and
+   * seals the file in the same transaction. {@code listener} hears {@link ChunkListener#committing}
+   * once, after the last row.
+   *
+   * @return the rows appended, and the SHA-256 of every byte read from the file
+   * @throws FileProblem when the file cannot be read at some line
+   */
+  Loaded loadUncommitted(
+      Connection connection,
+      String copySql,
+      Path file,
+      SourceStream.Limits limits,
+      ChunkListener listener)
+      throws SQLException {
+    return loadFile(connection, copySql, file, 0, limits, listener, false);
+  }
+
+  private Loaded loadFile(
+      Connection connection,
+      String copySql,
+      Path file,
+      long resumeAfter,
+      SourceStream.Limits limits,
+      ChunkListener listener,
+      boolean commit)
+      throws SQLException {
+    String name = file.getFileName().toString();
     return load(
-        connection,
-        copySql,
-        file.getFileName().toString(),
-        file,
-        () -> open(file, limits),
-        resumeAfter,
-        listener,
-        true);
+        connection, copySql, name, file, () -> open(file, limits), resumeAfter, listener, commit);
   }
 
   /**
