@@ -175,9 +175,9 @@ public final class IngestActivitiesImpl implements IngestActivities {
           SourceFile f = files.get(k);
           if (firstAttempt
               && f.sha256() == null
-              && f.size() < atOnceBytes
+              && f.size() < atOnceBytes / (compressed(f, config) ? COMPRESSED_FACTOR : 1)
               && !sizeSeen(db, ref, date, f)) {
-            AtOnce done = loadAtOnce(c, db, ref, date, f, config, loader);
+            AtOnce done = loadAtOnce(c, db, ref, date, f, config, loader, heartbeats);
             if (done != null) {
               files.set(k, f.identified(done.sha256()));
               loaded += done.rows();
@@ -296,7 +296,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
                               "COPY " + table + " " + copyColumns(config.schema()) + " FROM STDIN",
                               name,
                               records,
-                              progressAtTheEnd(db, id)));
+                              oneTransaction(db, id, name, null)));
                     }
                   });
         } catch (RuntimeException e) {
@@ -369,8 +369,12 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
   }
 
-  /** For a load in one transaction: the file's progress recorded once, after its last row. */
-  private static RawFileLoader.ChunkListener progressAtTheEnd(DSLContext db, long id) {
+  /**
+   * For a load in one transaction: the file's progress recorded once, after its last row, and a
+   * heartbeat with it as its rows go in ({@code heartbeats} null: the caller heartbeats by itself).
+   */
+  private static RawFileLoader.ChunkListener oneTransaction(
+      DSLContext db, long id, String name, HeartbeatTicker.Progress heartbeats) {
     return new RawFileLoader.ChunkListener() {
       @Override
       public void committing(long lastLine, long rows) {
@@ -379,7 +383,25 @@ public final class IngestActivitiesImpl implements IngestActivities {
 
       @Override
       public void committed(long lastLine, long rows) {}
+
+      @Override
+      public void written(long lastLine, long rows) {
+        if (heartbeats != null) {
+          heartbeats.beat(new IngestProgress(name, lastLine, rows));
+        }
+      }
     };
+  }
+
+  /**
+   * How many times its size a compressed file (gzip, Parquet) counts against the bound of a load in
+   * one transaction: it holds that many more rows than a text file of its size, or more.
+   */
+  static final int COMPRESSED_FACTOR = 8;
+
+  private static boolean compressed(SourceFile f, LoadedConfig config) {
+    return f.name().endsWith(".gz")
+        || FileFormat.of(f.name(), config.fileFormat()) == FileFormat.PARQUET;
   }
 
   /** Whether a file of the day in the ledger has {@code f}'s size (the same bytes would). */
@@ -410,7 +432,8 @@ public final class IngestActivitiesImpl implements IngestActivities {
       LocalDate date,
       SourceFile f,
       LoadedConfig config,
-      RawFileLoader loader)
+      RawFileLoader loader,
+      HeartbeatTicker.Progress heartbeats)
       throws SQLException, IOException {
     SourceStream.Limits limits = SourceStream.Limits.of(config);
     List<String> header;
@@ -438,25 +461,34 @@ public final class IngestActivitiesImpl implements IngestActivities {
                 "COPY " + table + " " + copyColumns(config.schema()) + " FROM STDIN",
                 f.path(),
                 limits,
-                progressAtTheEnd(db, id));
+                oneTransaction(db, id, f.name(), heartbeats));
       } catch (FileProblem p) {
-        // rejected as the load in chunks rejects it: no rows, the file under its identity
+        // rejected as the load in chunks rejects it: no rows, the file under its identity, the
+        // bytes read (a file that changed meanwhile, perhaps being written, is retried instead)
         c.rollback(claimed);
-        SourceFile hashed = f.hashed();
-        Routines.identifyFile(db.configuration(), id, hashed.sha256(), hashed.size());
-        Routines.discardLoad(db.configuration(), id, p.getMessage());
-        c.commit();
-        throw rejected(ref, date, hashed, p.getMessage(), p);
+        try {
+          String changed = f.changedSince(null);
+          SourceFile hashed = changed == null ? f.hashed() : null;
+          changed = changed == null ? f.changedSince(null) : changed;
+          if (changed != null) {
+            c.rollback();
+            throw changedWhileRead(ref, date, f, changed);
+          }
+          Routines.identifyFile(db.configuration(), id, hashed.sha256(), hashed.size());
+          Routines.discardLoad(db.configuration(), id, p.getMessage());
+          c.commit();
+          throw rejected(ref, date, hashed, p.getMessage(), p);
+        } catch (SQLException | IOException | RuntimeException e) {
+          if (e != p && e.getCause() != p) {
+            e.addSuppressed(p);
+          }
+          throw e;
+        }
       }
       String changed = f.changedSince(null);
       if (changed != null) {
         c.rollback();
-        throw new IllegalStateException(
-            String.format(
-                "%s/%s: %s changed while it was read (%s); nothing of it went into raw and the"
-                    + " ingest will be retried. If this repeats, the file is still being written:"
-                    + " have its producer write to a temporary name and rename it into place.",
-                ref.dataset(), date, f.name(), changed));
+        throw changedWhileRead(ref, date, f, changed);
       }
       Routines.identifyFile(db.configuration(), id, loaded.sha256(), f.size());
       Routines.sealFile(db.configuration(), id);
@@ -481,6 +513,16 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } finally {
       c.setAutoCommit(true);
     }
+  }
+
+  private static IllegalStateException changedWhileRead(
+      PartitionRef ref, LocalDate date, SourceFile f, String changed) {
+    return new IllegalStateException(
+        String.format(
+            "%s/%s: %s changed while it was read (%s); nothing of it went into raw and the ingest"
+                + " will be retried. If this repeats, the file is still being written: have its"
+                + " producer write to a temporary name and rename it into place.",
+            ref.dataset(), date, f.name(), changed));
   }
 
   private static IngestedFilesRecord known(
@@ -842,9 +884,13 @@ public final class IngestActivitiesImpl implements IngestActivities {
       return new SourceFile(name, p, known, Files.size(p), Files.getLastModifiedTime(p));
     }
 
-    /** This file hashed as it is now. */
+    /**
+     * This file hashed as it is now, with its size and modification time read again first (a file
+     * may change between its listing and its turn); a load must then read these bytes.
+     */
     SourceFile hashed() throws IOException {
-      return identified(Hashing.sha256Hex(path));
+      SourceFile now = of(name, path, null);
+      return now.identified(Hashing.sha256Hex(path));
     }
 
     SourceFile identified(String sha256Read) {

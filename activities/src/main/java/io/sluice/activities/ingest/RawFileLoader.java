@@ -45,6 +45,9 @@ final class RawFileLoader {
 
     /** After the chunk committed. */
     void committed(long lastLine, long rows);
+
+    /** After each block of rows went to the server (for progress; nothing is committed yet). */
+    default void written(long lastLine, long rows) {}
   }
 
   private final DeclaredColumns columns;
@@ -224,6 +227,7 @@ final class RawFileLoader {
             copy = copyManager.copyIn(copySql);
           }
           copy.writeToCopy(block.out.array(), 0, block.out.size());
+          listener.written(block.lastLine, block.rows);
         }
         if (block.chunkEnd && copy != null) {
           copy.endCopy();

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * backfill's short validate and stage attempts an RPC and a write of the workflow's state on the
  * server (docs/adr/0009-heartbeats-from-a-timer-not-at-the-start.md).
  *
- * <p>Ingest heartbeats by itself, after each committed chunk, with its progress as details (ticking
- * for it would overwrite them), through {@link Progress}, which follows the same rule.
+ * <p>Ingest heartbeats by itself, after each committed chunk and as the rows of a file loaded in
+ * one transaction go in, with its progress as details (ticking for it would overwrite them),
+ * through {@link Progress}, which follows the same rule.
  */
 public final class HeartbeatTicker extends WorkerInterceptorBase {
 

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A first attempt loads a file smaller than the bound in one transaction, hashed by the read that
  * loads it (docs/sources.md, "Loading a file"): the same raw rows and ledger entry as a load in
- * chunks, written by one transaction; a bad record rejects the file under its identity; a file
- * changed while it is read leaves nothing behind; bytes the day has seen are hashed first and not
- * loaded again; a file at the bound loads in chunks. Run as the worker's role.
+ * chunks, written by one transaction; a bad record rejects the file under its identity, unless the
+ * file changed meanwhile; a file changed while it is read leaves nothing behind; bytes the day has
+ * seen are hashed first and not loaded again; a file at the bound loads in chunks; the load
+ * heartbeats. Run as the worker's role.
  */
 class IngestAtOnceTest {
 
@@ -163,9 +164,9 @@ class IngestAtOnceTest {
     assertThat(row.get("size_bytes")).isEqualTo(Files.size(file));
     assertThat(row.get("row_count")).isEqualTo(0L);
     assertThat(h.dsl.fetchCount(h.dsl.selectFrom("raw.orders"))).isZero();
-    assertThat(h.ownerDsl.fetchValue("select last_value from meta.ingested_files_file_id_seq"))
-        .as("no file id spent on the attempt")
-        .isEqualTo(row.get("file_id"));
+    assertThat(row.get("file_id"))
+        .as("the first file id of the database: none spent on a registration rolled back")
+        .isEqualTo(1L);
 
     // the same bytes again are refused at once, from the ledger
     Throwable again = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(D)));
@@ -174,46 +175,63 @@ class IngestAtOnceTest {
   }
 
   /**
-   * A file appended to while the one transaction reads it: nothing of it is committed, the failure
-   * is retried, and the retry loads the file as it is then.
+   * Appends a row to {@code file} once a COPY into raw runs (the load reads the file then), on a
+   * thread of its own; {@link Appender#await} says whether it did.
+   */
+  private final class Appender extends Thread {
+    private final Path file;
+    private final AtomicBoolean appended = new AtomicBoolean();
+    private final AtomicReference<Throwable> failed = new AtomicReference<>();
+
+    Appender(Path file) {
+      this.file = file;
+      start();
+    }
+
+    @Override
+    public void run() {
+      try {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+          int copying =
+              h.dsl.fetchCount(
+                  h.dsl
+                      .selectFrom("pg_stat_activity")
+                      .where("datname = current_database()")
+                      .and("state = 'active'")
+                      .and("query like 'COPY raw.%'"));
+          if (copying > 0) {
+            Files.writeString(
+                file,
+                "late-row,C1,2024-05-01T10:00:00Z,10.00,EUR,completed,books,DE,web,1\n",
+                StandardOpenOption.APPEND);
+            appended.set(true);
+            return;
+          }
+          Thread.sleep(2);
+        }
+      } catch (Throwable e) {
+        failed.set(e);
+      }
+    }
+
+    boolean await() throws InterruptedException {
+      join();
+      assertThat(failed.get()).isNull();
+      return appended.get();
+    }
+  }
+
+  /**
+   * A file appended to while the one transaction reads it: nothing of it is committed (not even its
+   * registration), the failure is retried, and the next attempt loads the file as it is then.
    */
   @Test
-  void aFileChangedWhileItIsReadLeavesNothing() throws Exception {
+  void aChangedFileIsRetriedWithNothingOfItInRaw() throws Exception {
     Path file = new OrdersGenerator(3, 1_000_000).writeDay(h.settings.dataRoot(), D, D);
-    AtomicBoolean appended = new AtomicBoolean();
-    AtomicReference<Throwable> watcherFailed = new AtomicReference<>();
-    Thread watcher =
-        new Thread(
-            () -> {
-              try {
-                long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (System.nanoTime() < until) {
-                  int copying =
-                      h.dsl.fetchCount(
-                          h.dsl
-                              .selectFrom("pg_stat_activity")
-                              .where("datname = current_database()")
-                              .and("state = 'active'")
-                              .and("query like 'COPY raw.%'"));
-                  if (copying > 0) {
-                    Files.writeString(
-                        file,
-                        "late-row,C1,2024-05-01T10:00:00Z,10.00,EUR,completed,books,DE,web,1\n",
-                        StandardOpenOption.APPEND);
-                    appended.set(true);
-                    return;
-                  }
-                  Thread.sleep(2);
-                }
-              } catch (Throwable e) {
-                watcherFailed.set(e);
-              }
-            });
-    watcher.start();
+    Appender appender = new Appender(file);
     Throwable t = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(D)));
-    watcher.join();
-    assertThat(watcherFailed.get()).isNull();
-    assertThat(appended).as("the file was appended to mid-load").isTrue();
+    assertThat(appender.await()).as("the file was appended to mid-load").isTrue();
     ApplicationFailure f = (ApplicationFailure) t.getCause();
     assertThat(f.isNonRetryable()).as("retried: the file may be complete next time").isFalse();
     assertThat(f.getOriginalMessage())
@@ -225,6 +243,61 @@ class IngestAtOnceTest {
         .isZero();
 
     assertThat(h.ingest.ingest(ActivityHarness.ref(D)).rawRows()).isEqualTo(1_000_001);
-    assertThat(ledger(D).get("sha256")).isEqualTo(Hashing.sha256Hex(file));
+    Record row = ledger(D);
+    assertThat(row.get("file_id"))
+        .as("the id of the registration rolled back is spent")
+        .isEqualTo(2L);
+    assertThat(row.get("sha256")).isEqualTo(Hashing.sha256Hex(file));
+    assertThat(row.get("size_bytes")).isEqualTo(Files.size(file));
+  }
+
+  /**
+   * A bad record in a file that changed while it was read (its producer still writing it) is not a
+   * rejection of the file under the hash of other bytes: the ingest is retried.
+   */
+  @Test
+  void aBadRecordInAFileThatChangedIsRetriedNotRejected() throws Exception {
+    Path file = new OrdersGenerator(3, 1_000_000).writeDay(h.settings.dataRoot(), D, D);
+    Files.writeString(
+        file,
+        "o-nul,C1,2024-05-01T10:00:00Z,10.00,EUR,completed,bo\u0000oks,DE,web,1\n",
+        StandardOpenOption.APPEND);
+    Appender appender = new Appender(file);
+    Throwable t = catchThrowable(() -> h.ingest.ingest(ActivityHarness.ref(D)));
+    assertThat(appender.await()).as("the file was appended to mid-load").isTrue();
+    ApplicationFailure f = (ApplicationFailure) t.getCause();
+    assertThat(f.isNonRetryable()).isFalse();
+    assertThat(f.getOriginalMessage()).contains("orders.csv changed while it was read");
+    assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.ingested_files")))
+        .as("no rejection recorded")
+        .isZero();
+  }
+
+  /** A load in one transaction heartbeats as its rows go in, with its progress. */
+  @Test
+  void aLoadInOneTransactionHeartbeats() throws IOException {
+    new OrdersGenerator(3, 1_000_000).writeDay(h.settings.dataRoot(), D, D);
+    java.util.List<IngestActivitiesImpl.IngestProgress> beats =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try {
+      env.setActivityHeartbeatListener(IngestActivitiesImpl.IngestProgress.class, beats::add);
+      env.registerActivitiesImplementations(new IngestActivitiesImpl(h.dataSource, h.settings));
+      IngestActivities beating =
+          env.newActivityStub(
+              IngestActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(1))
+                  .setHeartbeatTimeout(Duration.ofMillis(600))
+                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                  .build());
+      assertThat(beating.ingest(ActivityHarness.ref(D)).rowsLoaded()).isEqualTo(1_000_000);
+    } finally {
+      env.close();
+    }
+    assertThat(rawTransactions(D)).isEqualTo(1);
+    assertThat(beats).isNotEmpty();
+    assertThat(beats.get(beats.size() - 1).file()).isEqualTo("orders.csv");
+    assertThat(beats.get(beats.size() - 1).rows()).isBetween(1L, 1_000_000L);
   }
 }
