@@ -9,10 +9,18 @@ import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.FailureTypes;
 import io.sluice.workflows.activity.IngestActivities;
 import io.sluice.workflows.activity.IngestActivities.IngestResult;
+import io.sluice.workflows.activity.PartitionRef;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A first attempt loads a file smaller than the bound in one transaction, hashed by the read that
  * loads it (docs/sources.md, "Loading a file"): the same raw rows and ledger entry as a load in
  * chunks, written by one transaction; a bad record rejects the file under its identity, unless the
- * file changed meanwhile; a file changed while it is read leaves nothing behind; bytes the day has
- * seen are hashed first and not loaded again; a file at the bound loads in chunks; the load
- * heartbeats. Run as the worker's role.
+ * file changed meanwhile; a file changed while it is read leaves nothing behind, and its retry
+ * hashes first and loads in chunks; bytes the day has seen are hashed first and not loaded again; a
+ * file at the bound loads in chunks; the load heartbeats. Run as the worker's role.
  */
 class IngestAtOnceTest {
 
@@ -299,5 +307,64 @@ class IngestAtOnceTest {
     assertThat(beats).isNotEmpty();
     assertThat(beats.get(beats.size() - 1).file()).isEqualTo("orders.csv");
     assertThat(beats.get(beats.size() - 1).rows()).isBetween(1L, 1_000_000L);
+  }
+
+  @WorkflowInterface
+  public interface IngestTwice {
+    @WorkflowMethod
+    IngestResult run(PartitionRef ref);
+  }
+
+  /** Ingests with two attempts, the second 100 ms after the first fails. */
+  public static class IngestTwiceImpl implements IngestTwice {
+    @Override
+    public IngestResult run(PartitionRef ref) {
+      return Workflow.newActivityStub(
+              IngestActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(1))
+                  .setRetryOptions(
+                      RetryOptions.newBuilder()
+                          .setMaximumAttempts(2)
+                          .setInitialInterval(Duration.ofMillis(100))
+                          .build())
+                  .build())
+          .ingest(ref);
+    }
+  }
+
+  /**
+   * A retry (attempt 2, Temporal's own) of a first attempt that failed on a changed file hashes the
+   * file first and loads it in committed chunks.
+   */
+  @Test
+  void aRetryHashesFirstAndLoadsInChunks() throws Exception {
+    Path file = new OrdersGenerator(3, 1_000_000).writeDay(h.settings.dataRoot(), D, D);
+    TestWorkflowEnvironment env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    IngestResult r;
+    try {
+      Worker w = env.newWorker("q");
+      w.registerWorkflowImplementationTypes(IngestTwiceImpl.class);
+      w.registerActivitiesImplementations(
+          new IngestActivitiesImpl(
+              h.dataSource, h.settings, 250_000, IngestActivitiesImpl.DEFAULT_AT_ONCE_BYTES));
+      env.start();
+      Appender appender = new Appender(file);
+      r =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  IngestTwice.class, WorkflowOptions.newBuilder().setTaskQueue("q").build())
+              .run(ActivityHarness.ref(D));
+      assertThat(appender.await()).as("the file was appended to mid-load").isTrue();
+    } finally {
+      env.close();
+    }
+    assertThat(r.rawRows()).isEqualTo(1_000_001);
+    assertThat(rawTransactions(D)).as("the retry committed chunks of 250,000 rows").isEqualTo(5);
+    Record row = ledger(D);
+    assertThat(row.get("file_id")).as("the first attempt left no registration").isEqualTo(2L);
+    assertThat(row.get("sha256")).isEqualTo(Hashing.sha256Hex(file));
   }
 }
