@@ -435,22 +435,17 @@ public final class IngestActivitiesImpl implements IngestActivities {
       RawFileLoader loader,
       HeartbeatTicker.Progress heartbeats)
       throws SQLException, IOException {
-    SourceStream.Limits limits = SourceStream.Limits.of(config);
-    List<String> header;
-    try {
-      header = loader.readHeader(f.path(), limits);
-      if (headerProblem(f.name(), header, config) != null
-          || (!config.allowHeaderOnly() && !loader.hasRecords(f.path(), limits))) {
-        return null;
-      }
-    } catch (FileProblem p) {
+    Screened screened = screen(f, config, loader);
+    if (screened.rejection() != null) {
       return null;
     }
+    SourceStream.Limits limits = SourceStream.Limits.of(config);
     // the day's table made and committed first: making it locks the dataset's whole raw table
     io.sluice.db.jooq.raw.Routines.dayTable(db.configuration(), ref.dataset(), date);
     c.setAutoCommit(false);
     try {
-      long id = registration(db, ref, date, f.name(), null, null, header, null).getFileId();
+      long id =
+          registration(db, ref, date, f.name(), null, null, screened.header(), null).getFileId();
       String table = Routines.claimFile(db.configuration(), id, ref.runId());
       Savepoint claimed = c.setSavepoint();
       RawFileLoader.Loaded loaded;
@@ -468,11 +463,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
         c.rollback(claimed);
         try {
           String changed = f.changedSince(null);
-          SourceFile hashed = changed == null ? f.hashed() : null;
-          changed = changed == null ? f.changedSince(null) : changed;
+          SourceFile hashed = null;
+          if (changed == null) {
+            hashed = f.hashed();
+            changed = f.changedSince(null); // changed while hashed
+          }
           if (changed != null) {
             c.rollback();
-            throw changedWhileRead(ref, date, f, changed);
+            throw changedWhileRead(ref, date, f, changed, NOTHING_IN_RAW);
           }
           Routines.identifyFile(db.configuration(), id, hashed.sha256(), hashed.size());
           Routines.discardLoad(db.configuration(), id, p.getMessage());
@@ -488,7 +486,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
       String changed = f.changedSince(null);
       if (changed != null) {
         c.rollback();
-        throw changedWhileRead(ref, date, f, changed);
+        throw changedWhileRead(ref, date, f, changed, NOTHING_IN_RAW);
       }
       Routines.identifyFile(db.configuration(), id, loaded.sha256(), f.size());
       Routines.sealFile(db.configuration(), id);
@@ -515,14 +513,17 @@ public final class IngestActivitiesImpl implements IngestActivities {
     }
   }
 
+  private static final String NOTHING_IN_RAW = "nothing of it went into raw";
+
+  /** A retryable failure: {@code f} changed while it was read ({@code raw}: what became of it). */
   private static IllegalStateException changedWhileRead(
-      PartitionRef ref, LocalDate date, SourceFile f, String changed) {
+      PartitionRef ref, LocalDate date, SourceFile f, String changed, String raw) {
     return new IllegalStateException(
         String.format(
-            "%s/%s: %s changed while it was read (%s); nothing of it went into raw and the ingest"
-                + " will be retried. If this repeats, the file is still being written: have its"
-                + " producer write to a temporary name and rename it into place.",
-            ref.dataset(), date, f.name(), changed));
+            "%s/%s: %s changed while it was read (%s); %s and the ingest will be retried. If this"
+                + " repeats, the file is still being written: have its producer write to a"
+                + " temporary name and rename it into place.",
+            ref.dataset(), date, f.name(), changed, raw));
   }
 
   private static IngestedFilesRecord known(
@@ -534,14 +535,14 @@ public final class IngestActivitiesImpl implements IngestActivities {
         .fetchOne();
   }
 
-  /** Checks the header against the config, then records the file as loading (or rejected). */
-  private IngestedFilesRecord register(
-      DSLContext db,
-      PartitionRef ref,
-      LocalDate date,
-      SourceFile f,
-      LoadedConfig config,
-      RawFileLoader loader) {
+  /** A file's header, and why the dataset refuses it (null when it does not). */
+  private record Screened(List<String> header, String rejection) {}
+
+  /**
+   * Reads {@code f}'s header and checks it against the config: a problem with it, or no records
+   * where the dataset does not allow a header-only day.
+   */
+  private static Screened screen(SourceFile f, LoadedConfig config, RawFileLoader loader) {
     List<String> header = List.of();
     String rejection = null;
     try {
@@ -564,6 +565,20 @@ public final class IngestActivitiesImpl implements IngestActivities {
     } catch (FileProblem p) {
       rejection = p.getMessage();
     }
+    return new Screened(header, rejection);
+  }
+
+  /** Checks the header against the config, then records the file as loading (or rejected). */
+  private IngestedFilesRecord register(
+      DSLContext db,
+      PartitionRef ref,
+      LocalDate date,
+      SourceFile f,
+      LoadedConfig config,
+      RawFileLoader loader) {
+    Screened screened = screen(f, config, loader);
+    List<String> header = screened.header();
+    String rejection = screened.rejection();
     // a refused file's first line may be anything (a secret file's content): it is not kept
     IngestedFilesRecord row =
         registration(
@@ -731,12 +746,7 @@ public final class IngestActivitiesImpl implements IngestActivities {
     String changed = f.changedSince(loaded.sha256());
     if (changed != null) {
       Routines.discardLoad(db.configuration(), id, null);
-      throw new IllegalStateException(
-          String.format(
-              "%s/%s: %s changed while it was read (%s); its rows were removed from raw and the"
-                  + " ingest will be retried. If this repeats, the file is still being written:"
-                  + " have its producer write to a temporary name and rename it into place.",
-              ref.dataset(), date, f.name(), changed));
+      throw changedWhileRead(ref, date, f, changed, "its rows were removed from raw");
     }
     Routines.sealFile(db.configuration(), id);
     return loaded.rows();
