@@ -454,11 +454,15 @@ final class FeatureState {
 
   /**
    * The feature rows of {@code d} (the state's date), in the feature table's column order without
-   * the label: every entity of the population with its features read from the state.
+   * the label: every entity of the population with its features read from the state. The keyed
+   * features come from one grouped read of the keys table, joined to the running sums: probing the
+   * keys' index once per entity and feature took twice as long
+   * (docs/adr/0008-daily-runs-advance-a-running-state.md).
    */
   Select<? extends Record> featureRows(LocalDate d) {
     Table<Record> a = acc.as("a");
     Field<String> key = DSL.field(DSL.name("a", set.entity()), String.class);
+    KeyedReads reads = new KeyedReads();
     Map<String, Field<?>> byName = new LinkedHashMap<>();
     List<SelectField<?>> select = new ArrayList<>();
     select.add(DSL.val(d).as(FeatureSet.featureDate().getUnqualifiedName()));
@@ -466,24 +470,31 @@ final class FeatureState {
     List<Aggregate> aggregates = set.features().aggregates();
     for (int i = 0; i < aggregates.size(); i++) {
       Aggregate ag = aggregates.get(i);
-      Field<?> f = feature(ag, i, a, key, d, byName);
+      Field<?> f = feature(ag, i, reads, d, byName);
       byName.put(ag.name(), f);
       if (!Boolean.FALSE.equals(ag.export())) {
         select.add(f.as(ag.name()));
       }
     }
+    Table<?> from = a;
+    if (!reads.columns.isEmpty()) {
+      List<SelectField<?>> grouped = new ArrayList<>();
+      grouped.add(entity);
+      grouped.addAll(reads.columns);
+      Table<?> g = DSL.select(grouped).from(keys).groupBy(entity).asTable(KeyedReads.ALIAS);
+      from =
+          a.leftJoin(g)
+              .on(DSL.field(DSL.name(KeyedReads.ALIAS, set.entity()), String.class).eq(key));
+    }
     return set.withSql(
-        DSL.select(select).from(a).where(DSL.field(DSL.name("a", "population"), Long.class).gt(0L)),
+        DSL.select(select)
+            .from(from)
+            .where(DSL.field(DSL.name("a", "population"), Long.class).gt(0L)),
         List.of(d));
   }
 
   private Field<?> feature(
-      Aggregate ag,
-      int i,
-      Table<Record> a,
-      Field<String> key,
-      LocalDate d,
-      Map<String, Field<?>> earlier) {
+      Aggregate ag, int i, KeyedReads reads, LocalDate d, Map<String, Field<?>> earlier) {
     return Aggregation.of(ag)
         .fromState(
             i,
@@ -495,7 +506,7 @@ final class FeatureState {
               }
 
               public Field<?> keyed(Aggregate agg, String what) {
-                return keyedFeature(agg, keyed.get(agg.name()), key, what);
+                return reads.read(keyed.get(agg.name()), what);
               }
 
               public Field<?> earlier(String name) {
@@ -509,42 +520,47 @@ final class FeatureState {
   }
 
   /**
-   * From the keys table: how many values the entity's slot holds ({@code count}), its least or
-   * greatest value ({@code min}, {@code max}), or the value with the most rows ({@code mode}).
+   * The keyed features' reads, each an aggregate over one slot of an entity's rows in the keys
+   * table, gathered into the grouped read {@code g} that {@link #featureRows} joins.
    */
-  private Field<?> keyedFeature(Aggregate ag, Keyed k, Field<String> key, String what) {
-    Table<Record> kt = keys.as("k");
-    Condition of =
-        DSL.field(DSL.name("k", set.entity()), String.class)
-            .eq(key)
-            .and(
-                DSL.field(DSL.name("k", SLOT.getName()), SQLDataType.SMALLINT)
-                    .eq(DSL.inline(k.slot())));
-    if ("count".equals(what)) {
-      return DSL.field(DSL.select(DSL.count()).from(kt).where(of));
+  private final class KeyedReads {
+    static final String ALIAS = "g";
+    private final List<Field<?>> columns = new ArrayList<>();
+
+    /**
+     * How many values the slot holds ({@code count}), its least or greatest value ({@code min},
+     * {@code max}), or the value with the most rows, the least of a tie ({@code mode}: what mode()
+     * gives over the window). A slot of an instant column keeps its value in {@code k_ts}; the
+     * others in {@code k_num} (with {@code k_text} empty) or {@code k_text}.
+     */
+    Field<?> read(Keyed k, String what) {
+      Condition slot = SLOT.eq(DSL.inline(k.slot()));
+      Field<?> aggregate;
+      if ("count".equals(what)) {
+        aggregate = DSL.count().filterWhere(slot);
+      } else if ("mode".equals(what)) {
+        aggregate =
+            DSL.field(
+                "({0})[1]",
+                SQLDataType.CLOB, DSL.arrayAgg(K_TEXT).orderBy(N.desc(), K_TEXT).filterWhere(slot));
+      } else {
+        boolean min = "min".equals(what);
+        if (k.column() != null
+            && set.schema().column(k.column()).type().kind() == ColumnType.Kind.INSTANT) {
+          Condition of =
+              slot.and(K_TEXT.eq(DSL.inline(""))).and(K_NUM.eq(DSL.inline(BigDecimal.ZERO)));
+          aggregate = (min ? DSL.min(K_TS) : DSL.max(K_TS)).filterWhere(of);
+        } else {
+          Condition of = slot.and(K_TEXT.eq(DSL.inline("")));
+          aggregate = (min ? DSL.min(K_NUM) : DSL.max(K_NUM)).filterWhere(of);
+        }
+      }
+      String name = "k" + columns.size();
+      columns.add(aggregate.as(name));
+      Field<?> read = DSL.field(DSL.name(ALIAS, name), aggregate.getDataType());
+      // an entity without rows in the keys table has no row in the grouped read
+      return "count".equals(what) ? DSL.coalesce(read, DSL.inline(0)) : read;
     }
-    Field<Long> n = DSL.field(DSL.name("k", N.getName()), SQLDataType.BIGINT);
-    if ("mode".equals(what)) {
-      // the value with the most rows, the least of a tie: what mode() gives over the window
-      Field<String> value = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
-      return DSL.field(DSL.select(value).from(kt).where(of).orderBy(n.desc(), value).limit(1));
-    }
-    // min and max read the first or last value of an index range: fix the other key columns
-    Field<String> text = DSL.field(DSL.name("k", K_TEXT.getName()), SQLDataType.CLOB);
-    Field<BigDecimal> num = DSL.field(DSL.name("k", K_NUM.getName()), SQLDataType.NUMERIC);
-    if (k.column() != null
-        && set.schema().column(k.column()).type().kind() == ColumnType.Kind.INSTANT) {
-      Field<OffsetDateTime> ts =
-          DSL.field(DSL.name("k", K_TS.getName()), SQLDataType.TIMESTAMPWITHTIMEZONE);
-      return DSL.field(
-          DSL.select("min".equals(what) ? DSL.min(ts) : DSL.max(ts))
-              .from(kt)
-              .where(of.and(text.eq(DSL.inline(""))).and(num.eq(DSL.inline(BigDecimal.ZERO)))));
-    }
-    return DSL.field(
-        DSL.select("min".equals(what) ? DSL.min(num) : DSL.max(num))
-            .from(kt)
-            .where(of.and(text.eq(DSL.inline("")))));
   }
 
   /** The SQL of the state, for the feature set's hash: a change to it is a new feature table. */
