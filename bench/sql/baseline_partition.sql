@@ -2,8 +2,8 @@
 -- Sluice run, as one psql script, on tables hand.* that hold the history before :'d' (copied from
 -- Sluice's, untimed). Steps: load the file into an all-text table, the validation checks, the
 -- normalising stage with quarantine and the latest version per order, the features of :'d' and
--- the labels of :'d' - 7, then the split by date (70/15/15, 7-day embargo), the training
--- statistics and the export of the three splits as CSV.
+-- the labels of :'d' - 7, then the split by date (70/15/15, 7-day embargo, as Sluice plans it),
+-- the training statistics and the export of the three splits as CSV.
 -- psql -v d=2024-01-31 -v file=/path/orders.csv -v raw_columns='order_id text, ...' -v out_train=/tmp/train.csv -v out_val=/tmp/val.csv \
 --   -v out_test=/tmp/test.csv -f bench/sql/baseline_partition.sql
 \set ON_ERROR_STOP on
@@ -70,20 +70,40 @@ SET ordered_next_7d = (f.customer_id IN (
         WHERE v.superseded_on IS NULL AND v.status = 'completed'))::int
 WHERE f.feature_date = :'d'::date - 7;
 
--- split by labelled feature date: 70 / 15 / 15 with a 7-day embargo before val and test
+-- split by labelled feature date as Sluice plans it (SplitPlan): the first 70% of the dates train;
+-- val takes up to 15% of them, from the first date more than 7 days (the embargo) after train's
+-- last; test the rest, from the first date more than 7 days after the last date used. Dates inside
+-- an embargo belong to no split. The fractions are multiplied as doubles, as Sluice does.
 CREATE TEMP TABLE split_dates AS
 WITH labelled AS (
-    SELECT DISTINCT feature_date FROM hand.features WHERE ordered_next_7d IS NOT NULL
-), numbered AS (
-    SELECT feature_date, row_number() OVER (ORDER BY feature_date) AS i, count(*) OVER () AS n
+    SELECT feature_date, row_number() OVER (ORDER BY feature_date) AS i
+    FROM (SELECT DISTINCT feature_date FROM hand.features WHERE ordered_next_7d IS NOT NULL) x
+), sizes AS (
+    SELECT count(*) AS n, greatest(1, floor(count(*)::float8 * 0.7))::bigint AS n_train,
+           floor(count(*)::float8 * 0.15)::bigint AS val_quota
     FROM labelled
+), train AS (
+    SELECT s.*, (SELECT feature_date FROM labelled WHERE i = s.n_train) AS train_last FROM sizes s
+), val AS (
+    SELECT t.*, v.i0, least(t.val_quota, t.n - v.i0 + 1) AS n_val
+    FROM train t,
+         LATERAL (SELECT coalesce(min(i), t.n + 1) AS i0 FROM labelled
+                  WHERE i > t.n_train AND feature_date > t.train_last + 7) v
+), plan AS (
+    SELECT v.*, w.j0
+    FROM val v,
+         LATERAL (SELECT coalesce(min(i), v.n + 1) AS j0 FROM labelled
+                  WHERE i >= v.i0 + greatest(v.n_val, 0)
+                    AND feature_date > coalesce(
+                        (SELECT feature_date FROM labelled WHERE v.n_val > 0 AND i = v.i0 + v.n_val - 1),
+                        v.train_last) + 7) w
 )
-SELECT feature_date,
-       CASE WHEN i <= n * 0.7 THEN 'train' WHEN i <= n * 0.85 THEN 'val' ELSE 'test' END AS split
-FROM numbered;
-DELETE FROM split_dates s
-WHERE s.split <> 'train'
-  AND s.feature_date < (SELECT min(feature_date) FROM split_dates t WHERE t.split = s.split) + 7;
+SELECT l.feature_date,
+       CASE WHEN l.i <= p.n_train THEN 'train'
+            WHEN l.i >= p.i0 AND l.i < p.i0 + p.n_val THEN 'val'
+            WHEN l.i >= p.j0 THEN 'test' END AS split
+FROM labelled l, plan p;
+DELETE FROM split_dates WHERE split IS NULL;
 
 -- training statistics of every numeric feature
 SELECT avg(orders_7d), stddev_samp(orders_7d), min(orders_7d), max(orders_7d),
