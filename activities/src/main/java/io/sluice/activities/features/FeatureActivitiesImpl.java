@@ -223,6 +223,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                       compute, Math.max(1, Math.min(parallelism, SideBySide.connections(dsl))));
               failed.addAll(pass.failed.keySet());
               errors.putAll(pass.failed);
+              if (compute.size() > 1) {
+                analyze(tx, table, state);
+              }
             }
           }
           if (failed.contains(d)) {
@@ -283,6 +286,17 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
               notComputed,
               missing);
         });
+  }
+
+  /**
+   * Planner statistics for the tables a range pass filled: after a backfill the next daily run
+   * reads them at once (its labels, the split, the training statistics), long before autovacuum
+   * would analyse them, and without statistics PostgreSQL plans those reads for a near-empty table.
+   */
+  private static void analyze(DSLContext tx, Table<Record> table, FeatureState state) {
+    for (Table<?> t : List.of(table, state.accTable(), state.keysTable())) {
+      tx.execute("ANALYZE " + tx.render(t));
+    }
   }
 
   /**
