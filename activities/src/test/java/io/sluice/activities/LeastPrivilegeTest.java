@@ -85,6 +85,57 @@ class LeastPrivilegeTest {
   }
 
   @Test
+  void aRangePassAsTheWorkerRoleLeavesItsTablesAnalysed() throws Exception {
+    try (ActivityHarness h = new ActivityHarness(tmp, true)) {
+      OrdersGenerator g = new OrdersGenerator(5, 150);
+      for (int i = 0; i < 3; i++) {
+        LocalDate d = FIRST.plusDays(i);
+        g.writeDay(h.settings.dataRoot(), FIRST, d);
+        h.ingest.ingest(ActivityHarness.ref(d));
+        h.validate.validate(ActivityHarness.ref(d));
+        h.stage.stage(ActivityHarness.ref(d));
+      }
+      // the three dates at once: a range pass, as after a backfill
+      assertThat(
+              h.features.computeFeatures(ActivityHarness.ref(FIRST.plusDays(2)), 1).datesComputed())
+          .isEqualTo(3);
+      String table =
+          h.dsl
+              .fetchValue(
+                  "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                      + " where n.nspname = 'feats' and c.relname ~ '^orders_[0-9a-f]{12}$'")
+              .toString();
+      for (String t : List.of(table, table + "_acc", table + "_keys")) {
+        assertThat(
+                number(
+                    h.dsl,
+                    "select analyze_count from pg_stat_user_tables where schemaname = 'feats'"
+                        + " and relname = '"
+                        + t
+                        + "'"))
+            .as("analyses of feats.%s by the owner's function", t)
+            .isEqualTo(1L);
+      }
+      // the worker itself may not: PostgreSQL skips the table with a warning
+      h.dsl.execute("analyze feats." + table);
+      assertThat(
+              number(
+                  h.dsl,
+                  "select analyze_count from pg_stat_user_tables where schemaname = 'feats'"
+                      + " and relname = '"
+                      + table
+                      + "'"))
+          .isEqualTo(1L);
+      assertThatThrownBy(
+              () -> h.dsl.execute("select feats.analyze_feature_tables('pg_class; drop')"))
+          .hasMessageContaining("not a feature set table");
+      assertThatThrownBy(
+              () -> h.dsl.execute("select feats.analyze_feature_tables('orders_0123456789ab')"))
+          .hasMessageContaining("does not exist");
+    }
+  }
+
+  @Test
   void aFileThatFailsHalfWayIsDiscardedWithoutDeleteOnRaw() throws Exception {
     try (ActivityHarness h = new ActivityHarness(tmp, true)) {
       Path file = new OrdersGenerator(3, 95).writeDay(h.settings.dataRoot(), FIRST, FIRST);

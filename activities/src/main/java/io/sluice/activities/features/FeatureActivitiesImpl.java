@@ -32,6 +32,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,12 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
           }
         });
     try {
-      return compute(ref, d, set, h, parallelism, config.inputs(), config.labelDataset());
+      FeatureResult r =
+          compute(ref, d, set, h, parallelism, config.inputs(), config.labelDataset());
+      if (r.datesComputed() > 1) {
+        analyze(ref, set);
+      }
+      return r;
     } catch (ApplicationFailure e) {
       throw e;
     } catch (RuntimeException e) {
@@ -223,9 +229,6 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                       compute, Math.max(1, Math.min(parallelism, SideBySide.connections(dsl))));
               failed.addAll(pass.failed.keySet());
               errors.putAll(pass.failed);
-              if (compute.size() > 1) {
-                analyze(tx, table, state);
-              }
             }
           }
           if (failed.contains(d)) {
@@ -289,13 +292,24 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
   }
 
   /**
-   * Planner statistics for the tables a range pass filled: after a backfill the next daily run
-   * reads them at once (its labels, the split, the training statistics), long before autovacuum
-   * would analyse them, and without statistics PostgreSQL plans those reads for a near-empty table.
+   * Planner statistics for the tables a range pass filled, once it committed: after a backfill the
+   * next daily run reads them at once (its labels, the split, the training statistics), long before
+   * autovacuum would analyse them, and without statistics PostgreSQL plans those reads for a
+   * near-empty table. Through the owner's {@code feats.analyze_feature_tables}, since ANALYZE is
+   * the owner's; the features are committed by then, so a failure here is only a warning.
    */
-  private static void analyze(DSLContext tx, Table<Record> table, FeatureState state) {
-    for (Table<?> t : List.of(table, state.accTable(), state.keysTable())) {
-      tx.execute("ANALYZE " + tx.render(t));
+  private void analyze(PartitionRef ref, FeatureSet set) {
+    String table = set.table(dsl).getName();
+    try {
+      dsl.execute("SELECT feats.analyze_feature_tables(?)", table);
+    } catch (DataAccessException e) {
+      LOG.warn(
+          "{}/{}: the features are computed, but feats.{} and its state were not analysed ({});"
+              + " autovacuum analyses them later, or run ANALYZE on them as the owner",
+          ref.dataset(),
+          ref.partitionDate(),
+          table,
+          e.getMessage());
     }
   }
 
