@@ -178,6 +178,16 @@ public final class ActivityHarness implements AutoCloseable {
     publish.publish(ref);
   }
 
+  /** How many times {@code feats.<table>} was analysed by a statement (autovacuum not counted). */
+  public long manualAnalyses(String table) {
+    Object n =
+        dsl.fetchValue(
+            "select analyze_count from pg_stat_user_tables where schemaname = 'feats'"
+                + " and relname = ?",
+            table);
+    return ((Number) n).longValue();
+  }
+
   /** A file of the repository, found from the module directory tests run in. */
   public static Path repoFile(String relative) {
     Path dir = Path.of("").toAbsolutePath();

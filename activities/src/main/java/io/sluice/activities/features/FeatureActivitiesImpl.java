@@ -79,13 +79,9 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
                 FailureTypes.BAD_CONFIG, ref.dataset() + "/" + d + ": " + e.getMessage(), e);
           }
         });
+    FeatureResult r;
     try {
-      FeatureResult r =
-          compute(ref, d, set, h, parallelism, config.inputs(), config.labelDataset());
-      if (r.datesComputed() > 1) {
-        analyze(ref, set);
-      }
-      return r;
+      r = compute(ref, d, set, h, parallelism, config.inputs(), config.labelDataset());
     } catch (ApplicationFailure e) {
       throw e;
     } catch (RuntimeException e) {
@@ -96,6 +92,10 @@ public final class FeatureActivitiesImpl implements FeatureActivities {
       recordFailure(ref, config.inputs(), set.table(dsl).getQualifiedName().toString(), d, e);
       throw failedOn(ref, List.of(d), FailureBounds.databaseError(e));
     }
+    if (r.datesComputed() > 1) {
+      analyze(ref, set);
+    }
+    return r;
   }
 
   @Override

@@ -271,13 +271,7 @@ class FeatureStateTest {
     // that the next daily run's reads of them are planned for their size.
     String name = set.table(h.dsl).getName();
     for (String t : List.of(name, name + "_acc", name + "_keys")) {
-      assertThat(
-              h.dsl.fetchValue(
-                  "select analyze_count from pg_stat_user_tables"
-                      + " where schemaname = 'feats' and relname = ?",
-                  t))
-          .as("manual analyses of feats.%s", t)
-          .isEqualTo(1L);
+      assertThat(h.manualAnalyses(t)).as("manual analyses of feats.%s", t).isEqualTo(1L);
     }
   }
 }
