@@ -1,6 +1,7 @@
 package io.sluice.activities.validate;
 
 import static io.sluice.db.jooq.meta.Tables.INGESTED_FILES;
+import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.PipelineConfig.ExpectationConfig;
 import io.sluice.activities.dataset.ColumnSpec;
@@ -328,20 +329,55 @@ public sealed interface Expectation {
         return repeats(p, reads, v);
       }
       Condition elsewhere = stagedElsewhere(p, reads);
-      DSLContext dsl = p.dsl();
-      // a WHERE EXISTS, which PostgreSQL plans as a semi-join (hashed, or a key probe per row,
-      // whichever costs less), where an aggregate's FILTER would run it row by row
-      int found = dsl.fetchCount(DSL.selectOne().from(reads.from()).where(elsewhere));
-      List<String> samples =
-          found == 0
-              ? List.of()
-              : Outcomes.firstDistinct(
-                  dsl.select(v)
-                      .from(reads.from())
-                      .where(elsewhere)
-                      .limit(Outcomes.SAMPLES * 10)
-                      .fetch(0, String.class));
-      return Outcomes.fractional(this, present(p), found, samples);
+      boolean probe = probesKeys(stagedRowsElsewhere(p), p.rows());
+      return p.dsl()
+          .transactionResult(
+              trx -> {
+                DSLContext dsl = trx.dsl();
+                if (probe) {
+                  // for this transaction only: PostgreSQL's default costs price a probe of the
+                  // staged key's index as a read from disk, and keep hashing every staged key
+                  dsl.execute("SET LOCAL enable_hashjoin = off");
+                  dsl.execute("SET LOCAL enable_mergejoin = off");
+                }
+                // a WHERE EXISTS, a semi-join, where an aggregate's FILTER would run it row by row
+                int found = dsl.fetchCount(DSL.selectOne().from(reads.from()).where(elsewhere));
+                List<String> samples =
+                    found == 0
+                        ? List.of()
+                        : Outcomes.firstDistinct(
+                            dsl.select(v)
+                                .from(reads.from())
+                                .where(elsewhere)
+                                .limit(Outcomes.SAMPLES * 10)
+                                .fetch(0, String.class));
+                return Outcomes.fractional(this, present(p), found, samples);
+              });
+    }
+
+    /**
+     * Staged rows above this many times the partition's rows are looked up key by key, in the
+     * staged key's index; fewer are hashed whole. Measured on 1,000,000 judged orders: hashing
+     * takes about 0.17 s per 1,000,000 staged rows, the lookups 0.55-0.85 s whatever the history
+     * (docs/adr/0025-validation-counts-as-the-judge-streams.md).
+     */
+    static final long PROBE_RATIO = 4;
+
+    /** Whether the partition's keys are looked up one by one rather than the staged keys hashed. */
+    static boolean probesKeys(long stagedElsewhere, long partitionRows) {
+      return stagedElsewhere > PROBE_RATIO * partitionRows;
+    }
+
+    /** The rows staged from the dataset's other partitions, as their stages counted them. */
+    private static long stagedRowsElsewhere(Partition p) {
+      Long n =
+          p.dsl()
+              .select(DSL.sum(STAGE_RECONCILIATION.STAGED_ROWS).cast(Long.class))
+              .from(STAGE_RECONCILIATION)
+              .where(STAGE_RECONCILIATION.DATASET.eq(p.schema().dataset()))
+              .and(STAGE_RECONCILIATION.PARTITION_DATE.ne(p.date()))
+              .fetchOne(0, Long.class);
+      return n == null ? 0 : n;
     }
 
     /** The rows with a value: the partition's rows but the nulls its scan counted. */

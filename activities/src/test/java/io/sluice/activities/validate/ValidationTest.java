@@ -64,6 +64,37 @@ class ValidationTest {
   }
 
   @Test
+  void aKeyStagedFromALongerHistoryIsLookedUpAndCountedTheSame() throws IOException {
+    String t1 = "2024-04-01T12:00:00Z";
+    StringBuilder history = new StringBuilder();
+    for (int i = 1; i <= 12; i++) {
+      history.append(row("o" + i, t1, "10", "EUR", "completed"));
+    }
+    write(D1, history.toString());
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    h.validate.validate(ActivityHarness.ref(D1));
+    h.stage.stage(ActivityHarness.ref(D1));
+    String t2 = "2024-04-02T12:00:00Z";
+    write(D2, row("o7", t2, "10", "EUR", "completed") + row("o99", t2, "10", "EUR", "completed"));
+    h.ingest.ingest(ActivityHarness.ref(D2));
+    // 12 rows staged from D1, more than four times D2's 2: its keys are looked up one by one
+    assertThat(Expectation.Unique.probesKeys(12, 2)).isTrue();
+    h.validate.validate(ActivityHarness.ref(D2));
+
+    JsonNode staged = outcome(report(D2), "order_id_new_to_staging");
+    assertThat(staged.path("unexpected_count").asLong()).isEqualTo(1);
+    assertThat(staged.path("unexpected_samples").get(0).asText()).isEqualTo("o7");
+  }
+
+  @Test
+  void stagedKeysAreHashedUntilTheyOutnumberThePartitionFourToOne() {
+    assertThat(Expectation.Unique.probesKeys(0, 0)).isFalse();
+    assertThat(Expectation.Unique.probesKeys(4_000_000, 1_000_000)).isFalse();
+    assertThat(Expectation.Unique.probesKeys(4_000_001, 1_000_000)).isTrue();
+    assertThat(Expectation.Unique.probesKeys(365_000_000, 1_000_000)).isTrue();
+  }
+
+  @Test
   void eachExpectationTypeMeasuresWhatItSays() throws IOException {
     String t1 = "2024-04-01T12:00:00Z";
     write(
