@@ -101,23 +101,26 @@ public final class StageActivitiesImpl implements StageActivities {
           tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
           tx.deleteFrom(stg).where(sDate.eq(date)).execute();
 
-          tx.insertInto(quarantine)
-              .columns(
-                  field(schema.quarantineName(), "file_id", Long.class),
-                  field(schema.quarantineName(), "line_no", Long.class),
-                  qDate,
-                  field(schema.quarantineName(), "reasons", String[].class),
-                  field(schema.quarantineName(), "record", JSONB.class))
-              .select(
-                  DSL.select(
-                          judged.fileId(),
-                          judged.lineNo(),
-                          DSL.val(date),
-                          judged.reasons(),
-                          judged.record())
-                      .from(candidates)
-                      .where(DSL.not(judged.valid())))
-              .execute();
+          // the rows each insert reports are the day's rows: its old ones were deleted above, and
+          // the partition's lock keeps other stages of the day out until this one commits
+          long quarantined =
+              tx.insertInto(quarantine)
+                  .columns(
+                      field(schema.quarantineName(), "file_id", Long.class),
+                      field(schema.quarantineName(), "line_no", Long.class),
+                      qDate,
+                      field(schema.quarantineName(), "reasons", String[].class),
+                      field(schema.quarantineName(), "record", JSONB.class))
+                  .select(
+                      DSL.select(
+                              judged.fileId(),
+                              judged.lineNo(),
+                              DSL.val(date),
+                              judged.reasons(),
+                              judged.record())
+                          .from(candidates)
+                          .where(DSL.not(judged.valid())))
+                  .execute();
 
           List<Field<?>> into = new ArrayList<>();
           List<SelectField<?>> from = new ArrayList<>();
@@ -129,6 +132,7 @@ public final class StageActivitiesImpl implements StageActivities {
                     : DSL.field(judged.name().append(c.name())));
           }
           var valid = DSL.select(from);
+          long staged;
           if (schema.versioned()) {
             // Within one partition the later line of a key wins: files in name order, lines in
             // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
@@ -139,21 +143,22 @@ public final class StageActivitiesImpl implements StageActivities {
             List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
             order.add(judged.fileName().desc());
             order.add(judged.lineNo().desc());
-            tx.insertInto(stg)
-                .columns(into)
-                .select(valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order))
-                .execute();
+            staged =
+                tx.insertInto(stg)
+                    .columns(into)
+                    .select(
+                        valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order))
+                    .execute();
           } else {
-            tx.insertInto(stg)
-                .columns(into)
-                .select(valid.from(candidates).where(judged.valid()))
-                .execute();
+            staged =
+                tx.insertInto(stg)
+                    .columns(into)
+                    .select(valid.from(candidates).where(judged.valid()))
+                    .execute();
           }
 
           long raw = counted.rows();
           long validRows = counted.valid();
-          long quarantined = tx.fetchCount(quarantine, qDate.eq(date));
-          long staged = tx.fetchCount(stg, sDate.eq(date));
           long duplicates = validRows - staged;
           if (raw != quarantined + staged + duplicates || quarantined != raw - validRows) {
             throw Failures.of(
