@@ -85,6 +85,19 @@ class CandidatesTest {
       Candidates first = Candidates.of(schema, v1, Set.of());
       assertThat(first.ensure(h.dsl).reused()).isFalse();
       assertThat(first.ensure(h.dsl).reused()).isTrue();
+      // scratch: unlogged, and left alone by autovacuum
+      assertThat(
+              h.dsl.fetchValue(
+                  "select relpersistence::text || ' ' || array_to_string(reloptions, ',')"
+                      + " from pg_class where oid = {0}::regclass",
+                  h.dsl.render(first.table())))
+          .isEqualTo("u autovacuum_enabled=false");
+      assertThat(
+              h.dsl.fetchValue(
+                  "select array_to_string(t.reloptions, ',') from pg_class c join pg_class t"
+                      + " on t.oid = c.reltoastrelid where c.oid = {0}::regclass",
+                  h.dsl.render(first.table())))
+          .isEqualTo("autovacuum_enabled=false");
 
       // an unlogged table comes back empty after a crash: judged again, not read empty
       h.dsl.truncate(first.table()).execute();
