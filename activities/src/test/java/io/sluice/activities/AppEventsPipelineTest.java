@@ -2,8 +2,13 @@ package io.sluice.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.activities.validate.Expectation;
 import io.sluice.samples.AppEventsGenerator;
 import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.PublishActivities.PublishResult;
@@ -13,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The second bundled example, an events dataset declared only in YAML, from its files to an export,
@@ -94,6 +100,84 @@ class AppEventsPipelineTest {
 
       // orders beside it, in the same database, untouched by it
       assertThat(h.dsl.fetchValue("select count(*) from stg.orders")).isEqualTo(0L);
+    }
+  }
+
+  /**
+   * An events dataset's staged table has no index that leads with its key: however long the
+   * history, a staged-scope uniqueness check is left to the planner, and counts what SQL counts.
+   */
+  @Test
+  void anEventsDatasetsStagedKeysAreNotLookedUpOneByOne() throws Exception {
+    try (ActivityHarness h = new ActivityHarness(tmp)) {
+      String yaml =
+          Files.readString(ActivityHarness.repoFile("pipelines/app_events.yaml"))
+              .replace("column: event_id, scope: partition,", "column: event_id, scope: staged,");
+      assertThat(yaml).contains("scope: staged");
+      Files.writeString(h.settings.pipelinesDir().resolve("app_events.yaml"), yaml);
+      AppEventsGenerator g = new AppEventsGenerator(7, 120);
+      int days = 6;
+      for (int i = 0; i < days; i++) {
+        g.writeDay(h.settings.dataRoot(), FIRST, FIRST.plusDays(i));
+      }
+      for (int i = 0; i < days - 1; i++) {
+        PartitionRef ref = ref(FIRST.plusDays(i));
+        h.ingest.ingest(ref);
+        h.validate.validate(ref);
+        h.stage.stage(ref);
+      }
+      PartitionRef last = ref(FIRST.plusDays(days - 1));
+      h.ingest.ingest(last);
+      long staged = h.dsl.fetchOne("select count(*) from stg.app_events").get(0, Long.class);
+      long raw =
+          h.dsl
+              .fetchOne(
+                  "select count(*) from raw.app_events where partition_date = ?",
+                  FIRST.plusDays(days - 1))
+              .get(0, Long.class);
+      assertThat(staged).as("more than four times the day's rows").isGreaterThan(4 * raw);
+
+      Logger logger = (Logger) LoggerFactory.getLogger(Expectation.Unique.class);
+      ListAppender<ILoggingEvent> log = new ListAppender<>();
+      Level level = logger.getLevel();
+      logger.setLevel(Level.DEBUG);
+      log.start();
+      logger.addAppender(log);
+      try {
+        h.validate.validate(last);
+      } finally {
+        logger.detachAppender(log);
+        logger.setLevel(level);
+      }
+      assertThat(log.list).as("no key looked up one by one").isEmpty();
+      JsonNode outcome = null;
+      for (JsonNode o :
+          new ObjectMapper()
+              .readTree(
+                  h.settings
+                      .reportFile("app_events", FIRST.plusDays(days - 1), last.runId(), "json")
+                      .toFile())
+              .path("expectations")) {
+        if (o.path("name").asText().equals("events_sent_once")) {
+          outcome = o;
+        }
+      }
+      assertThat(outcome).isNotNull();
+      String judged =
+          h.dsl
+              .fetchOne("select tablename from pg_tables where schemaname = 'judged'")
+              .get(0, String.class);
+      assertThat(outcome.path("unexpected_count").asLong())
+          .isEqualTo(
+              h.dsl
+                  .fetchOne(
+                      "select count(*) from judged.\""
+                          + judged
+                          + "\" j where exists"
+                          + " (select 1 from stg.app_events s where s.event_id = j.event_id"
+                          + " and s.partition_date <> ?)",
+                      FIRST.plusDays(days - 1))
+                  .get(0, Long.class));
     }
   }
 }
