@@ -1,5 +1,9 @@
 package io.sluice.activities;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.features.FeatureActivitiesImpl;
 import io.sluice.activities.features.SchemaMigration;
@@ -37,6 +41,7 @@ import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real activities on a fresh real PostgreSQL database, called through Temporal's test activity
@@ -161,6 +166,23 @@ public final class ActivityHarness implements AutoCloseable {
             .setStartToCloseTimeout(java.time.Duration.ofMinutes(1))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
             .build());
+  }
+
+  /** The messages {@code source}'s logger logs, DEBUG and above, while {@code action} runs. */
+  public static List<String> logged(Class<?> source, Runnable action) {
+    Logger logger = (Logger) LoggerFactory.getLogger(source);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Level level = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    log.start();
+    logger.addAppender(log);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(log);
+      logger.setLevel(level);
+    }
+    return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   public static PartitionRef ref(LocalDate d) {

@@ -2,10 +2,6 @@ package io.sluice.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.activities.validate.Expectation;
@@ -18,7 +14,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The second bundled example, an events dataset declared only in YAML, from its files to an export,
@@ -137,19 +132,9 @@ class AppEventsPipelineTest {
               .get(0, Long.class);
       assertThat(staged).as("more than four times the day's rows").isGreaterThan(4 * raw);
 
-      Logger logger = (Logger) LoggerFactory.getLogger(Expectation.Unique.class);
-      ListAppender<ILoggingEvent> log = new ListAppender<>();
-      Level level = logger.getLevel();
-      logger.setLevel(Level.DEBUG);
-      log.start();
-      logger.addAppender(log);
-      try {
-        h.validate.validate(last);
-      } finally {
-        logger.detachAppender(log);
-        logger.setLevel(level);
-      }
-      assertThat(log.list).as("no key looked up one by one").isEmpty();
+      assertThat(ActivityHarness.logged(Expectation.Unique.class, () -> h.validate.validate(last)))
+          .as("no key looked up one by one")
+          .isEmpty();
       JsonNode outcome = null;
       for (JsonNode o :
           new ObjectMapper()

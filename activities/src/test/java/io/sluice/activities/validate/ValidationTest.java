@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.support.Json;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Every expectation type of the bundled config, measured on hand-made partitions. */
 class ValidationTest {
@@ -83,20 +78,9 @@ class ValidationTest {
     write(D2, row("o7", t2, "10", "EUR", "completed") + row("o99", t2, "10", "EUR", "completed"));
     h.ingest.ingest(ActivityHarness.ref(D2));
     // 12 rows staged from D1, more than four times D2's 2: its keys are looked up one by one
-    Logger logger = (Logger) LoggerFactory.getLogger(Expectation.Unique.class);
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Level level = logger.getLevel();
-    logger.setLevel(Level.DEBUG);
-    log.start();
-    logger.addAppender(log);
-    try {
-      h.validate.validate(ActivityHarness.ref(D2));
-    } finally {
-      logger.detachAppender(log);
-      logger.setLevel(level);
-    }
-    assertThat(log.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(
+            ActivityHarness.logged(
+                Expectation.Unique.class, () -> h.validate.validate(ActivityHarness.ref(D2))))
         .containsExactly(
             "orders/2024-04-02: 12 rows staged from other partitions, more than 4 x the"
                 + " partition's 2: its keys are looked up in the staged key's index");
