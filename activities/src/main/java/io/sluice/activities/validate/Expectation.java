@@ -105,7 +105,13 @@ public sealed interface Expectation {
       Long[] fileIds,
       long rows,
       OffsetDateTime latestEvent,
-      List<ColumnProfile> profiles) {}
+      List<ColumnProfile> profiles) {
+
+    /** The same partition, its queries run on {@code other}. */
+    Partition on(DSLContext other) {
+      return new Partition(other, schema, date, candidates, fileIds, rows, latestEvent, profiles);
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Row level
@@ -336,40 +342,44 @@ public sealed interface Expectation {
       // only a versioned dataset's staged table has an index that leads with its key; an events
       // dataset's is keyed by file and line, and a forced nested loop would rescan it for every row
       long elsewhereRows = p.schema().versioned() ? stagedRowsElsewhere(p) : 0;
-      boolean probe = probesKeys(elsewhereRows, p.rows());
-      if (probe) {
-        LOG.debug(
-            "{}/{}: {} rows staged from other partitions, more than {} x the partition's {}: its"
-                + " keys are looked up in the staged key's index",
-            p.schema().dataset(),
-            p.date(),
-            elsewhereRows,
-            PROBE_RATIO,
-            p.rows());
+      if (!probesKeys(elsewhereRows, p.rows())) {
+        return keysStagedElsewhere(p, reads, v, elsewhere);
       }
+      LOG.debug(
+          "{}/{}: {} rows staged from other partitions, more than {} x the partition's {}: its"
+              + " keys are looked up in the staged key's index",
+          p.schema().dataset(),
+          p.date(),
+          elsewhereRows,
+          PROBE_RATIO,
+          p.rows());
       return p.dsl()
           .transactionResult(
               trx -> {
-                DSLContext dsl = trx.dsl();
-                if (probe) {
-                  // for this transaction only: PostgreSQL's default costs price a probe of the
-                  // staged key's index as a read from disk, and keep hashing every staged key
-                  dsl.execute("SET LOCAL enable_hashjoin = off");
-                  dsl.execute("SET LOCAL enable_mergejoin = off");
-                }
-                // a WHERE EXISTS, a semi-join, where an aggregate's FILTER would run it row by row
-                int found = dsl.fetchCount(DSL.selectOne().from(reads.from()).where(elsewhere));
-                List<String> samples =
-                    found == 0
-                        ? List.of()
-                        : Outcomes.firstDistinct(
-                            dsl.select(v)
-                                .from(reads.from())
-                                .where(elsewhere)
-                                .limit(Outcomes.SAMPLES * 10)
-                                .fetch(0, String.class));
-                return Outcomes.fractional(this, present(p), found, samples);
+                // for this transaction only: PostgreSQL's default costs price a probe of the
+                // staged key's index as a read from disk, and keep hashing every staged key
+                trx.dsl().execute("SET LOCAL enable_hashjoin = off");
+                trx.dsl().execute("SET LOCAL enable_mergejoin = off");
+                return keysStagedElsewhere(p.on(trx.dsl()), reads, v, elsewhere);
               });
+    }
+
+    /** How many of the partition's keys are staged from another partition, with samples. */
+    private Outcome keysStagedElsewhere(
+        Partition p, Reads reads, Field<String> v, Condition elsewhere) {
+      DSLContext dsl = p.dsl();
+      // a WHERE EXISTS, a semi-join, where an aggregate's FILTER would run it row by row
+      int found = dsl.fetchCount(DSL.selectOne().from(reads.from()).where(elsewhere));
+      List<String> samples =
+          found == 0
+              ? List.of()
+              : Outcomes.firstDistinct(
+                  dsl.select(v)
+                      .from(reads.from())
+                      .where(elsewhere)
+                      .limit(Outcomes.SAMPLES * 10)
+                      .fetch(0, String.class));
+      return Outcomes.fractional(this, present(p), found, samples);
     }
 
     /**
