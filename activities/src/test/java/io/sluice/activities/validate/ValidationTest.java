@@ -91,6 +91,42 @@ class ValidationTest {
   }
 
   @Test
+  void theSamplesOfKeysStagedFromAShortHistoryAreLookedUpWhenTheyAreCommon() throws IOException {
+    String t1 = "2024-04-01T12:00:00Z";
+    StringBuilder history = new StringBuilder();
+    for (int i = 1; i <= 300; i++) {
+      history.append(row("o" + i, t1, "10", "EUR", "completed"));
+    }
+    write(D1, history.toString());
+    h.ingest.ingest(ActivityHarness.ref(D1));
+    h.validate.validate(ActivityHarness.ref(D1));
+    h.stage.stage(ActivityHarness.ref(D1));
+    // D2 sends again 100 of D1's orders: 300 staged rows are not four times D2's 100 keys, so
+    // they are hashed for the count; the 50 rows the samples are taken from hold 50 keys to look
+    // up, and 300 is more than four times 50
+    String t2 = "2024-04-02T12:00:00Z";
+    StringBuilder again = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      again.append(row("o" + i, t2, "10", "EUR", "completed"));
+    }
+    write(D2, again.toString());
+    h.ingest.ingest(ActivityHarness.ref(D2));
+    assertThat(
+            ActivityHarness.logged(
+                Expectation.Unique.class, () -> h.validate.validate(ActivityHarness.ref(D2))))
+        .containsExactly(
+            "orders/2024-04-02: 100 of the partition's 100 rows have a key staged from another"
+                + " partition: the first 50 found are looked up in the staged key's index (about"
+                + " 50 keys)");
+
+    JsonNode staged = outcome(report(D2), "order_id_new_to_staging");
+    assertThat(staged.path("unexpected_count").asLong()).isEqualTo(100);
+    assertThat(staged.path("unexpected_samples"))
+        .extracting(JsonNode::asText)
+        .containsExactly("o1", "o2", "o3", "o4", "o5");
+  }
+
+  @Test
   void stagedKeysAreHashedUntilTheyOutnumberThePartitionFourToOne() {
     assertThat(Expectation.Unique.probesKeys(0, 0)).isFalse();
     assertThat(Expectation.Unique.probesKeys(4_000_000, 1_000_000)).isFalse();
