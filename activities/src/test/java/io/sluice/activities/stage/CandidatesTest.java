@@ -10,6 +10,9 @@ import io.sluice.activities.support.PartitionStore;
 import io.sluice.db.jooq.meta.tables.records.PartitionVersionsRecord;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +21,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Name;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +79,7 @@ class CandidatesTest {
   }
 
   @Test
-  void judgedOnceAgainWhenLostAndNeverFromAnOldVersion() throws IOException {
+  void judgedOnceAgainWhenLostAndNeverFromAnOldVersion() throws IOException, SQLException {
     try (ActivityHarness h = new ActivityHarness(tmp)) {
       SplittableRandom rnd = new SplittableRandom(99);
       Schema s = Schema.random("again", rnd);
@@ -98,6 +102,37 @@ class CandidatesTest {
                       + " on t.oid = c.reltoastrelid where c.oid = {0}::regclass",
                   h.dsl.render(first.table())))
           .isEqualTo("autovacuum_enabled=false");
+      // its row count for the planner, counted from a sample of pages (statistics target 1)
+      assertThat(
+              h.dsl.fetchValue(
+                  "select reltuples::bigint from pg_class where oid = {0}::regclass",
+                  h.dsl.render(first.table())))
+          .isEqualTo((long) p.rows.size());
+      assertThat(
+              h.dsl.fetchValue(
+                  "select attstattarget::int from pg_attribute where attrelid = {0}::regclass"
+                      + " and attname = 'file_id'",
+                  h.dsl.render(first.table())))
+          .isEqualTo(1);
+      // the raw rows were read without parallel workers, a setting no pooled connection keeps
+      List<Connection> pooled = new ArrayList<>();
+      try {
+        for (int i = 0; i < h.dataSource.getMaximumPoolSize(); i++) {
+          pooled.add(h.dataSource.getConnection());
+        }
+        for (Connection c : pooled) {
+          assertThat(
+                  DSL.using(c)
+                      .fetchValue(
+                          "select setting = reset_val from pg_settings"
+                              + " where name = 'max_parallel_workers_per_gather'"))
+              .isEqualTo(true);
+        }
+      } finally {
+        for (Connection c : pooled) {
+          c.close();
+        }
+      }
 
       // an unlogged table comes back empty after a crash: judged again, not read empty
       h.dsl.truncate(first.table()).execute();
