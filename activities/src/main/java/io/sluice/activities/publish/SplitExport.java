@@ -1,6 +1,7 @@
 package io.sluice.activities.publish;
 
 import io.sluice.activities.features.FeatureSet.Column;
+import io.sluice.activities.support.CopyOuts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -158,11 +159,7 @@ final class SplitExport {
       }
       pq.finish();
     } catch (IOException | RuntimeException e) {
-      // read the rest rather than cancel: a cancel request is a signal to the backend that can
-      // arrive after the copy ended and fail whatever the pooled connection runs next
-      while (copy != null && copy.isActive() && copy.readFromCopy() != null) {
-        // discard
-      }
+      CopyOuts.drain(copy);
       throw e;
     }
     return new Written(n, positives);

@@ -8,6 +8,7 @@ import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.dataset.RowJudge;
 import io.sluice.activities.ingest.CopyTextEncoder;
+import io.sluice.activities.support.CopyOuts;
 import io.sluice.activities.support.HandOffStream;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.JsonText;
@@ -530,9 +531,7 @@ public final class Candidates {
         }
       }
     } finally {
-      if (out.isActive()) {
-        out.cancelCopy();
-      }
+      CopyOuts.drain(out); // a failure stops reading: the rest, so the connection can go on
     }
     if (undecided > 0) {
       repeats.giveUp(); // the SQL judges those rows: their values are not known here

@@ -1,6 +1,7 @@
 package io.sluice.activities.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.dataset.DatasetSchema;
@@ -115,24 +116,12 @@ class CandidatesTest {
                   h.dsl.render(first.table())))
           .isEqualTo(1);
       // the raw rows were read without parallel workers, a setting no pooled connection keeps
-      List<Connection> pooled = new ArrayList<>();
-      try {
-        for (int i = 0; i < h.dataSource.getMaximumPoolSize(); i++) {
-          pooled.add(h.dataSource.getConnection());
-        }
-        for (Connection c : pooled) {
-          assertThat(
-                  DSL.using(c)
-                      .fetchValue(
-                          "select setting = reset_val from pg_settings"
-                              + " where name = 'max_parallel_workers_per_gather'"))
-              .isEqualTo(true);
-        }
-      } finally {
-        for (Connection c : pooled) {
-          c.close();
-        }
-      }
+      assertThat(
+              onEveryPooledConnection(
+                  h,
+                  "select setting = reset_val from pg_settings"
+                      + " where name = 'max_parallel_workers_per_gather'"))
+          .containsOnly(true);
 
       // an unlogged table comes back empty after a crash: judged again, not read empty
       h.dsl.truncate(first.table()).execute();
@@ -149,6 +138,48 @@ class CandidatesTest {
       assertThat(second.ensure(h.dsl).reused()).isFalse();
       assertThat(exists(h.dsl, first.name())).isFalse();
       assertThat(h.dsl.fetchCount(second.table())).isEqualTo(changed.rows.size());
+    }
+  }
+
+  @Test
+  void aJudgeThatStopsEarlyLeavesItsConnectionToThePoolUsable() throws Exception {
+    try (ActivityHarness h = new ActivityHarness(tmp)) {
+      SplittableRandom rnd = new SplittableRandom(7);
+      Schema s = Schema.random("stops", rnd);
+      Partition p = Partition.random(s, rnd);
+      PartitionVersionsRecord v1 = RowJudgeDifferentialTest.ingestHostile(h, s, p, rnd, 1);
+      Candidates judged = Candidates.of(h.settings.config(s.dataset).schema(), v1, Set.of());
+      assertThatThrownBy(
+              () ->
+                  judged.ensure(
+                      h.dsl,
+                      (received, verdict) -> {
+                        throw new IllegalStateException("the observer failed");
+                      }))
+          .hasMessageContaining("the observer failed");
+      // the connection that read raw went back to the pool: each connection answers its own
+      // query (a copy left unread would answer the next borrower's with what the server sent)
+      assertThat(onEveryPooledConnection(h, "select 42")).containsOnly(42);
+    }
+  }
+
+  /** {@code sql}'s value on each of the pool's connections, borrowed at once. */
+  private static List<Object> onEveryPooledConnection(ActivityHarness h, String sql)
+      throws SQLException {
+    List<Connection> pooled = new ArrayList<>();
+    try {
+      for (int i = 0; i < h.dataSource.getMaximumPoolSize(); i++) {
+        pooled.add(h.dataSource.getConnection());
+      }
+      List<Object> values = new ArrayList<>();
+      for (Connection c : pooled) {
+        values.add(DSL.using(c).fetchValue(sql));
+      }
+      return values;
+    } finally {
+      for (Connection c : pooled) {
+        c.close();
+      }
     }
   }
 
