@@ -151,6 +151,18 @@ public record DatasetSchema(
     public Field<?> of(Name table) {
       return DSL.field(table.append(name), type);
     }
+
+    /** Its type as PostgreSQL's {@code format_type} names it: the staged table's, exactly. */
+    public String sqlType() {
+      if (declared != null) {
+        return declared.type().sqlType();
+      }
+      return switch (name) {
+        case PARTITION_DATE -> "date";
+        case FILE_ID, LINE_NO -> "bigint";
+        default -> throw new IllegalArgumentException("not a bookkeeping column: " + name);
+      };
+    }
   }
 
   public static final String PARTITION_DATE = "partition_date";

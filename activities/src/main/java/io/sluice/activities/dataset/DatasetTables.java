@@ -234,7 +234,8 @@ public final class DatasetTables {
     if (existing.isEmpty()) {
       List<String> cols = new ArrayList<>();
       for (StagedColumn c : declared) {
-        cols.add(q(dsl, DSL.name(c.name())) + " " + sqlType(c) + (c.nullable() ? "" : " NOT NULL"));
+        cols.add(
+            q(dsl, DSL.name(c.name())) + " " + c.sqlType() + (c.nullable() ? "" : " NOT NULL"));
       }
       cols.add("PRIMARY KEY (" + names(dsl, schema.stagedKey()) + ")");
       ddl.add("CREATE TABLE " + table + " (\n    " + String.join(",\n    ", cols) + "\n)");
@@ -278,13 +279,13 @@ public final class DatasetTables {
                   + " ADD COLUMN "
                   + q(dsl, DSL.name(c.name()))
                   + " "
-                  + sqlType(c));
+                  + c.sqlType());
           changes.add(
-              "added column " + c.name() + " " + sqlType(c) + " to " + plain(schema.stagedName()));
+              "added column " + c.name() + " " + c.sqlType() + " to " + plain(schema.stagedName()));
         }
         continue;
       }
-      if (!e.type().equals(sqlType(c))) {
+      if (!e.type().equals(c.sqlType())) {
         refused.add(
             "column '"
                 + c.name()
@@ -293,9 +294,9 @@ public final class DatasetTables {
                 + " in "
                 + plain(schema.stagedName())
                 + " but declared "
-                + (c.declared() == null ? sqlType(c) : describe(c.declared()))
+                + (c.declared() == null ? c.sqlType() : describe(c.declared()))
                 + " ("
-                + sqlType(c)
+                + c.sqlType()
                 + ")");
       } else if (c.nullable() && e.notNull() && !schema.stagedKey().contains(c.name())) {
         ddl.add(
@@ -469,18 +470,6 @@ public final class DatasetTables {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private static String sqlType(StagedColumn c) {
-    return c.declared() != null ? c.declared().type().sqlType() : bookkeepingType(c.name());
-  }
-
-  private static String bookkeepingType(String column) {
-    return switch (column) {
-      case "partition_date" -> "date";
-      case "file_id", "line_no" -> "bigint";
-      default -> throw new IllegalArgumentException("not a bookkeeping column: " + column);
-    };
-  }
 
   private static String describe(ColumnSpec c) {
     ColumnType t = c.type();

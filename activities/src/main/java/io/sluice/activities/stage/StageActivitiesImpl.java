@@ -6,6 +6,7 @@ import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.dataset.DatasetSchema;
+import io.sluice.activities.support.CopyOuts;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
@@ -20,19 +21,27 @@ import io.sluice.workflows.activity.PartitionRef;
 import io.sluice.workflows.activity.StageActivities;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Name;
+import org.jooq.Select;
 import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.copy.PGCopyInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,115 +92,207 @@ public final class StageActivitiesImpl implements StageActivities {
         filled.judged(),
         filled.undecided());
     Table<?> candidates = judged.table();
-    return dsl.transactionResult(
-        trx -> {
-          DSLContext tx = trx.dsl();
-          PartitionStore.lock(tx, ref.dataset(), date);
-          PartitionVersionsRecord version = PartitionStore.requireLatest(tx, ref.dataset(), date);
-          if (version.getVersion() != judged.version()) {
-            // not a final failure type: Temporal retries the activity, which judges the new version
-            throw new IllegalStateException(
-                String.format(
-                    "%s/%s got version %d while version %d was being judged (run %s); the stage"
-                        + " is retried with the new version",
-                    ref.dataset(), date, version.getVersion(), judged.version(), ref.runId()));
-          }
-          Judged counted = requireSealedCounts(tx, ref, date, version, judged);
 
-          tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
-          tx.deleteFrom(stg).where(sDate.eq(date)).execute();
+    // The rows to stage, each value cast to its staged column's type, so that their binary COPY
+    // form is the staged table's (the tables' check keeps its columns the declared types).
+    List<String> into = new ArrayList<>();
+    List<SelectField<?>> from = new ArrayList<>();
+    for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
+      into.add(dsl.render(DSL.name(c.name())));
+      Field<?> value =
+          DatasetSchema.PARTITION_DATE.equals(c.name())
+              ? DSL.val(date)
+              : DSL.field(judged.name().append(c.name()));
+      from.add(DSL.field("cast({0} as " + c.sqlType() + ")", value).as(c.name()));
+    }
+    var valid = DSL.select(from);
+    Select<?> rows;
+    if (schema.versioned()) {
+      // Within one partition the later line of a key wins: files in name order, lines in
+      // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
+      List<Field<?>> key =
+          schema.primaryKey().stream()
+              .<Field<?>>map(k -> schema.sortable(k, judged.typed(k)))
+              .toList();
+      List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
+      order.add(judged.fileName().desc());
+      order.add(judged.lineNo().desc());
+      rows = valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order);
+    } else {
+      rows = valid.from(candidates).where(judged.valid());
+    }
+    // The staged rows reach the staged table by COPY, from a COPY of them on a second connection
+    // (docs/adr/0017-rows-are-judged-once.md): PostgreSQL inserts a COPY's rows a page at a time,
+    // an INSERT's one by one, and the second connection sorts the rows while the first quarantines
+    String copyOut = "COPY (" + dsl.renderInlined(rows) + ") TO STDOUT (FORMAT binary)";
+    String copyIn =
+        "COPY " + dsl.render(stg) + " (" + String.join(", ", into) + ") FROM STDIN (FORMAT binary)";
+    return dsl.connectionResult(
+        reading ->
+            dsl.transactionResult(
+                trx -> {
+                  DSLContext tx = trx.dsl();
+                  PartitionStore.lock(tx, ref.dataset(), date);
+                  PartitionVersionsRecord version =
+                      PartitionStore.requireLatest(tx, ref.dataset(), date);
+                  if (version.getVersion() != judged.version()) {
+                    // not a final failure type: Temporal retries the activity, which judges the
+                    // new version
+                    throw new IllegalStateException(
+                        String.format(
+                            "%s/%s got version %d while version %d was being judged (run %s); the"
+                                + " stage is retried with the new version",
+                            ref.dataset(),
+                            date,
+                            version.getVersion(),
+                            judged.version(),
+                            ref.runId()));
+                  }
+                  // the second connection sorts the rows to stage while this one quarantines:
+                  // in one process, as this transaction's takes the other core; the driver waits
+                  // for the sort's first row before it returns the copy, so a thread of its own
+                  // starts it
+                  DSLContext read = DSL.using(reading, dsl.dialect(), dsl.settings());
+                  read.execute("SET max_parallel_workers_per_gather = 0");
+                  FutureTask<CopyOut> sorting =
+                      new FutureTask<>(
+                          () -> reading.unwrap(PGConnection.class).getCopyAPI().copyOut(copyOut));
+                  Thread starter = new Thread(sorting, "sluice-sort-" + judged.name().last());
+                  starter.setDaemon(true);
+                  starter.start();
+                  try {
+                    return stage(
+                        tx,
+                        ref,
+                        date,
+                        version,
+                        judged,
+                        sorting,
+                        copyIn,
+                        quarantine,
+                        stg,
+                        qDate,
+                        sDate);
+                  } finally {
+                    // on a failure, the rest is read: the connection goes back to the pool
+                    CopyOuts.drain(started(sorting));
+                    read.execute("RESET max_parallel_workers_per_gather");
+                  }
+                }));
+  }
 
-          // the rows each insert reports are the day's rows: its old ones were deleted above, and
-          // the partition's lock keeps other stages of the day out until this one commits
-          long quarantined =
-              tx.insertInto(quarantine)
-                  .columns(
-                      field(schema.quarantineName(), "file_id", Long.class),
-                      field(schema.quarantineName(), "line_no", Long.class),
-                      qDate,
-                      field(schema.quarantineName(), "reasons", String[].class),
-                      field(schema.quarantineName(), "record", JSONB.class))
-                  .select(
-                      DSL.select(
-                              judged.fileId(),
-                              judged.lineNo(),
-                              DSL.val(date),
-                              judged.reasons(),
-                              judged.record())
-                          .from(candidates)
-                          .where(DSL.not(judged.valid())))
-                  .execute();
+  /**
+   * Inside the stage's transaction: the day's quarantined rows, then its staged rows from {@code
+   * sorted}, the counts reconciled.
+   */
+  private Staged stage(
+      DSLContext tx,
+      PartitionRef ref,
+      LocalDate date,
+      PartitionVersionsRecord version,
+      Candidates judged,
+      Future<CopyOut> sorting,
+      String copyIn,
+      Table<?> quarantine,
+      Table<?> stg,
+      Field<LocalDate> qDate,
+      Field<LocalDate> sDate)
+      throws SQLException, IOException {
+    DatasetSchema schema = judged.schema();
+    Table<?> candidates = judged.table();
+    Judged counted = requireSealedCounts(tx, ref, date, version, judged);
 
-          List<Field<?>> into = new ArrayList<>();
-          List<SelectField<?>> from = new ArrayList<>();
-          for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
-            into.add(c.of(schema.stagedName()));
-            from.add(
-                DatasetSchema.PARTITION_DATE.equals(c.name())
-                    ? DSL.val(date)
-                    : DSL.field(judged.name().append(c.name())));
-          }
-          var valid = DSL.select(from);
-          long staged;
-          if (schema.versioned()) {
-            // Within one partition the later line of a key wins: files in name order, lines in
-            // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
-            List<Field<?>> key =
-                schema.primaryKey().stream()
-                    .<Field<?>>map(k -> schema.sortable(k, judged.typed(k)))
-                    .toList();
-            List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
-            order.add(judged.fileName().desc());
-            order.add(judged.lineNo().desc());
-            staged =
-                tx.insertInto(stg)
-                    .columns(into)
-                    .select(
-                        valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order))
-                    .execute();
-          } else {
-            staged =
-                tx.insertInto(stg)
-                    .columns(into)
-                    .select(valid.from(candidates).where(judged.valid()))
-                    .execute();
-          }
+    tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
+    tx.deleteFrom(stg).where(sDate.eq(date)).execute();
 
-          long raw = counted.rows();
-          long validRows = counted.valid();
-          long duplicates = validRows - staged;
-          if (raw != quarantined + staged + duplicates || quarantined != raw - validRows) {
-            throw Failures.of(
-                FailureTypes.RECONCILIATION_FAILED,
-                String.format(
-                    "counts do not reconcile for %s/%s (run %s): raw %d != quarantined %d + staged %d"
-                        + " + duplicates %d; the transaction was rolled back, nothing changed",
-                    ref.dataset(), date, ref.runId(), raw, quarantined, staged, duplicates));
-          }
-          StageReconciliationRecord counts = tx.newRecord(STAGE_RECONCILIATION);
-          counts.setDataset(ref.dataset());
-          counts.setPartitionDate(date);
-          counts.setPartitionVersion(version.getVersion());
-          counts.setRawRows(raw);
-          counts.setQuarantinedRows(quarantined);
-          counts.setStagedRows(staged);
-          counts.setDuplicateRows(duplicates);
-          counts.setRunId(ref.runId());
-          counts.setStagedAt(OffsetDateTime.now(ZoneOffset.UTC));
-          tx.insertInto(STAGE_RECONCILIATION)
-              .set(counts)
-              .onConflict(STAGE_RECONCILIATION.DATASET, STAGE_RECONCILIATION.PARTITION_DATE)
-              .doUpdate()
-              .set(counts)
-              .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
-              .execute();
-          Long repeated = schema.versioned() ? null : repeatedKeys(tx, judged);
-          judged.drop(tx);
-          return new Staged(
-              new StageResult(raw, quarantined, staged, duplicates),
-              reasons(tx, schema, date),
-              repeated);
-        });
+    // the rows each statement reports are the day's rows: its old ones were deleted above, and
+    // the partition's lock keeps other stages of the day out until this one commits
+    long quarantined =
+        tx.insertInto(quarantine)
+            .columns(
+                field(schema.quarantineName(), "file_id", Long.class),
+                field(schema.quarantineName(), "line_no", Long.class),
+                qDate,
+                field(schema.quarantineName(), "reasons", String[].class),
+                field(schema.quarantineName(), "record", JSONB.class))
+            .select(
+                DSL.select(
+                        judged.fileId(),
+                        judged.lineNo(),
+                        DSL.val(date),
+                        judged.reasons(),
+                        judged.record())
+                    .from(candidates)
+                    .where(DSL.not(judged.valid())))
+            .execute();
+    CopyOut sorted;
+    try {
+      sorted = sorting.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof SQLException q ? q : new SQLException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while the rows to stage were sorted", e);
+    }
+    long staged =
+        tx.connectionResult(
+            c ->
+                c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(copyIn, new PGCopyInputStream(sorted), 1 << 16));
+
+    long raw = counted.rows();
+    long validRows = counted.valid();
+    long duplicates = validRows - staged;
+    if (raw != quarantined + staged + duplicates || quarantined != raw - validRows) {
+      throw Failures.of(
+          FailureTypes.RECONCILIATION_FAILED,
+          String.format(
+              "counts do not reconcile for %s/%s (run %s): raw %d != quarantined %d + staged %d"
+                  + " + duplicates %d; the transaction was rolled back, nothing changed",
+              ref.dataset(), date, ref.runId(), raw, quarantined, staged, duplicates));
+    }
+    StageReconciliationRecord counts = tx.newRecord(STAGE_RECONCILIATION);
+    counts.setDataset(ref.dataset());
+    counts.setPartitionDate(date);
+    counts.setPartitionVersion(version.getVersion());
+    counts.setRawRows(raw);
+    counts.setQuarantinedRows(quarantined);
+    counts.setStagedRows(staged);
+    counts.setDuplicateRows(duplicates);
+    counts.setRunId(ref.runId());
+    counts.setStagedAt(OffsetDateTime.now(ZoneOffset.UTC));
+    tx.insertInto(STAGE_RECONCILIATION)
+        .set(counts)
+        .onConflict(STAGE_RECONCILIATION.DATASET, STAGE_RECONCILIATION.PARTITION_DATE)
+        .doUpdate()
+        .set(counts)
+        .set(STAGE_RECONCILIATION.STAGE_SEQ, STAGE_SEQ.nextval())
+        .execute();
+    Long repeated = schema.versioned() ? null : repeatedKeys(tx, judged);
+    judged.drop(tx);
+    return new Staged(
+        new StageResult(raw, quarantined, staged, duplicates), reasons(tx, schema, date), repeated);
+  }
+
+  /** The copy {@code sorting} started, once it has; null when it failed to start. */
+  private static CopyOut started(FutureTask<CopyOut> sorting) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return sorting.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the copy must be read to its end before the connection goes back
+        } catch (ExecutionException e) {
+          return null;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
