@@ -121,9 +121,10 @@ public final class StageActivitiesImpl implements StageActivities {
     } else {
       rows = valid.from(candidates).where(judged.valid());
     }
-    // The staged rows reach the staged table by COPY, from a COPY of them on a second connection
-    // (docs/adr/0017-rows-are-judged-once.md): PostgreSQL inserts a COPY's rows a page at a time,
-    // an INSERT's one by one, and the second connection sorts the rows while the first quarantines
+    // The staged rows reach the staged table by COPY, from a COPY of them on a second connection:
+    // PostgreSQL inserts a COPY's rows a page at a time, an INSERT's one by one, and the second
+    // connection sorts the rows while the first quarantines
+    // (docs/adr/0027-staged-rows-are-copied-in-sorted-beside-the-quarantine.md)
     String copyOut = "COPY (" + dsl.renderInlined(rows) + ") TO STDOUT (FORMAT binary)";
     String copyIn =
         "COPY " + dsl.render(stg) + " (" + String.join(", ", into) + ") FROM STDIN (FORMAT binary)";
