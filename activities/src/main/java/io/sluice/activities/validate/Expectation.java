@@ -31,6 +31,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record2;
 import org.jooq.Result;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -356,34 +357,73 @@ public sealed interface Expectation {
       if (found == 0) {
         return Outcomes.fractional(this, present(p), 0, List.of());
       }
-      // the samples are the first keys found: when they are common, the partition's first rows
-      // hold them, and looking those rows' keys up beats hashing every staged key (the plan
-      // PostgreSQL picks once the staged table has statistics, which a day staged just now lacks)
+      // The samples are the first keys found. When such keys are common, the partition's first
+      // rows should hold enough of them: those rows' keys are looked up in the staged key's index
+      // (the plan PostgreSQL picks once the staged table has statistics, which a day staged just
+      // now lacks), PROBE_RATIO times as many rows as keys spread evenly would need. Where the
+      // first rows hold too few (the keys sit elsewhere in the partition), the samples come from
+      // every row, as the count did; so a lookup costs at most a quarter of a hash of the staged
+      // keys more than the hash alone.
       int wanted = Outcomes.SAMPLES * 10;
-      long probes = Math.min(p.rows(), (long) Math.ceil((double) wanted * p.rows() / found));
-      boolean lookUpSamples = probesKeys(elsewhereRows, probes);
-      if (lookUpSamples && !lookUp) {
+      long first =
+          Math.min(p.rows(), PROBE_RATIO * (long) Math.ceil((double) wanted * p.rows() / found));
+      List<String> samples = List.of();
+      if (!lookUp && probesKeys(elsewhereRows, first)) {
         LOG.debug(
             "{}/{}: {} of the partition's {} rows have a key staged from another partition: the"
-                + " first {} found are looked up in the staged key's index (about {} keys)",
+                + " keys of its first {} rows are looked up in the staged key's index for samples",
             p.schema().dataset(),
             p.date(),
             found,
             p.rows(),
-            wanted,
-            probes);
+            first);
+        samples =
+            Outcomes.firstDistinct(
+                lookingUp(p, true, dsl -> keysFirstFound(dsl, p, reads, v, first, wanted)));
+        if (samples.size() < Math.min(Outcomes.SAMPLES, found) && first < p.rows()) {
+          LOG.debug(
+              "{}/{}: its first {} rows hold {} of those keys: the samples come from every row",
+              p.schema().dataset(),
+              p.date(),
+              first,
+              samples.size());
+          samples = List.of();
+        }
       }
-      List<String> samples =
-          lookingUp(
-              p,
-              lookUpSamples,
-              dsl ->
-                  dsl.select(v)
-                      .from(reads.from())
-                      .where(elsewhere)
-                      .limit(wanted)
-                      .fetch(0, String.class));
-      return Outcomes.fractional(this, present(p), found, Outcomes.firstDistinct(samples));
+      if (samples.isEmpty()) {
+        samples =
+            Outcomes.firstDistinct(
+                lookingUp(
+                    p,
+                    lookUp,
+                    dsl ->
+                        dsl.select(v)
+                            .from(reads.from())
+                            .where(elsewhere)
+                            .limit(wanted)
+                            .fetch(0, String.class)));
+      }
+      return Outcomes.fractional(this, present(p), found, samples);
+    }
+
+    /**
+     * The first {@code wanted} values of the key among the partition's first {@code rows} rows (in
+     * the table's order: the scan starts at its first page) whose key is staged from another
+     * partition.
+     */
+    private List<String> keysFirstFound(
+        DSLContext dsl, Partition p, Reads reads, Field<String> v, long rows, int wanted) {
+      dsl.execute("SET LOCAL synchronize_seqscans = off");
+      Table<?> head =
+          DSL.select(v.as("v"), reads.typed(config.column()).as("k"))
+              .from(reads.from())
+              .limit(rows)
+              .asTable("head");
+      return dsl.select(head.field("v", String.class))
+          .from(head)
+          .where(stagedElsewhere(p, head.field("k")))
+          .limit(wanted)
+          .fetch(0, String.class);
     }
 
     /**
@@ -489,15 +529,17 @@ public sealed interface Expectation {
      * quadratic in the history. An EXISTS in a WHERE clause is a semi-join.)
      */
     private Condition stagedElsewhere(Partition p, Reads reads) {
+      return stagedElsewhere(p, reads.typed(config.column()));
+    }
+
+    /** {@code value} is a key staged from another partition. */
+    private Condition stagedElsewhere(Partition p, Field<?> value) {
       DatasetSchema schema = p.schema();
       Field<Object> key = DSL.field(schema.stagedName().append(config.column()));
       Field<LocalDate> partition =
           DSL.field(schema.stagedName().append(DatasetSchema.PARTITION_DATE), LocalDate.class);
       return DSL.exists(
-          DSL.selectOne()
-              .from(schema.staged())
-              .where(key.eq(reads.typed(config.column())))
-              .and(partition.ne(p.date())));
+          DSL.selectOne().from(schema.staged()).where(key.eq(value)).and(partition.ne(p.date())));
     }
   }
 

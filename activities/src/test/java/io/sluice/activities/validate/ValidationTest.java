@@ -92,38 +92,74 @@ class ValidationTest {
 
   @Test
   void theSamplesOfKeysStagedFromAShortHistoryAreLookedUpWhenTheyAreCommon() throws IOException {
-    String t1 = "2024-04-01T12:00:00Z";
-    StringBuilder history = new StringBuilder();
-    for (int i = 1; i <= 300; i++) {
-      history.append(row("o" + i, t1, "10", "EUR", "completed"));
-    }
-    write(D1, history.toString());
-    h.ingest.ingest(ActivityHarness.ref(D1));
-    h.validate.validate(ActivityHarness.ref(D1));
-    h.stage.stage(ActivityHarness.ref(D1));
-    // D2 sends again 100 of D1's orders: 300 staged rows are not four times D2's 100 keys, so
-    // they are hashed for the count; the 50 rows the samples are taken from hold 50 keys to look
-    // up, and 300 is more than four times 50
-    String t2 = "2024-04-02T12:00:00Z";
-    StringBuilder again = new StringBuilder();
-    for (int i = 1; i <= 100; i++) {
-      again.append(row("o" + i, t2, "10", "EUR", "completed"));
-    }
-    write(D2, again.toString());
+    stageOrders(D1, 1, 1000);
+    // D2 sends again 400 of D1's orders: 1,000 staged rows are not four times D2's 400 keys, so
+    // they are hashed for the count; 50 samples among keys this common take about 50 rows, the
+    // lookup reads four times as many, and 1,000 is more than four times 200
+    writeOrders(D2, 1, 400);
     h.ingest.ingest(ActivityHarness.ref(D2));
     assertThat(
             ActivityHarness.logged(
                 Expectation.Unique.class, () -> h.validate.validate(ActivityHarness.ref(D2))))
         .containsExactly(
-            "orders/2024-04-02: 100 of the partition's 100 rows have a key staged from another"
-                + " partition: the first 50 found are looked up in the staged key's index (about"
-                + " 50 keys)");
+            "orders/2024-04-02: 400 of the partition's 400 rows have a key staged from another"
+                + " partition: the keys of its first 200 rows are looked up in the staged key's"
+                + " index for samples");
 
     JsonNode staged = outcome(report(D2), "order_id_new_to_staging");
-    assertThat(staged.path("unexpected_count").asLong()).isEqualTo(100);
+    assertThat(staged.path("unexpected_count").asLong()).isEqualTo(400);
     assertThat(staged.path("unexpected_samples"))
         .extracting(JsonNode::asText)
         .containsExactly("o1", "o2", "o3", "o4", "o5");
+  }
+
+  @Test
+  void samplesTheFirstRowsDoNotHoldAreTakenFromEveryRow() throws IOException {
+    stageOrders(D1, 1, 2100);
+    // D2: 600 new orders, then 400 of D1's; the lookup reads the first 500 rows, which hold none
+    String t2 = "2024-04-02T12:00:00Z";
+    StringBuilder rows = new StringBuilder();
+    for (int i = 1; i <= 600; i++) {
+      rows.append(row("n" + i, t2, "10", "EUR", "completed"));
+    }
+    for (int i = 1; i <= 400; i++) {
+      rows.append(row("o" + i, t2, "10", "EUR", "completed"));
+    }
+    write(D2, rows.toString());
+    h.ingest.ingest(ActivityHarness.ref(D2));
+    assertThat(
+            ActivityHarness.logged(
+                Expectation.Unique.class, () -> h.validate.validate(ActivityHarness.ref(D2))))
+        .containsExactly(
+            "orders/2024-04-02: 400 of the partition's 1000 rows have a key staged from another"
+                + " partition: the keys of its first 500 rows are looked up in the staged key's"
+                + " index for samples",
+            "orders/2024-04-02: its first 500 rows hold 0 of those keys: the samples come from"
+                + " every row");
+
+    JsonNode staged = outcome(report(D2), "order_id_new_to_staging");
+    assertThat(staged.path("unexpected_count").asLong()).isEqualTo(400);
+    assertThat(staged.path("unexpected_samples")).hasSize(5);
+    assertThat(staged.path("unexpected_samples"))
+        .extracting(JsonNode::asText)
+        .allMatch(k -> k.matches("o[0-9]+") && Integer.parseInt(k.substring(1)) <= 400);
+  }
+
+  /** Orders o{from}..o{to} of {@code day}, ingested, validated and staged. */
+  private void stageOrders(LocalDate day, int from, int to) throws IOException {
+    writeOrders(day, from, to);
+    h.ingest.ingest(ActivityHarness.ref(day));
+    h.validate.validate(ActivityHarness.ref(day));
+    h.stage.stage(ActivityHarness.ref(day));
+  }
+
+  private void writeOrders(LocalDate day, int from, int to) throws IOException {
+    String ts = day + "T12:00:00Z";
+    StringBuilder rows = new StringBuilder();
+    for (int i = from; i <= to; i++) {
+      rows.append(row("o" + i, ts, "10", "EUR", "completed"));
+    }
+    write(day, rows.toString());
   }
 
   @Test
