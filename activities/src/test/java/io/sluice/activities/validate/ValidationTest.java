@@ -65,15 +65,7 @@ class ValidationTest {
 
   @Test
   void aKeyStagedFromALongerHistoryIsLookedUpAndCountedTheSame() throws IOException {
-    String t1 = "2024-04-01T12:00:00Z";
-    StringBuilder history = new StringBuilder();
-    for (int i = 1; i <= 12; i++) {
-      history.append(row("o" + i, t1, "10", "EUR", "completed"));
-    }
-    write(D1, history.toString());
-    h.ingest.ingest(ActivityHarness.ref(D1));
-    h.validate.validate(ActivityHarness.ref(D1));
-    h.stage.stage(ActivityHarness.ref(D1));
+    stageOrders(D1, 1, 12);
     String t2 = "2024-04-02T12:00:00Z";
     write(D2, row("o7", t2, "10", "EUR", "completed") + row("o99", t2, "10", "EUR", "completed"));
     h.ingest.ingest(ActivityHarness.ref(D2));
@@ -117,15 +109,7 @@ class ValidationTest {
   void samplesTheFirstRowsDoNotHoldAreTakenFromEveryRow() throws IOException {
     stageOrders(D1, 1, 2100);
     // D2: 600 new orders, then 400 of D1's; the lookup reads the first 500 rows, which hold none
-    String t2 = "2024-04-02T12:00:00Z";
-    StringBuilder rows = new StringBuilder();
-    for (int i = 1; i <= 600; i++) {
-      rows.append(row("n" + i, t2, "10", "EUR", "completed"));
-    }
-    for (int i = 1; i <= 400; i++) {
-      rows.append(row("o" + i, t2, "10", "EUR", "completed"));
-    }
-    write(D2, rows.toString());
+    write(D2, orders("n", 1, 600, D2) + orders("o", 1, 400, D2));
     h.ingest.ingest(ActivityHarness.ref(D2));
     assertThat(
             ActivityHarness.logged(
@@ -154,12 +138,16 @@ class ValidationTest {
   }
 
   private void writeOrders(LocalDate day, int from, int to) throws IOException {
-    String ts = day + "T12:00:00Z";
+    write(day, orders("o", from, to, day));
+  }
+
+  /** Rows of orders {prefix}{from}..{prefix}{to}, at noon of {@code day}. */
+  private static String orders(String prefix, int from, int to, LocalDate day) {
     StringBuilder rows = new StringBuilder();
     for (int i = from; i <= to; i++) {
-      rows.append(row("o" + i, ts, "10", "EUR", "completed"));
+      rows.append(row(prefix + i, day + "T12:00:00Z", "10", "EUR", "completed"));
     }
-    write(day, rows.toString());
+    return rows.toString();
   }
 
   @Test
