@@ -76,11 +76,6 @@ public final class StageActivitiesImpl implements StageActivities {
   private record Staged(StageResult result, List<ReasonCount> reasons, Long repeatedKeys) {}
 
   private Staged replace(PartitionRef ref, LocalDate date, LoadedConfig config) {
-    DatasetSchema schema = config.schema();
-    Table<?> quarantine = schema.quarantine();
-    Table<?> stg = schema.staged();
-    Field<LocalDate> qDate = field(schema.quarantineName(), "partition_date", LocalDate.class);
-    Field<LocalDate> sDate = field(schema.stagedName(), "partition_date", LocalDate.class);
     Candidates judged =
         Candidates.of(config, PartitionStore.requireLatest(dsl, ref.dataset(), date));
     Candidates.Filled filled = judged.ensure(dsl);
@@ -91,43 +86,12 @@ public final class StageActivitiesImpl implements StageActivities {
         filled.reused() ? "candidates judged before" : "candidates judged now",
         filled.judged(),
         filled.undecided());
-    Table<?> candidates = judged.table();
-
-    // The rows to stage, each value cast to its staged column's type, so that their binary COPY
-    // form is the staged table's (the tables' check keeps its columns the declared types).
-    List<String> into = new ArrayList<>();
-    List<SelectField<?>> from = new ArrayList<>();
-    for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
-      into.add(dsl.render(DSL.name(c.name())));
-      Field<?> value =
-          DatasetSchema.PARTITION_DATE.equals(c.name())
-              ? DSL.val(date)
-              : DSL.field(judged.name().append(c.name()));
-      from.add(DSL.field("cast({0} as " + c.sqlType() + ")", value).as(c.name()));
-    }
-    var valid = DSL.select(from);
-    Select<?> rows;
-    if (schema.versioned()) {
-      // Within one partition the later line of a key wins: files in name order, lines in
-      // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
-      List<Field<?>> key =
-          schema.primaryKey().stream()
-              .<Field<?>>map(k -> schema.sortable(k, judged.typed(k)))
-              .toList();
-      List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
-      order.add(judged.fileName().desc());
-      order.add(judged.lineNo().desc());
-      rows = valid.distinctOn(key).from(candidates).where(judged.valid()).orderBy(order);
-    } else {
-      rows = valid.from(candidates).where(judged.valid());
-    }
     // The staged rows reach the staged table by COPY, from a COPY of them on a second connection:
     // PostgreSQL inserts a COPY's rows a page at a time, an INSERT's one by one, and the second
     // connection sorts the rows while the first quarantines
     // (docs/adr/0027-staged-rows-are-copied-in-sorted-beside-the-quarantine.md)
-    String copyOut = "COPY (" + dsl.renderInlined(rows) + ") TO STDOUT (FORMAT binary)";
-    String copyIn =
-        "COPY " + dsl.render(stg) + " (" + String.join(", ", into) + ") FROM STDIN (FORMAT binary)";
+    String copyOut = sortedCopy(judged, date);
+    String copyIn = stagedCopy(judged.schema());
     return dsl.connectionResult(
         reading ->
             dsl.transactionResult(
@@ -162,18 +126,7 @@ public final class StageActivitiesImpl implements StageActivities {
                   starter.setDaemon(true);
                   starter.start();
                   try {
-                    return stage(
-                        tx,
-                        ref,
-                        date,
-                        version,
-                        judged,
-                        sorting,
-                        copyIn,
-                        quarantine,
-                        stg,
-                        qDate,
-                        sDate);
+                    return stage(tx, ref, date, version, judged, sorting, copyIn);
                   } finally {
                     // on a failure, the rest is read: the connection goes back to the pool
                     CopyOuts.drain(started(sorting));
@@ -183,8 +136,55 @@ public final class StageActivitiesImpl implements StageActivities {
   }
 
   /**
-   * Inside the stage's transaction: the day's quarantined rows, then its staged rows from {@code
-   * sorted}, the counts reconciled.
+   * The judged rows to stage, as a binary COPY out: each value cast to its staged column's type, so
+   * that its binary form is the staged table's (the tables' check keeps its columns the declared
+   * types); for a versioned dataset, the latest line of each key.
+   */
+  private String sortedCopy(Candidates judged, LocalDate date) {
+    DatasetSchema schema = judged.schema();
+    List<SelectField<?>> from = new ArrayList<>();
+    for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
+      Field<?> value =
+          DatasetSchema.PARTITION_DATE.equals(c.name())
+              ? DSL.val(date)
+              : DSL.field(judged.name().append(c.name()));
+      from.add(DSL.field("cast({0} as " + c.sqlType() + ")", value).as(c.name()));
+    }
+    var valid = DSL.select(from);
+    Select<?> rows;
+    if (schema.versioned()) {
+      // Within one partition the later line of a key wins: files in name order, lines in
+      // file order. A text key is sorted by its bytes (DatasetSchema.sortable).
+      List<Field<?>> key =
+          schema.primaryKey().stream()
+              .<Field<?>>map(k -> schema.sortable(k, judged.typed(k)))
+              .toList();
+      List<org.jooq.OrderField<?>> order = new ArrayList<>(key);
+      order.add(judged.fileName().desc());
+      order.add(judged.lineNo().desc());
+      rows = valid.distinctOn(key).from(judged.table()).where(judged.valid()).orderBy(order);
+    } else {
+      rows = valid.from(judged.table()).where(judged.valid());
+    }
+    return "COPY (" + dsl.renderInlined(rows) + ") TO STDOUT (FORMAT binary)";
+  }
+
+  /** The binary COPY into the staged table, its columns in {@link #sortedCopy}'s order. */
+  private String stagedCopy(DatasetSchema schema) {
+    List<String> into = new ArrayList<>();
+    for (DatasetSchema.StagedColumn c : schema.stagedColumns()) {
+      into.add(dsl.render(DSL.name(c.name())));
+    }
+    return "COPY "
+        + dsl.render(schema.staged())
+        + " ("
+        + String.join(", ", into)
+        + ") FROM STDIN (FORMAT binary)";
+  }
+
+  /**
+   * Inside the stage's transaction: the day's quarantined rows, then its staged rows from the copy
+   * {@code sorting} starts, the counts reconciled.
    */
   private Staged stage(
       DSLContext tx,
@@ -193,18 +193,17 @@ public final class StageActivitiesImpl implements StageActivities {
       PartitionVersionsRecord version,
       Candidates judged,
       Future<CopyOut> sorting,
-      String copyIn,
-      Table<?> quarantine,
-      Table<?> stg,
-      Field<LocalDate> qDate,
-      Field<LocalDate> sDate)
+      String copyIn)
       throws SQLException, IOException {
     DatasetSchema schema = judged.schema();
     Table<?> candidates = judged.table();
+    Table<?> quarantine = schema.quarantine();
+    Field<LocalDate> qDate = field(schema.quarantineName(), "partition_date", LocalDate.class);
+    Field<LocalDate> sDate = field(schema.stagedName(), "partition_date", LocalDate.class);
     Judged counted = requireSealedCounts(tx, ref, date, version, judged);
 
     tx.deleteFrom(quarantine).where(qDate.eq(date)).execute();
-    tx.deleteFrom(stg).where(sDate.eq(date)).execute();
+    tx.deleteFrom(schema.staged()).where(sDate.eq(date)).execute();
 
     // the rows each statement reports are the day's rows: its old ones were deleted above, and
     // the partition's lock keeps other stages of the day out until this one commits

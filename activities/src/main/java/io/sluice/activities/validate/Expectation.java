@@ -357,6 +357,23 @@ public sealed interface Expectation {
       if (found == 0) {
         return Outcomes.fractional(this, present(p), 0, List.of());
       }
+      return Outcomes.fractional(
+          this, present(p), found, samples(p, reads, v, elsewhere, lookUp, elsewhereRows, found));
+    }
+
+    /**
+     * The first distinct keys of {@code found} rows staged from another partition.
+     *
+     * @param lookUp whether the count looked the keys up (see {@link #probesKeys})
+     */
+    private List<String> samples(
+        Partition p,
+        Reads reads,
+        Field<String> v,
+        Condition elsewhere,
+        boolean lookUp,
+        long elsewhereRows,
+        int found) {
       // The samples are the first keys found. When such keys are common, the partition's first
       // rows should hold enough of them: those rows' keys are looked up in the staged key's index
       // (the plan PostgreSQL picks once the staged table has statistics, which a day staged just
@@ -403,7 +420,7 @@ public sealed interface Expectation {
                             .limit(wanted)
                             .fetch(0, String.class)));
       }
-      return Outcomes.fractional(this, present(p), found, samples);
+      return samples;
     }
 
     /**
