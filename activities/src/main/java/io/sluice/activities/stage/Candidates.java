@@ -469,7 +469,7 @@ public final class Candidates {
       }
       // the row count, for the planner: without it PostgreSQL guesses from the table's size, and
       // guesses too few rows to scan the table with parallel workers (column statistics are not
-      // needed by the scans and the staging insert: the one column counted has a statistics
+      // needed by the scans and the staging copy: the one column counted has a statistics
       // target of 1, so the count reads 300 of the table's pages, not 30,000)
       load.execute("ANALYZE " + load.render(table()) + " (" + FILE_ID + ")");
       loading.commit();
