@@ -190,6 +190,18 @@ final class JavaParse {
    * {@code z}), with the same ranges as {@link #ZONED}; null for any other text, which the regular
    * expression then reads (or refuses).
    */
+  /**
+   * The days from 1970-01-01 to a valid date of years 1 to 9999, without a branch on the month: as
+   * the date's Julian day number (the year counted from March, so that February's length comes
+   * last), less 1970-01-01's.
+   */
+  static long epochDay(int year, int month, int day) {
+    int a = (14 - month) / 12; // 1 for January and February, else 0
+    long y = year + 4800L - a;
+    int m = month + 12 * a - 3;
+    return day + (153 * m + 2) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 32_045 - 2_440_588;
+  }
+
   static OffsetDateTime commonInstant(String t) {
     int n = t.length();
     if (n != 20 && n != 25) {
@@ -246,9 +258,16 @@ final class JavaParse {
     if (day > YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }
-    return LocalDateTime.of(year, month, day, hour, minute, second)
-        .atOffset(offset)
-        .withOffsetSameInstant(ZoneOffset.UTC);
+    // the UTC instant by arithmetic on its seconds: shifting the date by the offset would branch on
+    // the days, months and years it crosses, which the day after the days a worker compiled this
+    // code for may cross first, sending the judge back to the interpreter
+    long utc =
+        epochDay(year, month, day) * 86_400L
+            + hour * 3_600L
+            + minute * 60L
+            + second
+            - offset.getTotalSeconds();
+    return OffsetDateTime.of(LocalDateTime.ofEpochSecond(utc, 0, ZoneOffset.UTC), ZoneOffset.UTC);
   }
 
   /**

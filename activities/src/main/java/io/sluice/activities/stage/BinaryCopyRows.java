@@ -24,16 +24,28 @@ final class BinaryCopyRows {
   private final int[] length;
   private byte[] buf = new byte[0];
   private int pos;
-  private boolean headerRead;
   private int trailerEnd;
   private boolean done;
 
-  /** Rows of {@code fields} fields each. */
-  BinaryCopyRows(CopyOut copy, int fields) {
+  /**
+   * Rows of {@code fields} fields each; reads the stream's header (waiting for its first message).
+   * The header is read here, not by the first {@link #next}: a branch only a stream's first row
+   * took would be one the compiled row loop has never seen taken, and the next partition's first
+   * row would send it back to the interpreter and the compiler.
+   */
+  BinaryCopyRows(CopyOut copy, int fields) throws IOException {
     this.copy = copy;
     this.fields = fields;
     this.start = new int[fields];
     this.length = new int[fields];
+    int end;
+    while ((end = header(pos)) < 0) {
+      // append only to a header begun: the row loop never loads into an empty buffer
+      if (!load(pos < buf.length)) {
+        throw new EOFException("COPY ended inside its header");
+      }
+    }
+    pos = end;
   }
 
   /** Reads the next row; false after the stream's trailer, when nothing may follow. */
@@ -54,7 +66,6 @@ final class BinaryCopyRows {
         return false;
       }
       if (end >= 0) {
-        headerRead = true;
         pos = end;
         return true;
       }
@@ -65,30 +76,33 @@ final class BinaryCopyRows {
     }
   }
 
+  /** Where the header at {@code at} ends, -1 when the buffer ends first. */
+  private int header(int at) throws IOException {
+    int p = at;
+    if (buf.length - p < SIGNATURE.length + 8) {
+      return -1;
+    }
+    if (!Arrays.equals(buf, p, p + SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
+      throw new IOException("not a binary COPY stream");
+    }
+    p += SIGNATURE.length + 4; // the flags
+    int extension = int4(p);
+    p += 4;
+    if (extension < 0) {
+      throw new IOException("a binary COPY header with an extension of " + extension + " bytes");
+    }
+    if (buf.length - p < extension) {
+      return -1;
+    }
+    return p + extension; // as the format says: skipped by a reader that does not know it
+  }
+
   /**
    * Where the row at {@code at} ends (its fields' bounds set), -1 when the buffer ends first, -2
    * for the trailer (which ends at {@link #trailerEnd}).
    */
   private int row(int at) throws IOException {
     int p = at;
-    if (!headerRead) {
-      if (buf.length - p < SIGNATURE.length + 8) {
-        return -1;
-      }
-      if (!Arrays.equals(buf, p, p + SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
-        throw new IOException("not a binary COPY stream");
-      }
-      p += SIGNATURE.length + 4; // the flags
-      int extension = int4(p);
-      p += 4;
-      if (extension < 0) {
-        throw new IOException("a binary COPY header with an extension of " + extension + " bytes");
-      }
-      if (buf.length - p < extension) {
-        return -1;
-      }
-      p += extension; // as the format says: skipped by a reader that does not know it
-    }
     if (buf.length - p < 2) {
       return -1;
     }

@@ -9,6 +9,7 @@ import io.sluice.activities.stage.Candidates;
 import io.sluice.activities.validate.ColumnProfiles.Spread;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,7 +55,9 @@ final class StreamScan implements Candidates.RowObserver {
   private final double[] sum;
   private final double[] min;
   private final double[] max;
-  private OffsetDateTime latest;
+  // OffsetDateTime.MIN until an event time in bounds is seen (a first-row branch would send the
+  // next partition's first row back to the interpreter)
+  private OffsetDateTime latest = OffsetDateTime.MIN;
   // per numeric column, how often each distinct value occurred (for its histogram)
   private final DoubleCounts[] distinct;
 
@@ -87,6 +90,8 @@ final class StreamScan implements Candidates.RowObserver {
     for (int n = 0; n < numeric.length; n++) {
       distinct[n] = new DoubleCounts(MAX_DISTINCT);
     }
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
   }
 
   /** Whether every count was made in Java: false when the SQL must scan instead. */
@@ -97,7 +102,13 @@ final class StreamScan implements Candidates.RowObserver {
   /** What was counted (meaningful when {@link #decided()}). */
   ValidateActivitiesImpl.Counts counts() {
     return new ValidateActivitiesImpl.Counts(
-        rows, checked.clone(), unexpected.clone(), latest, nulls.clone(), spreads(), distinct());
+        rows,
+        checked.clone(),
+        unexpected.clone(),
+        latest == OffsetDateTime.MIN ? null : latest,
+        nulls.clone(),
+        spreads(),
+        distinct());
   }
 
   /**
@@ -167,13 +178,12 @@ final class StreamScan implements Candidates.RowObserver {
           decided = false;
           return;
         }
-        if (present[n]++ == 0) {
-          min[n] = x;
-          max[n] = x;
-        } else {
-          min[n] = Math.min(min[n], x);
-          max[n] = Math.max(max[n], x);
-        }
+        // no branch for a column's first value: one that only a stream's first row takes would
+        // send the next partition's first row back to the interpreter (min and max start at the
+        // infinities, which any value replaces)
+        present[n]++;
+        min[n] = Math.min(min[n], x);
+        max[n] = Math.max(max[n], x);
         sum[n] += x;
         distinct[n].add(x);
       }
@@ -184,7 +194,7 @@ final class StreamScan implements Candidates.RowObserver {
     } else if (event instanceof OffsetDateTime t
         && !t.isBefore(schema.bounds().eventMin())
         && t.isBefore(schema.bounds().eventMax())
-        && (latest == null || t.isAfter(latest))) {
+        && t.isAfter(latest)) {
       latest = t;
     }
   }

@@ -30,6 +30,20 @@ class JavaParseTest {
   }
 
   @Test
+  void theEpochDayOfEveryDateOfYearsOneTo9999IsJavaTimes() {
+    for (java.time.LocalDate d = java.time.LocalDate.of(1, 1, 1);
+        d.getYear() < 10_000;
+        d = d.plusDays(1)) {
+      long expected = d.toEpochDay();
+      if (JavaParse.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != expected) {
+        assertThat(JavaParse.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()))
+            .as(d.toString())
+            .isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void otherLayoutsAreLeftToThePattern() {
     for (String t :
         new String[] {
