@@ -415,7 +415,7 @@ public final class Candidates {
       PGCopyOutputStream target =
           new PGCopyOutputStream(
               loading.unwrap(PGConnection.class),
-              "COPY " + load.render(table()) + " FROM STDIN",
+              "COPY " + load.render(table()) + " FROM STDIN (FORMAT binary)",
               1 << 16);
       Filled filled;
       // the judge hands its rows to a thread of their own that writes them to the COPY, so that
@@ -520,6 +520,7 @@ public final class Candidates {
         new BufferedOutputStream(Files.newOutputStream(undecidedFile), 1 << 16)) {
       BinaryCopyRows in = new BinaryCopyRows(out, 5 + schema.columns().size());
       Judging judging = new Judging(in, rows, left, observer, repeats, unique);
+      rows.write(BinaryCopyEncoder.HEADER);
       // the loop only counts: each row is judged by a method of its own, which a worker compiles
       // once, so a partition after the first runs compiled code from its first row (a loop whose
       // body were this method would be compiled anew, on the stack, for every partition)
@@ -530,6 +531,7 @@ public final class Candidates {
           undecided++;
         }
       }
+      rows.write(BinaryCopyEncoder.TRAILER);
     } finally {
       CopyOuts.drain(out); // a failure stops reading: the rest, so the connection can go on
     }
@@ -560,7 +562,10 @@ public final class Candidates {
     private final int n = schema.columns().size();
     private final boolean[] text = new boolean[n];
     private final int[] keep = receivedColumns().stream().mapToInt(Integer::intValue).toArray();
-    private final CopyTextEncoder row = new CopyTextEncoder(1 << 12);
+    private final BinaryCopyEncoder row = new BinaryCopyEncoder(1 << 12);
+    private final CopyTextEncoder undecidedRow = new CopyTextEncoder(64);
+    private final int width = layout().size();
+    private final boolean[] int8 = new boolean[n];
     private final StringBuilder record = new StringBuilder(256);
     private final String[] texts = new String[n];
 
@@ -579,6 +584,7 @@ public final class Candidates {
       this.unique = unique;
       for (int i = 0; i < n; i++) {
         text[i] = schema.columns().get(i).type() instanceof ColumnType.Text;
+        int8[i] = schema.columns().get(i).type() instanceof ColumnType.BigInt;
       }
     }
 
@@ -593,10 +599,10 @@ public final class Candidates {
       String extra = in.text(4 + n);
       RowJudge.Verdict v = judge.judge(texts, wrongFields);
       row.clear();
-      if (v.undecided() || !encode(row, fileId, lineNo, v, text, texts, in)) {
-        row.clear();
-        row.number(fileId).number(lineNo).endRow();
-        left.write(row.array(), 0, row.size());
+      if (v.undecided() || !encode(row.row(width), fileId, lineNo, v, text, int8, texts, in)) {
+        undecidedRow.clear();
+        undecidedRow.number(fileId).number(lineNo).endRow();
+        left.write(undecidedRow.array(), 0, undecidedRow.size());
         return false;
       }
       observer.row(texts, v);
@@ -607,33 +613,33 @@ public final class Candidates {
       for (int i : keep) {
         received(row, in, 4 + i);
       }
-      row.text(arrayLiteral(v.reasons()));
+      row.textArray(v.reasons());
       if (v.reasons().isEmpty()) {
         row.nullField();
       } else {
-        row.text(recordJson(record, schema.names(), texts, extra));
+        row.jsonb(recordJson(record, schema.names(), texts, extra));
       }
-      row.endRow();
       rows.write(row.array(), 0, row.size());
       return true;
     }
   }
 
   /**
-   * A judged row's typed values and cleaned texts in COPY text form (a text the judge kept as
-   * {@code received} written from the bytes it came as in {@code in}); false when a value has no
-   * text PostgreSQL reads back as the same value (an instant before year 1), and the row goes to
-   * the SQL.
+   * A judged row's typed values and cleaned texts in binary COPY form (a text the judge kept as
+   * {@code received} written from the bytes it came as in {@code in}); false when a value is one
+   * the row is better judged by the SQL for (a date or an instant outside the years 1 to 9999, an
+   * instant finer than a microsecond), and the row goes to the SQL.
    */
   private static boolean encode(
-      CopyTextEncoder row,
+      BinaryCopyEncoder row,
       long fileId,
       long lineNo,
       RowJudge.Verdict v,
       boolean[] text,
+      boolean[] int8,
       String[] received,
       BinaryCopyRows in) {
-    row.number(fileId).number(lineNo);
+    row.int8(fileId).int8(lineNo);
     received(row, in, 2);
     Object[] values = v.values();
     for (int i = 0; i < values.length; i++) {
@@ -644,25 +650,31 @@ public final class Candidates {
         received(row, in, 4 + i); // a text kept as it came: its bytes as they came
       } else if (value instanceof String s) {
         row.text(s);
-      } else if (value instanceof Integer n) {
-        row.number(n);
-      } else if (value instanceof Long l) {
-        row.number(l);
+      } else if (value instanceof Integer || value instanceof Long) {
+        long whole = ((Number) value).longValue();
+        if (int8[i]) {
+          row.int8(whole);
+        } else {
+          row.int4(Math.toIntExact(whole));
+        }
       } else if (value instanceof BigDecimal d) {
-        row.text(d.toPlainString());
+        row.numeric(d);
       } else if (value instanceof Double d) {
-        row.text(Double.toString(d));
+        row.float8(d);
       } else if (value instanceof Boolean b) {
-        row.text(b ? "t" : "f");
+        row.bool(b);
       } else if (value instanceof LocalDate d) {
-        row.text(d.toString());
-      } else if (value instanceof OffsetDateTime t) {
-        if (t.getYear() < 1 || t.getYear() > 9999) {
+        if (d.getYear() < 1 || d.getYear() > 9999) {
           return false;
         }
-        row.utcInstant(t);
+        row.date(d);
+      } else if (value instanceof OffsetDateTime t) {
+        if (t.getYear() < 1 || t.getYear() > 9999 || t.getNano() % 1000 != 0) {
+          return false;
+        }
+        row.timestamp(t);
       } else {
-        throw new IllegalStateException("no COPY text for " + value.getClass());
+        throw new IllegalStateException("no binary COPY form for " + value.getClass());
       }
     }
     String[] cleaned = v.texts();
@@ -680,8 +692,8 @@ public final class Candidates {
     return true;
   }
 
-  /** Field {@code i} of the raw row in COPY text form, from the UTF-8 bytes it came as. */
-  private static void received(CopyTextEncoder row, BinaryCopyRows in, int i) {
+  /** Field {@code i} of the raw row as a text field, from the UTF-8 bytes it came as. */
+  private static void received(BinaryCopyEncoder row, BinaryCopyRows in, int i) {
     int length = in.length(i);
     if (length < 0) {
       row.nullField();
@@ -709,27 +721,6 @@ public final class Candidates {
     }
     b.append("\"extra\":").append(extra == null ? "null" : extra).append('}');
     return b.toString();
-  }
-
-  /** A text[] literal: every element quoted, quotes and backslashes escaped. */
-  static String arrayLiteral(List<String> items) {
-    StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < items.size(); i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      b.append('"');
-      String s = items.get(i);
-      for (int k = 0; k < s.length(); k++) {
-        char ch = s.charAt(k);
-        if (ch == '"' || ch == '\\') {
-          b.append('\\');
-        }
-        b.append(ch);
-      }
-      b.append('"');
-    }
-    return b.append('}').toString();
   }
 
   private static void deleteQuietly(Path p) {
