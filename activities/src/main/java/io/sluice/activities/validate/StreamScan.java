@@ -171,8 +171,10 @@ final class StreamScan implements Candidates.RowObserver {
     for (int n = 0; n < numeric.length; n++) {
       Object value = v.values()[numeric[n]];
       if (value != null) {
-        // the SQL's cast of the numeric to double precision: correctly rounded from its digits
-        double x = Double.parseDouble(JavaReads.numeric(value).toString());
+        // the SQL's cast of the numeric to double precision: correctly rounded from its digits, as
+        // BigDecimal.doubleValue is (one exact division by a power of ten for up to 15 digits,
+        // else a parse of its text)
+        double x = JavaReads.numeric(value).doubleValue();
         if (Math.abs(x) > HUGE) {
           // PostgreSQL's avg may overflow on such values (its sum of squares): let it say so
           decided = false;

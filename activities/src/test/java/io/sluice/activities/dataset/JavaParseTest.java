@@ -44,6 +44,22 @@ class JavaParseTest {
   }
 
   @Test
+  void aNumbersDoubleValueIsItsTextParsed() {
+    // validation's profiles read a decimal's double as PostgreSQL's cast does, correctly rounded
+    // from its digits; BigDecimal.doubleValue is relied on to be that
+    SplittableRandom rnd = new SplittableRandom(11);
+    for (int i = 0; i < 200_000; i++) {
+      java.math.BigInteger unscaled =
+          rnd.nextBoolean()
+              ? java.math.BigInteger.valueOf(rnd.nextLong() >> rnd.nextInt(64))
+              : new java.math.BigInteger(
+                  1 + rnd.nextInt(120), new java.util.Random(rnd.nextLong()));
+      java.math.BigDecimal d = new java.math.BigDecimal(unscaled, rnd.nextInt(-30, 40));
+      assertThat(d.doubleValue()).as(d.toString()).isEqualTo(Double.parseDouble(d.toString()));
+    }
+  }
+
+  @Test
   void otherLayoutsAreLeftToThePattern() {
     for (String t :
         new String[] {
