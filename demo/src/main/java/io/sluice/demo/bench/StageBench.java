@@ -17,10 +17,11 @@ import java.util.function.Supplier;
  * PostgreSQL and prints one {@code key=value} line per measure.
  *
  * <p>Arguments: jdbc-url user password data-root pipelines-dir dataset date [stages, any of
- * ingest,validate,stage,split,publish; default ingest,validate,stage] [warm-up date]. With a
- * warm-up date, that (small) partition goes through the same stages first, untimed, so the measured
- * stages run in a worker whose code is already compiled, as in a long-running worker ({@code
- * WARM_STAGES=ingest} warms up with its ingest alone).
+ * ingest,validate,stage,split,publish, or none to only make the schema; default
+ * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition goes through
+ * the same stages first, untimed, so the measured stages run in a worker whose code is already
+ * compiled, as in a long-running worker ({@code WARM_STAGES=ingest} warms up with its ingest
+ * alone).
  */
 public final class StageBench {
 
