@@ -17,10 +17,11 @@ import java.util.List;
  */
 final class BinaryCopyEncoder {
 
-  /** The stream's header: the signature, no flags, no extension. */
-  static final byte[] HEADER = {
-    'P', 'G', 'C', 'O', 'P', 'Y', '\n', -1, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
-  };
+  /** The signature a binary COPY stream starts with. */
+  static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', -1, '\r', '\n', 0};
+
+  /** The stream's header: the signature, no flags (4 bytes), no extension (its length, 4 bytes). */
+  static final byte[] HEADER = Arrays.copyOf(SIGNATURE, SIGNATURE.length + 8);
 
   /** The stream's trailer: a field count of -1. */
   static final byte[] TRAILER = {-1, -1};

@@ -16,7 +16,7 @@ import org.postgresql.copy.CopyOut;
  */
 final class BinaryCopyRows {
 
-  private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', -1, '\r', '\n', 0};
+  private static final byte[] SIGNATURE = BinaryCopyEncoder.SIGNATURE;
 
   private final CopyOut copy;
   private final int fields;
