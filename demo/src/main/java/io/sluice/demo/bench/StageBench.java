@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * ingest,validate,stage] [warm-up date]. With a warm-up date, that (small) partition goes through
  * the same stages first, untimed, so the measured stages run in a worker whose code is already
  * compiled, as in a long-running worker ({@code WARM_STAGES=ingest} warms up with its ingest
- * alone).
+ * alone). With {@code WARM_URL}, a second, empty database, the warm-up runs there, reading the data
+ * root {@code WARM_ROOT} (by default the measured one): the warm-up date may then be the measured
+ * date itself, so the measured stages are the worker's second run of the same work.
  */
 public final class StageBench {
 
@@ -40,14 +42,18 @@ public final class StageBench {
     }
     String dataset = args[5];
     String stages = args.length > 7 ? args[7] : "ingest,validate,stage";
+    String warmUrl = System.getenv("WARM_URL");
+    if (args.length > 8 && warmUrl != null) {
+      String[] warmArgs = args.clone();
+      warmArgs[0] = warmUrl;
+      warmArgs[3] = System.getenv().getOrDefault("WARM_ROOT", args[3]);
+      try (BenchActivities warm = new BenchActivities(warmArgs)) {
+        warmUp(warm, dataset, args[8], stages);
+      }
+    }
     try (BenchActivities bench = new BenchActivities(args)) {
-      if (args.length > 8) {
-        String warmStages = WARM_ALL ? stages : "ingest";
-        run(
-            bench,
-            new PartitionRef(dataset, args[8], "warm-" + System.nanoTime()),
-            warmStages,
-            "warmup_");
+      if (args.length > 8 && warmUrl == null) {
+        warmUp(bench, dataset, args[8], stages);
       }
       run(bench, new PartitionRef(dataset, args[6], "bench-" + System.nanoTime()), stages, "");
     }
@@ -59,6 +65,12 @@ public final class StageBench {
     }
     System.out.println("peak_heap_mb=" + peak / (1024 * 1024));
     System.out.println("max_heap_mb=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
+  }
+
+  /** The untimed run of {@code date} before the measured one. */
+  private static void warmUp(BenchActivities bench, String dataset, String date, String stages) {
+    String warmStages = WARM_ALL ? stages : "ingest";
+    run(bench, new PartitionRef(dataset, date, "warm-" + System.nanoTime()), warmStages, "warmup_");
   }
 
   private static final boolean WARM_ALL = !"ingest".equals(System.getenv("WARM_STAGES"));
