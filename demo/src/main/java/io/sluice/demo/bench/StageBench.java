@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * compiled, as in a long-running worker ({@code WARM_STAGES=ingest} warms up with its ingest
  * alone). With {@code WARM_URL}, a second, empty database, the warm-up runs there, reading the data
  * root {@code WARM_ROOT} (by default the measured one): the warm-up date may then be the measured
- * date itself, so the measured stages are the worker's second run of the same work.
+ * date itself, so the measured stages are the worker's second run of the same work. Several
+ * comma-separated databases (and roots, the last one for the rest) warm up once each, in order.
  */
 public final class StageBench {
 
@@ -44,11 +45,15 @@ public final class StageBench {
     String stages = args.length > 7 ? args[7] : "ingest,validate,stage";
     String warmUrl = System.getenv("WARM_URL");
     if (args.length > 8 && warmUrl != null) {
-      String[] warmArgs = args.clone();
-      warmArgs[0] = warmUrl;
-      warmArgs[3] = System.getenv().getOrDefault("WARM_ROOT", args[3]);
-      try (BenchActivities warm = new BenchActivities(warmArgs)) {
-        warmUp(warm, dataset, args[8], stages);
+      String[] urls = warmUrl.split(",");
+      String[] roots = System.getenv().getOrDefault("WARM_ROOT", args[3]).split(",");
+      for (int i = 0; i < urls.length; i++) {
+        String[] warmArgs = args.clone();
+        warmArgs[0] = urls[i];
+        warmArgs[3] = roots[Math.min(i, roots.length - 1)];
+        try (BenchActivities warm = new BenchActivities(warmArgs)) {
+          warmUp(warm, dataset, args[8], stages);
+        }
       }
     }
     try (BenchActivities bench = new BenchActivities(args)) {
