@@ -52,23 +52,31 @@ public final class CopyTextEncoder {
     return this;
   }
 
-  /** A whole number, written without a temporary string when it is not negative. */
+  /** The digits of {@link #number}, written from the end. */
+  private final byte[] digits = new byte[19];
+
+  /**
+   * A whole number, written without a temporary string when it is not negative. Its digits go into
+   * a scratch array from the end, then into the buffer: a loop counted by the number's digits makes
+   * the JIT's compiled code (and every loop it is compiled into) deoptimise when a file's line
+   * numbers start again from one digit (docs/adr/0031-hot-loops-are-small-methods.md).
+   */
   public CopyTextEncoder number(long value) {
     if (value < 0) {
       return verbatim(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
     }
     separator();
-    int digits = 1;
-    for (long v = value / 10; v > 0; v /= 10) {
-      digits++;
-    }
-    ensure(digits);
+    byte[] d = digits;
+    int p = d.length;
     long v = value;
-    for (int p = len + digits - 1; p >= len; p--) {
-      buf[p] = (byte) ('0' + (int) (v % 10));
+    do {
+      d[--p] = (byte) ('0' + (int) (v % 10));
       v /= 10;
-    }
-    len += digits;
+    } while (v != 0);
+    int n = d.length - p;
+    ensure(n);
+    System.arraycopy(d, p, buf, len, n);
+    len += n;
     return this;
   }
 

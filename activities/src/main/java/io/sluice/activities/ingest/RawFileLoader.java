@@ -268,13 +268,44 @@ final class RawFileLoader {
    */
   private void parse(
       BlockPipe pipe, String name, Path file, Opener opener, long resumeAfter, int rowsPerChunk) {
-    long lineEnd = 1;
-    long rows = 0;
-    long chunkRowsSoFar = 0;
-    Block block = null;
+    Parse state = new Parse(pipe, resumeAfter, rowsPerChunk);
     try (RecordSource records = opener.open()) {
-      block = pipe.free.take();
-      lineEnd = records.lastLine();
+      state.block = pipe.free.take();
+      state.lineEnd = records.lastLine();
+      state.records(records);
+      state.block.sha256 = records.sha256();
+      pipe.full.put(state.block.mark(true, true, state.lineEnd, state.rows));
+    } catch (InterruptedException e) {
+      // the writer has stopped and wants nothing more
+    } catch (IOException | UncheckedIOException e) {
+      pipe.fail(state.block, problem(name, file, state.lineEnd + 1, e));
+    } catch (RuntimeException e) {
+      pipe.fail(state.block, e);
+    }
+  }
+
+  /**
+   * Where the parser thread stands, and its loop over the records: a method of its own so the JIT
+   * compiles the loop alone, not the whole of {@link #parse} with it
+   * (docs/adr/0031-hot-loops-are-small-methods.md).
+   */
+  private static final class Parse {
+    private final BlockPipe pipe;
+    private final long resumeAfter;
+    private final int rowsPerChunk;
+    Block block;
+    long lineEnd = 1;
+    long rows;
+    private long chunkRowsSoFar;
+
+    Parse(BlockPipe pipe, long resumeAfter, int rowsPerChunk) {
+      this.pipe = pipe;
+      this.resumeAfter = resumeAfter;
+      this.rowsPerChunk = rowsPerChunk;
+    }
+
+    /** Encodes every record after {@code resumeAfter} into blocks, handing each over when full. */
+    void records(RecordSource records) throws IOException, InterruptedException {
       while (records.next()) {
         long startLine = records.recordLine();
         lineEnd = records.lastLine();
@@ -292,14 +323,6 @@ final class RawFileLoader {
           block = pipe.free.take();
         }
       }
-      block.sha256 = records.sha256();
-      pipe.full.put(block.mark(true, true, lineEnd, rows));
-    } catch (InterruptedException e) {
-      // the writer has stopped and wants nothing more
-    } catch (IOException | UncheckedIOException e) {
-      pipe.fail(block, problem(name, file, lineEnd + 1, e));
-    } catch (RuntimeException e) {
-      pipe.fail(block, e);
     }
   }
 

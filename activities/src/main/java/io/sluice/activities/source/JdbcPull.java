@@ -302,16 +302,7 @@ final class JdbcPull {
     try (Extract pulled = new Extract(extract, tap)) {
       CopyOut rows = new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy);
       try {
-        long bytes = 0;
-        long next = 1 << 24;
-        for (byte[] record; (record = rows.readFromCopy()) != null; ) {
-          pulled.csvRecord(record);
-          bytes += record.length;
-          if (bytes >= next) { // every 16 MiB, however wide the rows
-            next += 1 << 24;
-            progress.accept(pulled.rows());
-          }
-        }
+        drain(rows, pulled, progress);
       } finally {
         if (rows.isActive()) {
           rows.cancelCopy();
@@ -322,6 +313,27 @@ final class JdbcPull {
         return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
       }
       return pulled.finish();
+    }
+  }
+
+  /**
+   * Appends every record of {@code rows} to {@code pulled}, reporting rows every 16 MiB however
+   * wide they are. The loop is a method of its own so the JIT compiles it alone: compiled inside
+   * {@link #copyOut} it took all of that method along, and a worker compiles it again on a pull
+   * after one whose end its compiled code had never seen
+   * (docs/adr/0031-hot-loops-are-small-methods.md).
+   */
+  private static void drain(CopyOut rows, Extract pulled, LongConsumer progress)
+      throws SQLException, IOException {
+    long bytes = 0;
+    long next = 1 << 24;
+    for (byte[] record; (record = rows.readFromCopy()) != null; ) {
+      pulled.csvRecord(record);
+      bytes += record.length;
+      if (bytes >= next) {
+        next += 1 << 24;
+        progress.accept(pulled.rows());
+      }
     }
   }
 

@@ -22,6 +22,29 @@ class CopyTextEncoderTest {
   }
 
   @Test
+  void aNumberIsWrittenAsLongToStringWritesIt() {
+    java.util.Random random = new java.util.Random(29);
+    java.util.List<Long> values =
+        new java.util.ArrayList<>(
+            java.util.List.of(0L, 1L, 9L, 10L, 99L, 100L, Long.MAX_VALUE, -1L, Long.MIN_VALUE));
+    for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
+      values.add(p - 1);
+      values.add(p);
+      values.add(p + 1);
+    }
+    for (int i = 0; i < 10_000; i++) {
+      values.add(random.nextLong() >>> random.nextInt(64));
+    }
+    CopyTextEncoder out = new CopyTextEncoder(1);
+    StringBuilder expected = new StringBuilder();
+    for (long v : values) {
+      out.number(v).text("x").endRow();
+      expected.append(v).append("\tx\n");
+    }
+    assertThat(row(out)).isEqualTo(expected.toString());
+  }
+
+  @Test
   void escapesBackslashTabNewlineAndCarriageReturnOnly() {
     CopyTextEncoder out = new CopyTextEncoder(1);
     out.text("a\\b\tc\nd\re\u0001f\\N").endRow();
