@@ -6,6 +6,7 @@ import io.sluice.workflows.activity.PublishActivities;
 import io.sluice.workflows.activity.SplitActivities;
 import io.sluice.workflows.activity.StageActivities;
 import io.sluice.workflows.activity.ValidateActivities;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -25,6 +26,9 @@ import java.util.function.Supplier;
  * root {@code WARM_ROOT} (by default the measured one): the warm-up date may then be the measured
  * date itself, so the measured stages are the worker's second run of the same work. Several
  * comma-separated databases (and roots, the last one for the rest) warm up once each, in order.
+ * With {@code WARM_URL} the measured worker is set up before the warm-ups, and the measured run
+ * waits for the JIT to go quiet
+ * (docs/adr/0032-bench-sources-sets-the-worker-up-before-warming-up.md).
  */
 public final class StageBench {
 
@@ -44,21 +48,27 @@ public final class StageBench {
     String dataset = args[5];
     String stages = args.length > 7 ? args[7] : "ingest,validate,stage";
     String warmUrl = System.getenv("WARM_URL");
-    if (args.length > 8 && warmUrl != null) {
-      String[] urls = warmUrl.split(",");
-      String[] roots = System.getenv().getOrDefault("WARM_ROOT", args[3]).split(",");
-      for (int i = 0; i < urls.length; i++) {
-        String[] warmArgs = args.clone();
-        warmArgs[0] = urls[i];
-        warmArgs[3] = roots[Math.min(i, roots.length - 1)];
-        try (BenchActivities warm = new BenchActivities(warmArgs)) {
-          warmUp(warm, dataset, args[8], stages);
+    // The measured worker is set up first (its schema migrated, its pool opened), so what that
+    // startup leaves the JIT to compile is compiled during the warm-ups, as in a worker that has
+    // run for a while, not during the measured run.
+    try (BenchActivities bench = new BenchActivities(args)) {
+      if (args.length > 8 && warmUrl != null) {
+        String[] urls = warmUrl.split(",");
+        String[] roots = System.getenv().getOrDefault("WARM_ROOT", args[3]).split(",");
+        for (int i = 0; i < urls.length; i++) {
+          String[] warmArgs = args.clone();
+          warmArgs[0] = urls[i];
+          warmArgs[3] = roots[Math.min(i, roots.length - 1)];
+          try (BenchActivities warm = new BenchActivities(warmArgs)) {
+            warmUp(warm, dataset, args[8], stages);
+          }
         }
       }
-    }
-    try (BenchActivities bench = new BenchActivities(args)) {
       if (args.length > 8 && warmUrl == null) {
         warmUp(bench, dataset, args[8], stages);
+      }
+      if (warmUrl != null) {
+        awaitIdleCompiler();
       }
       run(bench, new PartitionRef(dataset, args[6], "bench-" + System.nanoTime()), stages, "");
     }
@@ -76,6 +86,28 @@ public final class StageBench {
   private static void warmUp(BenchActivities bench, String dataset, String date, String stages) {
     String warmStages = WARM_ALL ? stages : "ingest";
     run(bench, new PartitionRef(dataset, date, "warm-" + System.nanoTime()), warmStages, "warmup_");
+  }
+
+  /**
+   * Waits until the JIT has finished no compilation for half a second (at most 30 s), so the
+   * compilations the warm-ups queued run before the measured run, as in a worker that is idle
+   * between two scheduled runs, not during it. Prints how long it waited.
+   */
+  private static void awaitIdleCompiler() throws InterruptedException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long start = System.nanoTime();
+    long deadline = start + 30_000_000_000L;
+    long last = jit.getTotalCompilationTime();
+    for (int quiet = 0; quiet < 5 && System.nanoTime() < deadline; ) {
+      Thread.sleep(100);
+      long now = jit.getTotalCompilationTime();
+      quiet = now == last ? quiet + 1 : 0;
+      last = now;
+    }
+    System.out.println("compiler_settle_ms=" + (System.nanoTime() - start) / 1_000_000);
   }
 
   private static final boolean WARM_ALL = !"ingest".equals(System.getenv("WARM_STAGES"));
