@@ -2,6 +2,7 @@ package io.sluice.activities.ingest;
 
 import io.sluice.activities.config.FileFormat;
 import io.sluice.activities.ingest.FileProblem.Kind;
+import io.sluice.activities.support.Copies;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,13 +254,8 @@ final class RawFileLoader {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (copy != null && copy.isActive()) {
-        try {
-          copy.cancelCopy();
-        } catch (SQLException ignored) {
-          // the caller rolls the transaction back either way
-        }
-      }
+      // the caller rolls the transaction back either way
+      Copies.cancel(copy, connection, null);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.sluice.activities.publish;
 
 import io.sluice.activities.features.FeatureSet.Column;
-import io.sluice.activities.support.CopyOuts;
+import io.sluice.activities.support.Copies;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -159,7 +159,7 @@ final class SplitExport {
       }
       pq.finish();
     } catch (IOException | RuntimeException e) {
-      CopyOuts.drain(copy);
+      Copies.drain(copy, connection);
       throw e;
     }
     return new Written(n, positives);

@@ -8,7 +8,7 @@ import io.sluice.activities.dataset.ColumnType;
 import io.sluice.activities.dataset.DatasetSchema;
 import io.sluice.activities.dataset.RowJudge;
 import io.sluice.activities.ingest.CopyTextEncoder;
-import io.sluice.activities.support.CopyOuts;
+import io.sluice.activities.support.Copies;
 import io.sluice.activities.support.HandOffStream;
 import io.sluice.activities.support.Hashing;
 import io.sluice.activities.support.JsonText;
@@ -46,7 +46,6 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.core.BaseConnection;
@@ -427,13 +426,7 @@ public final class Candidates {
         DSLContext read = DSL.using(reading, dsl.dialect(), dsl.settings());
         read.execute("SET max_parallel_workers_per_gather = 0");
         try {
-          filled =
-              judge(
-                  reading.unwrap(BaseConnection.class).getCopyAPI(),
-                  source,
-                  rows,
-                  undecided,
-                  observer);
+          filled = judge(reading, source, rows, undecided, observer);
         } finally {
           read.execute("RESET max_parallel_workers_per_gather");
         }
@@ -441,16 +434,11 @@ public final class Candidates {
         target.close();
       } finally {
         rows.abandon();
-        if (target.isActive()) {
-          target.cancelCopy();
-        }
+        Copies.cancel(target, loading, null);
       }
       if (filled.undecided() > 0) {
         try (InputStream in = Files.newInputStream(undecided)) {
-          loading
-              .unwrap(BaseConnection.class)
-              .getCopyAPI()
-              .copyIn("COPY " + UNDECIDED.last() + " FROM STDIN", in, 1 << 16);
+          Copies.copyIn(loading, "COPY " + UNDECIDED.last() + " FROM STDIN", in);
         }
         Field<Long> fileId = Judgement.rawFileId(schema);
         Field<Long> lineNo = Judgement.rawLineNo(schema);
@@ -509,11 +497,15 @@ public final class Candidates {
   }
 
   private Filled judge(
-      CopyManager copy, String source, OutputStream rows, Path undecidedFile, RowObserver observer)
+      Connection reading,
+      String source,
+      OutputStream rows,
+      Path undecidedFile,
+      RowObserver observer)
       throws SQLException, IOException {
     int[] unique = uniqueColumns.stream().mapToInt(schema.names()::indexOf).toArray();
     RepeatFinder repeats = new RepeatFinder(unique.length);
-    CopyOut out = copy.copyOut(source);
+    CopyOut out = reading.unwrap(BaseConnection.class).getCopyAPI().copyOut(source);
     long judged = 0;
     long undecided = 0;
     try (OutputStream left =
@@ -533,7 +525,7 @@ public final class Candidates {
       }
       rows.write(BinaryCopyEncoder.TRAILER);
     } finally {
-      CopyOuts.drain(out); // a failure stops reading: the rest, so the connection can go on
+      Copies.drain(out, reading); // a failure stops reading: the rest, so the connection goes on
     }
     if (undecided > 0) {
       repeats.giveUp(); // the SQL judges those rows: their values are not known here

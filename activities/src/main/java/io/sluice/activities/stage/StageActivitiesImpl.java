@@ -6,7 +6,7 @@ import static io.sluice.db.jooq.meta.Tables.STAGE_RECONCILIATION;
 
 import io.sluice.activities.config.LoadedConfig;
 import io.sluice.activities.dataset.DatasetSchema;
-import io.sluice.activities.support.CopyOuts;
+import io.sluice.activities.support.Copies;
 import io.sluice.activities.support.Failures;
 import io.sluice.activities.support.PartitionStore;
 import io.sluice.activities.support.SluiceSettings;
@@ -129,7 +129,7 @@ public final class StageActivitiesImpl implements StageActivities {
                     return stage(tx, ref, date, version, judged, sorting, copyIn);
                   } finally {
                     // on a failure, the rest is read: the connection goes back to the pool
-                    CopyOuts.drain(started(sorting));
+                    Copies.drain(started(sorting), reading);
                     read.execute("RESET max_parallel_workers_per_gather");
                   }
                 }));
@@ -234,12 +234,7 @@ public final class StageActivitiesImpl implements StageActivities {
       Thread.currentThread().interrupt();
       throw new SQLException("interrupted while the rows to stage were sorted", e);
     }
-    long staged =
-        tx.connectionResult(
-            c ->
-                c.unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(copyIn, new PGCopyInputStream(sorted), 1 << 16));
+    long staged = tx.connectionResult(c -> Copies.copyIn(c, copyIn, new PGCopyInputStream(sorted)));
 
     long raw = counted.rows();
     long validRows = counted.valid();
