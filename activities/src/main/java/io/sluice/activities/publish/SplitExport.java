@@ -158,7 +158,8 @@ final class SplitExport {
         n++;
       }
       pq.finish();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | SQLException | RuntimeException e) {
+      // the rest is read; a copy the server cut off fails again here, and its connection is dropped
       Copies.drain(copy, connection);
       throw e;
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.ParquetRows;
 import io.sluice.activities.features.FeatureSet.Column;
+import io.sluice.db.Database;
+import io.sluice.db.DbSettings;
 import io.sluice.db.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -358,6 +360,47 @@ class SplitExportTest {
       try (var rs = c.createStatement().executeQuery("select count(*) from t")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getLong(1)).isGreaterThan(4000);
+      }
+    }
+  }
+
+  /**
+   * The export's backend goes in the middle of its rows (here it terminates itself): the export
+   * fails, and the pool's next borrower of its connection gets a working one, not the dead
+   * connection the driver still holds for the copy (docs/adr/0027).
+   */
+  @Test
+  void anExportCutOffByTheServerDoesNotHangTheConnectionsNextBorrower() throws Exception {
+    try (HikariDataSource one =
+        Database.open(new DbSettings(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), 1))) {
+      try (Connection c = one.getConnection()) {
+        assertThatThrownBy(
+                () ->
+                    SplitExport.write(
+                        c,
+                        "select * from t where case when customer_id = (select max(customer_id)"
+                            + " from t) then pg_terminate_backend(pg_backend_pid()) else true end",
+                        exported(),
+                        SCALED,
+                        tmp.resolve("cut.csv"),
+                        tmp.resolve("cut.parquet")))
+            .isInstanceOf(java.sql.SQLException.class);
+      }
+      java.util.concurrent.ExecutorService executor =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<Long> count =
+            executor.submit(
+                () -> {
+                  try (Connection c = one.getConnection();
+                      var rs = c.createStatement().executeQuery("select count(*) from t")) {
+                    rs.next();
+                    return rs.getLong(1);
+                  }
+                });
+        assertThat(count.get(30, java.util.concurrent.TimeUnit.SECONDS)).isGreaterThan(4000);
+      } finally {
+        executor.shutdownNow();
       }
     }
   }
