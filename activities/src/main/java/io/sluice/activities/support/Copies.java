@@ -22,7 +22,7 @@ public final class Copies {
    * ended and fail whatever the connection runs next. Call it where a reader stops early (a
    * failure); it returns at once when the copy has ended.
    */
-  public static void drain(CopyOut copy) throws SQLException {
+  private static void drain(CopyOut copy) throws SQLException {
     while (copy != null && copy.isActive() && copy.readFromCopy() != null) {
       // discard
     }
