@@ -134,8 +134,8 @@ public record PipelineConfig(
   /**
    * A database query a {@code jdbc} source pulls each partition with (docs/sources.md#jdbc): the
    * connection (credentials only from the environment or a secret file), the query with its {@code
-   * :start}/{@code :end} window, the columns that order its rows canonically, and how many rows a
-   * fetch brings.
+   * :start}/{@code :end} window, the columns that order its rows canonically, how many rows a fetch
+   * brings, and how long its connection stays open for the next pull.
    */
   public record Jdbc(
       String url,
@@ -145,7 +145,8 @@ public record PipelineConfig(
       String passwordFile,
       String query,
       List<String> orderBy,
-      Integer fetchSize) {}
+      Integer fetchSize,
+      Integer keepIdleSeconds) {}
 
   /** Event times outside [min, max) are quarantined: a year 10000 is a typo, not an order. */
   public record EventTimeBounds(String min, String max) {}

@@ -14,6 +14,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -46,6 +47,9 @@ final class JdbcPull {
 
   static final int DEFAULT_FETCH_SIZE = 10_000;
 
+  /** How long a connection is kept for the next pull of its source when the file does not say. */
+  static final int DEFAULT_KEEP_IDLE_SECONDS = 60;
+
   private JdbcPull() {}
 
   /** Where the query's named parameters are, in order, and the query with them as {@code ?}. */
@@ -74,15 +78,16 @@ final class JdbcPull {
   }
 
   /**
-   * A read-only connection, auto-commit off, in UTC (and on PostgreSQL with ISO dates), its
-   * password read from where the file names it.
+   * A read-only connection, auto-commit off, in UTC (and on PostgreSQL with ISO dates, named {@code
+   * sluice} to the server).
    */
-  private static Connection connect(String source, Jdbc j, Secrets secrets, String user)
-      throws SQLException {
+  private static Connection connect(Jdbc j, String user, String password) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
-    props.setProperty(
-        "password", secrets.read(j.passwordEnv(), j.passwordFile(), source + " password"));
+    props.setProperty("password", password);
+    if (postgres(j)) {
+      props.setProperty("ApplicationName", "sluice"); // a name in the URL wins
+    }
     Connection c = DriverManager.getConnection(j.url(), props);
     try {
       c.setReadOnly(true);
@@ -100,6 +105,39 @@ final class JdbcPull {
       c.close();
       throw e;
     }
+  }
+
+  /** What a pull or a probe does on its source's connection. */
+  private interface Work<T> {
+    T on(Connection c) throws SQLException, IOException;
+  }
+
+  /**
+   * Runs {@code work} on a connection to the source, a kept one when one answers (see {@link
+   * SourceConnections}); gives it back when {@code work} ends well, closes it when it fails.
+   */
+  private static <T> T onConnection(String source, Jdbc j, Secrets secrets, Work<T> work)
+      throws IOException {
+    String user = user(source, j, secrets);
+    String password = secrets.read(j.passwordEnv(), j.passwordFile(), source + " password");
+    String key = SourceConnections.key(j.url(), user, password);
+    Connection c = null;
+    try {
+      c = SourceConnections.SHARED.take(key, () -> connect(j, user, password));
+      T result = work.on(c);
+      SourceConnections.SHARED.giveBack(key, c, keepIdle(j));
+      c = null;
+      return result;
+    } catch (SQLException e) {
+      throw failure(source, Secrets.redact(j.url()), user, j, e);
+    } finally {
+      SourceConnections.close(c);
+    }
+  }
+
+  private static Duration keepIdle(Jdbc j) {
+    return Duration.ofSeconds(
+        j.keepIdleSeconds() == null ? DEFAULT_KEEP_IDLE_SECONDS : j.keepIdleSeconds());
   }
 
   private static boolean postgres(Jdbc j) {
@@ -191,6 +229,12 @@ final class JdbcPull {
     if (j.fetchSize() != null && (j.fetchSize() < 1 || j.fetchSize() > 1_000_000)) {
       problems.add("key 'source.jdbc.fetch_size': 1..1000000 rows, got " + j.fetchSize());
     }
+    if (j.keepIdleSeconds() != null && (j.keepIdleSeconds() < 0 || j.keepIdleSeconds() > 3600)) {
+      problems.add(
+          "key 'source.jdbc.keep_idle_seconds': 0..3600 seconds (0 closes the connection after"
+              + " each pull), got "
+              + j.keepIdleSeconds());
+    }
   }
 
   /**
@@ -212,48 +256,58 @@ final class JdbcPull {
       LongConsumer progress,
       ExtractStream tap)
       throws IOException {
-    String user = user(source, j, secrets);
+    return onConnection(
+        source,
+        j,
+        secrets,
+        c ->
+            postgres(j)
+                ? copyOut(c, j, date, new Into(extract, allowEmpty, progress, tap))
+                : fetch(c, j, date, new Into(extract, allowEmpty, progress, tap)));
+  }
+
+  /**
+   * Where a pull's rows go: the extract's place, whether an empty result is a day, who hears the
+   * rows as they come, and who reads the extract as it is written (or null).
+   */
+  private record Into(Path extract, boolean allowEmpty, LongConsumer progress, ExtractStream tap) {}
+
+  /** MySQL/MariaDB: the rows fetched {@code fetch_size} at a time, each value as {@link #text}. */
+  private static Extract.Pulled fetch(Connection c, Jdbc j, LocalDate date, Into into)
+      throws SQLException, IOException {
     Bound bound = bind(j.query(), j.orderBy());
-    boolean postgres = postgres(j);
-    try (Connection c = connect(source, j, secrets, user)) {
-      if (postgres) {
-        return copyOut(c, j, date, extract, allowEmpty, progress, tap);
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              bound.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        ps.setFetchSize(j.fetchSize() == null ? DEFAULT_FETCH_SIZE : j.fetchSize());
-        window(ps, bound, date, postgres);
-        try (ResultSet rs = ps.executeQuery()) {
-          ResultSetMetaData meta = rs.getMetaData();
-          int n = meta.getColumnCount();
-          List<String> header = new ArrayList<>();
-          int[] types = new int[n];
-          for (int i = 1; i <= n; i++) {
-            header.add(meta.getColumnLabel(i));
-            types[i - 1] = meta.getColumnType(i);
-          }
-          try (Extract out = new Extract(extract, header, tap)) {
-            String[] row = new String[n];
-            while (rs.next()) {
-              for (int i = 0; i < n; i++) {
-                row[i] = text(rs, i + 1, types[i]);
-              }
-              out.row(row);
-              if (out.rows() % 50_000 == 0) {
-                progress.accept(out.rows());
-              }
+    try (PreparedStatement ps =
+        c.prepareStatement(bound.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+      ps.setFetchSize(j.fetchSize() == null ? DEFAULT_FETCH_SIZE : j.fetchSize());
+      window(ps, bound, date, postgres(j));
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData meta = rs.getMetaData();
+        int n = meta.getColumnCount();
+        List<String> header = new ArrayList<>();
+        int[] types = new int[n];
+        for (int i = 1; i <= n; i++) {
+          header.add(meta.getColumnLabel(i));
+          types[i - 1] = meta.getColumnType(i);
+        }
+        try (Extract out = new Extract(into.extract(), header, into.tap())) {
+          String[] row = new String[n];
+          while (rs.next()) {
+            for (int i = 0; i < n; i++) {
+              row[i] = text(rs, i + 1, types[i]);
             }
-            c.commit();
-            if (out.rows() == 0 && !allowEmpty) {
-              return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
+            out.row(row);
+            if (out.rows() % 50_000 == 0) {
+              into.progress().accept(out.rows());
             }
-            return out.finish();
           }
+          c.commit();
+          if (out.rows() == 0 && !into.allowEmpty()) {
+            return new Extract.Pulled(
+                0, null, false, into.extract()); // the extract stays as it was
+          }
+          return out.finish();
         }
       }
-    } catch (SQLException e) {
-      throw failure(source, Secrets.redact(j.url()), user, j, e);
     }
   }
 
@@ -265,14 +319,7 @@ final class JdbcPull {
    * whatever the server's DateStyle, {@code true}/{@code false}); other values are the server's
    * text.
    */
-  private static Extract.Pulled copyOut(
-      Connection c,
-      Jdbc j,
-      LocalDate date,
-      Path extract,
-      boolean allowEmpty,
-      LongConsumer progress,
-      ExtractStream tap)
+  private static Extract.Pulled copyOut(Connection c, Jdbc j, LocalDate date, Into into)
       throws SQLException, IOException {
     String inner = literal(j.query(), date);
     List<String> select = new ArrayList<>();
@@ -299,18 +346,18 @@ final class JdbcPull {
             + ") sluice_pull ORDER BY "
             + String.join(", ", j.orderBy())
             + ") TO STDOUT (FORMAT csv, HEADER true)";
-    try (Extract pulled = new Extract(extract, tap)) {
+    try (Extract pulled = new Extract(into.extract(), into.tap())) {
       CopyOut rows = new CopyManager(c.unwrap(BaseConnection.class)).copyOut(copy);
       try {
-        drain(rows, pulled, progress);
+        drain(rows, pulled, into.progress());
       } finally {
         if (rows.isActive()) {
           rows.cancelCopy();
         }
       }
       c.commit();
-      if (pulled.rows() == 0 && !allowEmpty) {
-        return new Extract.Pulled(0, null, false, extract); // the extract stays as it was
+      if (pulled.rows() == 0 && !into.allowEmpty()) {
+        return new Extract.Pulled(0, null, false, into.extract()); // the extract stays as it was
       }
       return pulled.finish();
     }
@@ -355,19 +402,20 @@ final class JdbcPull {
   }
 
   /** Whether the query returns a row for {@code date}: one row fetched, nothing written. */
-  static boolean any(String source, Jdbc j, Secrets secrets, LocalDate date) {
-    String user = user(source, j, secrets);
-    try (Connection c = connect(source, j, secrets, user)) {
-      Bound bound = wrap(j.query(), "SELECT 1", "LIMIT 1");
-      try (PreparedStatement ps = c.prepareStatement(bound.sql())) {
-        window(ps, bound, date, postgres(j));
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    } catch (SQLException e) {
-      throw failure(source, Secrets.redact(j.url()), user, j, e);
-    }
+  static boolean any(String source, Jdbc j, Secrets secrets, LocalDate date) throws IOException {
+    return onConnection(
+        source,
+        j,
+        secrets,
+        c -> {
+          Bound bound = wrap(j.query(), "SELECT 1", "LIMIT 1");
+          try (PreparedStatement ps = c.prepareStatement(bound.sql())) {
+            window(ps, bound, date, postgres(j));
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
   }
 
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;

@@ -10,6 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.activities.ActivityHarness;
 import io.sluice.activities.Sources;
 import io.sluice.activities.Sources.Outcome;
+import io.sluice.activities.config.LoadedConfig;
+import io.sluice.activities.support.Failures;
 import io.sluice.db.TestDatabases;
 import io.sluice.samples.OrdersGenerator;
 import io.sluice.workflows.FailureTypes;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.LocalDate;
+import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -399,15 +402,68 @@ class JdbcSourceTest {
       assertNothingChanged(h);
       assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.ingested_files"))).isZero();
       assertThat(h.dsl.fetchCount(h.dsl.selectFrom("meta.partition_versions"))).isZero();
+      assertThat(sessions(0)).as("a failed pull keeps no connection").isEmpty();
     }
+  }
+
+  @Test
+  void consecutivePullsOfASourceShareOneConnectionKeptBetweenThem() throws Exception {
+    load(new OrdersGenerator(5, 300).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    try (ActivityHarness h = Sources.harness(tmp.resolve("kept"), jdbcSource())) {
+      LoadedConfig config = Failures.config(h.settings, "orders");
+      Pulls.pull(h.settings, config, FIRST, null, p -> {});
+      List<Integer> kept = sessions(1);
+      Pulls.pull(h.settings, config, FIRST, null, p -> {});
+      assertThat(Pulls.present(h.settings, config, FIRST)).isTrue();
+      assertThat(sessions(1)).as("the same session, read-only and idle").isEqualTo(kept);
+      assertThat(src.fetchValue("SELECT state FROM pg_stat_activity WHERE pid = " + kept.get(0)))
+          .as("kept with its transaction ended")
+          .isEqualTo("idle");
+
+      // the server closed it: the next pull opens another
+      src.execute("SELECT pg_terminate_backend(" + kept.get(0) + ")");
+      Pulls.pull(h.settings, config, FIRST, null, p -> {});
+      assertThat(sessions(1)).doesNotContainAnyElementsOf(kept);
+    }
+  }
+
+  @Test
+  void aSourceKeepsItsConnectionForKeepIdleSecondsOrNotAtAll() throws Exception {
+    load(new OrdersGenerator(5, 300).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    try (ActivityHarness h =
+        Sources.harness(tmp.resolve("none"), jdbcSource() + "    keep_idle_seconds: 0\n")) {
+      Pulls.pull(h.settings, Failures.config(h.settings, "orders"), FIRST, null, p -> {});
+      assertThat(sessions(0)).as("closed after the pull").isEmpty();
+    }
+    try (ActivityHarness h =
+        Sources.harness(tmp.resolve("brief"), jdbcSource() + "    keep_idle_seconds: 1\n")) {
+      Pulls.pull(h.settings, Failures.config(h.settings, "orders"), FIRST, null, p -> {});
+      assertThat(src.fetch(SESSIONS).size()).as("kept after the pull").isOne();
+      assertThat(sessions(0)).as("closed once idle for a second").isEmpty();
+    }
+  }
+
+  static final String SESSIONS =
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+          + " AND application_name = 'sluice' ORDER BY pid";
+
+  /** The source's sessions that pulls opened, once there are {@code expected} (within 10 s). */
+  private List<Integer> sessions(int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<Integer> pids = src.fetch(SESSIONS).getValues(0, Integer.class);
+    while (pids.size() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      pids = src.fetch(SESSIONS).getValues(0, Integer.class);
+    }
+    assertThat(pids).hasSize(expected);
+    return pids;
   }
 
   @Test
   void aSecondPullOfTheSameDayWhileOneIsWritingIsRefusedAndRetried() throws Exception {
     load(new OrdersGenerator(5, 20_000).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
     try (ActivityHarness h = Sources.harness(tmp.resolve("race"), jdbcSource())) {
-      io.sluice.activities.config.LoadedConfig config =
-          io.sluice.activities.support.Failures.config(h.settings, "orders");
+      LoadedConfig config = Failures.config(h.settings, "orders");
       Throwable[] second = new Throwable[1];
       // while the first pull writes (2 MB, more than it hands its reader ahead of time, so it is
       // still writing), a second one starts: an attempt whose heartbeats stopped, and its retry
