@@ -146,7 +146,8 @@ public record PipelineConfig(
       String query,
       List<String> orderBy,
       Integer fetchSize,
-      Integer keepIdleSeconds) {}
+      // how long a connection stays open changes no row: read from the file, left out of its hash
+      @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) Integer keepIdleSeconds) {}
 
   /** Event times outside [min, max) are quarantined: a year 10000 is a typo, not an order. */
   public record EventTimeBounds(String min, String max) {}

@@ -43,6 +43,31 @@ class PipelineConfigLoaderTest {
     assertThat(a.hash()).hasSize(64).isEqualTo(b.hash());
   }
 
+  /** The bundled orders pulled from a database: {@code extra} lines end its jdbc block. */
+  private String jdbc(String extra) throws IOException {
+    String yaml = bundled();
+    int start = yaml.indexOf("\nsource:\n") + 1;
+    int end = yaml.indexOf("\nkind: ", start) + 1;
+    return yaml.substring(0, start)
+        + "source:\n  path: pulled/{date}\n  kind: jdbc\n  jdbc:\n"
+        + "    url: jdbc:postgresql://db.internal:5432/shop\n    user: reporting\n"
+        + "    password_env: SHOP_DB_PASSWORD\n"
+        + "    query: \"SELECT * FROM orders WHERE updated_at >= :start AND updated_at < :end\"\n"
+        + "    order_by: [order_id]\n"
+        + extra
+        + yaml.substring(end);
+  }
+
+  @Test
+  void howLongASourceConnectionIsKeptIsNoPartOfTheHash() throws IOException {
+    LoadedConfig plain = load(jdbc(""));
+    LoadedConfig keeping = load(jdbc("    keep_idle_seconds: 5\n"));
+    assertThat(keeping.config().source().jdbc().keepIdleSeconds()).isEqualTo(5);
+    // a file without the key hashes as it did before there was one; setting it changes no row
+    assertThat(keeping.hash()).isEqualTo(plain.hash());
+    assertThat(load(jdbc("    fetch_size: 500\n")).hash()).isNotEqualTo(plain.hash());
+  }
+
   @Test
   void aFileThatReadsTheSameIsNotLoadedAgainAndAnEditAppliesToTheNextLoad() throws IOException {
     LoadedConfig first = load(bundled());

@@ -40,7 +40,11 @@ public record PipelineKeys(SortedSet<String> all, SortedSet<String> leaves) {
     Function<String, String> snake = new PropertyNamingStrategies.SnakeCaseStrategy()::translate;
     for (RecordComponent c : record.getRecordComponents()) {
       JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
-      String key = prefix + (named != null ? named.value() : snake.apply(c.getName()));
+      String key =
+          prefix
+              + (named != null && !named.value().isEmpty()
+                  ? named.value()
+                  : snake.apply(c.getName())); // @JsonProperty(access = ...) keeps the name
       all.add(key);
       Type type = c.getGenericType();
       Class<?> element = c.getType();
