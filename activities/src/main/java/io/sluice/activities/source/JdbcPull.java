@@ -77,33 +77,39 @@ final class JdbcPull {
     return j.user() != null ? j.user() : secrets.read(j.userEnv(), null, source + " user");
   }
 
-  /**
-   * A read-only connection, auto-commit off, in UTC (and on PostgreSQL with ISO dates, named {@code
-   * sluice} to the server).
-   */
+  /** A read-only connection, auto-commit off (on PostgreSQL named {@code sluice} to the server). */
   private static Connection connect(Jdbc j, String user, String password) throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
     if (postgres(j)) {
       props.setProperty("ApplicationName", "sluice"); // a name in the URL wins
+      // the name and extra_float_digits go in the startup message, so RESET ALL keeps them
+      props.setProperty("assumeMinServerVersion", "9.0");
     }
     Connection c = DriverManager.getConnection(j.url(), props);
     try {
       c.setReadOnly(true);
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        if (postgres(j)) {
-          s.execute("SET TIME ZONE 'UTC'");
-          s.execute("SET DateStyle = ISO");
-        } else {
-          s.execute("SET time_zone = '+00:00'");
-        }
-      }
       return c;
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
+    }
+  }
+
+  /**
+   * Sets the session up for one pull or probe, in its transaction, whether the connection is new or
+   * kept: in UTC, and on PostgreSQL with ISO dates and every other setting as the session began (a
+   * query of an earlier pull may have changed one with {@code set_config}).
+   */
+  private static void session(Connection c, Jdbc j) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (postgres(j)) {
+        s.execute("RESET ALL; SET TIME ZONE 'UTC'; SET DateStyle = ISO");
+      } else {
+        s.execute("SET time_zone = '+00:00'");
+      }
     }
   }
 
@@ -124,6 +130,7 @@ final class JdbcPull {
     Connection c = null;
     try {
       c = SourceConnections.SHARED.take(key, () -> connect(j, user, password));
+      session(c, j);
       T result = work.on(c);
       SourceConnections.SHARED.giveBack(key, c, keepIdle(j));
       c = null;
@@ -131,7 +138,7 @@ final class JdbcPull {
     } catch (SQLException e) {
       throw failure(source, Secrets.redact(j.url()), user, j, e);
     } finally {
-      SourceConnections.close(c);
+      SourceConnections.SHARED.discard(c);
     }
   }
 

@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * sensor's probe) takes an idle connection of its source, one opened with the same URL, user and
  * password, when there is one and the server still answers on it; it gives the connection back when
  * it ends well, and a failed pull closes its own. An idle connection is closed once its source's
- * {@code keep_idle_seconds} have passed, and every one when the JVM stops.
+ * {@code keep_idle_seconds} have passed, one open for longer than half an hour when it is given
+ * back, and every one when the JVM stops.
  *
  * <p>A new connection costs a TLS handshake and an authentication exchange, and in a young worker
  * its handshake makes the JIT compile the TLS read path again; the consecutive pulls of a backfill
@@ -25,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SourceConnections {
 
-  /** The worker's connections, at most eight idle at a time. */
-  static final SourceConnections SHARED = new SourceConnections(8);
+  /** The worker's connections: at most eight idle at a time, none kept past half an hour. */
+  static final SourceConnections SHARED = new SourceConnections(8, Duration.ofMinutes(30));
 
   /** Opens a connection when no kept one answers. */
   interface Opener {
@@ -36,6 +40,10 @@ final class SourceConnections {
   private record Idle(String key, Connection connection, long closeAtNanos) {}
 
   private final int maxIdle;
+  private final long maxAgeNanos;
+
+  /** When each connection was opened ({@link System#nanoTime}), until it is closed. */
+  private final Map<Connection, Long> opened = Collections.synchronizedMap(new IdentityHashMap<>());
 
   /** The newest first; guarded by {@code this}. */
   private final ArrayDeque<Idle> idle = new ArrayDeque<>();
@@ -43,8 +51,15 @@ final class SourceConnections {
   /** Closes connections whose idle time is up; made with the first kept connection. */
   private ScheduledExecutorService closer;
 
-  SourceConnections(int maxIdle) {
+  /**
+   * @param maxIdle the most connections kept idle at once
+   * @param maxAge how long a connection is kept at most, however busy its source: one older is
+   *     closed when it is given back, so a changed login, certificate or server is met by the next
+   *     connection
+   */
+  SourceConnections(int maxIdle, Duration maxAge) {
     this.maxIdle = maxIdle;
+    this.maxAgeNanos = maxAge.toNanos();
   }
 
   /**
@@ -61,24 +76,30 @@ final class SourceConnections {
       if (answers(kept)) {
         return kept;
       }
-      close(kept);
+      discard(kept);
     }
-    return opener.open();
+    Connection c = opener.open();
+    opened.put(c, System.nanoTime());
+    return c;
   }
 
   /**
    * Keeps {@code connection}, its transaction ended, for the next pull of {@code key} during {@code
-   * keepIdle}; closes it at once when {@code keepIdle} is zero or its transaction cannot be ended.
+   * keepIdle}; closes it at once when {@code keepIdle} is zero, the connection has been open longer
+   * than the most a connection is kept, or its transaction cannot be ended.
    */
   void giveBack(String key, Connection connection, Duration keepIdle) {
-    if (keepIdle.isZero() || keepIdle.isNegative()) {
-      close(connection);
+    Long at = opened.putIfAbsent(connection, System.nanoTime());
+    if (keepIdle.isZero()
+        || keepIdle.isNegative()
+        || (at != null && System.nanoTime() - at > maxAgeNanos)) {
+      discard(connection);
       return;
     }
     try {
       connection.rollback(); // read-only: nothing to keep, and the next pull sees fresh data
     } catch (SQLException e) {
-      close(connection);
+      discard(connection);
       return;
     }
     Idle evicted = null;
@@ -90,7 +111,7 @@ final class SourceConnections {
       closer().schedule(this::closeExpired, keepIdle.toMillis(), TimeUnit.MILLISECONDS);
     }
     if (evicted != null) {
-      close(evicted.connection());
+      discard(evicted.connection());
     }
   }
 
@@ -106,10 +127,18 @@ final class SourceConnections {
       idle.forEach(i -> all.add(i.connection()));
       idle.clear();
     }
-    all.forEach(SourceConnections::close);
+    all.forEach(this::discard);
   }
 
   /** Closes a connection a pull does not give back (null: none); its failure is not the pull's. */
+  void discard(Connection connection) {
+    if (connection != null) {
+      opened.remove(connection);
+      close(connection);
+    }
+  }
+
+  /** Closes {@code connection} (null: none), whatever state it is in. */
   static void close(Connection connection) {
     if (connection == null) {
       return;
@@ -152,7 +181,7 @@ final class SourceConnections {
         }
       }
     }
-    expired.forEach(SourceConnections::close);
+    expired.forEach(this::discard);
   }
 
   private ScheduledExecutorService closer() {

@@ -421,9 +421,52 @@ class JdbcSourceTest {
           .isEqualTo("idle");
 
       // the server closed it: the next pull opens another
-      src.execute("SELECT pg_terminate_backend(" + kept.get(0) + ")");
+      src.execute("SELECT pg_terminate_backend(" + kept.get(0) + ", 10000)");
       Pulls.pull(h.settings, config, FIRST, null, p -> {});
       assertThat(sessions(1)).doesNotContainAnyElementsOf(kept);
+    }
+  }
+
+  @Test
+  void aKeptConnectionIsSetUpAgainForEachPullWhateverTheLastOneLeftInIt() throws Exception {
+    load(new OrdersGenerator(5, 300).writeDay(tmp.resolve("csv"), FIRST, FIRST), FIRST);
+    src.execute(
+        "ALTER DATABASE \""
+            + src.fetchValue("select current_database()")
+            + "\" SET TimeZone = 'America/New_York'");
+    String columns =
+        "SELECT order_id, customer_id, order_ts, amount, currency, status, category, country,"
+            + " channel, quantity, seq, ";
+    String window = " FROM shop_orders WHERE received_at >= :start AND received_at < :end";
+    // two datasets' pulls from one source share its connection: one renders an instant, the
+    // other's query changes its session's time zone for good
+    try (ActivityHarness instants =
+            Sources.harness(
+                tmp.resolve("instants"),
+                jdbcSource(
+                    source.getJdbcUrl(),
+                    source.getUsername(),
+                    columns + "received_at" + window,
+                    ""));
+        ActivityHarness zone =
+            Sources.harness(
+                tmp.resolve("zone"),
+                jdbcSource(
+                    source.getJdbcUrl(),
+                    source.getUsername(),
+                    columns + "set_config('TimeZone', 'Asia/Tokyo', false) AS zone" + window,
+                    ""))) {
+      LoadedConfig config = Failures.config(instants.settings, "orders");
+      Path extract = instants.settings.dataRoot().resolve("pulled/" + FIRST + "/extract.csv");
+      assertThat(Pulls.present(instants.settings, config, FIRST)).isTrue();
+      Pulls.pull(instants.settings, config, FIRST, null, p -> {});
+      String first = Files.readString(extract);
+      assertThat(first).as("in UTC after a probe").contains("," + FIRST + "T06:00:00+00:00\n");
+
+      Pulls.pull(zone.settings, Failures.config(zone.settings, "orders"), FIRST, null, p -> {});
+      Pulls.pull(instants.settings, config, FIRST, null, p -> {});
+      assertThat(sessions(1)).as("one connection all along").hasSize(1);
+      assertThat(Files.readString(extract)).as("in UTC after the other query").isEqualTo(first);
     }
   }
 
@@ -493,6 +536,7 @@ class JdbcSourceTest {
       assertThat(read.pulled().sha256())
           .isEqualTo(io.sluice.activities.support.Hashing.sha256Hex(extract));
       assertThat(read.pulled().rows()).isEqualTo(20_000);
+      assertThat(sessions(1)).as("the refused pull closed its connection").hasSize(1);
     }
   }
 

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The connections a worker keeps to its jdbc sources, on real PostgreSQL connections: taken again
  * only under their own source's key, replaced when the server no longer answers on them, ended
- * transactions, and closed past the idle limit, when their time is up, or at once when a source
- * keeps none.
+ * transactions, and closed past the idle limit, when their time is up, when they are too old to
+ * keep, or at once when a source keeps none.
  */
 class SourceConnectionsTest {
 
   static final Duration MINUTE = Duration.ofMinutes(1);
+  static final Duration HOUR = Duration.ofHours(1);
 
   HikariDataSource db;
   DSLContext dsl;
@@ -66,8 +67,12 @@ class SourceConnectionsTest {
 
   @Test
   void aConnectionGivenBackIsTakenAgainUnderItsOwnKeyOnly() throws Exception {
-    SourceConnections kept = new SourceConnections(4);
+    SourceConnections kept = new SourceConnections(4, HOUR);
     Connection c = kept.take(key("first-password"), this::open);
+    Connection meanwhile = kept.take(key("first-password"), this::open);
+    assertThat(meanwhile).as("two pulls at once, two connections").isNotSameAs(c);
+    kept.discard(meanwhile);
+    assertThat(meanwhile.isClosed()).isTrue();
     kept.giveBack(key("first-password"), c, MINUTE);
     assertThat(kept.idleCount()).isOne();
 
@@ -83,11 +88,11 @@ class SourceConnectionsTest {
 
   @Test
   void aKeptConnectionTheServerClosedIsReplacedByANewOne() throws Exception {
-    SourceConnections kept = new SourceConnections(4);
+    SourceConnections kept = new SourceConnections(4, HOUR);
     Connection c = kept.take(key("pw"), this::open);
     int pid = pid(c);
     kept.giveBack(key("pw"), c, MINUTE);
-    dsl.execute("SELECT pg_terminate_backend(" + pid + ")");
+    dsl.execute("SELECT pg_terminate_backend(" + pid + ", 10000)"); // gone when it returns
 
     Connection next = kept.take(key("pw"), this::open);
     assertThat(next).isNotSameAs(c);
@@ -98,7 +103,7 @@ class SourceConnectionsTest {
 
   @Test
   void aConnectionIsGivenBackWithItsTransactionEnded() throws Exception {
-    SourceConnections kept = new SourceConnections(4);
+    SourceConnections kept = new SourceConnections(4, HOUR);
     Connection c = kept.take(key("pw"), this::open);
     int pid = pid(c); // opens a transaction (auto-commit is off)
     assertThat(state(pid)).isEqualTo("idle in transaction");
@@ -115,7 +120,7 @@ class SourceConnectionsTest {
 
   @Test
   void theOldestIdleConnectionIsClosedPastTheLimit() throws Exception {
-    SourceConnections kept = new SourceConnections(2);
+    SourceConnections kept = new SourceConnections(2, HOUR);
     Connection first = open();
     Connection second = open();
     Connection third = open();
@@ -132,7 +137,7 @@ class SourceConnectionsTest {
 
   @Test
   void anIdleConnectionIsClosedWhenItsTimeIsUpAndAtOnceWhenASourceKeepsNone() throws Exception {
-    SourceConnections kept = new SourceConnections(4);
+    SourceConnections kept = new SourceConnections(4, HOUR);
     Connection brief = open();
     kept.giveBack(key("pw"), brief, Duration.ofMillis(200));
     assertThat(kept.idleCount()).isOne();
@@ -146,6 +151,16 @@ class SourceConnectionsTest {
     Connection none = open();
     kept.giveBack(key("pw"), none, Duration.ZERO);
     assertThat(none.isClosed()).isTrue();
+    assertThat(kept.idleCount()).isZero();
+  }
+
+  @Test
+  void aConnectionOpenLongerThanTheMostAConnectionIsKeptIsClosedWhenGivenBack() throws Exception {
+    SourceConnections kept = new SourceConnections(4, Duration.ofMillis(100));
+    Connection old = kept.take(key("pw"), this::open);
+    Thread.sleep(200);
+    kept.giveBack(key("pw"), old, MINUTE);
+    assertThat(old.isClosed()).isTrue();
     assertThat(kept.idleCount()).isZero();
   }
 }
