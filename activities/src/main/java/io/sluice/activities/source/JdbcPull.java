@@ -263,14 +263,9 @@ final class JdbcPull {
       LongConsumer progress,
       ExtractStream tap)
       throws IOException {
+    Into into = new Into(extract, allowEmpty, progress, tap);
     return onConnection(
-        source,
-        j,
-        secrets,
-        c ->
-            postgres(j)
-                ? copyOut(c, j, date, new Into(extract, allowEmpty, progress, tap))
-                : fetch(c, j, date, new Into(extract, allowEmpty, progress, tap)));
+        source, j, secrets, c -> postgres(j) ? copyOut(c, j, date, into) : fetch(c, j, date, into));
   }
 
   /**

@@ -132,17 +132,10 @@ final class SourceConnections {
 
   /** Closes a connection a pull does not give back (null: none); its failure is not the pull's. */
   void discard(Connection connection) {
-    if (connection != null) {
-      opened.remove(connection);
-      close(connection);
-    }
-  }
-
-  /** Closes {@code connection} (null: none), whatever state it is in. */
-  static void close(Connection connection) {
     if (connection == null) {
       return;
     }
+    opened.remove(connection);
     try {
       connection.close();
     } catch (SQLException | RuntimeException e) {

@@ -82,8 +82,8 @@ class SourceConnectionsTest {
     assertThat(kept.take(key("first-password"), none())).isSameAs(c);
     assertThat(kept.idleCount()).isZero();
     assertThat(key("first-password")).doesNotContain("first-password");
-    SourceConnections.close(c);
-    SourceConnections.close(other);
+    kept.discard(c);
+    kept.discard(other);
   }
 
   @Test
@@ -98,7 +98,7 @@ class SourceConnectionsTest {
     assertThat(next).isNotSameAs(c);
     assertThat(c.isClosed()).isTrue();
     assertThat(pid(next)).isNotEqualTo(pid);
-    SourceConnections.close(next);
+    kept.discard(next);
   }
 
   @Test
